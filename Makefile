@@ -1,0 +1,47 @@
+# Samen: set-up, run, test, benchmarks.  `make run` and `make test` install everything they need.
+COMETBFT_VERSION := v0.38.26
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS):$(PATH)
+export SAMEN_COMETBFT := $(TOOLS)/cometbft
+
+COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
+VENV_STAMP := $(VENV)/.installed
+GEN_STAMP := abci_app/_generated/VERSION
+
+.PHONY: setup run test soak bench bench-e2e bench-state clean distclean
+
+setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
+
+$(COMET_STAMP): scripts/install-cometbft.sh
+	scripts/install-cometbft.sh $(COMETBFT_VERSION) $(TOOLS)
+	@touch $@
+
+$(VENV_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(GEN_STAMP): $(COMET_STAMP) $(VENV_STAMP) scripts/gen_protos.py $(wildcard proto/samen/v1/*.proto)
+	$(BIN)/python scripts/gen_protos.py $(COMETBFT_VERSION)
+
+run: setup
+	$(BIN)/samen devnet
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+soak: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m soak -o addopts=""
+
+bench: setup
+	$(BIN)/python -m bench.inprocess
+
+clean:
+	rm -rf build .pytest_cache test-output
+
+distclean: clean
+	rm -rf $(VENV) .tools abci_app/_generated .devnet

@@ -1,0 +1,46 @@
+"""Run the ABCI application of one node: ``python -m abci_app --home DIR``.
+
+The composition root: settings -> LMDB store -> LedgerApp -> ABCI server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m abci_app", description="Samen ABCI application")
+    parser.add_argument("--home", required=True, type=Path, help="node home directory")
+    args = parser.parse_args(argv)
+    try:
+        from abci_app.app import LedgerApp
+        from abci_app.faults import FailPoint
+        from abci_app.server import AbciServer
+        from abci_app.settings import Settings
+        from abci_app.state.store import Store
+
+        settings = Settings.load(args.home.resolve())
+        fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
+    except (ImportError, ValueError, OSError) as exc:
+        print(f"samen-abci: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    store = Store(settings.store_dir, map_size=settings.map_size_gib << 30)
+    server = AbciServer(LedgerApp(store, fail_point))
+    try:
+        asyncio.run(server.serve(settings.abci))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

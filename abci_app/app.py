@@ -1,0 +1,193 @@
+"""LedgerApp: the ABCI 2.0 application logic behind ``abci_app.server``.
+
+Orchestration only; the rules live in ``abci_app.block`` and the domain packages.
+Takes and returns plain Python values and the core's dataclasses; never protobuf.
+
+State flow:
+* committed state is the LMDB ``state`` database, read through one read
+  transaction that is renewed at every Commit;
+* ``check_state`` is an overlay over it that accumulates accepted CheckTx
+  transactions until Commit (a signer may have several pending transactions);
+* FinalizeBlock runs the block on a fresh overlay and keeps it in memory;
+  Commit writes that overlay, the height and the app hash in one LMDB transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from abci_app import addresses, apphash, block, codec, genesis
+from abci_app.block import BlockInfo, TxOutcome
+from abci_app.domain import params as params_mod
+from abci_app.domain.accounts import state as accounts
+from abci_app.errors import LedgerError, NotFound, UnknownQuery
+from abci_app.faults import FailPoint
+from abci_app.state.delta import Delta
+from abci_app.state.store import Store
+
+APP_VERSION = 1
+SOFTWARE_VERSION = "samen/0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizeResult:
+    txs: list[TxOutcome]
+    events: list
+    app_hash: bytes
+    validator_updates: list = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    code: int = 0
+    codespace: str = ""
+    log: str = ""
+    value: bytes = b""
+    height: int = 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    height: int
+    time: int
+    state: Delta
+    app_hash: bytes
+
+
+class LedgerApp:
+    def __init__(self, store: Store, fail_point: FailPoint = FailPoint()) -> None:
+        self.store = store
+        self.fail_point = fail_point
+        self.committed = store.committed()
+        self.genesis: Delta | None = None   # InitChain writes, kept until the first Commit
+        self.chain_id = self.committed.chain_id
+        self.pending: _Pending | None = None
+        self._open_snapshot()
+
+    # -- committed snapshot and check state -------------------------------------------
+
+    def _open_snapshot(self) -> None:
+        self._txn = self.store.read_txn()
+        base = self.store.snapshot(self._txn)
+        self.base = self.genesis if self.genesis is not None else base
+        self.params = params_mod.get(self.base)
+        self.check_state = Delta(self.base)
+
+    def _close_snapshot(self) -> None:
+        self._txn.abort()
+
+    # -- ABCI methods ------------------------------------------------------------------
+
+    def info(self) -> tuple[int, bytes]:
+        """Return the last committed height and its app hash."""
+        return self.committed.height, self.committed.app_hash
+
+    def init_chain(self, chain_id: str, app_state: bytes) -> bytes:
+        """Apply genesis to an in-memory overlay and return the initial app hash.
+
+        Nothing is persisted: if the node stops before the first Commit, CometBFT
+        sends InitChain again and this runs again from scratch.
+        """
+        doc = genesis.load(app_state)
+        self._close_snapshot()
+        self.genesis = None
+        self._open_snapshot()
+        state = Delta(self.base)
+        genesis.apply(state, doc)
+        self.chain_id = chain_id
+        self.genesis = state
+        self.genesis_hash = apphash.next_app_hash(apphash.GENESIS_PREVIOUS, state.write_set())
+        self.base = state
+        self.params = params_mod.get(state)
+        self.check_state = Delta(state)
+        return self.genesis_hash
+
+    def _next_block_info(self) -> BlockInfo:
+        """Describe the next block as far as CheckTx can know it (last committed time)."""
+        return BlockInfo(self.committed.height + 1, self.committed.time, self.chain_id, b"", self.params)
+
+    def check_tx(self, raw: bytes) -> TxOutcome:
+        """Run a transaction against the check state; keep its effects only if it passes."""
+        info = self._next_block_info()
+        return block.execute_tx(self.check_state, info, raw)
+
+    def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:
+        """Keep, in order, the transactions that pass stateless checks and fit in ``max_tx_bytes``."""
+        info = self._next_block_info()
+        kept, total = [], 0
+        for raw in txs:
+            if total + len(raw) > max_tx_bytes:
+                continue
+            try:
+                block.check_stateless(raw, info)
+            except LedgerError:
+                continue
+            kept.append(raw)
+            total += len(raw)
+        return kept
+
+    def process_proposal(self, txs: list[bytes], max_tx_bytes: int | None = None) -> bool:
+        """Accept a proposal unless it exceeds the size limit (deterministic).
+
+        Invalid transactions are not a reason to reject: FinalizeBlock answers each
+        with its error code, so a faulty proposer cannot stall the chain.
+        """
+        return max_tx_bytes is None or sum(len(t) for t in txs) <= max_tx_bytes
+
+    def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes]) -> FinalizeResult:
+        """Execute a decided block in memory and return its results and app hash (no disk writes)."""
+        state = Delta(self.base)
+        info = BlockInfo(height, time, self.chain_id, proposer, self.params)
+        outcome = block.run_block(state, info, txs)
+        previous = self.genesis_hash if self.genesis is not None else self.committed.app_hash
+        app_hash = apphash.next_app_hash(previous, state.write_set())
+        self.pending = _Pending(height, time, state, app_hash)
+        self.fail_point.hit("finalize_block", height)
+        return FinalizeResult(outcome.txs, outcome.events, app_hash)
+
+    def commit(self) -> int:
+        """Persist the finalized block in one LMDB transaction, then reset the check state."""
+        pending = self.pending
+        assert pending is not None, "Commit without FinalizeBlock"
+        writes = pending.state.writes
+        if self.genesis is not None:
+            merged = dict(self.genesis.writes)
+            merged.update(writes)
+            writes = merged
+        self._close_snapshot()
+        self.store.commit(sorted(writes.items()), pending.height, pending.app_hash, self.chain_id, pending.time)
+        self.fail_point.hit("after_commit", pending.height)
+        self.committed = self.store.committed()
+        self.genesis = None
+        self.pending = None
+        self._open_snapshot()
+        return 0
+
+    def query(self, path: str, data: bytes, height: int = 0) -> QueryResult:
+        """Answer a read of committed state (``/account/<address>``, ``/params``, ``/supply``)."""
+        if height not in (0, self.committed.height):
+            return _query_error(UnknownQuery(f"only the latest height {self.committed.height} is retained"))
+        try:
+            value = self._query_value(path.strip("/").split("/"))
+        except LedgerError as error:
+            return _query_error(error, self.committed.height)
+        return QueryResult(value=value, height=self.committed.height)
+
+    def _query_value(self, parts: list[str]) -> bytes:
+        state = self.base
+        if parts[0] == "account" and len(parts) == 2:
+            address = addresses.validate(parts[1])
+            account = accounts.get(state, address)
+            if account is None:
+                raise NotFound(f"account {address} not found")
+            return codec.encode_value(account)
+        if parts == ["params"]:
+            return codec.encode_value(params_mod.get(state))
+        if parts == ["supply"]:
+            return json.dumps({"supply": accounts.supply(state)}).encode()
+        raise UnknownQuery(f"unknown query path /{'/'.join(parts)}")
+
+
+def _query_error(error: LedgerError, height: int = 0) -> QueryResult:
+    return QueryResult(error.code, error.codespace, error.message, b"", height)

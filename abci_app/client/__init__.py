@@ -1,0 +1,1 @@
+"""Python client: keys, transaction building and signing, CometBFT RPC."""

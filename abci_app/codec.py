@@ -1,0 +1,198 @@
+"""The one encoding module: transaction bytes <-> typed messages, state values <-> bytes.
+
+Transactions are canonical protobuf (``proto/samen/v1/tx.proto``); bytes that are
+not exactly the canonical encoding are rejected, so a transaction has one byte
+form and one hash.  State values are canonical JSON of frozen dataclasses: keys
+sorted, no whitespace, integers only (no floats), ``bytes`` as lowercase hex.
+Golden vectors in ``tests/unit/test_codec.py`` and ``docs/test-vectors.json``
+pin both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from google.protobuf.message import DecodeError
+
+from abci_app.errors import EmptyAction, MalformedTx, NonCanonicalTx
+from abci_app.messages import ACTIONS
+from abci_app.protos import samen_tx
+
+SIGN_DOMAIN = b"samen/tx/v1\x00"
+TX_VERSION = 1
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class SignedTx:
+    """A decoded, canonical transaction; ``action`` is one message dataclass."""
+
+    version: int
+    chain_id: str
+    public_key: bytes
+    sequence: int
+    fee: int
+    fee_payer: str
+    action: Any
+    body: bytes
+    signature: bytes
+    hash: bytes
+    size: int
+
+
+def tx_hash(raw: bytes) -> bytes:
+    """Return the transaction hash CometBFT uses: SHA-256 of the transaction bytes."""
+    return hashlib.sha256(raw).digest()
+
+
+def sign_bytes(body: bytes) -> bytes:
+    return SIGN_DOMAIN + body
+
+
+def _parse_canonical(message: Any, raw: bytes, what: str) -> None:
+    try:
+        message.ParseFromString(raw)
+    except (DecodeError, ValueError) as exc:
+        raise MalformedTx(f"cannot decode {what}: {exc}") from None
+    message.DiscardUnknownFields()
+    if message.SerializeToString(deterministic=True) != raw:
+        raise NonCanonicalTx(f"{what} is not in canonical encoding (unknown fields, field order, defaults or trailing bytes)")
+
+
+def decode_tx(raw: bytes) -> SignedTx:
+    """Decode transaction bytes; raise ``MalformedTx``/``NonCanonicalTx``/``EmptyAction``."""
+    envelope = samen_tx.Tx()
+    _parse_canonical(envelope, raw, "transaction")
+    body = samen_tx.TxBody()
+    _parse_canonical(body, envelope.body, "transaction body")
+    kind = body.WhichOneof("action")
+    if kind is None:
+        raise EmptyAction("transaction carries no action")
+    action = from_proto(ACTIONS[kind], getattr(body, kind))
+    return SignedTx(body.version, body.chain_id, body.public_key, body.sequence, body.fee, body.fee_payer,
+                    action, envelope.body, envelope.signature, tx_hash(raw), len(raw))
+
+
+def encode_body(*, chain_id: str, public_key: bytes, sequence: int, action: Any, fee: int = 0,
+                fee_payer: str = "", version: int = TX_VERSION) -> bytes:
+    """Return the canonical ``TxBody`` bytes for a message dataclass."""
+    body = samen_tx.TxBody(version=version, chain_id=chain_id, public_key=public_key,
+                           sequence=sequence, fee=fee, fee_payer=fee_payer)
+    getattr(body, action_field(type(action))).CopyFrom(to_proto(action))
+    return body.SerializeToString(deterministic=True)
+
+
+def encode_tx(body: bytes, signature: bytes) -> bytes:
+    return samen_tx.Tx(body=body, signature=signature).SerializeToString(deterministic=True)
+
+
+@lru_cache(maxsize=None)
+def action_field(cls: type) -> str:
+    for name, known in ACTIONS.items():
+        if known is cls:
+            return name
+    raise KeyError(f"{cls.__name__} is not a transaction action")
+
+
+# -- protobuf message <-> dataclass (field names match one to one) ---------------------
+
+
+def from_proto(cls: type[T], pb: Any) -> T:
+    values = {}
+    for name, hint in _hints(cls):
+        values[name] = _from_proto_value(hint, getattr(pb, name))
+    return cls(**values)
+
+
+def _from_proto_value(hint: Any, value: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        inner = typing.get_args(hint)[0]
+        return tuple(_from_proto_value(inner, v) for v in value)
+    if dataclasses.is_dataclass(hint):
+        return from_proto(hint, value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    if hint is bytes:
+        return bytes(value)
+    return value
+
+
+def to_proto(obj: Any) -> Any:
+    pb_cls = getattr(samen_tx, type(obj).__name__)
+    pb = pb_cls()
+    for name, hint in _hints(type(obj)):
+        value = getattr(obj, name)
+        if typing.get_origin(hint) is tuple:
+            inner = typing.get_args(hint)[0]
+            field = getattr(pb, name)
+            for item in value:
+                if dataclasses.is_dataclass(inner):
+                    field.add().CopyFrom(to_proto(item))
+                else:
+                    field.append(item.value if isinstance(item, enum.Enum) else item)
+        elif dataclasses.is_dataclass(hint):
+            getattr(pb, name).CopyFrom(to_proto(value))
+        else:
+            setattr(pb, name, value.value if isinstance(value, enum.Enum) else value)
+    return pb
+
+
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
+# -- state values: canonical JSON -------------------------------------------------------
+
+
+def encode_value(obj: Any) -> bytes:
+    """Return the canonical JSON bytes of a dataclass value."""
+    return json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decode_value(cls: type[T], raw: bytes) -> T:
+    """Decode canonical JSON bytes written by ``encode_value`` into ``cls``."""
+    return _typed(cls, json.loads(raw))
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        return {name: _plain(getattr(obj, name)) for name, _ in _hints(type(obj))}
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, (tuple, list)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, bytes):
+        return obj.hex()
+    if isinstance(obj, float):
+        raise TypeError("floats are not allowed in state")
+    return obj
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        inner = typing.get_args(hint)[0]
+        return tuple(_typed(inner, v) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)][0]
+        return _typed(inner, value)
+    if dataclasses.is_dataclass(hint):
+        return hint(**{name: _typed(h, value.get(name)) for name, h in _hints(hint)})
+    if hint is bytes:
+        return bytes.fromhex(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    return value

@@ -1,0 +1,1 @@
+"""Accounts and transfers: balances, sequences, total supply."""

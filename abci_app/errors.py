@@ -1,0 +1,135 @@
+"""Typed ledger errors with stable ``(codespace, code)`` pairs.
+
+A ``LedgerError`` is the only exception the state machine turns into a rejected
+transaction result.  Its ``codespace`` and ``code`` are part of the public API:
+they are never renumbered or reused (``tests/unit/test_errors.py`` keeps a frozen
+list).  The human text goes to the ABCI ``log`` field, which is not part of
+consensus.  Any other exception raised while executing a block is a bug and
+halts the node.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class LedgerError(Exception):
+    """Base of every rejection the ledger reports to a client."""
+
+    codespace: ClassVar[str] = "samen"
+    code: ClassVar[int] = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- codespace "tx": envelope, encoding, authentication -------------------------------
+
+
+class TxError(LedgerError):
+    codespace = "tx"
+
+
+class MalformedTx(TxError):
+    code = 2
+
+
+class NonCanonicalTx(TxError):
+    code = 3
+
+
+class UnsupportedVersion(TxError):
+    code = 4
+
+
+class TxTooLarge(TxError):
+    code = 5
+
+
+class WrongChain(TxError):
+    code = 6
+
+
+class BadSignature(TxError):
+    code = 7
+
+
+class BadPublicKey(TxError):
+    code = 8
+
+
+class SequenceMismatch(TxError):
+    code = 9
+
+
+class UnknownSender(TxError):
+    code = 10
+
+
+class FeeTooLow(TxError):
+    code = 11
+
+
+class InsufficientFee(TxError):
+    code = 12
+
+
+class EmptyAction(TxError):
+    code = 13
+
+
+class MemoTooLong(TxError):
+    code = 14
+
+
+class InvalidAddress(TxError):
+    code = 15
+
+
+class UnknownFeePayer(TxError):
+    code = 16
+
+
+class InvalidField(TxError):
+    code = 17
+
+
+# -- codespace "accounts" ------------------------------------------------------------
+
+
+class AccountsError(LedgerError):
+    codespace = "accounts"
+
+
+class ZeroAmount(AccountsError):
+    code = 2
+
+
+class AmountOutOfRange(AccountsError):
+    code = 3
+
+
+class InsufficientFunds(AccountsError):
+    code = 4
+
+
+class UnknownQuery(LedgerError):
+    codespace = "query"
+    code = 2
+
+
+class NotFound(LedgerError):
+    codespace = "query"
+    code = 3
+
+
+def all_error_classes() -> list[type[LedgerError]]:
+    """Return every concrete ``LedgerError`` subclass, depth first, for the code registry test."""
+    found: list[type[LedgerError]] = []
+    stack = list(LedgerError.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: (c.codespace, c.code, c.__name__))

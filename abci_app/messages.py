@@ -1,0 +1,14 @@
+"""Registry of transaction actions: the ``TxBody.action`` oneof field name -> message dataclass.
+
+Each domain package defines its messages in ``messages.py``; a new message is added
+to ``proto/samen/v1/tx.proto`` (same field names), here, and to
+``abci_app/components.py`` (its handlers).
+"""
+
+from __future__ import annotations
+
+from abci_app.domain.accounts.messages import Transfer
+
+ACTIONS: dict[str, type] = {
+    "transfer": Transfer,
+}

@@ -1,0 +1,247 @@
+"""ABCI 2.0 socket server (asyncio): the only module that imports the ABCI protobufs.
+
+Wire format: each message is ``uvarint(length) || protobuf(Request|Response)``.
+CometBFT opens four connections (query, snapshot, mempool, consensus) and may
+pipeline many requests on one; every request is answered in order, one response
+each, and pending responses are written out no later than the answer to Flush.
+All connections share one thread, so requests are handled one at a time (the
+same guarantee as CometBFT's own server's global mutex).
+
+Errors:
+* a frame that is not a valid Request (bad varint, oversize, undecodable bytes)
+  closes that connection with a logged error;
+* an unexpected exception inside a handler is a bug: it is logged and the server
+  stops with a non-zero exit, so the node halts instead of diverging.  An
+  exception response is never sent (it would kill CometBFT anyway).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from google.protobuf.message import DecodeError
+
+from abci_app import events as typed_events
+from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
+from abci_app.block import TxOutcome
+from abci_app.protos import abci
+
+log = logging.getLogger("samen.abci")
+
+MAX_FRAME = (1 << 31) - 1   # CometBFT accepts messages up to MaxInt32 bytes
+READ_CHUNK = 1 << 18
+
+
+class FrameError(Exception):
+    """A frame on the wire is not a valid ABCI request."""
+
+
+def encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def decode_varint(buf: bytes | bytearray | memoryview, pos: int) -> tuple[int, int] | None:
+    """Return ``(value, next_pos)``, or ``None`` if the varint is not complete yet."""
+    result, shift, end = 0, 0, len(buf)
+    while pos < end:
+        byte = buf[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+        if shift >= 64:
+            raise FrameError("length prefix is longer than 10 bytes")
+    return None
+
+
+def frame(message) -> bytes:
+    body = message.SerializeToString()
+    return encode_varint(len(body)) + body
+
+
+def split_frames(buf: bytearray, max_frame: int = MAX_FRAME) -> tuple[list[bytes], int]:
+    """Return the complete frames' bodies at the start of ``buf`` and the bytes they use."""
+    bodies, pos = [], 0
+    while True:
+        header = decode_varint(buf, pos)
+        if header is None:
+            return bodies, pos
+        length, start = header
+        if length > max_frame:
+            raise FrameError(f"frame of {length} bytes exceeds the limit of {max_frame}")
+        if start + length > len(buf):
+            return bodies, pos
+        bodies.append(bytes(buf[start:start + length]))
+        pos = start + length
+
+
+class AbciServer:
+    def __init__(self, app: LedgerApp) -> None:
+        self.app = app
+        self.fatal: BaseException | None = None
+        self._stop = asyncio.Event()
+        self._handlers = {
+            "echo": self.echo, "flush": self.flush, "info": self.info, "init_chain": self.init_chain,
+            "query": self.query, "check_tx": self.check_tx, "commit": self.commit,
+            "list_snapshots": self.list_snapshots, "offer_snapshot": self.offer_snapshot,
+            "load_snapshot_chunk": self.load_snapshot_chunk, "apply_snapshot_chunk": self.apply_snapshot_chunk,
+            "prepare_proposal": self.prepare_proposal, "process_proposal": self.process_proposal,
+            "extend_vote": self.extend_vote, "verify_vote_extension": self.verify_vote_extension,
+            "finalize_block": self.finalize_block,
+        }
+
+    # -- transport ------------------------------------------------------------------------
+
+    async def serve(self, address: str) -> None:
+        """Listen on ``unix:///path`` or ``tcp://host:port`` until stopped; re-raise a fatal error."""
+        if address.startswith("unix://"):
+            path = Path(address[len("unix://"):])
+            if path.exists():
+                path.unlink()
+            server = await asyncio.start_unix_server(self.connection, path=str(path))
+        elif address.startswith("tcp://"):
+            host, _, port = address[len("tcp://"):].rpartition(":")
+            server = await asyncio.start_server(self.connection, host=host, port=int(port))
+        else:
+            raise ValueError(f"ABCI address must be unix:// or tcp://, got {address!r}")
+        log.info("ABCI server listening on %s", address)
+        async with server:
+            await self._stop.wait()
+        if self.fatal is not None:
+            raise SystemExit(f"samen: halting after an internal error: {self.fatal!r}")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        buf = bytearray()
+        try:
+            while not self._stop.is_set():
+                chunk = await reader.read(READ_CHUNK)
+                if not chunk:
+                    return
+                buf += chunk
+                bodies, used = split_frames(buf)
+                out, flush = [], False
+                for body in bodies:
+                    response, is_flush = self.respond(body)
+                    out.append(frame(response))
+                    flush = flush or is_flush
+                del buf[:used]
+                if out:
+                    writer.write(b"".join(out))
+                    if flush:
+                        await writer.drain()
+        except FrameError as exc:
+            log.error("closing ABCI connection: %s", exc)
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        finally:
+            writer.close()
+
+    def respond(self, body: bytes) -> tuple[object, bool]:
+        """Decode one request and return its response; a bug stops the whole server."""
+        request = abci.Request()
+        try:
+            request.ParseFromString(body)
+        except DecodeError as exc:
+            raise FrameError(f"undecodable ABCI request: {exc}") from None
+        kind = request.WhichOneof("value")
+        if kind is None:
+            raise FrameError("ABCI request without a method")
+        try:
+            return self._handlers[kind](getattr(request, kind)), kind == "flush"
+        except Exception as exc:  # a bug, never a ledger rejection: halt rather than diverge
+            log.exception("internal error while handling %s; stopping", kind)
+            self.fatal = exc
+            self.stop()
+            raise FrameError(f"internal error in {kind}") from exc
+
+    # -- one small method per ABCI call ----------------------------------------------------
+
+    def echo(self, req):
+        return abci.Response(echo=abci.ResponseEcho(message=req.message))
+
+    def flush(self, req):
+        return abci.Response(flush=abci.ResponseFlush())
+
+    def info(self, req):
+        height, app_hash = self.app.info()
+        return abci.Response(info=abci.ResponseInfo(
+            data="samen", version=SOFTWARE_VERSION, app_version=APP_VERSION,
+            last_block_height=height, last_block_app_hash=app_hash))
+
+    def init_chain(self, req):
+        app_hash = self.app.init_chain(req.chain_id, req.app_state_bytes)
+        return abci.Response(init_chain=abci.ResponseInitChain(app_hash=app_hash))
+
+    def query(self, req):
+        r = self.app.query(req.path, req.data, req.height)
+        return abci.Response(query=abci.ResponseQuery(
+            code=r.code, codespace=r.codespace, log=r.log, value=r.value, height=r.height, key=req.data))
+
+    def check_tx(self, req):
+        r = self.app.check_tx(req.tx)
+        return abci.Response(check_tx=abci.ResponseCheckTx(
+            code=r.code, codespace=r.codespace, log=r.log, gas_wanted=1))
+
+    def commit(self, req):
+        return abci.Response(commit=abci.ResponseCommit(retain_height=self.app.commit()))
+
+    def list_snapshots(self, req):
+        return abci.Response(list_snapshots=abci.ResponseListSnapshots())
+
+    def offer_snapshot(self, req):
+        result = abci.ResponseOfferSnapshot.Result.ABORT
+        return abci.Response(offer_snapshot=abci.ResponseOfferSnapshot(result=result))
+
+    def load_snapshot_chunk(self, req):
+        return abci.Response(load_snapshot_chunk=abci.ResponseLoadSnapshotChunk())
+
+    def apply_snapshot_chunk(self, req):
+        result = abci.ResponseApplySnapshotChunk.Result.ABORT
+        return abci.Response(apply_snapshot_chunk=abci.ResponseApplySnapshotChunk(result=result))
+
+    def prepare_proposal(self, req):
+        txs = self.app.prepare_proposal(list(req.txs), req.max_tx_bytes)
+        return abci.Response(prepare_proposal=abci.ResponsePrepareProposal(txs=txs))
+
+    def process_proposal(self, req):
+        status = abci.ResponseProcessProposal.ProposalStatus
+        ok = self.app.process_proposal(list(req.txs))
+        return abci.Response(process_proposal=abci.ResponseProcessProposal(status=status.ACCEPT if ok else status.REJECT))
+
+    def extend_vote(self, req):
+        return abci.Response(extend_vote=abci.ResponseExtendVote(vote_extension=b""))
+
+    def verify_vote_extension(self, req):
+        status = abci.ResponseVerifyVoteExtension.VerifyStatus.ACCEPT
+        return abci.Response(verify_vote_extension=abci.ResponseVerifyVoteExtension(status=status))
+
+    def finalize_block(self, req):
+        r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs))
+        return abci.Response(finalize_block=abci.ResponseFinalizeBlock(
+            tx_results=[exec_tx_result(t) for t in r.txs], events=[abci_event(e) for e in r.events],
+            app_hash=r.app_hash, validator_updates=r.validator_updates))
+
+
+def exec_tx_result(outcome: TxOutcome):
+    events = [abci_event(e) for e in outcome.events]
+    if outcome.ok:
+        events.insert(0, abci.Event(type="message", attributes=[
+            abci.EventAttribute(key="action", value=outcome.action, index=True),
+            abci.EventAttribute(key="sender", value=outcome.signer, index=True)]))
+    return abci.ExecTxResult(code=outcome.code, codespace=outcome.codespace, log=outcome.log, events=events)
+
+
+def abci_event(event):
+    return abci.Event(type=typed_events.event_type(event), attributes=[
+        abci.EventAttribute(key=k, value=v, index=True) for k, v in typed_events.attributes(event)])

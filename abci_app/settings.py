@@ -1,0 +1,63 @@
+"""Node settings: ``<home>/config/app.toml``, parsed once into a frozen ``Settings``.
+
+Every field has a default, so a missing file or section is fine; unknown keys are
+errors (a typo must not silently fall back to a default).  Relative paths are
+relative to the node home.  See ``config/app.example.toml`` for the reference.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+APP_TOML = "config/app.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    abci_address: str = ""            # default: unix://<home>/data/abci.sock
+    store_path: str = "data/samen"    # LMDB environment directory
+    map_size_gib: int = 64            # LMDB map size (sparse; the file grows as needed)
+    graphql_host: str = "127.0.0.1"
+    graphql_port: int = 8080
+    log_level: str = "info"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.home / self.store_path
+
+    @property
+    def abci(self) -> str:
+        return self.abci_address or f"unix://{self.home / 'data' / 'abci.sock'}"
+
+    @classmethod
+    def load(cls, home: Path) -> "Settings":
+        path = home / APP_TOML
+        doc = tomllib.loads(path.read_text()) if path.exists() else {}
+        flat = {}
+        for section, values in doc.items():
+            if not isinstance(values, dict):
+                raise ValueError(f"{path}: top-level key {section!r} must be a [section]")
+            for key, value in values.items():
+                flat[f"{section}_{key}"] = value
+        known = {f.name for f in fields(cls)} - {"home"}
+        unknown = sorted(set(flat) - known)
+        if unknown:
+            raise ValueError(f"{path}: unknown settings {', '.join(unknown)}")
+        return cls(home=home, **flat)
+
+
+def render(settings: Settings) -> str:
+    """Return ``app.toml`` text for ``settings`` (used by ``samen init``)."""
+    lines = []
+    for section in ("abci", "store", "graphql", "log"):
+        lines.append(f"[{section}]")
+        for f in fields(Settings):
+            if f.name.startswith(section + "_"):
+                value = getattr(settings, f.name)
+                text = f'"{value}"' if isinstance(value, str) else str(value)
+                lines.append(f"{f.name[len(section) + 1:]} = {text}")
+        lines.append("")
+    return "\n".join(lines)

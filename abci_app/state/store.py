@@ -1,0 +1,152 @@
+"""LMDB adapter: the only module that imports ``lmdb``.
+
+One environment per node home, with named databases:
+
+* ``state``  the ledger state the app hash commits to;
+* ``meta``   committed height, app hash and chain id (outside the app hash);
+* any extra database a caller names in ``commit(..., extra=...)`` (block
+  results and secondary indexes; outside the app hash).
+
+Everything a block changes is written in ONE write transaction in ``commit``, so a
+reader (the GraphQL process opens the environment read-only) never sees half a
+block and a crash leaves either the old or the new block, never a mix.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import lmdb
+
+STATE_DB = b"state"
+META_DB = b"meta"
+EXTRA_DBS = (b"blocks", b"txs", b"index")
+_HEIGHT = b"height"
+_APP_HASH = b"app_hash"
+_CHAIN_ID = b"chain_id"
+_TIME = b"time"
+DEFAULT_MAP_SIZE = 64 << 30
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    height: int
+    app_hash: bytes
+    chain_id: str
+    time: int = 0  # block time of the committed height, whole seconds
+
+
+class Snapshot:
+    """A ``StateRead`` over one LMDB read transaction of the ``state`` database."""
+
+    __slots__ = ("txn", "_db")
+
+    def __init__(self, txn: lmdb.Transaction, db) -> None:
+        self.txn = txn
+        self._db = db
+
+    def get(self, key: bytes) -> bytes | None:
+        return self.txn.get(key, db=self._db)
+
+    def iter_prefix(self, prefix: bytes, start: bytes | None = None, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        yield from iter_prefix(self.txn, self._db, prefix, start, reverse)
+
+
+def iter_prefix(txn: lmdb.Transaction, db, prefix: bytes, start: bytes | None, reverse: bool) -> Iterator[tuple[bytes, bytes]]:
+    """Yield ``(key, value)`` under ``prefix`` in key order from ``start`` on."""
+    cursor = txn.cursor(db=db)
+    if not reverse:
+        if not cursor.set_range(start if start is not None and start > prefix else prefix):
+            return
+        for key, value in cursor:
+            if not key.startswith(prefix):
+                return
+            yield key, value
+        return
+    upper = start if start is not None else _prefix_end(prefix)
+    if upper is None:
+        positioned = cursor.last()
+    elif cursor.set_range(upper):  # first key >= upper; the one before is the last < upper
+        positioned = cursor.prev()
+    else:
+        positioned = cursor.last()
+    while positioned:
+        key = cursor.key()
+        if not key.startswith(prefix):
+            return
+        yield key, cursor.value()
+        positioned = cursor.prev()
+
+
+def _prefix_end(prefix: bytes) -> bytes | None:
+    """Return the smallest key greater than every key starting with ``prefix``."""
+    trimmed = prefix.rstrip(b"\xff")
+    if not trimmed:
+        return None
+    return trimmed[:-1] + bytes([trimmed[-1] + 1])
+
+
+class Store:
+    """The node's LMDB environment; read-only when opened by a reader process."""
+
+    def __init__(self, path: Path, readonly: bool = False, map_size: int = DEFAULT_MAP_SIZE) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
+        self.env = lmdb.open(str(path), map_size=map_size, max_dbs=16, readonly=readonly,
+                             subdir=True, max_readers=512, sync=True, metasync=True)
+        self.dbs = {}
+        for name in (STATE_DB, META_DB, *EXTRA_DBS):
+            self.dbs[name] = self.env.open_db(name, create=not readonly)
+
+    def close(self) -> None:
+        self.env.close()
+
+    def read_txn(self) -> lmdb.Transaction:
+        """Begin a short read transaction; the caller must ``abort()`` it when done."""
+        return self.env.begin(write=False)
+
+    def snapshot(self, txn: lmdb.Transaction) -> Snapshot:
+        return Snapshot(txn, self.dbs[STATE_DB])
+
+    def db(self, name: bytes):
+        return self.dbs[name]
+
+    def committed(self, txn: lmdb.Transaction | None = None) -> Committed:
+        """Return the last committed height, app hash and chain id (height 0: nothing yet)."""
+        own = txn is None
+        txn = txn or self.read_txn()
+        try:
+            meta = self.dbs[META_DB]
+            raw = txn.get(_HEIGHT, db=meta)
+            height = struct.unpack(">Q", raw)[0] if raw else 0
+            raw_time = txn.get(_TIME, db=meta)
+            return Committed(height, bytes(txn.get(_APP_HASH, b"", db=meta)),
+                             bytes(txn.get(_CHAIN_ID, b"", db=meta)).decode(),
+                             struct.unpack(">q", raw_time)[0] if raw_time else 0)
+        finally:
+            if own:
+                txn.abort()
+
+    def commit(self, writes: Iterable[tuple[bytes, bytes | None]], height: int, app_hash: bytes,
+               chain_id: str, time: int = 0, extra: dict[bytes, list[tuple[bytes, bytes | None]]] | None = None) -> None:
+        """Write a block's state changes, extra rows, height and app hash in one transaction."""
+        with self.env.begin(write=True) as txn:
+            _write_rows(txn, self.dbs[STATE_DB], writes)
+            for name, rows in (extra or {}).items():
+                _write_rows(txn, self.dbs[name], rows)
+            meta = self.dbs[META_DB]
+            txn.put(_HEIGHT, struct.pack(">Q", height), db=meta)
+            txn.put(_APP_HASH, app_hash, db=meta)
+            txn.put(_CHAIN_ID, chain_id.encode(), db=meta)
+            txn.put(_TIME, struct.pack(">q", time), db=meta)
+
+
+def _write_rows(txn: lmdb.Transaction, db, rows: Iterable[tuple[bytes, bytes | None]]) -> None:
+    for key, value in rows:
+        if value is None:
+            txn.delete(key, db=db)
+        else:
+            txn.put(key, value, db=db)
