@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from abci_app import addresses, apphash, block, codec, genesis
+from abci_app import addresses, apphash, block, codec, genesis, records
 from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.accounts import state as accounts
@@ -53,6 +53,7 @@ class _Pending:
     time: int
     state: Delta
     app_hash: bytes
+    records: dict
 
 
 class LedgerApp:
@@ -135,14 +136,17 @@ class LedgerApp:
         """
         return max_tx_bytes is None or sum(len(t) for t in txs) <= max_tx_bytes
 
-    def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes]) -> FinalizeResult:
+    def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
+                       block_hash: bytes = b"") -> FinalizeResult:
         """Execute a decided block in memory and return its results and app hash (no disk writes)."""
         state = Delta(self.base)
         info = BlockInfo(height, time, self.chain_id, proposer, self.params)
         outcome = block.run_block(state, info, txs)
         previous = self.genesis_hash if self.genesis is not None else self.committed.app_hash
         app_hash = apphash.next_app_hash(previous, state.write_set())
-        self.pending = _Pending(height, time, state, app_hash)
+        record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,
+                                     tuple(records.event_record(e) for e in outcome.events))
+        self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs))
         self.fail_point.hit("finalize_block", height)
         return FinalizeResult(outcome.txs, outcome.events, app_hash)
 
@@ -156,7 +160,8 @@ class LedgerApp:
             merged.update(writes)
             writes = merged
         self._close_snapshot()
-        self.store.commit(sorted(writes.items()), pending.height, pending.app_hash, self.chain_id, pending.time)
+        self.store.commit(sorted(writes.items()), pending.height, pending.app_hash, self.chain_id, pending.time,
+                          pending.records)
         self.fail_point.hit("after_commit", pending.height)
         self.committed = self.store.committed()
         self.genesis = None

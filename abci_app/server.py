@@ -227,7 +227,7 @@ class AbciServer:
         return abci.Response(verify_vote_extension=abci.ResponseVerifyVoteExtension(status=status))
 
     def finalize_block(self, req):
-        r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs))
+        r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash)
         return abci.Response(finalize_block=abci.ResponseFinalizeBlock(
             tx_results=[exec_tx_result(t) for t in r.txs], events=[abci_event(e) for e in r.events],
             app_hash=r.app_hash, validator_updates=r.validator_updates))
