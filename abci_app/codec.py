@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from google.protobuf.message import DecodeError
 
 from abci_app.errors import EmptyAction, MalformedTx, NonCanonicalTx
-from abci_app.messages import ACTIONS
+from abci_app.messages import ACTIONS, Action
 from abci_app.protos import samen_tx
 
 SIGN_DOMAIN = b"samen/tx/v1\x00"
@@ -73,10 +73,9 @@ def decode_tx(raw: bytes) -> SignedTx:
     _parse_canonical(envelope, raw, "transaction")
     body = samen_tx.TxBody()
     _parse_canonical(body, envelope.body, "transaction body")
-    kind = body.WhichOneof("action")
-    if kind is None:
+    if body.action.WhichOneof("kind") is None:
         raise EmptyAction("transaction carries no action")
-    action = from_proto(ACTIONS[kind], getattr(body, kind))
+    action = action_from_proto(body.action)
     return SignedTx(body.version, body.chain_id, body.public_key, body.sequence, body.fee, body.fee_payer,
                     action, envelope.body, envelope.signature, tx_hash(raw), len(raw))
 
@@ -86,7 +85,7 @@ def encode_body(*, chain_id: str, public_key: bytes, sequence: int, action: Any,
     """Return the canonical ``TxBody`` bytes for a message dataclass."""
     body = samen_tx.TxBody(version=version, chain_id=chain_id, public_key=public_key,
                            sequence=sequence, fee=fee, fee_payer=fee_payer)
-    getattr(body, action_field(type(action))).CopyFrom(to_proto(action))
+    body.action.CopyFrom(action_to_proto(action))
     return body.SerializeToString(deterministic=True)
 
 
@@ -102,7 +101,22 @@ def action_field(cls: type) -> str:
     raise KeyError(f"{cls.__name__} is not a transaction action")
 
 
+def action_from_proto(pb: Any) -> Any:
+    """Return the message dataclass inside an ``Action`` (``None`` if empty)."""
+    kind = pb.WhichOneof("kind")
+    return None if kind is None else from_proto(ACTIONS[kind], getattr(pb, kind))
+
+
+def action_to_proto(action: Any) -> Any:
+    pb = samen_tx.Action()
+    getattr(pb, action_field(type(action))).CopyFrom(to_proto(action))
+    return pb
+
+
 # -- protobuf message <-> dataclass (field names match one to one) ---------------------
+#
+# A field hinted ``Action`` (or ``tuple[Action, ...]``) holds any action message;
+# on the wire it is a ``samen.v1.Action``, in state JSON ``{"kind": <field>, "msg": {...}}``.
 
 
 def from_proto(cls: type[T], pb: Any) -> T:
@@ -113,6 +127,8 @@ def from_proto(cls: type[T], pb: Any) -> T:
 
 
 def _from_proto_value(hint: Any, value: Any) -> Any:
+    if hint is Action:
+        return action_from_proto(value)
     origin = typing.get_origin(hint)
     if origin is tuple:
         inner = typing.get_args(hint)[0]
@@ -135,10 +151,14 @@ def to_proto(obj: Any) -> Any:
             inner = typing.get_args(hint)[0]
             field = getattr(pb, name)
             for item in value:
-                if dataclasses.is_dataclass(inner):
+                if inner is Action:
+                    field.add().CopyFrom(action_to_proto(item))
+                elif dataclasses.is_dataclass(inner):
                     field.add().CopyFrom(to_proto(item))
                 else:
                     field.append(item.value if isinstance(item, enum.Enum) else item)
+        elif hint is Action:
+            getattr(pb, name).CopyFrom(action_to_proto(value))
         elif dataclasses.is_dataclass(hint):
             getattr(pb, name).CopyFrom(to_proto(value))
         else:
@@ -165,13 +185,16 @@ def decode_value(cls: type[T], raw: bytes) -> T:
     return _typed(cls, json.loads(raw))
 
 
-def _plain(obj: Any) -> Any:
+def _plain(obj: Any, hint: Any = None) -> Any:
+    if hint is Action:
+        return {"kind": action_field(type(obj)), "msg": _plain(obj)}
     if dataclasses.is_dataclass(obj):
-        return {name: _plain(getattr(obj, name)) for name, _ in _hints(type(obj))}
+        return {name: _plain(getattr(obj, name), h) for name, h in _hints(type(obj))}
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, (tuple, list)):
-        return [_plain(v) for v in obj]
+        args = typing.get_args(hint) if typing.get_origin(hint) is tuple else ()
+        return [_plain(v, args[0] if args else None) for v in obj]
     if isinstance(obj, bytes):
         return obj.hex()
     if isinstance(obj, float):
@@ -182,6 +205,8 @@ def _plain(obj: Any) -> Any:
 def _typed(hint: Any, value: Any) -> Any:
     if value is None:
         return None
+    if hint is Action:
+        return _typed(ACTIONS[value["kind"]], value["msg"])
     origin = typing.get_origin(hint)
     if origin is tuple:
         inner = typing.get_args(hint)[0]
