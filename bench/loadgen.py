@@ -1,0 +1,208 @@
+"""Load generator: send pre-built transactions to a CometBFT node and measure from the chain.
+
+Contract:
+* every transaction is built (and signed) before the clock starts;
+* ``run_load`` sends them with ``broadcast_tx_async`` or ``_sync`` over HTTP on
+  ``connections`` parallel connections, at a fixed ``rate`` (tx/s) or as fast as
+  the node accepts (``rate=None``); it stops after all are sent and committed, or
+  at ``deadline`` seconds, whichever comes first (bounded by design);
+* what counts as committed is read from the chain itself: a websocket
+  subscription to ``NewBlock`` gives each block's transactions as soon as the
+  node commits it; ``/block_results`` gives their codes.  Latency is the time from
+  a transaction's send to the arrival of the block that holds it;
+* CPU seconds of the given process ids are read from ``/proc`` before and after.
+
+Only loopback addresses are meant as targets (tests and benchmarks run on one machine).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import websockets
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class LoadResult:
+    sent: int = 0
+    accepted: int = 0          # CheckTx passed (sync mode) or the node took it (async mode)
+    rejected: int = 0          # refused at broadcast (CheckTx code != 0 or RPC error)
+    committed: int = 0         # in a block with code 0
+    failed_in_block: int = 0   # in a block with code != 0
+    seconds: float = 0.0       # first send to last commit seen
+    latencies: list[float] = field(default_factory=list)
+    mempool_max: int = 0
+    mempool_last: int = -1
+    blocks: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def tps(self) -> float:
+        return self.committed / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: int) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, (len(ordered) * p) // 100)]
+
+    def cpu_per_1000(self, name: str) -> float:
+        return 1000 * self.cpu_seconds.get(name, 0.0) / self.committed if self.committed else float("nan")
+
+    def summary(self) -> dict:
+        return {"sent": self.sent, "accepted": self.accepted, "rejected": self.rejected,
+                "committed": self.committed, "failed_in_block": self.failed_in_block,
+                "seconds": round(self.seconds, 3), "tps": round(self.tps, 1),
+                "p50_ms": round(1000 * self.percentile(50), 1), "p95_ms": round(1000 * self.percentile(95), 1),
+                "p99_ms": round(1000 * self.percentile(99), 1), "mempool_max": self.mempool_max,
+                "blocks": self.blocks,
+                "cpu_s_per_1000": {k: round(self.cpu_per_1000(k), 3) for k in sorted(self.cpu_seconds)}}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return user+system CPU seconds of a process (and its waited-for children)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / CLK_TCK
+
+
+class _Tracker:
+    def __init__(self, txs: list[bytes]) -> None:
+        self.hashes = {hashlib.sha256(t).digest(): i for i, t in enumerate(txs)}
+        self.sent_at: dict[int, float] = {}
+        self.committed_at: dict[int, float] = {}
+        self.heights: list[int] = []
+        self.positions: dict[int, list[tuple[int, int]]] = {}  # height -> [(position in block, tx index)]
+
+    def done(self, expected: int) -> bool:
+        return len(self.committed_at) >= expected
+
+
+async def _follow_blocks(ws_url: str, tracker: _Tracker, ready: asyncio.Event) -> None:
+    async with websockets.connect(ws_url, max_size=64 << 20) as ws:
+        await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "subscribe",
+                                  "params": {"query": "tm.event='NewBlock'"}}))
+        await ws.recv()  # subscription ack
+        ready.set()
+        async for message in ws:
+            now = time.perf_counter()
+            data = json.loads(message).get("result", {}).get("data")
+            if not data:
+                continue
+            block = data["value"]["block"]
+            height = int(block["header"]["height"])
+            tracker.heights.append(height)
+            for position, tx in enumerate(block["data"]["txs"] or []):
+                index = tracker.hashes.get(hashlib.sha256(base64.b64decode(tx)).digest())
+                if index is not None and index not in tracker.committed_at:
+                    tracker.committed_at[index] = now
+                    tracker.positions.setdefault(height, []).append((position, index))
+
+
+async def _sender(client: httpx.AsyncClient, url: str, method: str, queue: asyncio.Queue,
+                  txs: list[bytes], tracker: _Tracker, result: LoadResult) -> None:
+    while True:
+        index = await queue.get()
+        if index is None:
+            return
+        tracker.sent_at[index] = time.perf_counter()
+        payload = {"jsonrpc": "2.0", "id": index, "method": method,
+                   "params": {"tx": base64.b64encode(txs[index]).decode()}}
+        try:
+            answer = (await client.post(url, json=payload)).json()
+        except httpx.HTTPError:
+            result.rejected += 1
+            continue
+        if "error" in answer or answer.get("result", {}).get("code", 0) != 0:
+            result.rejected += 1
+        else:
+            result.accepted += 1
+
+
+async def _pace(queue: asyncio.Queue, count: int, rate: float | None, connections: int, result: LoadResult) -> None:
+    start = time.perf_counter()
+    for i in range(count):
+        if rate:
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        elif queue.qsize() > 2 * connections:
+            while queue.qsize() > connections:
+                await asyncio.sleep(0.001)
+        await queue.put(i)
+        result.sent += 1
+    for _ in range(connections):
+        await queue.put(None)
+
+
+async def _sample_mempool(client: httpx.AsyncClient, url: str, result: LoadResult, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            answer = (await client.get(f"{url}/num_unconfirmed_txs")).json()
+            depth = int(answer["result"]["n_txs"])
+            result.mempool_max = max(result.mempool_max, depth)
+            result.mempool_last = depth
+        except (httpx.HTTPError, KeyError, ValueError):
+            pass
+        await asyncio.sleep(0.2)
+
+
+async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, connections: int = 4,
+                   mode: str = "async", deadline: float = 120.0, pids: dict[str, int] | None = None) -> LoadResult:
+    """Send ``txs`` and return what the chain committed (see the module docstring)."""
+    result, tracker = LoadResult(), _Tracker(txs)
+    ws_url = rpc_url.replace("http://", "ws://") + "/websocket"
+    ready, stop = asyncio.Event(), asyncio.Event()
+    follower = asyncio.create_task(_follow_blocks(ws_url, tracker, ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    cpu_before = {name: cpu_seconds(pid) for name, pid in (pids or {}).items()}
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        queue: asyncio.Queue = asyncio.Queue()
+        method = "broadcast_tx_async" if mode == "async" else "broadcast_tx_sync"
+        sampler = asyncio.create_task(_sample_mempool(client, rpc_url, result, stop))
+        senders = [asyncio.create_task(_sender(client, rpc_url, method, queue, txs, tracker, result))
+                   for _ in range(connections)]
+        start = time.perf_counter()
+        await _pace(queue, len(txs), rate, connections, result)
+        await asyncio.gather(*senders)
+        while not tracker.done(result.accepted) and time.perf_counter() - start < deadline:
+            if result.mempool_last == 0 and _quiet_for(tracker, 2.0):
+                break  # some accepted transactions were dropped by CheckTx: nothing more will come
+            await asyncio.sleep(0.05)
+        stop.set()
+        await sampler
+        follower.cancel()
+        await _count_codes(client, rpc_url, tracker, result)
+    result.cpu_seconds = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in (pids or {}).items()}
+    end = max(tracker.committed_at.values(), default=start)  # only successful commits count
+    result.seconds = end - start
+    result.blocks = len(tracker.heights)
+    result.latencies = [tracker.committed_at[i] - tracker.sent_at[i] for i in tracker.committed_at if i in tracker.sent_at]
+    return result
+
+
+def _quiet_for(tracker: _Tracker, seconds: float) -> bool:
+    last = max(tracker.committed_at.values(), default=0.0)
+    return time.perf_counter() - last > seconds
+
+
+async def _count_codes(client: httpx.AsyncClient, url: str, tracker: _Tracker, result: LoadResult) -> None:
+    """Split our transactions seen in blocks into committed (code 0) and failed; drop failed ones' latency."""
+    for height in sorted(tracker.positions):
+        answer = (await client.get(f"{url}/block_results", params={"height": height})).json()
+        results = answer["result"].get("txs_results") or []
+        for position, index in tracker.positions[height]:
+            if int(results[position].get("code", 0)) != 0:
+                result.failed_in_block += 1
+                del tracker.committed_at[index]
+    result.committed = len(tracker.committed_at)
