@@ -1,0 +1,1 @@
+"""Benchmarks: in-process, end-to-end, state and GraphQL (see BENCHMARKS.md)."""
