@@ -6,6 +6,10 @@ databases), outside the app hash.  Keys:
 * ``blocks``: ``u64be(height)`` -> ``BlockRecord``
 * ``txs``:    ``tx hash (32 bytes)`` -> ``TxRecord``
 * ``index``:  ``b"txh/" + u64be(height) + u32be(index)`` -> tx hash (transactions of a block, in order)
+* ``index``:  ``b"txs/" + signer + 0x00 + u64be(height) + u32be(index)`` -> tx hash (by signer)
+* ``index``:  ``b"txa/" + action + 0x00 + u64be(height) + u32be(index)`` -> tx hash (by action name)
+* ``index``:  ``b"evt/" + type + 0x00 + u64be(height) + u32be(tx index or BLOCK_EVENTS) + u32be(n)``
+  -> b"" (events by type; ``n`` is the event's position in its tx or block)
 
 Readers (GraphQL, CLI) use the ``read_*`` functions with a read transaction.
 """
@@ -19,6 +23,10 @@ from abci_app import codec, events as typed_events
 from abci_app.block import TxOutcome
 
 TX_BY_HEIGHT = b"txh/"
+TX_BY_SIGNER = b"txs/"
+TX_BY_ACTION = b"txa/"
+EVENT_BY_TYPE = b"evt/"
+BLOCK_EVENTS = 0xFFFFFFFF  # tx-index slot of an event emitted by the block itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +63,38 @@ def height_key(height: int) -> bytes:
     return struct.pack(">Q", height)
 
 
+def position_key(height: int, index: int) -> bytes:
+    return struct.pack(">QI", height, index)
+
+
+def named_prefix(prefix: bytes, name: str) -> bytes:
+    """Return the index prefix of one signer, action or event type."""
+    return prefix + name.encode() + b"\x00"
+
+
+def _event_rows(height: int, slot: int, events) -> list[tuple[bytes, bytes]]:
+    return [(named_prefix(EVENT_BY_TYPE, e.type) + position_key(height, slot) + struct.pack(">I", n), b"")
+            for n, e in enumerate(events)]
+
+
 def event_record(event) -> EventRecord:
     return EventRecord(typed_events.event_type(event), tuple(typed_events.attributes(event)))
 
 
 def rows(block: BlockRecord, outcomes: list[TxOutcome]) -> dict[bytes, list[tuple[bytes, bytes | None]]]:
     """Return the extra-database rows that record one block and its transactions."""
-    tx_rows, index_rows = [], []
+    tx_rows, index_rows = [], _event_rows(block.height, BLOCK_EVENTS, block.events)
     for i, t in enumerate(outcomes):
         record = TxRecord(t.hash, block.height, i, t.code, t.codespace, t.log, t.signer, t.action,
                           tuple(event_record(e) for e in t.events))
         tx_rows.append((t.hash, codec.encode_value(record)))
-        index_rows.append((TX_BY_HEIGHT + height_key(block.height) + struct.pack(">I", i), t.hash))
+        position = position_key(block.height, i)
+        index_rows.append((TX_BY_HEIGHT + position, t.hash))
+        if t.signer:
+            index_rows.append((named_prefix(TX_BY_SIGNER, t.signer) + position, t.hash))
+        if t.action:
+            index_rows.append((named_prefix(TX_BY_ACTION, t.action) + position, t.hash))
+        index_rows.extend(_event_rows(block.height, i, record.events))
     return {b"blocks": [(height_key(block.height), codec.encode_value(block))], b"txs": tx_rows,
             b"index": index_rows}
 
