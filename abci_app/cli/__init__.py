@@ -1,0 +1,1 @@
+"""The ``samen`` command line (Typer)."""

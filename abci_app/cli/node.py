@@ -1,0 +1,89 @@
+"""``samen init``, ``samen start`` and ``samen devnet``: create and run a node home."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from abci_app.cli.common import DEFAULT_HOME, CliError, HomeOpt, Output, OutputOpt, emit, home_path, log
+from abci_app.node import devnet as devnet_mod
+from abci_app.node.cometbft import NodeError
+from abci_app.node.home import NodeOptions, chain_id, init_home, rpc_url
+from abci_app.node.run import graphql_available, node_children
+from abci_app.node.supervisor import Supervisor
+from abci_app.settings import Settings
+
+NoGraphqlOpt = Annotated[bool, typer.Option("--no-graphql", help="Do not start the GraphQL server.")]
+RpcPortOpt = Annotated[int, typer.Option("--rpc-port", min=1, max=65535, help="RPC port on 127.0.0.1.")]
+P2pPortOpt = Annotated[int, typer.Option("--p2p-port", min=1, max=65535, help="P2P port on 127.0.0.1.")]
+
+
+def _parse_account(text: str) -> tuple[str, int]:
+    address, sep, amount = text.partition("=")
+    if not sep or not amount.isdigit():
+        raise CliError(f"--account must be ADDRESS=AMOUNT with a non-negative integer amount, got {text!r}")
+    return address, int(amount)
+
+
+def init(home: HomeOpt = DEFAULT_HOME,
+         chain_id_: Annotated[str, typer.Option("--chain-id", help="Chain id.")] = "samen-local",
+         moniker: Annotated[str, typer.Option("--moniker", help="Node name.")] = "samen-node",
+         account: Annotated[list[str] | None, typer.Option("--account", help="Genesis ADDRESS=AMOUNT (repeatable).")] = None,
+         min_fee: Annotated[int, typer.Option("--min-fee", min=0, help="Genesis param min_fee.")] = 0,
+         timeout_commit: Annotated[str, typer.Option("--timeout-commit", help="CometBFT block pacing.")] = "1s",
+         rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656, output: OutputOpt = Output.text) -> None:
+    """Create a node home: CometBFT config and keys, genesis, app config."""
+    accounts = tuple(_parse_account(a) for a in account or [])
+    options = NodeOptions(chain_id=chain_id_, moniker=moniker, rpc_port=rpc_port, p2p_port=p2p_port,
+                          timeout_commit=timeout_commit, accounts=accounts, params={"min_fee": min_fee})
+    try:
+        path = init_home(home_path(home), options)
+    except NodeError as exc:
+        raise CliError(str(exc)) from None
+    emit({"home": str(path), "chain_id": chain_id_, "rpc": rpc_url(path)}, output)
+
+
+def run_group(home: Path, no_graphql: bool, on_ready=None) -> None:
+    """Run the node group of ``home`` in the foreground; exit non-zero if a child died."""
+    try:
+        children = node_children(home, with_graphql=not no_graphql)
+    except NodeError as exc:
+        raise CliError(str(exc)) from None
+    code = Supervisor(children, out=sys.stderr).run(on_ready=on_ready)
+    if code != 0:
+        raise typer.Exit(code)
+
+
+def start(home: HomeOpt = DEFAULT_HOME, no_graphql: NoGraphqlOpt = False) -> None:
+    """Run CometBFT, the app (and GraphQL when installed) as one group; Ctrl-C stops all."""
+    path = home_path(home).resolve()
+    run_group(path, no_graphql, on_ready=lambda: _announce(path, not no_graphql))
+
+
+def _announce(home: Path, with_graphql: bool) -> None:
+    log(f"[samen] RPC listening on {rpc_url(home)}")
+    if with_graphql and graphql_available():
+        settings = Settings.load(home)
+        log(f"[samen] GraphQL listening on http://{settings.graphql_host}:{settings.graphql_port}/graphql")
+
+
+def devnet(home: Annotated[Path, typer.Option("--home", help="Devnet home directory.")] = Path(".devnet"),
+           no_graphql: NoGraphqlOpt = False, rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656,
+           output: OutputOpt = Output.text) -> None:
+    """Start a one-validator development chain (initialized on first use) with funded test keys."""
+    path = home_path(home).resolve()
+    try:
+        created, keys = devnet_mod.ensure_devnet(path, rpc_port, p2p_port)
+    except NodeError as exc:
+        raise CliError(str(exc)) from None
+    log(f"{'created' if created else 'reusing'} devnet home {path}")
+    emit({"home": str(path), "chain_id": chain_id(path), "rpc": rpc_url(path),
+          "keyring": str(devnet_mod.keyring_dir(path)),
+          "keys": [{"name": k.name, "address": k.address, "protection": k.protection} for k in keys]}, output)
+    log("keys are UNENCRYPTED TEST KEYS; try: samen tx transfer --home "
+        f"{home} --node {rpc_url(path)} --from alice --to <address> --amount 10")
+    sys.stdout.flush()
+    run_group(path, no_graphql, on_ready=lambda: _announce(path, not no_graphql))

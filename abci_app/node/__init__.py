@@ -1,0 +1,1 @@
+"""Node homes and processes: ``samen init``/``start``/``devnet`` build on this package."""
