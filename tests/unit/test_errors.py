@@ -1,0 +1,91 @@
+"""The error-code registry: every ``(codespace, code)`` is public API and never changes.
+
+HOW TO ADD AN ERROR: define the new ``LedgerError`` subclass with the next free code
+of its codespace, then APPEND one line ``(codespace, code, "ClassName")`` to
+``FROZEN_CODES`` below.  Never edit, reorder or delete an existing line: clients
+and indexers match on these numbers, so a renumbered or reused code is a breaking
+change (add a new class instead, and keep the old one).
+"""
+
+from __future__ import annotations
+
+import abci_app.app  # noqa: F401  (imports every domain package, so all error classes are registered)
+import abci_app.components  # noqa: F401
+from abci_app.errors import LedgerError, all_error_classes
+
+# (codespace, code, class name) -- append only.
+FROZEN_CODES: list[tuple[str, int, str]] = [
+    ("tx", 1, "TxError"),
+    ("tx", 2, "MalformedTx"),
+    ("tx", 3, "NonCanonicalTx"),
+    ("tx", 4, "UnsupportedVersion"),
+    ("tx", 5, "TxTooLarge"),
+    ("tx", 6, "WrongChain"),
+    ("tx", 7, "BadSignature"),
+    ("tx", 8, "BadPublicKey"),
+    ("tx", 9, "SequenceMismatch"),
+    ("tx", 10, "UnknownSender"),
+    ("tx", 11, "FeeTooLow"),
+    ("tx", 12, "InsufficientFee"),
+    ("tx", 13, "EmptyAction"),
+    ("tx", 14, "MemoTooLong"),
+    ("tx", 15, "InvalidAddress"),
+    ("tx", 16, "UnknownFeePayer"),
+    ("tx", 17, "InvalidField"),
+    ("accounts", 1, "AccountsError"),
+    ("accounts", 2, "ZeroAmount"),
+    ("accounts", 3, "AmountOutOfRange"),
+    ("accounts", 4, "InsufficientFunds"),
+    ("query", 2, "UnknownQuery"),
+    ("query", 3, "NotFound"),
+]
+
+HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
+          "(never edit or reuse an existing entry)")
+
+
+def _current() -> dict[str, tuple[str, int]]:
+    return {cls.__name__: (cls.codespace, cls.code) for cls in all_error_classes()}
+
+
+def test_every_error_class_is_in_the_frozen_registry():
+    frozen_names = {name for _, _, name in FROZEN_CODES}
+    missing = [f"({cs!r}, {code}, {name!r})" for name, (cs, code) in sorted(_current().items())
+               if name not in frozen_names]
+    assert not missing, f"new error classes without a frozen code: {', '.join(missing)}; {HOW_TO}"
+
+
+def test_no_frozen_code_was_renumbered_or_moved():
+    current = _current()
+    changed = [f"{name}: frozen as ({cs!r}, {code}), now {current.get(name)}"
+               for cs, code, name in FROZEN_CODES if current.get(name) != (cs, code)]
+    assert not changed, ("error codes are public API and must never change or disappear: "
+                         + "; ".join(changed))
+
+
+def test_codes_are_unique_per_codespace():
+    owners: dict[tuple[str, int], list[str]] = {}
+    for cls in all_error_classes():
+        owners.setdefault((cls.codespace, cls.code), []).append(cls.__name__)
+    shared = {key: names for key, names in owners.items() if len(names) > 1}
+    assert not shared, f"one (codespace, code) used by several classes: {shared}; pick the next free code"
+
+
+def test_the_frozen_registry_never_reuses_a_code_or_a_name():
+    keys = [(cs, code) for cs, code, _ in FROZEN_CODES]
+    names = [name for _, _, name in FROZEN_CODES]
+    assert len(set(keys)) == len(keys), "a (codespace, code) appears twice in FROZEN_CODES"
+    assert len(set(names)) == len(names), "a class name appears twice in FROZEN_CODES"
+
+
+def test_no_error_uses_code_zero_which_means_success():
+    zero = [cls.__name__ for cls in all_error_classes() if cls.code == 0]
+    assert not zero, f"code 0 means OK in ABCI: {zero}"
+    assert all(isinstance(cls.codespace, str) and cls.codespace for cls in all_error_classes())
+
+
+def test_every_error_is_a_ledger_error_with_a_readable_message():
+    for cls in all_error_classes():
+        error = cls("something went wrong")
+        assert isinstance(error, LedgerError)
+        assert error.message == "something went wrong"
