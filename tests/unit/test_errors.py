@@ -50,9 +50,9 @@ def _current() -> dict[str, tuple[str, int]]:
 
 def test_every_error_class_is_in_the_frozen_registry():
     frozen_names = {name for _, _, name in FROZEN_CODES}
-    missing = [f"({cs!r}, {code}, {name!r})" for name, (cs, code) in sorted(_current().items())
-               if name not in frozen_names]
-    assert not missing, f"new error classes without a frozen code: {', '.join(missing)}; {HOW_TO}"
+    missing = sorted((cs, code, name) for name, (cs, code) in _current().items() if name not in frozen_names)
+    lines = "".join(f'\n    ("{cs}", {code}, "{name}"),' for cs, code, name in missing)
+    assert not missing, f"error classes without a frozen code; {HOW_TO}. Lines to append:{lines}"
 
 
 def test_no_frozen_code_was_renumbered_or_moved():
