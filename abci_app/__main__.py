@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    store = Store(settings.store_dir, map_size=settings.map_size_gib << 30)
+    store = Store(settings.store_dir, map_size=settings.map_size_gib << 30,
+                  retain_heights=settings.store_retain_heights)
     server = AbciServer(LedgerApp(store, fail_point))
     try:
         asyncio.run(server.serve(settings.abci))

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from abci_app import addresses, apphash, block, codec, genesis, records
 from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
+from abci_app.domain.accounts import keys as account_keys
 from abci_app.domain.accounts import state as accounts
 from abci_app.errors import LedgerError, NotFound, UnknownQuery
 from abci_app.faults import FailPoint
+from abci_app.state import proofs, smt
 from abci_app.state.delta import Delta
 from abci_app.state.store import Store
 
@@ -45,6 +47,8 @@ class QueryResult:
     log: str = ""
     value: bytes = b""
     height: int = 0
+    key: bytes = b""
+    proof: bytes = b""   # ``samen:smt`` proof of ``key`` -> ``value`` under the app hash of ``height``
 
 
 @dataclass(slots=True)
@@ -54,6 +58,7 @@ class _Pending:
     state: Delta
     app_hash: bytes
     records: dict
+    tree: smt.Batch
 
 
 class LedgerApp:
@@ -98,7 +103,8 @@ class LedgerApp:
         genesis.apply(state, doc)
         self.chain_id = chain_id
         self.genesis = state
-        self.genesis_hash = apphash.next_app_hash(apphash.GENESIS_PREVIOUS, state.write_set())
+        self.genesis_tree = apphash.genesis_tree(state.write_set())
+        self.genesis_hash = apphash.app_hash(self.genesis_tree)
         self.base = state
         self.params = params_mod.get(state)
         self.check_state = Delta(state)
@@ -142,26 +148,35 @@ class LedgerApp:
         state = Delta(self.base)
         info = BlockInfo(height, time, self.chain_id, proposer, self.params)
         outcome = block.run_block(state, info, txs)
-        previous = self.genesis_hash if self.genesis is not None else self.committed.app_hash
-        app_hash = apphash.next_app_hash(previous, state.write_set())
+        tree = self._next_tree(state, height)
+        app_hash = apphash.app_hash(tree)
         record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,
                                      tuple(records.event_record(e) for e in outcome.events))
-        self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs))
+        self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs), tree)
         self.fail_point.hit("finalize_block", height)
         return FinalizeResult(outcome.txs, outcome.events, app_hash)
+
+    def _next_tree(self, state: Delta, height: int) -> smt.Batch:
+        """Update the state tree in memory with the block's writes (reads committed nodes only)."""
+        nodes = self.store.nodes(self._txn)
+        if self.genesis is not None:
+            nodes = smt.Layered(self.genesis_tree.new, nodes)
+            return apphash.next_tree(nodes, self.genesis_tree.root, state.write_set(), height)
+        return apphash.next_tree(nodes, self.committed.root, state.write_set(), height)
 
     def commit(self) -> int:
         """Persist the finalized block in one LMDB transaction, then reset the check state."""
         pending = self.pending
         assert pending is not None, "Commit without FinalizeBlock"
-        writes = pending.state.writes
+        writes, tree = pending.state.writes, pending.tree
         if self.genesis is not None:
             merged = dict(self.genesis.writes)
             merged.update(writes)
             writes = merged
+            tree = smt.merge(self.genesis_tree, tree)
         self._close_snapshot()
         self.store.commit(sorted(writes.items()), pending.height, pending.app_hash, self.chain_id, pending.time,
-                          pending.records)
+                          pending.records, tree=tree)
         self.fail_point.hit("after_commit", pending.height)
         self.committed = self.store.committed()
         self.genesis = None
@@ -169,29 +184,72 @@ class LedgerApp:
         self._open_snapshot()
         return 0
 
-    def query(self, path: str, data: bytes, height: int = 0) -> QueryResult:
-        """Answer a read of committed state (``/account/<address>``, ``/params``, ``/supply``)."""
-        if height not in (0, self.committed.height):
-            return _query_error(UnknownQuery(f"only the latest height {self.committed.height} is retained"))
-        try:
-            value = self._query_value(path.strip("/").split("/"))
-        except LedgerError as error:
-            return _query_error(error, self.committed.height)
-        return QueryResult(value=value, height=self.committed.height)
+    def query(self, path: str, data: bytes, height: int = 0, prove: bool = False) -> QueryResult:
+        """Answer a read of committed state at ``height`` (0: the latest).
 
-    def _query_value(self, parts: list[str]) -> bytes:
-        state = self.base
+        Paths: ``/account/<address>``, ``/params``, ``/supply``, and ``/store`` with
+        ``data`` = a raw state key (the value is the raw stored bytes).  With ``prove``,
+        ``/account`` and ``/store`` answers carry a ``samen:smt`` proof of the state key
+        (inclusion, or absence with code NotFound) under the app hash of ``height``.
+        A height that is pruned or not committed yet is a ``HeightNotAvailable`` error.
+        """
+        parts = path.strip("/").split("/")
+        latest = self.committed.height
+        if height in (0, latest) and not prove:
+            return self._answer(self.base, parts, data, latest)
+        height = height or latest
+        txn = self.store.read_txn()
+        try:
+            state = self.store.state_at(txn, height)
+            result = self._answer(state, parts, data, height)
+            if prove:
+                result = self._with_proof(txn, result, parts, data, height)
+            return result
+        except LedgerError as error:
+            return _query_error(error, height)
+        finally:
+            txn.abort()
+
+    def _answer(self, state, parts: list[str], data: bytes, height: int) -> QueryResult:
+        try:
+            value, key = self._query_value(state, parts, data)
+        except LedgerError as error:
+            result = _query_error(error, height)
+            return QueryResult(result.code, result.codespace, result.log, b"", height, _proof_key(parts, data))
+        return QueryResult(value=value, height=height, key=key or b"")
+
+    def _with_proof(self, txn, result: QueryResult, parts: list[str], data: bytes, height: int) -> QueryResult:
+        key = _proof_key(parts, data)
+        if not key:
+            raise UnknownQuery(f"no proof available for path /{'/'.join(parts)}")
+        proof = proofs.prove(self.store.nodes(txn), self.store.root_at(txn, height), key)
+        return QueryResult(result.code, result.codespace, result.log, result.value, height, key, proof.encode())
+
+    def _query_value(self, state, parts: list[str], data: bytes = b"") -> tuple[bytes, bytes | None]:
+        """Return the answer's value and the state key it is read from (``None``: derived)."""
         if parts[0] == "account" and len(parts) == 2:
             address = addresses.validate(parts[1])
-            account = accounts.get(state, address)
-            if account is None:
+            raw = state.get(account_keys.account(address))
+            if raw is None:
                 raise NotFound(f"account {address} not found")
-            return codec.encode_value(account)
+            return bytes(raw), account_keys.account(address)
+        if parts == ["store"]:
+            raw = state.get(data)
+            if raw is None:
+                raise NotFound(f"state key {data.hex()} not found")
+            return bytes(raw), data
         if parts == ["params"]:
-            return codec.encode_value(params_mod.get(state))
+            return codec.encode_value(params_mod.get(state)), None
         if parts == ["supply"]:
-            return json.dumps({"supply": accounts.supply(state)}).encode()
+            return json.dumps({"supply": accounts.supply(state)}).encode(), None
         raise UnknownQuery(f"unknown query path /{'/'.join(parts)}")
+
+
+def _proof_key(parts: list[str], data: bytes) -> bytes:
+    """Return the state key a provable path reads, or ``b""``."""
+    if parts[0] == "account" and len(parts) == 2 and addresses.is_valid(parts[1]):
+        return account_keys.account(parts[1])
+    return data if parts == ["store"] else b""
 
 
 def _query_error(error: LedgerError, height: int = 0) -> QueryResult:

@@ -1,38 +1,36 @@
-"""The app-hash rule (interim commitment; a Merkle tree with proofs replaces it).
+"""The app-hash rule, in one place: the app hash of height H is the root hash of the
+state tree (``abci_app.state.smt``) after block H's writes.
 
-    app_hash(H) = app_hash(H-1)                                   if block H wrote nothing
-    app_hash(H) = SHA-256("samen/apphash/v0" || app_hash(H-1) || SHA-256(W))   otherwise
+* Genesis: the tree of the genesis writes (nodes at version 0); its root is the
+  initial app hash InitChain returns.
+* Block H: the committed tree updated with the block's sorted write set (new nodes
+  at version H).  A block whose writes change no value leaves the root, and so the
+  app hash, unchanged, so an idle chain can rest (``create_empty_blocks = false``).
+* The empty state hashes to 32 zero bytes.
 
-where W is the block's sorted write set, each entry encoded as
-``u32be(len(key)) || key || 0x00`` for a delete or
-``u32be(len(key)) || key || 0x01 || u32be(len(value)) || value`` for a put.
-The genesis hash is the rule applied to the genesis writes with an all-zero
-previous hash.  The cost is linear in the block's writes, not in the state size,
-and a block without writes leaves the hash unchanged, so an idle chain can rest
-(``create_empty_blocks = false``).
+The update is pure: it reads committed nodes through a read transaction and returns
+the new nodes in memory (``smt.Batch``); Commit persists them with the state.
+``docs/proofs.md`` documents the hashing so other languages can verify proofs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
+from abci_app.state import smt
+from abci_app.state.protocols import DictState
 
-GENESIS_PREVIOUS = bytes(32)
-_DOMAIN = b"samen/apphash/v0"
+GENESIS_VERSION = 0
 
 
-def next_app_hash(previous: bytes, write_set: list[tuple[bytes, bytes | None]]) -> bytes:
-    if not write_set:
-        return previous
-    digest = hashlib.sha256()
-    pack = struct.Struct(">I").pack
-    for key, value in write_set:
-        digest.update(pack(len(key)))
-        digest.update(key)
-        if value is None:
-            digest.update(b"\x00")
-        else:
-            digest.update(b"\x01")
-            digest.update(pack(len(value)))
-            digest.update(value)
-    return hashlib.sha256(_DOMAIN + previous + digest.digest()).digest()
+def genesis_tree(write_set: list[tuple[bytes, bytes | None]]) -> smt.Batch:
+    """Return the tree batch holding exactly the genesis writes."""
+    return smt.update(DictState(), None, write_set, GENESIS_VERSION)
+
+
+def next_tree(nodes: smt.NodeRead, root: smt.Ref | None, write_set: list[tuple[bytes, bytes | None]],
+              height: int) -> smt.Batch:
+    """Return the tree batch after applying block ``height``'s write set to ``root``."""
+    return smt.update(nodes, root, write_set, height)
+
+
+def app_hash(tree: smt.Batch) -> bytes:
+    return tree.root_hash

@@ -27,6 +27,7 @@ from abci_app import events as typed_events
 from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
 from abci_app.block import TxOutcome
 from abci_app.protos import abci
+from abci_app.state.proofs import PROOF_OP_TYPE
 
 log = logging.getLogger("samen.abci")
 
@@ -184,9 +185,12 @@ class AbciServer:
         return abci.Response(init_chain=abci.ResponseInitChain(app_hash=app_hash))
 
     def query(self, req):
-        r = self.app.query(req.path, req.data, req.height)
-        return abci.Response(query=abci.ResponseQuery(
-            code=r.code, codespace=r.codespace, log=r.log, value=r.value, height=r.height, key=req.data))
+        r = self.app.query(req.path, req.data, req.height, req.prove)
+        response = abci.ResponseQuery(code=r.code, codespace=r.codespace, log=r.log, value=r.value,
+                                      height=r.height, key=r.key or req.data)
+        if r.proof:
+            response.proof_ops.ops.add(type=PROOF_OP_TYPE, key=r.key, data=r.proof)
+        return abci.Response(query=response)
 
     def check_tx(self, req):
         r = self.app.check_tx(req.tx)

@@ -20,6 +20,7 @@ class Settings:
     abci_address: str = ""            # default: unix://<home>/data/abci.sock
     store_path: str = "data/samen"    # LMDB environment directory
     map_size_gib: int = 64            # LMDB map size (sparse; the file grows as needed)
+    store_retain_heights: int = 1000  # past heights kept readable (state, proofs); older ones are pruned
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
     log_level: str = "info"

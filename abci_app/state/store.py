@@ -5,7 +5,10 @@ One environment per node home, with named databases:
 * ``state``  the ledger state the app hash commits to;
 * ``meta``   committed height, app hash and chain id (outside the app hash);
 * any extra database a caller names in ``commit(..., extra=...)`` (block
-  results and secondary indexes; outside the app hash).
+  results and secondary indexes; outside the app hash);
+* ``nodes``, ``stale``, ``roots``, ``history``, ``changes``: the state tree and the
+  versioned state (``abci_app.state.versions`` describes them).  Heights older than
+  the last ``retain_heights`` are pruned, at most ``prune_budget`` rows per Commit.
 
 Everything a block changes is written in ONE write transaction in ``commit``, so a
 reader (the GraphQL process opens the environment read-only) never sees half a
@@ -21,14 +24,22 @@ from typing import Iterable, Iterator
 
 import lmdb
 
+from abci_app.state import smt, versions
+from abci_app.state.versions import HeightNotAvailable
+
 STATE_DB = b"state"
 META_DB = b"meta"
 EXTRA_DBS = (b"blocks", b"txs", b"index")
+VERSION_DBS = (b"nodes", b"stale", b"roots", b"history", b"changes")
 _HEIGHT = b"height"
 _APP_HASH = b"app_hash"
 _CHAIN_ID = b"chain_id"
 _TIME = b"time"
+_ROOT = b"root"
+_OLDEST = b"oldest"
 DEFAULT_MAP_SIZE = 64 << 30
+DEFAULT_RETAIN_HEIGHTS = 1000
+DEFAULT_PRUNE_BUDGET = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +48,8 @@ class Committed:
     app_hash: bytes
     chain_id: str
     time: int = 0  # block time of the committed height, whole seconds
+    root: smt.Ref | None = None  # root of the state tree (its hash is ``app_hash``)
+    oldest: int = 0  # oldest height still readable
 
 
 class Snapshot:
@@ -92,13 +105,16 @@ def _prefix_end(prefix: bytes) -> bytes | None:
 class Store:
     """The node's LMDB environment; read-only when opened by a reader process."""
 
-    def __init__(self, path: Path, readonly: bool = False, map_size: int = DEFAULT_MAP_SIZE) -> None:
+    def __init__(self, path: Path, readonly: bool = False, map_size: int = DEFAULT_MAP_SIZE,
+                 retain_heights: int = DEFAULT_RETAIN_HEIGHTS, prune_budget: int = DEFAULT_PRUNE_BUDGET) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.readonly = readonly
+        self.retain_heights = retain_heights
+        self.prune_budget = prune_budget
         self.env = lmdb.open(str(path), map_size=map_size, max_dbs=16, readonly=readonly,
                              subdir=True, max_readers=512, sync=True, metasync=True)
         self.dbs = {}
-        for name in (STATE_DB, META_DB, *EXTRA_DBS):
+        for name in (STATE_DB, META_DB, *EXTRA_DBS, *VERSION_DBS):
             self.dbs[name] = self.env.open_db(name, create=not readonly)
 
     def close(self) -> None:
@@ -114,6 +130,27 @@ class Store:
     def db(self, name: bytes):
         return self.dbs[name]
 
+    def nodes(self, txn: lmdb.Transaction) -> "NodeReader":
+        """Return a ``smt.NodeRead`` over the stored tree nodes."""
+        return NodeReader(txn, self.dbs[b"nodes"])
+
+    def check_height(self, txn: lmdb.Transaction, height: int) -> None:
+        """Raise ``HeightNotAvailable`` unless ``height`` is committed and not pruned."""
+        committed = self.committed(txn)
+        if height > committed.height or height < max(committed.oldest, 1):
+            raise HeightNotAvailable(f"height {height} is not available: retained heights are "
+                                     f"{committed.oldest}..{committed.height}")
+
+    def root_at(self, txn: lmdb.Transaction, height: int) -> smt.Ref | None:
+        """Return the state-tree root committed at ``height`` (``None``: empty tree)."""
+        self.check_height(txn, height)
+        return smt.decode_ref(txn.get(versions.height_key(height), b"", db=self.dbs[b"roots"]))
+
+    def state_at(self, txn: lmdb.Transaction, height: int) -> versions.VersionedSnapshot:
+        """Return a ``StateRead`` of the state as committed at ``height``, over ``txn``."""
+        self.check_height(txn, height)
+        return versions.VersionedSnapshot(txn, self.dbs[b"history"], height)
+
     def committed(self, txn: lmdb.Transaction | None = None) -> Committed:
         """Return the last committed height, app hash and chain id (height 0: nothing yet)."""
         own = txn is None
@@ -123,18 +160,25 @@ class Store:
             raw = txn.get(_HEIGHT, db=meta)
             height = struct.unpack(">Q", raw)[0] if raw else 0
             raw_time = txn.get(_TIME, db=meta)
+            raw_oldest = txn.get(_OLDEST, db=meta)
             return Committed(height, bytes(txn.get(_APP_HASH, b"", db=meta)),
                              bytes(txn.get(_CHAIN_ID, b"", db=meta)).decode(),
-                             struct.unpack(">q", raw_time)[0] if raw_time else 0)
+                             struct.unpack(">q", raw_time)[0] if raw_time else 0,
+                             smt.decode_ref(txn.get(_ROOT, b"", db=meta)),
+                             struct.unpack(">Q", raw_oldest)[0] if raw_oldest else 0)
         finally:
             if own:
                 txn.abort()
 
     def commit(self, writes: Iterable[tuple[bytes, bytes | None]], height: int, app_hash: bytes,
-               chain_id: str, time: int = 0, extra: dict[bytes, list[tuple[bytes, bytes | None]]] | None = None) -> None:
-        """Write a block's state changes, extra rows, height and app hash in one transaction."""
+               chain_id: str, time: int = 0, extra: dict[bytes, list[tuple[bytes, bytes | None]]] | None = None,
+               tree: smt.Batch | None = None) -> None:
+        """Write a block's state changes, their versions, its tree nodes, extra rows, height
+        and app hash in one transaction, then prune a bounded amount of expired versions."""
+        writes = list(writes)
         with self.env.begin(write=True) as txn:
             _write_rows(txn, self.dbs[STATE_DB], writes)
+            self._write_version(txn, writes, height, tree)
             for name, rows in (extra or {}).items():
                 _write_rows(txn, self.dbs[name], rows)
             meta = self.dbs[META_DB]
@@ -142,6 +186,38 @@ class Store:
             txn.put(_APP_HASH, app_hash, db=meta)
             txn.put(_CHAIN_ID, chain_id.encode(), db=meta)
             txn.put(_TIME, struct.pack(">q", time), db=meta)
+            oldest = max(height - self.retain_heights + 1, 1)
+            txn.put(_OLDEST, struct.pack(">Q", oldest), db=meta)
+            versions.prune(txn, self.dbs, oldest, self.prune_budget)
+
+    def _write_version(self, txn: lmdb.Transaction, writes: list, height: int, tree: smt.Batch | None) -> None:
+        history, changes = self.dbs[b"history"], self.dbs[b"changes"]
+        for key, value in writes:
+            txn.put(*versions.history_row(key, value, height), db=history)
+            txn.put(versions.height_key(height, key), b"", db=changes)
+        if tree is None:
+            tree = smt.Batch(self.committed(txn).root)
+        nodes, stale = self.dbs[b"nodes"], self.dbs[b"stale"]
+        for key, raw in tree.new.items():
+            txn.put(key, raw, db=nodes)
+        for key in tree.stale:
+            txn.put(versions.height_key(height, key), b"", db=stale)
+        root = smt.encode_ref(tree.root)
+        txn.put(versions.height_key(height), root, db=self.dbs[b"roots"])
+        txn.put(_ROOT, root, db=self.dbs[META_DB])
+
+
+class NodeReader:
+    """A ``smt.NodeRead`` over the ``nodes`` database in one read transaction."""
+
+    __slots__ = ("txn", "_db")
+
+    def __init__(self, txn: lmdb.Transaction, db) -> None:
+        self.txn = txn
+        self._db = db
+
+    def get(self, node_key: bytes) -> bytes | None:
+        return self.txn.get(node_key, db=self._db)
 
 
 def _write_rows(txn: lmdb.Transaction, db, rows: Iterable[tuple[bytes, bytes | None]]) -> None:

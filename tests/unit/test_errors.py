@@ -38,6 +38,7 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("accounts", 4, "InsufficientFunds"),
     ("query", 2, "UnknownQuery"),
     ("query", 3, "NotFound"),
+    ("query", 4, "HeightNotAvailable"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

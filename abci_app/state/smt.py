@@ -1,0 +1,269 @@
+"""The state Merkle tree: a 16-ary sparse Merkle tree keyed by SHA-256 of the state key.
+
+Hashing rules (normative; ``docs/proofs.md`` restates them for other languages)::
+
+    kh            = SHA-256(state_key)                 # 32 bytes, read as 64 nibbles, high nibble first
+    leaf(kh, v)   = SHA-256(0x00 || kh || SHA-256(v))
+    internal(n)   = SHA-256(0x01 || u16be(bitmap) || h_a || h_b || ...)   # non-empty children, ascending nibble
+    empty tree    = 32 zero bytes
+
+Bit ``1 << i`` of ``bitmap`` is set when the child for nibble ``i`` is non-empty.
+The shape is canonical, a function of the key set only: the subtree at a nibble
+path holding no key is empty, holding exactly one key is that key's leaf, and
+holding two or more keys is an internal node whose 16 child slots are the paths
+extended by one nibble.  So the root does not depend on insertion order.
+
+Storage: every node is stored under ``node_key(depth, kh, version)`` (its nibble
+path and the height that created it), so past versions stay readable until they
+are pruned.  An update never changes a stored node: it creates new ones
+(``Batch.new``) and lists the node keys it replaced (``Batch.stale``).
+
+Stored node encoding::
+
+    leaf      0x00 || kh || SHA-256(value)
+    internal  0x01 || u16be(bitmap) || per child: hash(32) || u64be(version) || kind(1: 0 leaf, 1 internal)
+
+This module is pure: it reads nodes through a ``NodeRead`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+EMPTY_ROOT = bytes(32)
+LEAF, INTERNAL = 0, 1
+_U64 = struct.Struct(">Q")
+_U16 = struct.Struct(">H")
+_CHILD = 41
+_sha256 = hashlib.sha256
+
+
+class Ref(NamedTuple):
+    """A pointer to a stored node: its hash, the version that created it and its kind."""
+    hash: bytes
+    version: int
+    kind: int
+
+
+class NodeRead(Protocol):
+    def get(self, node_key: bytes) -> bytes | None:
+        """Return the stored node, or ``None``."""
+
+
+@dataclass(slots=True)
+class Batch:
+    """The result of one update: the new root, nodes to store, stored node keys replaced."""
+    root: Ref | None
+    new: dict[bytes, bytes] = field(default_factory=dict)
+    stale: list[bytes] = field(default_factory=list)
+
+    @property
+    def root_hash(self) -> bytes:
+        return EMPTY_ROOT if self.root is None else self.root.hash
+
+
+def key_hash(key: bytes) -> bytes:
+    return _sha256(key).digest()
+
+
+def leaf_hash(kh: bytes, vh: bytes) -> bytes:
+    return _sha256(b"\x00" + kh + vh).digest()
+
+
+def internal_hash(bitmap: int, hashes: list[bytes]) -> bytes:
+    return _sha256(b"\x01" + _U16.pack(bitmap) + b"".join(hashes)).digest()
+
+
+def nibble(kh: bytes, depth: int) -> int:
+    byte = kh[depth >> 1]
+    return byte & 0x0F if depth & 1 else byte >> 4
+
+
+def with_nibble(kh: bytes, depth: int, nib: int) -> bytes:
+    """Return ``kh`` with nibble ``depth`` set to ``nib`` (later nibbles are irrelevant)."""
+    i = depth >> 1
+    byte = (kh[i] & 0xF0) | nib if depth & 1 else (nib << 4)
+    return kh[:i] + bytes([byte])
+
+
+def node_key(depth: int, kh: bytes, version: int) -> bytes:
+    """``u8 depth || first depth nibbles of kh, packed (a trailing half byte zero-padded) || u64be version``."""
+    path = kh[:depth >> 1]
+    if depth & 1:
+        path += bytes([kh[depth >> 1] & 0xF0])
+    return bytes([depth]) + path + _U64.pack(version)
+
+
+def encode_ref(ref: Ref | None) -> bytes:
+    return b"" if ref is None else ref.hash + _U64.pack(ref.version) + bytes([ref.kind])
+
+
+def decode_ref(raw: bytes) -> Ref | None:
+    return None if not raw else Ref(bytes(raw[:32]), _U64.unpack(raw[32:40])[0], raw[40])
+
+
+def encode_internal(children: dict[int, Ref]) -> tuple[bytes, bytes]:
+    """Return ``(stored bytes, hash)`` of an internal node."""
+    bitmap, parts, hashes = 0, [], []
+    for nib in sorted(children):
+        ref = children[nib]
+        bitmap |= 1 << nib
+        hashes.append(ref.hash)
+        parts.append(encode_ref(ref))
+    return b"\x01" + _U16.pack(bitmap) + b"".join(parts), internal_hash(bitmap, hashes)
+
+
+def decode_internal(raw: bytes) -> dict[int, Ref]:
+    bitmap = _U16.unpack(raw[1:3])[0]
+    children, pos = {}, 3
+    for nib in range(16):
+        if bitmap & (1 << nib):
+            children[nib] = decode_ref(raw[pos:pos + _CHILD])
+            pos += _CHILD
+    return children
+
+
+class _Update:
+    """One batch update at ``version`` over the tree read through ``nodes``."""
+
+    def __init__(self, nodes: NodeRead, version: int) -> None:
+        self.nodes = nodes
+        self.version = version
+        self.batch = Batch(None)
+
+    def read(self, depth: int, kh: bytes, ref: Ref) -> bytes:
+        key = node_key(depth, kh, ref.version)
+        raw = self.batch.new.get(key)
+        if raw is None:
+            raw = self.nodes.get(key)
+        if raw is None:
+            raise LookupError(f"missing tree node at depth {depth}, version {ref.version}")
+        return raw
+
+    def retire(self, depth: int, kh: bytes, ref: Ref) -> None:
+        """Drop a node replaced by this update (forget it if this update created it)."""
+        key = node_key(depth, kh, ref.version)
+        if self.batch.new.pop(key, None) is None:
+            self.batch.stale.append(key)
+
+    def put_leaf(self, depth: int, kh: bytes, vh: bytes) -> Ref:
+        self.batch.new[node_key(depth, kh, self.version)] = b"\x00" + kh + vh
+        return Ref(leaf_hash(kh, vh), self.version, LEAF)
+
+    def put_internal(self, depth: int, kh: bytes, children: dict[int, Ref]) -> Ref:
+        raw, digest = encode_internal(children)
+        self.batch.new[node_key(depth, kh, self.version)] = raw
+        return Ref(digest, self.version, INTERNAL)
+
+    def build(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> Ref | None:
+        """Build the canonical subtree at ``depth`` for ``leaves`` (sorted ``(kh, vh)``)."""
+        if not leaves:
+            return None
+        if len(leaves) == 1:
+            return self.put_leaf(depth, *leaves[0])
+        children = {nib: self.build(depth + 1, group) for nib, group in _groups(leaves, depth)}
+        return self.put_internal(depth, leaves[0][0], children)
+
+    def update(self, depth: int, ref: Ref | None, writes: list[tuple[bytes, bytes | None]]) -> Ref | None:
+        """Apply ``writes`` (sorted by kh; ``None`` deletes) to the subtree ``ref`` at ``depth``."""
+        if ref is None:
+            return self.build(depth, [w for w in writes if w[1] is not None])
+        kh0 = writes[0][0]
+        raw = self.read(depth, kh0, ref)
+        if raw[0] == LEAF:
+            return self._update_leaf(depth, ref, bytes(raw[1:33]), bytes(raw[33:65]), writes)
+        children = decode_internal(raw)
+        changed = False
+        for nib, group in _groups(writes, depth):
+            old = children.get(nib)
+            new = self.update(depth + 1, old, group)
+            if new != old:
+                changed = True
+                if new is None:
+                    del children[nib]
+                else:
+                    children[nib] = new
+        if not changed:
+            return ref
+        self.retire(depth, kh0, ref)
+        return self._collapse(depth, kh0, children)
+
+    def _update_leaf(self, depth, ref, kh, vh, writes) -> Ref | None:
+        merged = {kh: vh}
+        for wkh, wvh in writes:
+            if wvh is None:
+                merged.pop(wkh, None)
+            else:
+                merged[wkh] = wvh
+        if merged == {kh: vh}:
+            return ref
+        self.retire(depth, kh, ref)
+        return self.build(depth, sorted(merged.items()))
+
+    def _collapse(self, depth: int, kh: bytes, children: dict[int, Ref]) -> Ref | None:
+        """Store an internal node, or lift a lone leaf child into this position."""
+        if not children:
+            return None
+        if len(children) == 1:
+            (nib, only), = children.items()
+            if only.kind == LEAF:
+                child_kh = with_nibble(kh, depth, nib)
+                raw = self.read(depth + 1, child_kh, only)
+                self.retire(depth + 1, child_kh, only)
+                return self.put_leaf(depth, bytes(raw[1:33]), bytes(raw[33:65]))
+        return self.put_internal(depth, kh, children)
+
+
+def _groups(items: list, depth: int):
+    """Yield ``(nibble, items)`` runs of kh-sorted ``items`` by their nibble at ``depth``."""
+    start, current = 0, nibble(items[0][0], depth)
+    for i in range(1, len(items)):
+        nib = nibble(items[i][0], depth)
+        if nib != current:
+            yield current, items[start:i]
+            start, current = i, nib
+    yield current, items[start:]
+
+
+def hashed_writes(write_set: list[tuple[bytes, bytes | None]]) -> list[tuple[bytes, bytes | None]]:
+    """Turn a state write set into ``(kh, value hash or None)`` pairs sorted by kh."""
+    return sorted((key_hash(k), None if v is None else _sha256(v).digest()) for k, v in write_set)
+
+
+class Layered:
+    """A ``NodeRead`` that sees a pending batch's new nodes over a base reader."""
+
+    __slots__ = ("new", "base")
+
+    def __init__(self, new: dict[bytes, bytes], base: NodeRead) -> None:
+        self.new, self.base = new, base
+
+    def get(self, node_key: bytes) -> bytes | None:
+        raw = self.new.get(node_key)
+        return raw if raw is not None else self.base.get(node_key)
+
+
+def merge(first: Batch, second: Batch) -> Batch:
+    """Combine two consecutive uncommitted batches into one to commit together."""
+    new = dict(first.new)
+    stale = list(first.stale)
+    for key in second.stale:
+        if new.pop(key, None) is None:
+            stale.append(key)
+    new.update(second.new)
+    return Batch(second.root, new, stale)
+
+
+def update(nodes: NodeRead, root: Ref | None, write_set: list[tuple[bytes, bytes | None]], version: int) -> Batch:
+    """Apply a write set to the tree rooted at ``root``; nodes created get ``version``.
+
+    Cost: O(writes x depth) node reads and hashes; depth is about log16(keys).
+    A write set that changes nothing returns the same root and an empty batch.
+    """
+    job = _Update(nodes, version)
+    writes = hashed_writes(write_set)
+    job.batch.root = job.update(0, root, writes) if writes else root
+    return job.batch
