@@ -1,0 +1,73 @@
+"""Run the GraphQL server against a node home: ``python -m graphql_api --home H [--host --port]``.
+
+``--export-schema PATH`` writes the schema's SDL and exits (``-`` for stdout).
+Logs are JSON lines on stderr.  Several servers may run against one node.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        doc = {"ts": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name}
+        try:
+            doc.update(json.loads(message))
+        except ValueError:
+            doc["msg"] = message
+        return json.dumps(doc)
+
+
+def parse(argv: list[str] | None):
+    parser = argparse.ArgumentParser(prog="python -m graphql_api", description="Samen GraphQL server")
+    parser.add_argument("--home", type=Path, help="node home directory")
+    parser.add_argument("--host", help="listen address (default: app.toml graphql.host)")
+    parser.add_argument("--port", type=int, help="listen port (default: app.toml graphql.port)")
+    parser.add_argument("--rpc", dest="rpc_url", help="CometBFT RPC URL (default: from config.toml)")
+    parser.add_argument("--graphiql", action="store_true", default=None, help="serve GraphiQL (needs a CDN)")
+    parser.add_argument("--no-introspection", dest="introspection", action="store_false", default=None)
+    parser.add_argument("--timeout", dest="timeout_seconds", type=float, help="seconds per operation")
+    parser.add_argument("--export-schema", metavar="PATH", help="write schema.graphql and exit")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    from graphql_api import config as config_mod
+    from graphql_api.schema import build_schema, sdl
+
+    if args.export_schema:
+        text = sdl(build_schema(config_mod.ApiConfig(store_dir=Path("."))))
+        sys.stdout.write(text) if args.export_schema == "-" else Path(args.export_schema).write_text(text)
+        return 0
+    if args.home is None:
+        print("python -m graphql_api: --home is required", file=sys.stderr)
+        return 2
+    overrides = {k: getattr(args, k) for k in ("host", "port", "rpc_url", "graphiql", "introspection",
+                                              "timeout_seconds")}
+    try:
+        config = config_mod.from_home(args.home.resolve(), **overrides)
+    except (ValueError, OSError) as exc:
+        print(f"python -m graphql_api: {exc}", file=sys.stderr)
+        return 2
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+    import uvicorn
+
+    from graphql_api.app import build_app
+
+    uvicorn.run(build_app(config), host=config.host, port=config.port, log_config=None, access_log=False,
+                ws_max_size=1 << 20, lifespan="on")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""``build_app``: the Starlette application (``/graphql``, ``/healthz``, ``/metrics``).
+
+The lifespan opens the node's LMDB environment read-only once per process (or uses
+a ``Store`` handed in, for in-process tests: LMDB forbids opening one environment
+twice in a process), starts the one commit notifier, and closes both at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from abci_app.state.store import Store
+from graphql_api.context import Context, Services
+from graphql_api.metrics import CONTENT_TYPE, Metrics
+from graphql_api.notifier import CommitNotifier
+from graphql_api.rpc import NodeRpc
+from graphql_api.schema import build_schema
+
+
+class SamenGraphQL(GraphQL):
+    """Strawberry's ASGI view with Samen's per-request ``Context``."""
+
+    async def get_context(self, request, response=None) -> Context:
+        services = request.scope["app"].state.services
+        return Context(services=services, request=request, response=response)
+
+
+def build_app(config, store: Store | None = None) -> Starlette:
+    """Return the ASGI app for ``config``; ``store`` (optional) is used instead of opening one."""
+    view = SamenGraphQL(build_schema(config), graphql_ide="graphiql" if config.graphiql else None,
+                        allow_queries_via_get=False, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                        max_subscriptions_per_connection=config.max_subscriptions_per_connection,
+                        keep_alive=True, keep_alive_interval=15)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        own = store is None
+        opened = Store(config.store_dir, readonly=True, map_size=config.map_size_gib << 30) if own else store
+        metrics = Metrics()
+        rpc = NodeRpc(config.rpc_url) if config.rpc_url else None
+        notifier = CommitNotifier(opened, rpc, config.poll_interval, metrics)
+        app.state.services = Services(config, opened, notifier, rpc, metrics)
+        task = asyncio.create_task(notifier.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            if rpc is not None:
+                await rpc.close()
+            if own:
+                opened.close()
+
+    async def healthz(request):
+        services = request.app.state.services
+        return JSONResponse({"status": "ok", "height": services.notifier.height})
+
+    async def metrics_endpoint(request):
+        return Response(request.app.state.services.metrics.render(), media_type=CONTENT_TYPE)
+
+    routes = [Route("/graphql", view, methods=["GET", "POST"]), WebSocketRoute("/graphql", view),
+              Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]
+    return Starlette(routes=routes, lifespan=lifespan)

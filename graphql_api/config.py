@@ -1,0 +1,60 @@
+"""GraphQL server configuration: one frozen ``ApiConfig``, built once in ``__main__``.
+
+Defaults suit a public read API: introspection on, GraphiQL off (Strawberry's bundled
+GraphiQL page loads React and GraphiQL from a CDN, so it does not work offline; see
+``docs/graphql.md``), limits on depth, aliases, tokens, page size, batch size and
+time per operation.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from abci_app.settings import Settings
+
+MAX_FIRST = 1000
+DEFAULT_FIRST = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ApiConfig:
+    store_dir: Path
+    rpc_url: str = "http://127.0.0.1:26657"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    introspection: bool = True
+    graphiql: bool = False
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 1000
+    max_batch: int = 10
+    max_first: int = MAX_FIRST
+    scan_budget: int = 100_000          # index entries one operation may examine
+    timeout_seconds: float = 10.0       # per operation
+    max_subscriptions_per_connection: int = 10
+    poll_interval: float = 0.1          # commit notifier's polling period
+    map_size_gib: int = 64
+
+
+def rpc_url_from_home(home: Path) -> str:
+    """Return the node's RPC URL from ``<home>/config/config.toml`` ([rpc] laddr)."""
+    path = home / "config" / "config.toml"
+    if not path.exists():
+        return ApiConfig.rpc_url
+    laddr = tomllib.loads(path.read_text()).get("rpc", {}).get("laddr", "")
+    if not laddr.startswith("tcp://"):
+        return ApiConfig.rpc_url
+    host_port = laddr[len("tcp://"):].replace("0.0.0.0", "127.0.0.1")
+    return "http://" + host_port
+
+
+def from_home(home: Path, **overrides) -> ApiConfig:
+    """Build the configuration of a node home; ``overrides`` win over the home's settings."""
+    settings = Settings.load(home)
+    values = {"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
+              "host": settings.graphql_host, "port": settings.graphql_port,
+              "map_size_gib": settings.map_size_gib}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return ApiConfig(**values)

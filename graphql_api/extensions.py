@@ -1,0 +1,90 @@
+"""Schema extensions: the read scope, request observation and the hardening limits.
+
+Extensions are given to the schema as zero-argument factories (a fresh instance
+per operation), never shared instances (deprecated in Strawberry 0.316; shared
+instances leaked execution state across concurrent requests).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Callable, Iterator
+
+from graphql import GraphQLError, IntValueNode, ValidationRule
+from strawberry.extensions import (AddValidationRules, DisableIntrospection, MaskErrors, MaxAliasesLimiter,
+                                   MaxTokensLimiter, ParserCache, QueryDepthLimiter, SchemaExtension,
+                                   ValidationCache)
+from strawberry.types.graphql import OperationType
+
+from graphql_api.errors import is_client_error
+
+log = logging.getLogger("samen.graphql")
+CACHE_SIZE = 512
+
+
+class ReadScope(SchemaExtension):
+    """Give each query or mutation one read transaction (see ``context.py``); not subscriptions."""
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context.context
+        scoped = self.execution_context.operation_type != OperationType.SUBSCRIPTION
+        if scoped:
+            ctx.begin()
+        try:
+            yield
+        finally:
+            if scoped:
+                ctx.end()
+
+
+class Observe(SchemaExtension):
+    """Count and time each operation; log one JSON line per operation."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        ec = self.execution_context
+        seconds = time.perf_counter() - started
+        errors = (ec.result.errors if ec.result else None) or ec.pre_execution_errors or []
+        op_type = _op_type(ec)
+        ec.context.services.metrics.observe(op_type, not errors, seconds)
+        log.info(json.dumps({"event": "graphql", "operation": ec.operation_name, "type": op_type,
+                             "ms": round(seconds * 1000, 2), "errors": [e.message for e in errors][:3]}))
+
+
+def _op_type(ec) -> str:
+    try:
+        return ec.operation_type.value
+    except Exception:  # an unparsable document has no operation type
+        return "invalid"
+
+
+def first_limit_rule(cap: int) -> type[ValidationRule]:
+    """Return a validation rule rejecting a literal ``first`` argument above ``cap``."""
+
+    class FirstLimit(ValidationRule):
+        def enter_argument(self, node, *_args):
+            if node.name.value == "first" and isinstance(node.value, IntValueNode) and int(node.value.value) > cap:
+                self.report_error(GraphQLError(f"first must be at most {cap}, got {node.value.value}", node))
+
+    return FirstLimit
+
+
+def factories(config) -> list[Callable[[], SchemaExtension]]:
+    """Return the schema's extension factories for ``config``."""
+    out: list[Callable[[], SchemaExtension]] = [
+        ReadScope,
+        Observe,
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: QueryDepthLimiter(max_depth=config.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=config.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
+        lambda: AddValidationRules([first_limit_rule(config.max_first)]),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: MaskErrors(should_mask_error=lambda e: not is_client_error(e), error_message="Internal server error"),
+    ]
+    if not config.introspection:
+        out.append(DisableIntrospection)
+    return out

@@ -1,0 +1,150 @@
+"""Blocks: ``block(number)`` and ``blocks(...)`` over the ``blocks`` database (keyed by height)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+import strawberry
+from strawberry.types import Info
+
+from abci_app import records
+from graphql_api import history
+from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, span, take
+from graphql_api.types.common import BlockHeight, history_height
+from graphql_api.types.events import Event, events_of
+from graphql_api.types.transactions import Transaction, make_transaction
+
+BLOCK_CURSOR = "block"
+
+
+def iso_time(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@strawberry.type(name="Block")
+class Block:
+    record: strawberry.Private[records.BlockRecord]
+
+    @strawberry.field(description="block height")
+    def number(self) -> int:
+        return self.record.height
+
+    @strawberry.field(description="block height (same as number)")
+    def height(self) -> int:
+        return self.record.height
+
+    @strawberry.field(description="block hash, hex")
+    def hash(self) -> str:
+        return self.record.hash.hex()
+
+    @strawberry.field(description="block time, seconds since the Unix epoch")
+    def timestamp(self) -> int:
+        return self.record.time
+
+    @strawberry.field(description="block time, ISO 8601 UTC")
+    def time(self) -> str:
+        return iso_time(self.record.time)
+
+    @strawberry.field(description="proposer address, hex")
+    def proposer(self) -> str:
+        return self.record.proposer.hex()
+
+    @strawberry.field
+    def num_txs(self) -> int:
+        return self.record.num_txs
+
+    @strawberry.field(description="app hash after this block, hex")
+    def app_hash(self) -> str:
+        return self.record.app_hash.hex()
+
+    @strawberry.field(description="events the block itself emitted (begin/end-block hooks)")
+    def events(self) -> list[Event]:
+        return events_of(self.record, records.BLOCK_EVENTS)
+
+    @strawberry.field(description="the block's transactions, in order")
+    def transactions(self, info: Info) -> list[Transaction]:
+        with info.context.read() as reader:
+            return [make_transaction(t) for t in history.txs_of_block(reader, self.record.height)]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return encode_cursor(BLOCK_CURSOR, records.height_key(self.record.height))
+
+
+@strawberry.enum(name="Block_orderBy")
+class BlockOrderBy(enum.Enum):
+    number = "number"
+    timestamp = "timestamp"
+
+
+@strawberry.input(name="Block_filter")
+class BlockFilter:
+    number: int | None = None
+    number_not: int | None = None
+    number_gt: int | None = None
+    number_gte: int | None = None
+    number_lt: int | None = None
+    number_lte: int | None = None
+    number_in: list[int] | None = None
+    timestamp_gt: int | None = None
+    timestamp_gte: int | None = None
+    timestamp_lt: int | None = None
+    timestamp_lte: int | None = None
+    num_txs_gt: int | None = None
+    num_txs_gte: int | None = None
+
+    def matches(self, b: records.BlockRecord) -> bool:
+        return ((self.number_not is None or b.height != self.number_not)
+                and (self.number_in is None or b.height in self.number_in)
+                and (self.num_txs_gt is None or b.num_txs > self.num_txs_gt)
+                and (self.num_txs_gte is None or b.num_txs >= self.num_txs_gte))
+
+
+def block_heights(reader, where: BlockFilter, top: int):
+    """Return the height span a block filter selects (ranges and times only)."""
+    bounds = history.height_bounds(reader).clip(hi=top)
+    lte = where.number if where.number is not None else where.number_lte
+    gte = where.number if where.number is not None else where.number_gte
+    heights = span(where.number_gt, gte, where.number_lt, lte)
+    if where.number_in is not None:
+        heights = heights.clip(min(where.number_in, default=1), max(where.number_in, default=0))
+    if any(v is not None for v in (where.timestamp_gt, where.timestamp_gte, where.timestamp_lt, where.timestamp_lte)):
+        heights = heights.clip(*_tuple(history.time_span(reader, bounds, where.timestamp_gt, where.timestamp_gte,
+                                                         where.timestamp_lt, where.timestamp_lte)))
+    return heights.clip(bounds.lo, bounds.hi)
+
+
+def _tuple(s):
+    return s.lo, s.hi
+
+
+@strawberry.type
+class BlockQueries:
+    @strawberry.field(description="One block by height")
+    def block(self, info: Info, number: int, block: BlockHeight | None = None) -> Block | None:
+        ctx = info.context
+        ctx.check_deadline()
+        with ctx.read() as reader:
+            if number > history_height(reader, block):
+                return None
+            record = history.block(reader, number)
+            return None if record is None else Block(record=record)
+
+    @strawberry.field(description="Blocks; keyset pagination with after (a block's cursor)")
+    def blocks(self, info: Info, first: int | None = None, after: str | None = None,
+               order_by: BlockOrderBy = BlockOrderBy.number,
+               order_direction: OrderDirection = OrderDirection.asc,
+               where: BlockFilter | None = None, block: BlockHeight | None = None) -> list[Block]:
+        ctx = info.context
+        ctx.check_deadline()
+        size = check_first(first, ctx.config.max_first)
+        where = where or BlockFilter()
+        after_key = decode_cursor(BLOCK_CURSOR, after)
+        with ctx.read() as reader:
+            heights = block_heights(reader, where, history_height(reader, block))
+            if heights.empty:
+                return []
+            after_height = None if after_key is None else int.from_bytes(after_key, "big")
+            rows = history.iter_blocks(reader, heights, after_height, order_direction == OrderDirection.desc)
+            return [Block(record=r) for r in take(rows, size, where.matches, lambda: ctx.charge(reader))]

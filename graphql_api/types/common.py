@@ -1,0 +1,61 @@
+"""Shared scalars, the ``block:`` argument and the height rules behind it.
+
+Height rules (until versioned state lands in ``abci_app/state``):
+* recorded history (blocks, transactions, events) answers ``block: {number: N}``
+  for any recorded N by showing only what existed at N;
+* current state (accounts, supply) answers only at the latest committed height;
+  another N is a clear error, never a silent answer at the latest height;
+* ``number_gte: N`` demands freshness: an error while the latest height is below N.
+"""
+
+from __future__ import annotations
+
+from typing import NewType
+
+import strawberry
+
+from graphql_api.errors import ApiError
+
+BigInt = NewType("BigInt", int)
+SCALARS = {BigInt: strawberry.scalar(name="BigInt", serialize=str, parse_value=lambda v: int(str(v)),
+                                     description="An integer of any size, as a decimal string (amounts, balances)")}
+
+
+@strawberry.input(name="Block_height", description="Which committed block an answer reflects (default: latest)")
+class BlockHeight:
+    number: int | None = None
+    number_gte: int | None = None
+
+
+def history_height(reader, block: BlockHeight | None) -> int:
+    """Return the height a history read is clipped to, checking the ``block`` argument."""
+    latest = reader.committed.height
+    if block is None:
+        return latest
+    if block.number_gte is not None and latest < block.number_gte:
+        raise ApiError(f"block {block.number_gte} is not committed yet (latest is {latest})")
+    if block.number is None:
+        return latest
+    if block.number < 1 or block.number > latest:
+        raise ApiError(f"block {block.number} is not committed (latest is {latest})")
+    return block.number
+
+
+def state_height(reader, block: BlockHeight | None) -> int:
+    """Return the height a state read answers at: only the latest is retained for now."""
+    height = history_height(reader, block)
+    if height != reader.committed.height:
+        raise ApiError(f"state at block {height} is not retained: only the latest height "
+                       f"{reader.committed.height} is served until versioned state lands")
+    return height
+
+
+def hex_or_none(value: bytes | None) -> str | None:
+    return None if value is None else value.hex()
+
+
+def parse_hex(text: str, what: str) -> bytes:
+    try:
+        return bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        raise ApiError(f"{what}: not a hex string") from None

@@ -1,0 +1,58 @@
+"""Subscriptions: ``newBlocks`` and ``events``, resumable from a height, fed by the one notifier.
+
+Each event is read with its own short read transaction; nothing is held while the
+generator waits.  ``fromHeight`` resumes a stream (default: the next block).
+"""
+
+from __future__ import annotations
+
+from typing import AsyncGenerator
+
+import strawberry
+from strawberry.types import Info
+
+from graphql_api import history
+from graphql_api.pagination import Span
+from graphql_api.types.blocks import Block
+from graphql_api.types.events import Event, EventFilter, list_events
+
+
+async def _heights(info: Info, from_height: int | None) -> AsyncGenerator[int, None]:
+    """Yield committed heights from ``from_height`` on, waiting for each to commit."""
+    notifier = info.context.services.notifier
+    next_height = notifier.height + 1 if from_height is None else from_height
+    with info.context.read() as reader:
+        next_height = max(next_height, history.height_bounds(reader).lo)
+    gauge = info.context.services.metrics.subscriptions
+    gauge.inc()
+    try:
+        while True:
+            await notifier.wait_for(next_height)
+            yield next_height
+            next_height += 1
+    finally:
+        gauge.dec()
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Each committed block, from fromHeight (default: the next one)")
+    async def new_blocks(self, info: Info, from_height: int | None = None) -> AsyncGenerator[Block, None]:
+        async for height in _heights(info, from_height):
+            with info.context.read() as reader:
+                record = history.block(reader, height)
+            if record is not None:
+                yield Block(record=record)
+
+    @strawberry.subscription(description="Events matching where, block by block, from fromHeight")
+    async def events(self, info: Info, where: EventFilter,
+                     from_height: int | None = None) -> AsyncGenerator[Event, None]:
+        where.types()
+        cap = info.context.config.max_first
+        async for height in _heights(info, from_height):
+            where_block = EventFilter(type=where.type, type_in=where.type_in, tx_hash=where.tx_hash,
+                                      attributes_contains=where.attributes_contains, block=height)
+            with info.context.read() as reader:
+                found = list_events(info.context, reader, where_block, cap, None, False, height)
+            for event in found:
+                yield event

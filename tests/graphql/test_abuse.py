@@ -1,0 +1,110 @@
+"""The abuse suite (B4): each hostile request is refused with an error and the server stays up."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphql_api import history
+from tests.graphql.conftest import Api, make_api
+
+ALIVE = "{ _meta { block { number } } }"
+
+
+def assert_refused(api: Api, body: dict, fragment: str) -> None:
+    assert body.get("data") in (None, {}) or "errors" in body, body
+    messages = " | ".join(e["message"] for e in body["errors"])
+    assert fragment in messages, messages
+    assert api.data(ALIVE)["_meta"]["block"]["number"] > 0
+
+
+def test_a_query_deeper_than_the_limit_is_refused(seeded):
+    with make_api(seeded, max_depth=3) as client:
+        api = Api(client)
+        body = api.query("{ blocks { transactions { events { attributes { key } } } } }")
+        assert_refused(api, body, "exceeds maximum operation depth of 3")
+
+
+def test_too_many_aliases_are_refused(api):
+    fields = " ".join(f"a{i}: _meta {{ appHash }}" for i in range(16))
+    assert_refused(api, api.query("{ %s }" % fields), "aliases found")
+
+
+def test_aliases_hidden_in_a_repeated_fragment_are_counted(api):
+    fragment = "fragment F on Query { " + " ".join(f"a{i}: _meta {{ appHash }}" for i in range(8)) + " }"
+    query = "query { ...F x: status { height } ...F } " + fragment
+    assert_refused(api, api.query(query), "aliases found")
+
+
+def test_too_many_tokens_are_refused(api):
+    query = "{ " + " ".join("_meta { appHash }" for _ in range(300)) + " }"
+    assert_refused(api, api.query(query), "token")
+
+
+def test_circular_fragments_are_refused_without_recursing(api):
+    query = ("query { blocks { ...A } } fragment A on Block { number ...B } "
+             "fragment B on Block { hash ...A }")
+    assert_refused(api, api.query(query), "Cannot spread fragment")
+
+
+def test_a_literal_first_above_the_cap_fails_validation(api):
+    assert_refused(api, api.query("{ blocks(first: 1001) { number } }"), "first must be at most 1000")
+
+
+def test_a_first_above_the_cap_in_a_variable_is_refused(api):
+    body = api.query("query($f: Int) { blocks(first: $f) { number } }", {"f": 5000})
+    assert_refused(api, body, "first must be between 0 and 1000")
+
+
+def test_a_batch_over_the_limit_is_refused(api):
+    batch = [{"query": ALIVE} for _ in range(11)]
+    response = api.client.post("/graphql", json=batch)
+    assert response.status_code == 400 and "Too many operations" in response.text
+    assert api.data(ALIVE)["_meta"]["block"]["number"] > 0
+
+
+def test_a_batch_within_the_limit_is_answered(api):
+    response = api.client.post("/graphql", json=[{"query": ALIVE}, {"query": "{ status { height } }"}])
+    assert [sorted(r["data"]) for r in response.json()] == [["_meta"], ["status"]]
+
+
+def test_a_query_past_the_time_limit_is_stopped(seeded):
+    with make_api(seeded, timeout_seconds=0) as client:
+        body = Api(client).query("{ blocks(first: 1000) { number } }")
+        assert "time limit" in body["errors"][0]["message"]
+
+
+def test_a_filter_past_the_scan_budget_is_stopped(seeded):
+    with make_api(seeded, scan_budget=5) as client:
+        body = Api(client).query('{ transactions(first: 10, where: {log_contains: "x"}) { hash } }')
+        assert "index entries" in body["errors"][0]["message"]
+
+
+def test_an_internal_error_is_masked(api, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("secret path /var/lib/samen")
+
+    monkeypatch.setattr(history, "block", broken)
+    body = api.query("{ block(number: 1) { number } }")
+    assert body["errors"][0]["message"] == "Internal server error"
+    assert "secret" not in str(body)
+
+
+def test_introspection_can_be_switched_off(seeded):
+    with make_api(seeded, introspection=False) as client:
+        body = Api(client).query("{ __schema { types { name } } }")
+        assert "introspection" in body["errors"][0]["message"].lower()
+
+
+def test_introspection_is_on_by_default(api):
+    assert api.data("{ __schema { queryType { name } } }")["__schema"]["queryType"]["name"] == "Query"
+
+
+@pytest.mark.parametrize("accept", ["text/html"])
+def test_graphiql_is_off_by_default(api, accept):
+    response = api.client.get("/graphql", headers={"Accept": accept})
+    assert response.status_code != 200 or "graphiql" not in response.text.lower()
+
+
+def test_a_bad_cursor_is_a_clear_error(api):
+    body = api.query('{ blocks(after: "bm9wZTox") { number } }')
+    assert "not a cursor of the block list" in body["errors"][0]["message"]
