@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from abci_app.state import proofs
 from abci_app.state.store import Committed, Store
 from graphql_api.errors import ApiError, QueryTimeout
 
@@ -40,8 +41,18 @@ class Reader:
 
     @property
     def state(self):
-        """The committed state as a ``StateRead`` for the domain read functions."""
+        """The latest committed state as a ``StateRead`` for the domain read functions."""
         return self.store.snapshot(self.txn)
+
+    def state_at(self, height: int):
+        """The state as committed at ``height`` (checked by ``types.common.state_height``)."""
+        if height == self.committed.height:
+            return self.state
+        return self.store.state_at(self.txn, height)
+
+    def proof(self, key: bytes, height: int) -> bytes:
+        """Return the ``samen:smt`` proof of ``key`` under the app hash of ``height``."""
+        return proofs.prove(self.store.nodes(self.txn), self.store.root_at(self.txn, height), key).encode()
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""Accounts (balance, sequence) read with ``abci_app.domain.accounts``'s keys and codec.
+"""Accounts (balance, sequence, proof) read with ``abci_app.domain.accounts``'s keys and codec.
 
 Listed in address order (``orderBy: id``), the order of the state's own keys, so a
 page seeks straight to ``after``/``id_gt``: O(log n + page).
@@ -6,6 +6,7 @@ page seeks straight to ``after``/``id_gt``: O(log n + page).
 
 from __future__ import annotations
 
+import base64
 import enum
 
 import strawberry
@@ -24,18 +25,25 @@ class Account:
     id: str = strawberry.field(description="the account's address")
     balance: BigInt
     sequence: int = strawberry.field(description="next expected transaction sequence")
+    height: strawberry.Private[int] = 0
 
     @strawberry.field
     def address(self) -> str:
         return self.id
+
+    @strawberry.field(description="base64 samen:smt proof of this account under the app hash of the "
+                                  "answer's block (docs/proofs.md)")
+    def proof(self, info: Info) -> str:
+        with info.context.read() as reader:
+            return base64.b64encode(reader.proof(keys.account(self.id), self.height)).decode()
 
     @strawberry.field
     def cursor(self) -> str:
         return encode_cursor(ACCOUNT_CURSOR, self.id.encode())
 
 
-def make_account(address: str, account: accounts.Account) -> Account:
-    return Account(id=address, balance=account.balance, sequence=account.sequence)
+def make_account(address: str, account: accounts.Account, height: int = 0) -> Account:
+    return Account(id=address, balance=account.balance, sequence=account.sequence, height=height)
 
 
 @strawberry.enum(name="Account_orderBy")
@@ -59,14 +67,14 @@ class AccountFilter:
                 and (self.id_lt is None or a.id < self.id_lt) and (self.id_lte is None or a.id <= self.id_lte))
 
 
-def _listed(state, where: AccountFilter, after: str | None, reverse: bool):
+def _listed(state, where: AccountFilter, after: str | None, reverse: bool, height: int):
     """Yield accounts in address order from the right starting key."""
     if where.id is not None or where.id_in is not None:
         wanted = sorted({where.id} if where.id is not None else set(where.id_in), reverse=reverse)
         for address in wanted:
             account = accounts.get(state, address)
             if account is not None and (after is None or (address < after if reverse else address > after)):
-                yield make_account(address, account)
+                yield make_account(address, account, height)
         return
     if reverse:
         bound = min(filter(None, [after, where.id_lt, where.id_lte and where.id_lte + "\x00"]), default=None)
@@ -77,7 +85,7 @@ def _listed(state, where: AccountFilter, after: str | None, reverse: bool):
         address = key[len(keys.ACCOUNT_PREFIX):].decode()
         if _beyond(where, address, reverse):
             return
-        yield make_account(address, codec.decode_value(accounts.Account, raw))
+        yield make_account(address, codec.decode_value(accounts.Account, raw), height)
 
 
 def _beyond(where: AccountFilter, address: str, reverse: bool) -> bool:
@@ -94,9 +102,9 @@ class AccountQueries:
         ctx = info.context
         ctx.check_deadline()
         with ctx.read() as reader:
-            state_height(reader, block)
-            found = accounts.get(reader.state, id)
-            return None if found is None else make_account(id, found)
+            height = state_height(reader, block)
+            found = accounts.get(reader.state_at(height), id)
+            return None if found is None else make_account(id, found, height)
 
     @strawberry.field(description="Accounts in address order; keyset pagination with after")
     def accounts(self, info: Info, first: int | None = None, after: str | None = None,
@@ -109,6 +117,6 @@ class AccountQueries:
         where = where or AccountFilter()
         after_id = None if after is None else decode_cursor(ACCOUNT_CURSOR, after).decode()
         with ctx.read() as reader:
-            state_height(reader, block)
-            rows = _listed(reader.state, where, after_id, order_direction == OrderDirection.desc)
+            height = state_height(reader, block)
+            rows = _listed(reader.state_at(height), where, after_id, order_direction == OrderDirection.desc, height)
             return take(rows, size, where.matches, lambda: ctx.charge(reader))

@@ -1,10 +1,11 @@
 """Shared scalars, the ``block:`` argument and the height rules behind it.
 
-Height rules (until versioned state lands in ``abci_app/state``):
+Height rules:
 * recorded history (blocks, transactions, events) answers ``block: {number: N}``
   for any recorded N by showing only what existed at N;
-* current state (accounts, supply) answers only at the latest committed height;
-  another N is a clear error, never a silent answer at the latest height;
+* state (accounts, supply) answers at any height the node retains (the versioned
+  state of ``abci_app.state``, the last ``store.retain_heights``); an older one is a
+  clear error naming the retained range, never a silent answer at another height;
 * ``number_gte: N`` demands freshness: an error while the latest height is below N.
 """
 
@@ -14,6 +15,7 @@ from typing import NewType
 
 import strawberry
 
+from abci_app.errors import LedgerError
 from graphql_api.errors import ApiError
 
 BigInt = NewType("BigInt", int)
@@ -42,11 +44,12 @@ def history_height(reader, block: BlockHeight | None) -> int:
 
 
 def state_height(reader, block: BlockHeight | None) -> int:
-    """Return the height a state read answers at: only the latest is retained for now."""
+    """Return the height a state read answers at; raise if the node no longer retains it."""
     height = history_height(reader, block)
-    if height != reader.committed.height:
-        raise ApiError(f"state at block {height} is not retained: only the latest height "
-                       f"{reader.committed.height} is served until versioned state lands")
+    try:
+        reader.store.check_height(reader.txn, height)
+    except LedgerError as error:
+        raise ApiError(f"state at block {height} is not retained: {error.message}") from None
     return height
 
 

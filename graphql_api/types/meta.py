@@ -8,7 +8,7 @@ from strawberry.types import Info
 from abci_app.domain.accounts import state as accounts
 from graphql_api import history
 from graphql_api.types.blocks import iso_time
-from graphql_api.types.common import BigInt, BlockHeight, history_height, state_height
+from graphql_api.types.common import BigInt, BlockHeight, history_height
 
 RECENT_BLOCKS = 100
 
@@ -75,8 +75,7 @@ class MetaQueries:
             return make_meta(reader, history_height(reader, block))
 
     @strawberry.field(description="Chain status and aggregates at the latest committed block")
-    def status(self, info: Info, block: BlockHeight | None = None) -> ChainStatus:
+    def status(self, info: Info) -> ChainStatus:
         info.context.check_deadline()
         with info.context.read() as reader:
-            state_height(reader, block)
             return make_status(reader)

@@ -131,9 +131,26 @@ def test_history_at_an_earlier_block_hides_later_blocks(api):
     assert {t["blockNumber"] for t in data["transactions"]} == {1, 2}
 
 
-def test_state_at_an_earlier_block_is_a_clear_error_until_versioned_state_lands(api):
-    body = api.query("{ accounts(block: {number: 2}) { id } }")
-    assert "not retained" in body["errors"][0]["message"]
+def test_state_at_an_earlier_block_shows_the_balances_of_that_block(api, seeded):
+    data = api.data('{ account(id: "%s", block: {number: 2}) { balance } '
+                    'accounts(block: {number: 2}) { balance } }' % CAROL)
+    assert data["account"]["balance"] == "2"
+    assert sum(int(a["balance"]) for a in data["accounts"]) == 1_001_000
+
+
+def test_an_account_proof_verifies_against_the_app_hash_of_its_block(api, seeded):
+    import base64
+
+    from abci_app import codec
+    from abci_app.domain.accounts import keys, state as accounts
+    from abci_app.state import proofs
+
+    data = api.data('{ _meta(block: {number: 5}) { appHash } account(id: "%s", block: {number: 5}) '
+                    '{ balance sequence proof } }' % BOB)
+    account = data["account"]
+    value = codec.encode_value(accounts.Account(int(account["balance"]), account["sequence"]))
+    proofs.verify(bytes.fromhex(data["_meta"]["appHash"]), keys.account(BOB), value,
+                  base64.b64decode(account["proof"]))
 
 
 def test_a_block_not_yet_committed_is_a_clear_error(api):
