@@ -1,0 +1,1 @@
+"""Agreements: escrowed milestones between a requester and a provider, disputes, cancellation, ratings."""

@@ -1,0 +1,191 @@
+"""Handlers of the agreements module: delivery, acceptance, reclaim, disputes, cancellation, ratings.
+
+Every handler that acts on an agreement counts its transaction and fee into the
+agreement's friction figures before the transition, so the settling transaction
+is included.  Ratings come after settlement and are not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from abci_app.domain.agreements import settle
+from abci_app.domain.agreements import state as agreements
+from abci_app.domain.agreements.events import AgreementRated, CancelProposed, DisputeOpened, MilestoneDelivered
+from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
+                                                 RateAgreement, ReclaimMilestone, ResolveDispute)
+from abci_app.domain.agreements.state import PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
+from abci_app.domain.market import params as market_params
+from abci_app.domain.market.params import BPS
+from abci_app.domain.reputation import state as reputation
+from abci_app.errors import (AgreementNotFound, AgreementNotSettled, AgreementSettled, AlreadyRated,
+                             CancelAlreadyProposed, DeadlineNotPassed, InvalidHash, InvalidScore, InvalidSplit,
+                             MilestoneNotFound, NotArbiter, NotParty, WrongMilestoneState)
+
+
+def check_hash(value: bytes, what: str, required: bool = False) -> None:
+    """Reject a hash that is not 32 bytes (an empty optional hash passes)."""
+    if (value or required) and len(value) != 32:
+        raise InvalidHash(f"{what} must be a 32-byte SHA-256 hash, got {len(value)} bytes")
+
+
+def load(state, agreement_id: int) -> Agreement:
+    """Return an unsettled agreement or raise."""
+    agreement = agreements.get(state, agreement_id)
+    if agreement is None:
+        raise AgreementNotFound(f"agreement {agreement_id} not found")
+    if agreement.settled:
+        raise AgreementSettled(f"agreement {agreement_id} is already settled ({agreement.outcome})")
+    return agreement
+
+
+def require_role(agreement: Agreement, signer: str, *roles: str) -> str:
+    role = agreement.role_of(signer)
+    if role not in roles:
+        raise NotParty(f"only the {' or '.join(roles)} of agreement {agreement.id} may do this; {signer} is not")
+    return role
+
+
+def milestone_in(agreement: Agreement, index: int, *states: S):
+    if index >= len(agreement.milestones):
+        raise MilestoneNotFound(f"agreement {agreement.id} has no milestone {index}")
+    ms = agreement.milestones[index]
+    if ms.status not in states:
+        allowed = ", ".join(s.value for s in states)
+        raise WrongMilestoneState(f"milestone {index} of agreement {agreement.id} is {ms.status.value}, needs {allowed}")
+    return ms
+
+
+def counted(agreement: Agreement, ctx) -> Agreement:
+    return replace(agreement, txs=agreement.txs + 1, fees=agreement.fees + ctx.fee)
+
+
+def with_milestone(state, agreement: Agreement, index: int, ms, due_at: int) -> Agreement:
+    """Store ``agreement`` with milestone ``index`` replaced and rescheduled at ``due_at``."""
+    old = agreement.milestones[index]
+    agreements.unschedule(state, agreement.id, index, old.due_at)
+    agreements.schedule(state, agreement.id, index, due_at)
+    ms = replace(ms, due_at=due_at)
+    agreement = replace(agreement, milestones=agreement.milestones[:index] + (ms,) + agreement.milestones[index + 1:])
+    agreements.put(state, agreement)
+    return agreement
+
+
+def check_stateless_deliver(msg: DeliverMilestone, ctx) -> None:
+    check_hash(msg.delivery_hash, "delivery hash", required=True)
+
+
+def check_and_execute_deliver(state, block, ctx, msg: DeliverMilestone) -> list:
+    """Provider: active -> delivered (late delivery is allowed until the milestone is reclaimed)."""
+    agreement = load(state, msg.agreement_id)
+    require_role(agreement, ctx.signer, PROVIDER)
+    ms = milestone_in(agreement, msg.milestone, S.ACTIVE)
+    review = market_params.get(state).review_window
+    delivered = replace(ms, status=S.DELIVERED, delivered_at=block.time, delivery_hash=msg.delivery_hash)
+    with_milestone(state, counted(agreement, ctx), msg.milestone, delivered, block.time + review)
+    return [MilestoneDelivered(agreement.id, msg.milestone, msg.delivery_hash, block.time <= ms.deadline)]
+
+
+def check_stateless_accept(msg: AcceptMilestone, ctx) -> None:
+    pass
+
+
+def check_and_execute_accept(state, block, ctx, msg: AcceptMilestone) -> list:
+    """Requester: delivered -> completed; the milestone's escrow goes to the provider."""
+    agreement = load(state, msg.agreement_id)
+    require_role(agreement, ctx.signer, REQUESTER)
+    milestone_in(agreement, msg.milestone, S.DELIVERED)
+    _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.COMPLETED, BPS)
+    return events
+
+
+def check_stateless_reclaim(msg: ReclaimMilestone, ctx) -> None:
+    pass
+
+
+def check_and_execute_reclaim(state, block, ctx, msg: ReclaimMilestone) -> list:
+    """Requester: active past its deadline -> reclaimed; escrow refunded, the agreement counts as broken."""
+    agreement = load(state, msg.agreement_id)
+    require_role(agreement, ctx.signer, REQUESTER)
+    ms = milestone_in(agreement, msg.milestone, S.ACTIVE)
+    if block.time <= ms.deadline:
+        raise DeadlineNotPassed(f"milestone {msg.milestone} is due at {ms.deadline}; block time is {block.time}")
+    _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.RECLAIMED, 0)
+    return events
+
+
+def check_stateless_dispute(msg: DisputeMilestone, ctx) -> None:
+    check_hash(msg.reason_hash, "reason hash")
+
+
+def check_and_execute_dispute(state, block, ctx, msg: DisputeMilestone) -> list:
+    """Either party: active or delivered -> disputed; the arbitration window starts."""
+    agreement = load(state, msg.agreement_id)
+    role = require_role(agreement, ctx.signer, REQUESTER, PROVIDER)
+    ms = milestone_in(agreement, msg.milestone, S.ACTIVE, S.DELIVERED)
+    window = market_params.get(state).arbitration_window
+    disputed = replace(ms, status=S.DISPUTED, disputed_at=block.time, disputed_by=role, reason_hash=msg.reason_hash)
+    with_milestone(state, counted(agreement, ctx), msg.milestone, disputed, block.time + window)
+    return [DisputeOpened(agreement.id, msg.milestone, role)]
+
+
+def check_stateless_resolve(msg: ResolveDispute, ctx) -> None:
+    if msg.provider_bps > BPS:
+        raise InvalidSplit(f"provider share must be 0..{BPS} basis points, got {msg.provider_bps}")
+
+
+def check_and_execute_resolve(state, block, ctx, msg: ResolveDispute) -> list:
+    """Arbiter: disputed -> resolved with the given split."""
+    agreement = load(state, msg.agreement_id)
+    if not agreement.arbiter or ctx.signer != agreement.arbiter:
+        raise NotArbiter(f"only the arbiter of agreement {agreement.id} may resolve its disputes")
+    milestone_in(agreement, msg.milestone, S.DISPUTED)
+    _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.RESOLVED,
+                                        msg.provider_bps)
+    return events
+
+
+def check_stateless_cancel(msg: CancelAgreement, ctx) -> None:
+    pass
+
+
+def check_and_execute_cancel(state, block, ctx, msg: CancelAgreement) -> list:
+    """Either party proposes; the other party's identical message confirms and refunds every open milestone."""
+    agreement = counted(load(state, msg.agreement_id), ctx)
+    role = require_role(agreement, ctx.signer, REQUESTER, PROVIDER)
+    if not agreement.cancel_proposed_by:
+        agreements.put(state, replace(agreement, cancel_proposed_by=role))
+        return [CancelProposed(agreement.id, role)]
+    if agreement.cancel_proposed_by == role:
+        raise CancelAlreadyProposed(f"the {role} already proposed cancelling agreement {agreement.id}")
+    events: list = []
+    for index, ms in enumerate(agreement.milestones):
+        if ms.open:
+            agreement, settled = settle.settle_milestone(state, block.time, agreement, index, S.CANCELLED, 0)
+            events.extend(settled)
+    return events
+
+
+def check_stateless_rate(msg: RateAgreement, ctx) -> None:
+    if not 1 <= msg.score <= 5:
+        raise InvalidScore(f"score must be 1 to 5, got {msg.score}")
+    check_hash(msg.comment_hash, "comment hash")
+
+
+def check_and_execute_rate(state, block, ctx, msg: RateAgreement) -> list:
+    """Either party of a settled agreement rates the other, once; the rating feeds reputation."""
+    agreement = agreements.get(state, msg.agreement_id)
+    if agreement is None:
+        raise AgreementNotFound(f"agreement {msg.agreement_id} not found")
+    role = require_role(agreement, ctx.signer, REQUESTER, PROVIDER)
+    if not agreement.settled:
+        raise AgreementNotSettled(f"agreement {agreement.id} is not settled yet")
+    if agreements.get_rating(state, agreement.id, role) is not None:
+        raise AlreadyRated(f"the {role} already rated agreement {agreement.id}")
+    rated = agreement.provider if role == REQUESTER else agreement.requester
+    agreements.put_rating(state, role, agreements.Rating(agreement.id, ctx.signer, rated, msg.score,
+                                                         msg.comment_hash, block.time))
+    half_life = market_params.get(state).reputation_half_life
+    counts = reputation.Counts(ratings_received=1, rating_sum=msg.score)
+    reputation.add(state, rated, agreement.tags, counts, block.time, half_life)
+    return [AgreementRated(agreement.id, ctx.signer, rated, msg.score)]

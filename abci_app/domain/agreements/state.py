@@ -1,0 +1,151 @@
+"""Typed state access for agreements and their milestones.
+
+# Invariants
+* ``ESCROW``'s balance equals the sum of ``escrow`` over all agreements; an
+  agreement's ``escrow`` equals the sum of its unsettled milestones' amounts.
+* Every unsettled milestone has exactly one due key, at its ``due_at``: the
+  block time from which the end-of-block hook settles it (reclaim, release or the
+  default split).  Settled milestones have none.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Iterator
+
+from abci_app import addresses, codec
+from abci_app.domain.agreements import keys
+from abci_app.state.protocols import StateRead
+
+ESCROW = addresses.module("escrow")
+REQUESTER = "requester"
+PROVIDER = "provider"
+
+
+class MilestoneStatus(enum.Enum):
+    ACTIVE = "active"
+    DELIVERED = "delivered"
+    DISPUTED = "disputed"
+    COMPLETED = "completed"    # accepted by the requester
+    RELEASED = "released"      # review window ended in silence
+    RECLAIMED = "reclaimed"    # deadline passed undelivered: refunded, broken
+    RESOLVED = "resolved"      # split by the arbiter
+    DEFAULTED = "defaulted"    # arbiter silent: split by the genesis default
+    CANCELLED = "cancelled"    # both parties agreed: refunded
+
+
+OPEN_STATES = (MilestoneStatus.ACTIVE, MilestoneStatus.DELIVERED, MilestoneStatus.DISPUTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    title: str
+    amount: int
+    deadline: int
+    status: MilestoneStatus = MilestoneStatus.ACTIVE
+    due_at: int = 0
+    delivered_at: int = 0
+    delivery_hash: bytes = b""
+    disputed_at: int = 0
+    disputed_by: str = ""
+    reason_hash: bytes = b""
+    to_provider: int = 0
+    to_requester: int = 0
+    settled_at: int = 0
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    id: int
+    requester: str
+    provider: str
+    arbiter: str
+    price: int
+    escrow: int
+    terms: bytes
+    tags: tuple[str, ...]
+    project_id: int
+    request_id: int
+    standing_offer_id: int
+    milestones: tuple[Milestone, ...]
+    created_at: int
+    posted_at: int
+    first_offer_at: int
+    txs: int
+    fees: int
+    settled: bool = False
+    outcome: str = ""
+    settled_at: int = 0
+    cancel_proposed_by: str = ""
+
+    def role_of(self, address: str) -> str:
+        """Return ``"requester"``, ``"provider"`` or ``""``."""
+        if address == self.requester:
+            return REQUESTER
+        if address == self.provider:
+            return PROVIDER
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    agreement_id: int
+    rater: str
+    rated: str
+    score: int
+    comment_hash: bytes
+    rated_at: int
+
+
+def next_id(state) -> int:
+    raw = state.get(keys.NEXT_ID)
+    value = 1 if raw is None else int(raw)
+    state.put(keys.NEXT_ID, str(value + 1).encode())
+    return value
+
+
+def get(state: StateRead, agreement_id: int) -> Agreement | None:
+    raw = state.get(keys.agreement(agreement_id))
+    return None if raw is None else codec.decode_value(Agreement, raw)
+
+
+def put(state, agreement: Agreement) -> None:
+    state.put(keys.agreement(agreement.id), codec.encode_value(agreement))
+
+
+def all_agreements(state: StateRead) -> Iterator[Agreement]:
+    for _, raw in state.iter_prefix(keys.AGREEMENT_PREFIX):
+        yield codec.decode_value(Agreement, raw)
+
+
+def schedule(state, agreement_id: int, index: int, due_at: int) -> None:
+    state.put(keys.due(due_at, agreement_id, index), b"")
+
+
+def unschedule(state, agreement_id: int, index: int, due_at: int) -> None:
+    state.delete(keys.due(due_at, agreement_id, index))
+
+
+def due_milestones(state: StateRead, now: int) -> list[tuple[int, int]]:
+    """Return ``(agreement_id, milestone)`` pairs due at or before ``now``, in time order."""
+    out = []
+    for key, _ in state.iter_prefix(keys.DUE_PREFIX):
+        time_hex, id_hex, index_hex = key[len(keys.DUE_PREFIX):].split(b"/")
+        if int(time_hex, 16) > now:
+            break
+        out.append((int(id_hex, 16), int(index_hex, 16)))
+    return out
+
+
+def get_rating(state: StateRead, agreement_id: int, role: str) -> Rating | None:
+    raw = state.get(keys.rating(agreement_id, role))
+    return None if raw is None else codec.decode_value(Rating, raw)
+
+
+def put_rating(state, role: str, rating: Rating) -> None:
+    state.put(keys.rating(rating.agreement_id, role), codec.encode_value(rating))

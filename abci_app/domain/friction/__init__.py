@@ -1,0 +1,1 @@
+"""Friction figures (transaction costs after Coase): per agreement and aggregated."""

@@ -1,0 +1,1 @@
+"""Requests (vraag), offers (aanbod) and standing offers; accepting one makes an agreement."""

@@ -1,0 +1,164 @@
+"""Typed state access for requests, offers and standing offers.
+
+# Invariants
+* An ``OPEN`` request has exactly one due key (at ``offers_until``); a closed one has none.
+* A request's open offers are exactly the offers linked under ``offers_of``; an
+  offer leaves ``OPEN`` when it is withdrawn or accepted, or when its request closes.
+* No value is held by requests or offers: funds move only when an agreement is made.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Iterator
+
+from abci_app import codec
+from abci_app.domain.market import keys
+from abci_app.domain.market.messages import MilestoneSpec
+from abci_app.state.protocols import StateRead
+
+
+class RequestStatus(enum.Enum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class OfferStatus(enum.Enum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"     # its request was accepted (another offer), withdrawn or expired
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: int
+    requester: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    budget: int
+    offers_until: int
+    documents: tuple[bytes, ...]
+    project_id: int
+    status: RequestStatus
+    posted_at: int
+    first_offer_at: int = 0
+    offer_count: int = 0
+    agreement_id: int = 0
+    txs: int = 0          # transactions spent on this request and its offers (friction figures)
+    fees: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    id: int
+    request_id: int
+    provider: str
+    price: int
+    deadline: int
+    milestones: tuple[MilestoneSpec, ...]
+    terms: bytes
+    arbiter: str
+    status: OfferStatus
+    made_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class StandingOffer:
+    id: int
+    provider: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    price: int
+    delivery_seconds: int
+    terms: bytes
+    arbiter: str
+    open: bool
+    published_at: int
+    taken: int = 0
+
+
+def next_id(state, kind: str) -> int:
+    raw = state.get(keys.next_id(kind))
+    value = 1 if raw is None else int(raw)
+    state.put(keys.next_id(kind), str(value + 1).encode())
+    return value
+
+
+def get_request(state: StateRead, request_id: int) -> Request | None:
+    raw = state.get(keys.request(request_id))
+    return None if raw is None else codec.decode_value(Request, raw)
+
+
+def put_request(state, request: Request) -> None:
+    state.put(keys.request(request.id), codec.encode_value(request))
+
+
+def get_offer(state: StateRead, offer_id: int) -> Offer | None:
+    raw = state.get(keys.offer(offer_id))
+    return None if raw is None else codec.decode_value(Offer, raw)
+
+
+def put_offer(state, offer: Offer) -> None:
+    state.put(keys.offer(offer.id), codec.encode_value(offer))
+
+
+def get_standing(state: StateRead, standing_id: int) -> StandingOffer | None:
+    raw = state.get(keys.standing_offer(standing_id))
+    return None if raw is None else codec.decode_value(StandingOffer, raw)
+
+
+def put_standing(state, standing: StandingOffer) -> None:
+    state.put(keys.standing_offer(standing.id), codec.encode_value(standing))
+
+
+def link_offer(state, request_id: int, offer_id: int) -> None:
+    state.put(keys.offer_link(request_id, offer_id), b"")
+
+
+def unlink_offer(state, request_id: int, offer_id: int) -> None:
+    state.delete(keys.offer_link(request_id, offer_id))
+
+
+def open_offer_ids(state: StateRead, request_id: int) -> list[int]:
+    prefix = keys.offers_of(request_id)
+    return [int(k[len(prefix):], 16) for k, _ in state.iter_prefix(prefix)]
+
+
+def schedule(state, request: Request) -> None:
+    state.put(keys.due(request.offers_until, request.id), b"")
+
+
+def unschedule(state, request: Request) -> None:
+    state.delete(keys.due(request.offers_until, request.id))
+
+
+def due_requests(state: StateRead, now: int) -> list[int]:
+    """Return the ids of open requests whose offer period ends at or before ``now``, in time order."""
+    out = []
+    for key, _ in state.iter_prefix(keys.DUE_PREFIX):
+        time_hex, id_hex = key[len(keys.DUE_PREFIX):].split(b"/")
+        if int(time_hex, 16) > now:
+            break
+        out.append(int(id_hex, 16))
+    return out
+
+
+def all_requests(state: StateRead) -> Iterator[Request]:
+    for _, raw in state.iter_prefix(keys.REQUEST_PREFIX):
+        yield codec.decode_value(Request, raw)
+
+
+def all_offers(state: StateRead) -> Iterator[Offer]:
+    for _, raw in state.iter_prefix(keys.OFFER_PREFIX):
+        yield codec.decode_value(Offer, raw)
+
+
+def all_standing(state: StateRead) -> Iterator[StandingOffer]:
+    for _, raw in state.iter_prefix(keys.STANDING_PREFIX):
+        yield codec.decode_value(StandingOffer, raw)

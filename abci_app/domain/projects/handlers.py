@@ -1,0 +1,160 @@
+"""Handlers of projects: create, fund, withdraw budget, and the transfer offer lifecycle.
+
+Any address may own a project; an organization creates one through a proposal,
+which makes its treasury address the signer and therefore the owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from abci_app import addresses
+from abci_app.domain.accounts.handlers import check_amount
+from abci_app.domain.agreements import state as agreements
+from abci_app.domain.documents import state as documents
+from abci_app.domain.market import checks, params as market_params
+from abci_app.domain.market import state as market
+from abci_app.domain.projects import state as projects
+from abci_app.domain.projects.events import (ProjectBudgetChanged, ProjectCreated, ProjectOfferClosed, ProjectOffered,
+                                             ProjectTransferred)
+from abci_app.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
+                                               WithdrawProjectBudget, WithdrawProjectOffer)
+from abci_app.domain.projects.state import HistoryEntry, Project
+from abci_app.errors import (InvalidExpiry, InvalidTransferTarget, NoTransferOffer, NotProjectOwner,
+                             NotTransferTarget, ProjectNotFound, TransferPending)
+
+
+def load(state, project_id: int) -> Project:
+    project = projects.get(state, project_id)
+    if project is None:
+        raise ProjectNotFound(f"project {project_id} not found")
+    return project
+
+
+def owned(state, project_id: int, signer: str) -> Project:
+    project = load(state, project_id)
+    if project.owner != signer:
+        raise NotProjectOwner(f"only the owner of project {project_id} may do this")
+    return project
+
+
+def check_stateless_create(msg: CreateProject, ctx) -> None:
+    checks.check_title(msg.title, ctx)
+    checks.check_description(msg.description, ctx)
+    if msg.budget:
+        check_amount(msg.budget, "budget")
+
+
+def check_and_execute_create(state, block, ctx, msg: CreateProject) -> list:
+    """Create a project owned by the signer with ``budget`` moved from the signer."""
+    project = Project(projects.next_id(state), ctx.signer, msg.title, msg.description, 0, block.time)
+    projects.put(state, project)
+    if msg.budget:
+        projects.fund(state, project.id, ctx.signer, msg.budget)
+    projects.record(state, project.id, HistoryEntry(block.time, "created", ctx.signer, msg.budget))
+    return [ProjectCreated(project.id, ctx.signer, msg.budget)]
+
+
+def check_stateless_fund(msg: FundProject, ctx) -> None:
+    check_amount(msg.amount)
+
+
+def check_and_execute_fund(state, block, ctx, msg: FundProject) -> list:
+    """Anyone: add to a project's budget."""
+    load(state, msg.project_id)
+    projects.fund(state, msg.project_id, ctx.signer, msg.amount)
+    projects.record(state, msg.project_id, HistoryEntry(block.time, "funded", ctx.signer, msg.amount))
+    budget = projects.get(state, msg.project_id).budget
+    return [ProjectBudgetChanged(msg.project_id, ctx.signer, msg.amount, budget)]
+
+
+def check_stateless_withdraw_budget(msg: WithdrawProjectBudget, ctx) -> None:
+    check_amount(msg.amount)
+
+
+def check_and_execute_withdraw_budget(state, block, ctx, msg: WithdrawProjectBudget) -> list:
+    """Owner: take uncommitted budget back (escrowed amounts are not budget any more)."""
+    owned(state, msg.project_id, ctx.signer)
+    projects.spend(state, msg.project_id, ctx.signer, msg.amount)
+    projects.record(state, msg.project_id, HistoryEntry(block.time, "withdrawn", ctx.signer, msg.amount))
+    budget = projects.get(state, msg.project_id).budget
+    return [ProjectBudgetChanged(msg.project_id, ctx.signer, -msg.amount, budget)]
+
+
+def check_stateless_offer(msg: OfferProject, ctx) -> None:
+    addresses.validate(msg.to, "transfer target")
+
+
+def check_and_execute_offer(state, block, ctx, msg: OfferProject) -> list:
+    """Owner: offer the project to ``to`` until ``expires_at`` (one open offer at a time)."""
+    project = owned(state, msg.project_id, ctx.signer)
+    if msg.to == project.owner:
+        raise InvalidTransferTarget("a project cannot be offered to its own owner")
+    if projects.get_offer(state, project.id) is not None:
+        raise TransferPending(f"project {project.id} already has an open transfer offer")
+    window = market_params.get(state).max_transfer_window
+    if not block.time < msg.expires_at <= block.time + window:
+        raise InvalidExpiry(f"expires_at must be after block time {block.time} and within {window} s of it")
+    projects.put_offer(state, projects.TransferOffer(project.id, ctx.signer, msg.to, block.time, msg.expires_at))
+    projects.record(state, project.id, HistoryEntry(block.time, "offered", ctx.signer, 0, 0, msg.to))
+    return [ProjectOffered(project.id, ctx.signer, msg.to, msg.expires_at)]
+
+
+def check_stateless_withdraw_offer(msg: WithdrawProjectOffer, ctx) -> None:
+    pass
+
+
+def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawProjectOffer) -> list:
+    """Owner: withdraw the open transfer offer."""
+    project = owned(state, msg.project_id, ctx.signer)
+    offer = projects.get_offer(state, project.id)
+    if offer is None:
+        raise NoTransferOffer(f"project {project.id} has no open transfer offer")
+    projects.drop_offer(state, offer)
+    projects.record(state, project.id, HistoryEntry(block.time, "offer_withdrawn", ctx.signer, 0, 0, offer.target))
+    return [ProjectOfferClosed(project.id, "withdrawn")]
+
+
+def check_stateless_accept(msg: AcceptProject, ctx) -> None:
+    pass
+
+
+def check_and_execute_accept(state, block, ctx, msg: AcceptProject) -> list:
+    """Target: take over the project with its budget, open requests, agreements, documents and history."""
+    project = load(state, msg.project_id)
+    offer = projects.get_offer(state, project.id)
+    if offer is None or block.time >= offer.expires_at:
+        raise NoTransferOffer(f"project {project.id} has no open transfer offer")
+    if offer.target != ctx.signer:
+        raise NotTransferTarget(f"project {project.id} is offered to {offer.target}, not {ctx.signer}")
+    projects.drop_offer(state, offer)
+    source, target = project.owner, ctx.signer
+    request_ids = projects.open_requests(state, project.id)
+    for request_id in request_ids:
+        market.put_request(state, replace(market.get_request(state, request_id), requester=target))
+    agreement_ids = projects.open_agreements(state, project.id)
+    for agreement_id in agreement_ids:
+        agreements.put(state, _handed_over(agreements.get(state, agreement_id), target))
+    moved = documents.hand_over(state, "project", project.id, source, target)
+    projects.put(state, replace(projects.get(state, project.id), owner=target))
+    projects.record(state, project.id, HistoryEntry(block.time, "transferred", target, project.budget, 0, source))
+    return [ProjectTransferred(project.id, source, target, project.budget, len(request_ids), len(agreement_ids), moved)]
+
+
+def _handed_over(agreement, target: str):
+    """The requester side becomes ``target``; a target that is the provider or arbiter would deal with itself."""
+    if target in (agreement.provider, agreement.arbiter):
+        raise InvalidTransferTarget(f"the target is a party or the arbiter of agreement {agreement.id}")
+    return replace(agreement, requester=target)
+
+
+def end_block(state, block) -> list:
+    """Expire every transfer offer whose time has come (O(due offers))."""
+    events: list = []
+    for project_id in projects.due_offers(state, block.time):
+        offer = projects.get_offer(state, project_id)
+        projects.drop_offer(state, offer)
+        projects.record(state, project_id, HistoryEntry(block.time, "offer_expired", offer.source, 0, 0, offer.target))
+        events.append(ProjectOfferClosed(project_id, "expired"))
+    return events
+

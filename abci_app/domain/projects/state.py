@@ -1,0 +1,156 @@
+"""Typed state access for projects: records, budgets, transfer offers, links, history.
+
+# Invariants
+* The balance of ``BUDGETS`` equals the sum of all projects' ``budget``: every
+  change of one goes through ``fund``/``spend``/``refund`` here, which move the
+  other by the same amount.
+* A project has at most one transfer offer, and that offer has a due key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+from abci_app import addresses, codec
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.projects import keys
+from abci_app.errors import InsufficientBudget
+from abci_app.state.protocols import StateRead
+
+BUDGETS = addresses.module("project_budgets")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: int
+    owner: str
+    title: str
+    description: str
+    budget: int
+    created_at: int
+    history_len: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TransferOffer:
+    project_id: int
+    source: str
+    target: str
+    offered_at: int
+    expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    time: int
+    kind: str      # created, funded, withdrawn, spent, refunded, offered, offer_withdrawn, offer_expired, transferred, ...
+    actor: str
+    amount: int = 0
+    ref: int = 0   # request or agreement id, when the entry concerns one
+    detail: str = ""
+
+
+def get(state: StateRead, project_id: int) -> Project | None:
+    raw = state.get(keys.project(project_id))
+    return None if raw is None else codec.decode_value(Project, raw)
+
+
+def put(state, project: Project) -> None:
+    state.put(keys.project(project.id), codec.encode_value(project))
+
+
+def next_id(state) -> int:
+    raw = state.get(keys.NEXT_ID)
+    value = 1 if raw is None else int(raw)
+    state.put(keys.NEXT_ID, str(value + 1).encode())
+    return value
+
+
+def all_projects(state: StateRead) -> Iterator[Project]:
+    for _, raw in state.iter_prefix(keys.PROJECT_PREFIX):
+        yield codec.decode_value(Project, raw)
+
+
+def record(state, project_id: int, entry: HistoryEntry) -> None:
+    """Append ``entry`` to the project's history."""
+    project = get(state, project_id)
+    state.put(keys.history(project_id, project.history_len), codec.encode_value(entry))
+    put(state, replace(project, history_len=project.history_len + 1))
+
+
+def history(state: StateRead, project_id: int) -> list[HistoryEntry]:
+    return [codec.decode_value(HistoryEntry, raw) for _, raw in state.iter_prefix(keys.history_of(project_id))]
+
+
+def fund(state, project_id: int, payer: str, amount: int) -> None:
+    """Move ``amount`` from ``payer`` into the project's budget."""
+    accounts.move(state, payer, BUDGETS, amount)
+    project = get(state, project_id)
+    put(state, replace(project, budget=project.budget + amount))
+
+
+def spend(state, project_id: int, recipient: str, amount: int) -> None:
+    """Move ``amount`` of the project's budget to ``recipient``; ``InsufficientBudget`` if short."""
+    project = get(state, project_id)
+    if project.budget < amount:
+        raise InsufficientBudget(f"project {project_id} budget is {project.budget}, needs {amount}")
+    put(state, replace(project, budget=project.budget - amount))
+    accounts.move(state, BUDGETS, recipient, amount, "project budgets")
+
+
+def refund(state, project_id: int, payer: str, amount: int) -> None:
+    """Return ``amount`` from ``payer`` (escrow) to the project's budget."""
+    fund(state, project_id, payer, amount)
+
+
+def get_offer(state: StateRead, project_id: int) -> TransferOffer | None:
+    raw = state.get(keys.transfer_offer(project_id))
+    return None if raw is None else codec.decode_value(TransferOffer, raw)
+
+
+def put_offer(state, offer: TransferOffer) -> None:
+    state.put(keys.transfer_offer(offer.project_id), codec.encode_value(offer))
+    state.put(keys.due(offer.expires_at, offer.project_id), b"")
+
+
+def drop_offer(state, offer: TransferOffer) -> None:
+    state.delete(keys.transfer_offer(offer.project_id))
+    state.delete(keys.due(offer.expires_at, offer.project_id))
+
+
+def due_offers(state: StateRead, now: int) -> list[int]:
+    """Return the ids of projects whose transfer offer expires at or before ``now``, in time order."""
+    out = []
+    for key, _ in state.iter_prefix(keys.DUE_PREFIX):
+        time_hex, id_hex = key[len(keys.DUE_PREFIX):].split(b"/")
+        if int(time_hex, 16) > now:
+            break
+        out.append(int(id_hex, 16))
+    return out
+
+
+def link_request(state, project_id: int, request_id: int) -> None:
+    state.put(keys.request_link(project_id, request_id), b"")
+
+
+def unlink_request(state, project_id: int, request_id: int) -> None:
+    state.delete(keys.request_link(project_id, request_id))
+
+
+def open_requests(state: StateRead, project_id: int) -> list[int]:
+    prefix = keys.requests_of(project_id)
+    return [int(k[len(prefix):], 16) for k, _ in state.iter_prefix(prefix)]
+
+
+def link_agreement(state, project_id: int, agreement_id: int) -> None:
+    state.put(keys.agreement_link(project_id, agreement_id), b"")
+
+
+def unlink_agreement(state, project_id: int, agreement_id: int) -> None:
+    state.delete(keys.agreement_link(project_id, agreement_id))
+
+
+def open_agreements(state: StateRead, project_id: int) -> list[int]:
+    prefix = keys.agreements_of(project_id)
+    return [int(k[len(prefix):], 16) for k, _ in state.iter_prefix(prefix)]

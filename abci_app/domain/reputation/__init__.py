@@ -1,0 +1,1 @@
+"""Reputation per address and per (address, skill tag), earned from settled agreements."""

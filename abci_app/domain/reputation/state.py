@@ -1,0 +1,93 @@
+"""Reputation records: counters and a decaying score, per address and per (address, tag).
+
+The score is kept in milli-points as of ``score_time``; reading it at a later
+block time decays it with the genesis half-life (``decay.decay``).  Adding points
+first decays the stored score to now, then adds.  Points per event:
+
+========================  ===========
+completed as provider     +10 points
+delivered on time         +5
+completed as requester    +5
+broken (as provider)      -20
+dispute won / lost        +2 / -5
+rating received (1..5)    (score - 3) * 2
+========================  ===========
+
+Only ``agreements.settle`` writes here, and only for settled agreements between
+two distinct parties (the market rejects self-dealing when an agreement is made).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from abci_app import codec
+from abci_app.domain.reputation import decay, keys
+from abci_app.state.protocols import StateRead
+
+MILLI = 1000
+POINTS = {
+    "completed_as_provider": 10 * MILLI,
+    "on_time": 5 * MILLI,
+    "completed_as_requester": 5 * MILLI,
+    "broken": -20 * MILLI,
+    "disputes_won": 2 * MILLI,
+    "disputes_lost": -5 * MILLI,
+    "disputes_opened": 0,
+}
+RATING_POINTS = 2 * MILLI
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Counter increments (and rating totals) one settlement or rating adds."""
+
+    completed_as_provider: int = 0
+    completed_as_requester: int = 0
+    on_time: int = 0
+    broken: int = 0
+    disputes_opened: int = 0
+    disputes_won: int = 0
+    disputes_lost: int = 0
+    ratings_received: int = 0
+    rating_sum: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reputation:
+    counts: Counts = Counts()
+    score: int = 0          # milli-points as of score_time
+    score_time: int = 0
+
+
+def points(counts: Counts) -> int:
+    """Return the score change of ``counts`` in milli-points."""
+    total = sum(getattr(counts, name) * value for name, value in POINTS.items())
+    return total + (counts.rating_sum - 3 * counts.ratings_received) * RATING_POINTS
+
+
+def get(state: StateRead, address: str, tag: str = "") -> Reputation:
+    raw = state.get(keys.tagged(address, tag) if tag else keys.account(address))
+    return Reputation() if raw is None else codec.decode_value(Reputation, raw)
+
+
+def score_at(rep: Reputation, now: int, half_life: int) -> int:
+    """Return the score in milli-points decayed to block time ``now``."""
+    return decay.decay(rep.score, now - rep.score_time, half_life)
+
+
+def tags(state: StateRead, address: str) -> list[str]:
+    prefix = keys.tags_of(address)
+    return [k[len(prefix):].decode() for k, _ in state.iter_prefix(prefix)]
+
+
+def add(state, address: str, tags_: tuple[str, ...], counts: Counts, now: int, half_life: int) -> None:
+    """Add ``counts`` to the address's record and to its record for each tag."""
+    for tag in ("",) + tuple(tags_):
+        key = keys.tagged(address, tag) if tag else keys.account(address)
+        state.put(key, codec.encode_value(_added(get(state, address, tag), counts, now, half_life)))
+
+
+def _added(rep: Reputation, counts: Counts, now: int, half_life: int) -> Reputation:
+    summed = Counts(**{f.name: getattr(rep.counts, f.name) + getattr(counts, f.name) for f in fields(Counts)})
+    return replace(rep, counts=summed, score=score_at(rep, now, half_life) + points(counts), score_time=now)
