@@ -24,7 +24,7 @@ from abci_app.domain.accounts import keys as account_keys
 from abci_app.domain.accounts import state as accounts
 from abci_app.errors import LedgerError, NotFound, UnknownQuery
 from abci_app.faults import FailPoint
-from abci_app.state import proofs, smt
+from abci_app.state import export, proofs, smt
 from abci_app.state.delta import Delta
 from abci_app.state.store import Store
 
@@ -95,12 +95,16 @@ class LedgerApp:
         Nothing is persisted: if the node stops before the first Commit, CometBFT
         sends InitChain again and this runs again from scratch.
         """
-        doc = genesis.load(app_state)
+        imported = export.load(app_state)   # a state exported from another chain (samen export)
+        doc = genesis.load(app_state) if imported is None else None
         self._close_snapshot()
         self.genesis = None
         self._open_snapshot()
         state = Delta(self.base)
-        genesis.apply(state, doc)
+        if imported is None:
+            genesis.apply(state, doc)
+        else:
+            export.import_state(state, imported)
         self.chain_id = chain_id
         self.genesis = state
         self.genesis_tree = apphash.genesis_tree(state.write_set())

@@ -25,7 +25,7 @@ import hashlib
 import struct
 from dataclasses import dataclass
 
-from abci_app.state.smt import (EMPTY_ROOT, LEAF, NodeRead, Ref, decode_internal, internal_hash, key_hash,
+from abci_app.state.smt import (EMPTY_ROOT, LEAF, NodeRead, Ref, decode_internal, decode_ref, internal_hash, key_hash,
                                 leaf_hash, nibble, node_key)
 
 PROOF_OP_TYPE = "samen:smt"
@@ -91,9 +91,10 @@ def prove(nodes: NodeRead, root: Ref | None, key: bytes) -> Proof:
             return Proof(tuple(levels), (bytes(raw[1:33]), bytes(raw[33:65])))
         children = decode_internal(raw)
         nib = nibble(kh, depth)
-        ref = children.pop(nib, None)
+        entry = children.pop(nib, None)
+        ref = decode_ref(entry) if entry is not None else None
         bitmap = sum(1 << n for n in children)
-        levels.append((bitmap, tuple(children[n].hash for n in sorted(children))))
+        levels.append((bitmap, tuple(children[n][:32] for n in sorted(children))))
         depth += 1
     return Proof(tuple(levels), None)
 

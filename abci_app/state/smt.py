@@ -105,23 +105,23 @@ def decode_ref(raw: bytes) -> Ref | None:
     return None if not raw else Ref(bytes(raw[:32]), _U64.unpack(raw[32:40])[0], raw[40])
 
 
-def encode_internal(children: dict[int, Ref]) -> tuple[bytes, bytes]:
-    """Return ``(stored bytes, hash)`` of an internal node."""
-    bitmap, parts, hashes = 0, [], []
+def encode_internal(children: dict[int, bytes]) -> tuple[bytes, bytes]:
+    """Return ``(stored bytes, hash)`` of an internal node from its encoded child refs."""
+    bitmap, parts = 0, []
     for nib in sorted(children):
-        ref = children[nib]
         bitmap |= 1 << nib
-        hashes.append(ref.hash)
-        parts.append(encode_ref(ref))
-    return b"\x01" + _U16.pack(bitmap) + b"".join(parts), internal_hash(bitmap, hashes)
+        parts.append(children[nib])
+    digest = _sha256(b"\x01" + _U16.pack(bitmap) + b"".join(p[:32] for p in parts)).digest()
+    return b"\x01" + _U16.pack(bitmap) + b"".join(parts), digest
 
 
-def decode_internal(raw: bytes) -> dict[int, Ref]:
+def decode_internal(raw: bytes) -> dict[int, bytes]:
+    """Return ``{nibble: encoded child Ref}`` (41 bytes each; see ``decode_ref``)."""
     bitmap = _U16.unpack(raw[1:3])[0]
     children, pos = {}, 3
     for nib in range(16):
         if bitmap & (1 << nib):
-            children[nib] = decode_ref(raw[pos:pos + _CHILD])
+            children[nib] = bytes(raw[pos:pos + _CHILD])
             pos += _CHILD
     return children
 
@@ -153,7 +153,7 @@ class _Update:
         self.batch.new[node_key(depth, kh, self.version)] = b"\x00" + kh + vh
         return Ref(leaf_hash(kh, vh), self.version, LEAF)
 
-    def put_internal(self, depth: int, kh: bytes, children: dict[int, Ref]) -> Ref:
+    def put_internal(self, depth: int, kh: bytes, children: dict[int, bytes]) -> Ref:
         raw, digest = encode_internal(children)
         self.batch.new[node_key(depth, kh, self.version)] = raw
         return Ref(digest, self.version, INTERNAL)
@@ -164,7 +164,7 @@ class _Update:
             return None
         if len(leaves) == 1:
             return self.put_leaf(depth, *leaves[0])
-        children = {nib: self.build(depth + 1, group) for nib, group in _groups(leaves, depth)}
+        children = {nib: encode_ref(self.build(depth + 1, group)) for nib, group in _groups(leaves, depth)}
         return self.put_internal(depth, leaves[0][0], children)
 
     def update(self, depth: int, ref: Ref | None, writes: list[tuple[bytes, bytes | None]]) -> Ref | None:
@@ -178,14 +178,15 @@ class _Update:
         children = decode_internal(raw)
         changed = False
         for nib, group in _groups(writes, depth):
-            old = children.get(nib)
+            entry = children.get(nib)
+            old = decode_ref(entry) if entry is not None else None
             new = self.update(depth + 1, old, group)
             if new != old:
                 changed = True
                 if new is None:
                     del children[nib]
                 else:
-                    children[nib] = new
+                    children[nib] = encode_ref(new)
         if not changed:
             return ref
         self.retire(depth, kh0, ref)
@@ -203,12 +204,13 @@ class _Update:
         self.retire(depth, kh, ref)
         return self.build(depth, sorted(merged.items()))
 
-    def _collapse(self, depth: int, kh: bytes, children: dict[int, Ref]) -> Ref | None:
+    def _collapse(self, depth: int, kh: bytes, children: dict[int, bytes]) -> Ref | None:
         """Store an internal node, or lift a lone leaf child into this position."""
         if not children:
             return None
         if len(children) == 1:
-            (nib, only), = children.items()
+            (nib, entry), = children.items()
+            only = decode_ref(entry)
             if only.kind == LEAF:
                 child_kh = with_nibble(kh, depth, nib)
                 raw = self.read(depth + 1, child_kh, only)
