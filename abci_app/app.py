@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from abci_app import addresses, apphash, block, codec, genesis, records
+from abci_app import addresses, apphash, block, codec, components, genesis, records
 from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.accounts import keys as account_keys
@@ -246,6 +246,8 @@ class LedgerApp:
             return codec.encode_value(params_mod.get(state)), None
         if parts == ["supply"]:
             return json.dumps({"supply": accounts.supply(state)}).encode(), None
+        if parts[0] in components.QUERIES:   # domain modules' paths (/org, /proposal, ...)
+            return components.QUERIES[parts[0]](state, parts[1:]), None
         raise UnknownQuery(f"unknown query path /{'/'.join(parts)}")
 
 

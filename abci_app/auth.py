@@ -67,8 +67,13 @@ def verify_signature(tx: SignedTx) -> None:
     _verified[tx.hash] = None
 
 
-def authenticate(state, ctx: TxContext, fee_payer_hook=None) -> None:
-    """Check the signer's sequence and fee, then take the fee and bump the sequence."""
+def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> None:
+    """Check the signer's sequence and fee, then take the fee and bump the sequence.
+
+    A named ``fee_payer`` is always resolved by ``fee_payer_hook(state, block, ctx)``
+    (even for a zero fee), so a transaction naming a payer without a valid
+    allowance is rejected.
+    """
     account = accounts.get(state, ctx.signer)
     if account is None:
         raise UnknownSender(f"unknown sender {ctx.signer}: the account has never held funds")
@@ -76,12 +81,12 @@ def authenticate(state, ctx: TxContext, fee_payer_hook=None) -> None:
         raise SequenceMismatch(f"account sequence mismatch: expected {account.sequence}, got {ctx.sequence}")
     if ctx.fee < ctx.params.min_fee:
         raise FeeTooLow(f"fee {ctx.fee} is below the minimum fee {ctx.params.min_fee}")
+    payer = ctx.signer
+    if ctx.fee_payer:
+        if fee_payer_hook is None:
+            raise UnknownFeePayer(f"fee payer {ctx.fee_payer} has no fee allowance for {ctx.signer}")
+        payer = fee_payer_hook(state, block, ctx)
     if ctx.fee:
-        payer = ctx.signer
-        if ctx.fee_payer:
-            if fee_payer_hook is None:
-                raise UnknownFeePayer(f"fee payer {ctx.fee_payer} has no fee allowance for {ctx.signer}")
-            payer = fee_payer_hook(state, ctx)
         try:
             accounts.move(state, payer, addresses.COMMUNITY_POOL, ctx.fee, "fee payer balance")
         except InsufficientFunds as exc:

@@ -65,7 +65,7 @@ def execute_tx(state: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
         tx, ctx = check_stateless(raw, block)
         tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
         fork = state.fork()
-        auth.authenticate(fork, ctx, components.FEE_PAYER)
+        auth.authenticate(fork, ctx, components.FEE_PAYER, block)
         _, execute = components.HANDLERS[type(tx.action)]
         events = execute(fork, block, ctx, tx.action)
     except LedgerError as error:

@@ -11,17 +11,39 @@ from __future__ import annotations
 
 from abci_app.domain.accounts import handlers as accounts_handlers
 from abci_app.domain.accounts.messages import Transfer
+from abci_app.domain.organizations import fees as org_fees, handlers as org_handlers, queries as org_queries
+from abci_app.domain.organizations import messages as org_msgs
+from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
+from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 
 HANDLERS = {
     Transfer: (accounts_handlers.check_stateless_transfer, accounts_handlers.check_and_execute_transfer),
+    org_msgs.CreateOrganization: (org_handlers.check_stateless_create, org_handlers.check_and_execute_create),
+    org_msgs.LeaveOrganization: (org_handlers.check_stateless_leave, org_handlers.check_and_execute_leave),
+    org_msgs.UpdateMembers: (org_handlers.check_stateless_update_members, org_handlers.check_and_execute_update_members),
+    org_msgs.UpdatePolicy: (org_handlers.check_stateless_update_policy, org_handlers.check_and_execute_update_policy),
+    org_msgs.SweepTreasury: (org_handlers.check_stateless_sweep, org_handlers.check_and_execute_sweep),
+    org_msgs.GrantFeeAllowance: (org_fees.check_stateless_grant, org_fees.check_and_execute_grant),
+    org_msgs.RevokeFeeAllowance: (org_fees.check_stateless_revoke, org_fees.check_and_execute_revoke),
+    proposal_msgs.SubmitProposal: (proposal_handlers.check_stateless_submit, proposal_handlers.check_and_execute_submit),
+    proposal_msgs.Vote: (proposal_handlers.check_stateless_vote, proposal_handlers.check_and_execute_vote),
+    proposal_msgs.WithdrawProposal: (proposal_handlers.check_stateless_withdraw,
+                                     proposal_handlers.check_and_execute_withdraw),
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
 GENESIS: dict = {}
 
 BEGIN_BLOCK: tuple = ()
-END_BLOCK: tuple = ()
+END_BLOCK: tuple = (proposal_execution.end_block,)
 
-# Resolves who pays when a transaction names a ``fee_payer``: ``(state, ctx) -> address``.
-# ``None``: no sponsorship module; such transactions are rejected.
-FEE_PAYER = None
+# Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
+# (raises ``LedgerError`` to reject); organizations' fee allowances.
+FEE_PAYER = org_fees.fee_payer
+
+# ABCI query paths: first path segment -> ``fn(state, remaining_parts) -> bytes`` (raises ``LedgerError``).
+QUERIES: dict = {
+    "org": org_queries.query,
+    "proposal": proposal_queries.query_proposal,
+    "proposals": proposal_queries.query_proposals,
+}

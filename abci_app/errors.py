@@ -124,6 +124,104 @@ class NotFound(LedgerError):
     code = 3
 
 
+# -- codespace "organizations" ----------------------------------------------------------
+
+
+class OrganizationsError(LedgerError):
+    codespace = "organizations"
+
+
+class OrganizationNotFound(OrganizationsError):
+    code = 2
+
+
+class InvalidMembers(OrganizationsError):
+    code = 3
+
+
+class InvalidPolicy(OrganizationsError):
+    code = 4
+
+
+class NotAMember(OrganizationsError):
+    code = 5
+
+
+class NotTheOrganization(OrganizationsError):
+    code = 6
+
+
+class OrganizationDissolved(OrganizationsError):
+    code = 7
+
+
+class OrganizationActive(OrganizationsError):
+    code = 8
+
+
+class NoFeeAllowance(OrganizationsError):
+    code = 9
+
+
+class FeeAllowanceExpired(OrganizationsError):
+    code = 10
+
+
+class FeeAllowanceExceeded(OrganizationsError):
+    code = 11
+
+
+class InvalidAllowance(OrganizationsError):
+    code = 12
+
+
+class NothingToSweep(OrganizationsError):
+    code = 13
+
+
+class InvalidName(OrganizationsError):
+    code = 14
+
+
+# -- codespace "proposals" --------------------------------------------------------------
+
+
+class ProposalsError(LedgerError):
+    codespace = "proposals"
+
+
+class ProposalNotFound(ProposalsError):
+    code = 2
+
+
+class InvalidProposal(ProposalsError):
+    code = 3
+
+
+class NotAVoter(ProposalsError):
+    code = 4
+
+
+class AlreadyVoted(ProposalsError):
+    code = 5
+
+
+class VotingClosed(ProposalsError):
+    code = 6
+
+
+class InvalidVoteChoice(ProposalsError):
+    code = 7
+
+
+class NotTheProposer(ProposalsError):
+    code = 8
+
+
+class WithdrawNotAllowed(ProposalsError):
+    code = 9
+
+
 def all_error_classes() -> list[type[LedgerError]]:
     """Return every concrete ``LedgerError`` subclass, depth first, for the code registry test."""
     found: list[type[LedgerError]] = []
