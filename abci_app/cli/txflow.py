@@ -17,6 +17,7 @@ else -> exit 1.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -32,6 +33,7 @@ ChainIdOpt = Annotated[str | None, typer.Option("--chain-id", help="Chain id (de
 FeeOpt = Annotated[int, typer.Option("--fee", min=0, help="Fee paid by the signer.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Sign without asking for confirmation.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait until the transaction is in a block.")]
+_EXPECTED = re.compile(r"expected (\d+), got \d+")
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for inclusion.")]
 
 
@@ -77,6 +79,17 @@ def _is_sequence_mismatch(result: dict) -> bool:
     return result.get("codespace") == SequenceMismatch.codespace and int(result.get("code", 0)) == SequenceMismatch.code
 
 
+def retry_sequence(rpc: RpcClient, address: str, log_text: str) -> int:
+    """Return the sequence to retry with: the committed one, or the node's "expected N" if higher.
+
+    CheckTx counts the signer's pending mempool transactions, committed state does
+    not; the node's log ("account sequence mismatch: expected 4, got 3") says which.
+    """
+    committed = account_sequence(rpc, address)
+    match = _EXPECTED.search(log_text or "")
+    return max(committed, int(match.group(1))) if match else committed
+
+
 def sign_and_broadcast(action: Any, signer: Signer, opts: TxOptions) -> dict:
     """Sign ``action`` for ``signer``, broadcast it and (with ``opts.wait``) await it; print and return the result."""
     try:
@@ -99,7 +112,7 @@ def _broadcast(rpc: RpcClient, action: Any, signer: Signer, opts: TxOptions) -> 
         answer = rpc.broadcast_tx_sync(raw)
         if attempt == 1 and _is_sequence_mismatch(answer):
             log(f"{answer.get('log')}; re-reading the sequence and retrying once")
-            sequence = account_sequence(rpc, signer.address)
+            sequence = retry_sequence(rpc, signer.address, answer.get("log", ""))
             continue
         break
     result = {"hash": codec.tx_hash(raw).hex().upper(), "code": int(answer.get("code", 0)),

@@ -1,0 +1,26 @@
+"""Run ``samen`` in-process (CliRunner) or as a real subprocess, for CLI tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from abci_app.cli.main import app
+
+
+def invoke(args: list[str], env: dict | None = None, input: str | None = None):
+    """Run ``samen ARGS`` in-process; return the CliRunner result (stdout, stderr, exit_code)."""
+    runner = CliRunner()
+    return runner.invoke(app, args, env={"SAMEN_PASSPHRASE": None, **(env or {})}, input=input)
+
+
+def samen(args: list[str], env: dict | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess:
+    """Run ``python -m abci_app.cli ARGS`` as a subprocess (real exit codes and streams)."""
+    full_env = dict(os.environ)
+    full_env.pop("SAMEN_PASSPHRASE", None)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "abci_app.cli", *args], capture_output=True, text=True,
+                          env=full_env, timeout=timeout)

@@ -1,0 +1,81 @@
+"""The CLI's output contract: one-line errors, documented exit codes, JSON or text results."""
+
+from __future__ import annotations
+
+from abci_app.cli import txflow
+from abci_app.cli.common import EXIT_USAGE, text_lines
+from abci_app.cli.main import main
+from abci_app.domain.accounts.messages import Transfer
+from tests.cli.helpers import invoke
+from tests.support.node import free_port, signer_for
+
+VALID = signer_for("someone").address
+
+
+def test_a_usage_error_is_one_line_with_exit_code_2(capsys):
+    assert main(["tx", "transfer", "--from", "alice", "--amount", "5"]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: Missing option '--to'. (see: samen tx transfer --help)"]
+
+
+def test_an_unknown_command_is_a_usage_error(capsys):
+    assert main(["frobnicate"]) == EXIT_USAGE
+    assert capsys.readouterr().err.startswith("error: No such command 'frobnicate'")
+
+
+def test_an_unreachable_node_is_one_clear_line_and_exit_1(capsys):
+    port = free_port()
+    assert main(["query", "status", "--node", f"127.0.0.1:{port}"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: cannot reach the node at http://127.0.0.1:{port}")
+
+
+def test_a_transfer_with_a_bad_address_or_amount_fails_before_touching_the_network(tmp_path):
+    bad_address = invoke(["tx", "transfer", "--from", "a", "--to", "samen1nope", "--amount", "5",
+                          "--keyring-dir", str(tmp_path)])
+    assert bad_address.exit_code == 1
+    assert bad_address.stderr.strip() == "error: invalid recipient address: 'samen1nope' is not a samen1... bech32 address"
+    zero = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "0", "--keyring-dir", str(tmp_path)])
+    assert zero.exit_code == 1 and zero.stderr.strip() == "error: amount must be positive, got 0"
+
+
+def test_query_tx_rejects_a_malformed_hash():
+    result = invoke(["query", "tx", "xyz"])
+    assert result.exit_code == 1 and "invalid transaction hash" in result.stderr
+
+
+def test_text_output_renders_nested_data_as_readable_lines():
+    lines = text_lines({"hash": "AB", "events": [{"type": "transfer", "attributes": {"amount": "5"}}], "memo": ""})
+    assert lines == ["hash: AB", "events:", "  - type: transfer", "    attributes:", "      amount: 5", "memo: "]
+
+
+def test_the_summary_shows_every_field_of_the_action():
+    lines = txflow.describe(Transfer(to=VALID, amount=7, memo="hi"))
+    assert lines[0] == "  action: transfer"
+    assert f"  to: '{VALID}'" in lines and "  amount: 7" in lines and "  memo: 'hi'" in lines
+
+
+class _FakeRpc:
+    """Stands in for RpcClient in the retry unit test: the committed sequence lags the mempool."""
+
+    def __init__(self):
+        self.broadcasts = []
+
+    def abci_query(self, path):
+        return {"code": 0, "value": {"balance": 100, "sequence": 3}}
+
+    def broadcast_tx_sync(self, raw):
+        self.broadcasts.append(raw)
+        if len(self.broadcasts) == 1:
+            return {"code": 9, "codespace": "tx", "log": "account sequence mismatch: expected 4, got 3"}
+        return {"code": 0, "codespace": "", "log": ""}
+
+
+def test_a_sequence_mismatch_is_retried_once_with_the_sequence_the_node_expects():
+    rpc = _FakeRpc()
+    options = txflow.TxOptions(node="unused", chain_id="c", yes=True, wait=False)
+    result = txflow._broadcast(rpc, Transfer(to=VALID, amount=1), signer_for("x"), options)
+    assert result["code"] == 0 and result["sequence"] == 4
+    assert len(rpc.broadcasts) == 2

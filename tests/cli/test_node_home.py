@@ -1,0 +1,66 @@
+"""``samen init``: a node home whose CometBFT config is patched for a local, loopback-only node."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from abci_app.node.cometbft import NodeError, patch_toml
+from abci_app.node.home import NodeOptions, init_home
+from tests.cli.helpers import invoke
+from tests.support.node import signer_for
+
+ALICE = signer_for("alice").address
+
+
+def test_patching_toml_changes_only_the_named_keys_in_their_sections():
+    text = 'moniker = "x"\n# keep me\n[rpc]\nladdr = "tcp://0.0.0.0:1"\n[p2p]\nladdr = "tcp://0.0.0.0:2"\n'
+    patched = patch_toml(text, {("p2p", "laddr"): "tcp://127.0.0.1:2", ("", "moniker"): "y"})
+    doc = tomllib.loads(patched)
+    assert doc["moniker"] == "y" and doc["rpc"]["laddr"] == "tcp://0.0.0.0:1"
+    assert doc["p2p"]["laddr"] == "tcp://127.0.0.1:2" and "# keep me" in patched
+
+
+def test_patching_a_setting_that_does_not_exist_is_an_error():
+    with pytest.raises(NodeError, match=r"\[rpc\] nope"):
+        patch_toml("[rpc]\nladdr = 1\n", {("rpc", "nope"): 1})
+
+
+def test_init_writes_a_loopback_only_config_genesis_and_app_settings(tmp_path):
+    home = init_home(tmp_path / "h", NodeOptions(chain_id="c-1", rpc_port=4001, p2p_port=4002,
+                                                 accounts=((ALICE, 99),), params={"min_fee": 2}))
+    config = tomllib.loads((home / "config" / "config.toml").read_text())
+    assert config["proxy_app"] == f"unix://{home}/data/abci.sock"
+    assert config["rpc"]["laddr"] == "tcp://127.0.0.1:4001" and config["p2p"]["laddr"] == "tcp://127.0.0.1:4002"
+    assert config["tx_index"]["indexer"] == "kv"
+    assert config["instrumentation"]["prometheus_listen_addr"].startswith("127.0.0.1:")
+    assert config["rpc"]["pprof_laddr"] == "" and config["rpc"]["grpc_laddr"] == ""
+    genesis = json.loads((home / "config" / "genesis.json").read_text())
+    assert genesis["chain_id"] == "c-1"
+    assert genesis["app_state"] == {"params": {"min_fee": 2}, "accounts": [{"address": ALICE, "balance": 99}]}
+    assert (home / "config" / "app.toml").exists()
+
+
+def test_init_refuses_an_existing_home_and_bad_genesis_accounts(tmp_path):
+    init_home(tmp_path / "h", NodeOptions())
+    with pytest.raises(NodeError, match="already initialized"):
+        init_home(tmp_path / "h", NodeOptions())
+    with pytest.raises(NodeError, match="invalid genesis account"):
+        init_home(tmp_path / "other", NodeOptions(accounts=(("samen1bad", 5),)))
+
+
+def test_samen_init_reports_the_home_and_rpc_as_json(tmp_path):
+    result = invoke(["init", "--home", str(tmp_path / "n"), "--chain-id", "demo", "--account", f"{ALICE}=1000",
+                     "--rpc-port", "4101", "-o", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"home": str(tmp_path / "n"), "chain_id": "demo", "rpc": "http://127.0.0.1:4101"}
+    again = invoke(["init", "--home", str(tmp_path / "n")])
+    assert again.exit_code == 1 and again.stderr.startswith("error: ") and "already initialized" in again.stderr
+
+
+def test_samen_init_rejects_a_malformed_account_flag(tmp_path):
+    result = invoke(["init", "--home", str(tmp_path / "n"), "--account", "nobalance"])
+    assert result.exit_code == 1 and "ADDRESS=AMOUNT" in result.stderr
+    assert not (tmp_path / "n").exists()

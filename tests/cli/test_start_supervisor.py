@@ -1,0 +1,79 @@
+"""``samen start``: the app and CometBFT run as one supervised group."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.node import wait_until
+
+pytestmark = pytest.mark.node
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+class StartedGroup:
+    """``python -m abci_app.cli start`` on a node home, with its stderr in a file."""
+
+    def __init__(self, node) -> None:
+        self.log = node.root / "start.log"
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "abci_app.cli", "start", "--home", str(node.home),
+                                             "--no-graphql"], stdout=subprocess.DEVNULL, stderr=out,
+                                            start_new_session=True)
+        node.wait_for_height(2, 60)
+        wait_until(lambda: len(self.pids()) == 2, 10, "both child pids in the output")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def pids(self) -> dict[str, int]:
+        return {name: int(pid) for name, pid in re.findall(r"\[samen\] started (\w+) \(pid (\d+)\)", self.output())}
+
+    def wait(self, timeout: float = 30.0) -> int:
+        return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def group(node_factory):
+    started = StartedGroup(node_factory())
+    yield started
+    started.kill()
+    for pid in started.pids().values():
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_sigint_stops_every_child_cleanly_and_the_app_last(group):
+    pids = group.pids()
+    group.process.send_signal(signal.SIGINT)
+    assert group.wait() == 0
+    output = group.output()
+    assert not any(_alive(pid) for pid in pids.values())
+    assert output.index("[samen] stopping cometbft") < output.index("[samen] stopping abci")
+    assert "[abci] " in output and "[cometbft] " in output
+    assert "[samen] all processes stopped" in output
+
+
+def test_a_dying_child_stops_the_group_with_a_clear_message_and_non_zero_exit(group):
+    pids = group.pids()
+    os.kill(pids["cometbft"], signal.SIGKILL)
+    assert group.wait() == 1
+    assert "[samen] error: cometbft exited unexpectedly (killed by signal SIGKILL); stopped the group" in group.output()
+    assert not _alive(pids["abci"])
