@@ -1,0 +1,124 @@
+"""Fee sponsorship: allowances granted by proposal, used through ``fee_payer``, limited and expiring."""
+
+from __future__ import annotations
+
+from abci_app import addresses
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.accounts.messages import Transfer
+from abci_app.domain.organizations import state as orgs
+from abci_app.domain.organizations.messages import GrantFeeAllowance, LeaveOrganization, RevokeFeeAllowance
+from abci_app.domain.proposals import state as proposals
+from abci_app.domain.proposals.messages import YES, SubmitProposal
+from tests.domain.organizations.support import (assert_ok, code, create_org, org, propose, proposal, send,
+                                                threshold, vote)
+
+
+def org_with_funds(chain, people, funds=100):
+    a, b = people[:2]
+    org_id = create_org(chain, a, {a: 1, b: 1}, threshold(1, min_delay=0))
+    treasury = org(chain, org_id).treasury
+    assert_ok(send(chain, a, Transfer(treasury, funds)))
+    return org_id, treasury
+
+
+def decide(chain, member, org_id, *actions):
+    """Propose and pass (threshold 1, no delay): the actions run in the same block."""
+    pid = propose(chain, member, org_id, *actions)
+    assert_ok(vote(chain, member, pid, YES))
+    return proposal(chain, pid)
+
+
+def test_a_granted_allowance_pays_the_grantees_fees_from_the_treasury(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    expires = chain.time + 1000
+    assert decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 30, expires)).status == "executed"
+    pool = accounts.balance(chain.state, addresses.COMMUNITY_POOL)
+    own = accounts.balance(chain.state, newcomer.address)
+    assert_ok(send(chain, newcomer, Transfer(a.address, 5), fee=12, fee_payer=treasury))
+    assert accounts.balance(chain.state, newcomer.address) == own - 5
+    assert accounts.balance(chain.state, treasury) == 100 - 12
+    assert accounts.balance(chain.state, addresses.COMMUNITY_POOL) == pool + 12
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 12
+
+
+def test_a_fee_beyond_the_allowance_left_is_rejected_and_changes_nothing(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
+    assert_ok(send(chain, newcomer, Transfer(a.address, 1), fee=15, fee_payer=treasury))
+    outcome = send(chain, newcomer, Transfer(a.address, 1), fee=6, fee_payer=treasury)
+    assert code(outcome) == ("organizations", 11) and "allowance left (5)" in outcome.log
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 15
+    assert accounts.balance(chain.state, treasury) == 85
+    assert_ok(send(chain, newcomer, Transfer(a.address, 1), fee=5, fee_payer=treasury))
+
+
+def test_an_expired_allowance_is_rejected(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    expires = chain.time + 50
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, expires))
+    assert_ok(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury, time=expires - 1))
+    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury, time=expires)) == (
+        "organizations", 10)
+
+
+def test_a_signer_without_an_allowance_or_a_payer_that_is_no_treasury_is_rejected(chain, people):
+    a, b, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury)) == ("organizations", 9)
+    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=b.address)) == ("tx", 16)
+    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=0, fee_payer=treasury)) == ("organizations", 9)
+    assert accounts.balance(chain.state, treasury) == 100
+
+
+def test_a_failing_action_does_not_consume_the_allowance(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
+    too_much = accounts.balance(chain.state, newcomer.address) + 1
+    assert code(send(chain, newcomer, Transfer(a.address, too_much), fee=3, fee_payer=treasury)) == ("accounts", 4)
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 0
+    assert accounts.balance(chain.state, treasury) == 100
+
+
+def test_an_allowance_is_revoked_by_proposal(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
+    assert decide(chain, a, org_id, RevokeFeeAllowance(org_id, newcomer.address)).status == "executed"
+    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury)) == ("organizations", 9)
+    failed = decide(chain, a, org_id, RevokeFeeAllowance(org_id, newcomer.address))
+    assert (failed.status, failed.result_codespace, failed.result_code) == ("failed", "organizations", 9)
+
+
+def test_members_cannot_grant_allowances_directly(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, _ = org_with_funds(chain, people)
+    outcome = send(chain, a, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
+    assert code(outcome) == ("organizations", 6)
+    assert orgs.allowance(chain.state, org_id, newcomer.address) is None
+
+
+def test_an_allowance_with_a_past_expiry_or_zero_limit_is_refused(chain, people):
+    a, _, _, _, newcomer = people
+    org_id, _ = org_with_funds(chain, people)
+    past = decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, 5))
+    assert (past.status, past.result_codespace, past.result_code) == ("failed", "organizations", 12)
+    outcome = send(chain, a, propose_msg(org_id, GrantFeeAllowance(org_id, newcomer.address, 0, chain.time + 99)))
+    assert code(outcome) == ("organizations", 12)
+    assert proposals.next_id(chain.state) == 2
+
+
+def test_a_dissolved_organization_pays_no_fees(chain, people):
+    a, b, _, _, newcomer = people
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
+    assert_ok(send(chain, a, LeaveOrganization(org_id)))
+    assert_ok(send(chain, b, LeaveOrganization(org_id)))
+    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury)) == ("organizations", 7)
+
+
+def propose_msg(org_id, *actions):
+    return SubmitProposal(org_id, "grant", "", tuple(actions))
