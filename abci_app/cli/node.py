@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -32,18 +33,33 @@ def init(home: HomeOpt = DEFAULT_HOME,
          chain_id_: Annotated[str, typer.Option("--chain-id", help="Chain id.")] = "samen-local",
          moniker: Annotated[str, typer.Option("--moniker", help="Node name.")] = "samen-node",
          account: Annotated[list[str] | None, typer.Option("--account", help="Genesis ADDRESS=AMOUNT (repeatable).")] = None,
-         min_fee: Annotated[int, typer.Option("--min-fee", min=0, help="Genesis param min_fee.")] = 0,
+         app_state: Annotated[Path | None, typer.Option("--app-state", help="Genesis app_state JSON to start from.")] = None,
+         min_fee: Annotated[int | None, typer.Option("--min-fee", min=0, help="Genesis param min_fee.")] = None,
          timeout_commit: Annotated[str, typer.Option("--timeout-commit", help="CometBFT block pacing.")] = "1s",
          rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656, output: OutputOpt = Output.text) -> None:
     """Create a node home: CometBFT config and keys, genesis, app config."""
     accounts = tuple(_parse_account(a) for a in account or [])
+    params = {} if min_fee is None else {"min_fee": min_fee}
     options = NodeOptions(chain_id=chain_id_, moniker=moniker, rpc_port=rpc_port, p2p_port=p2p_port,
-                          timeout_commit=timeout_commit, accounts=accounts, params={"min_fee": min_fee})
+                          timeout_commit=timeout_commit, accounts=accounts, params=params,
+                          base_app_state=_read_app_state(app_state))
     try:
         path = init_home(home_path(home), options)
     except NodeError as exc:
         raise CliError(str(exc)) from None
     emit({"home": str(path), "chain_id": chain_id_, "rpc": rpc_url(path)}, output)
+
+
+def _read_app_state(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read app_state file {path}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise CliError(f"app_state file {path} must hold a JSON object")
+    return doc.get("app_state", doc)   # a whole genesis.json or just its app_state
 
 
 def run_group(home: Path, no_graphql: bool, on_ready=None) -> None:

@@ -36,6 +36,7 @@ class NodeOptions:
     create_empty_blocks_interval: str = "0s"
     accounts: tuple[tuple[str, int], ...] = ()
     params: dict = field(default_factory=dict)
+    base_app_state: dict | None = None   # an app_state document to start from (``--app-state``)
     graphql_port: int = 8080
     log_level: str = "info"
 
@@ -53,19 +54,34 @@ def socket_path(home: Path) -> Path:
 
 
 def app_state(options: NodeOptions) -> dict:
-    """Build and validate the genesis ``app_state`` for ``options``."""
-    genesis.parse_params(options.params)
+    """Build and validate the genesis ``app_state``: ``base_app_state`` plus ``params`` and ``accounts``.
+
+    Only the sections' shape, params, addresses and balances are checked here;
+    InitChain validates the rest when the node first starts.
+    """
+    base = dict(options.base_app_state or {})
+    try:
+        genesis.load(json.dumps(base).encode())
+        params = {**base.get("params", {}), **options.params}
+        genesis.parse_params(params)
+    except (genesis.GenesisError, TypeError, AttributeError) as exc:
+        raise NodeError(f"invalid app_state: {exc}") from None
+    accounts = [(a.get("address"), a.get("balance")) for a in base.get("accounts", []) if isinstance(a, dict)]
+    accounts += list(options.accounts)
+    _check_accounts(accounts)
+    return {**base, "params": params, "accounts": [{"address": a, "balance": b} for a, b in accounts]}
+
+
+def _check_accounts(accounts: list[tuple]) -> None:
     seen = set()
-    for address, balance in options.accounts:
+    for address, balance in accounts:
         if not addresses.is_valid(address):
             raise NodeError(f"invalid genesis account address {address!r}")
-        if not isinstance(balance, int) or balance < 0:
+        if not isinstance(balance, int) or isinstance(balance, bool) or balance < 0:
             raise NodeError(f"genesis balance of {address} must be a non-negative integer")
         if address in seen:
             raise NodeError(f"duplicate genesis account {address}")
         seen.add(address)
-    return {"params": dict(options.params),
-            "accounts": [{"address": a, "balance": b} for a, b in options.accounts]}
 
 
 def init_home(home: Path, options: NodeOptions) -> Path:

@@ -79,3 +79,9 @@ def test_a_sequence_mismatch_is_retried_once_with_the_sequence_the_node_expects(
     result = txflow._broadcast(rpc, Transfer(to=VALID, amount=1), signer_for("x"), options)
     assert result["code"] == 0 and result["sequence"] == 4
     assert len(rpc.broadcasts) == 2
+
+
+def test_start_on_a_directory_that_is_not_a_node_home_is_one_clear_error(tmp_path):
+    result = invoke(["start", "--home", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'nothing'} is not a node home: run `samen init --home {tmp_path / 'nothing'}` first"

@@ -64,3 +64,30 @@ def test_samen_init_rejects_a_malformed_account_flag(tmp_path):
     result = invoke(["init", "--home", str(tmp_path / "n"), "--account", "nobalance"])
     assert result.exit_code == 1 and "ADDRESS=AMOUNT" in result.stderr
     assert not (tmp_path / "n").exists()
+
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def test_the_example_app_config_loads_as_the_defaults(tmp_path):
+    from abci_app.settings import Settings
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "app.toml").write_text((REPO / "config" / "app.example.toml").read_text())
+    assert Settings.load(tmp_path) == Settings(home=tmp_path)
+
+
+def test_init_from_the_example_genesis_merges_extra_accounts(tmp_path):
+    result = invoke(["init", "--home", str(tmp_path / "n"), "--app-state", str(REPO / "config" / "genesis.example.json"),
+                     "--account", f"{ALICE}=7", "--min-fee", "1"])
+    assert result.exit_code == 0, result.stderr
+    app_state = json.loads((tmp_path / "n" / "config" / "genesis.json").read_text())["app_state"]
+    assert app_state["params"]["min_fee"] == 1 and app_state["params"]["max_tx_bytes"] == 32768
+    assert [a["balance"] for a in app_state["accounts"]] == [1000000000, 5000, 7]
+
+
+def test_init_refuses_an_app_state_with_unknown_sections(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"nonsense": {}}')
+    result = invoke(["init", "--home", str(tmp_path / "n"), "--app-state", str(bad)])
+    assert result.exit_code == 1 and "unknown app_state sections: nonsense" in result.stderr
