@@ -19,6 +19,7 @@ from abci_app.settings import Settings
 
 NoGraphqlOpt = Annotated[bool, typer.Option("--no-graphql", help="Do not start the GraphQL server.")]
 RpcPortOpt = Annotated[int, typer.Option("--rpc-port", min=1, max=65535, help="RPC port on 127.0.0.1.")]
+GraphqlPortOpt = Annotated[int, typer.Option("--graphql-port", min=1, max=65535, help="GraphQL port on 127.0.0.1.")]
 P2pPortOpt = Annotated[int, typer.Option("--p2p-port", min=1, max=65535, help="P2P port on 127.0.0.1.")]
 
 
@@ -36,12 +37,13 @@ def init(home: HomeOpt = DEFAULT_HOME,
          app_state: Annotated[Path | None, typer.Option("--app-state", help="Genesis app_state JSON to start from.")] = None,
          min_fee: Annotated[int | None, typer.Option("--min-fee", min=0, help="Genesis param min_fee.")] = None,
          timeout_commit: Annotated[str, typer.Option("--timeout-commit", help="CometBFT block pacing.")] = "1s",
-         rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656, output: OutputOpt = Output.text) -> None:
+         rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656, graphql_port: GraphqlPortOpt = 8080,
+         output: OutputOpt = Output.text) -> None:
     """Create a node home: CometBFT config and keys, genesis, app config."""
     accounts = tuple(_parse_account(a) for a in account or [])
     params = {} if min_fee is None else {"min_fee": min_fee}
     options = NodeOptions(chain_id=chain_id_, moniker=moniker, rpc_port=rpc_port, p2p_port=p2p_port,
-                          timeout_commit=timeout_commit, accounts=accounts, params=params,
+                          timeout_commit=timeout_commit, accounts=accounts, params=params, graphql_port=graphql_port,
                           base_app_state=_read_app_state(app_state))
     try:
         path = init_home(home_path(home), options)
@@ -88,11 +90,11 @@ def _announce(home: Path, with_graphql: bool) -> None:
 
 def devnet(home: Annotated[Path, typer.Option("--home", help="Devnet home directory.")] = Path(".devnet"),
            no_graphql: NoGraphqlOpt = False, rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656,
-           output: OutputOpt = Output.text) -> None:
+           graphql_port: GraphqlPortOpt = 8080, output: OutputOpt = Output.text) -> None:
     """Start a one-validator development chain (initialized on first use) with funded test keys."""
     path = home_path(home).resolve()
     try:
-        created, keys = devnet_mod.ensure_devnet(path, rpc_port, p2p_port)
+        created, keys = devnet_mod.ensure_devnet(path, rpc_port, p2p_port, graphql_port)
     except NodeError as exc:
         raise CliError(str(exc)) from None
     log(f"{'created' if created else 'reusing'} devnet home {path}")

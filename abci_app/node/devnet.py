@@ -24,7 +24,8 @@ def keyring_dir(home: Path) -> Path:
     return home / "keyring"
 
 
-def ensure_devnet(home: Path, rpc_port: int = 26657, p2p_port: int = 26656) -> tuple[bool, list[KeyInfo]]:
+def ensure_devnet(home: Path, rpc_port: int = 26657, p2p_port: int = 26656,
+                  graphql_port: int = 8080) -> tuple[bool, list[KeyInfo]]:
     """Initialize ``home`` as a devnet unless it already is; return ``(created, dev keys)``."""
     keyring = Keyring(keyring_dir(home))
     if is_initialized(home):
@@ -37,7 +38,7 @@ def ensure_devnet(home: Path, rpc_port: int = 26657, p2p_port: int = 26656) -> t
             infos.append(keyring.add(name, Signer.generate(), passphrase=None))
     options = NodeOptions(chain_id=DEV_CHAIN_ID, moniker="samen-devnet", rpc_port=rpc_port, p2p_port=p2p_port,
                           timeout_commit=DEV_TIMEOUT_COMMIT, create_empty_blocks=False,
-                          create_empty_blocks_interval="30s",
+                          create_empty_blocks_interval="30s", graphql_port=graphql_port,
                           accounts=tuple((info.address, DEV_BALANCE) for info in infos))
     init_home(home, options)
     return True, infos
