@@ -15,6 +15,7 @@ from abci_app.domain.organizations import fees as org_fees, handlers as org_hand
 from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
+from abci_app.domain.market import registry as market_family
 
 HANDLERS = {
     Transfer: (accounts_handlers.check_stateless_transfer, accounts_handlers.check_and_execute_transfer),
@@ -29,13 +30,14 @@ HANDLERS = {
     proposal_msgs.Vote: (proposal_handlers.check_stateless_vote, proposal_handlers.check_and_execute_vote),
     proposal_msgs.WithdrawProposal: (proposal_handlers.check_stateless_withdraw,
                                      proposal_handlers.check_and_execute_withdraw),
+    **market_family.HANDLERS,   # documents, market, agreements, projects
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
-GENESIS: dict = {}
+GENESIS: dict = {**market_family.GENESIS}
 
 BEGIN_BLOCK: tuple = ()
-END_BLOCK: tuple = (proposal_execution.end_block,)
+END_BLOCK: tuple = (proposal_execution.end_block, *market_family.END_BLOCK)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.
@@ -46,4 +48,5 @@ QUERIES: dict = {
     "org": org_queries.query,
     "proposal": proposal_queries.query_proposal,
     "proposals": proposal_queries.query_proposals,
+    **market_family.QUERIES,
 }

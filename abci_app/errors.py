@@ -114,6 +114,218 @@ class InsufficientFunds(AccountsError):
     code = 4
 
 
+# -- codespace "market": requests, offers, standing offers ---------------------------
+
+
+class MarketError(LedgerError):
+    codespace = "market"
+
+
+class RequestNotFound(MarketError):
+    code = 2
+
+
+class OfferNotFound(MarketError):
+    code = 3
+
+
+class StandingOfferNotFound(MarketError):
+    code = 4
+
+
+class RequestClosed(MarketError):
+    code = 5
+
+
+class OfferClosed(MarketError):
+    code = 6
+
+
+class NotRequester(MarketError):
+    code = 7
+
+
+class NotProvider(MarketError):
+    code = 8
+
+
+class SelfDealing(MarketError):
+    code = 9
+
+
+class InvalidExpiry(MarketError):
+    code = 10
+
+
+class PriceAboveBudget(MarketError):
+    code = 11
+
+
+class InvalidMilestones(MarketError):
+    code = 12
+
+
+class InvalidTags(MarketError):
+    code = 13
+
+
+class InvalidArbiter(MarketError):
+    code = 14
+
+
+class DeadlinePassed(MarketError):
+    code = 15
+
+
+class StandingOfferClosed(MarketError):
+    code = 16
+
+
+class EmptyText(MarketError):
+    code = 17
+
+
+class TooManyDocuments(MarketError):
+    code = 18
+
+
+# -- codespace "agreements": milestones, escrow, disputes, cancellation, ratings ------
+
+
+class AgreementsError(LedgerError):
+    codespace = "agreements"
+
+
+class AgreementNotFound(AgreementsError):
+    code = 2
+
+
+class NotParty(AgreementsError):
+    code = 3
+
+
+class NotArbiter(AgreementsError):
+    code = 4
+
+
+class MilestoneNotFound(AgreementsError):
+    code = 5
+
+
+class WrongMilestoneState(AgreementsError):
+    code = 6
+
+
+class DeadlineNotPassed(AgreementsError):
+    code = 7
+
+
+class InvalidSplit(AgreementsError):
+    code = 8
+
+
+class CancelAlreadyProposed(AgreementsError):
+    code = 9
+
+
+class AgreementNotSettled(AgreementsError):
+    code = 10
+
+
+class AlreadyRated(AgreementsError):
+    code = 11
+
+
+class InvalidScore(AgreementsError):
+    code = 12
+
+
+class AgreementSettled(AgreementsError):
+    code = 13
+
+
+class InvalidHash(AgreementsError):
+    code = 14
+
+
+# -- codespace "documents" ------------------------------------------------------------
+
+
+class DocumentsError(LedgerError):
+    codespace = "documents"
+
+
+class DocumentExists(DocumentsError):
+    code = 2
+
+
+class DocumentNotFound(DocumentsError):
+    code = 3
+
+
+class InvalidContentHash(DocumentsError):
+    code = 4
+
+
+class NotDocumentOwner(DocumentsError):
+    code = 5
+
+
+class AlreadySuperseded(DocumentsError):
+    code = 6
+
+
+class UnknownTargetKind(DocumentsError):
+    code = 7
+
+
+class AlreadyAttached(DocumentsError):
+    code = 8
+
+
+class NotAllowedToAttach(DocumentsError):
+    code = 9
+
+
+class TargetNotFound(DocumentsError):
+    code = 10
+
+
+# -- codespace "projects" -------------------------------------------------------------
+
+
+class ProjectsError(LedgerError):
+    codespace = "projects"
+
+
+class ProjectNotFound(ProjectsError):
+    code = 2
+
+
+class NotProjectOwner(ProjectsError):
+    code = 3
+
+
+class TransferPending(ProjectsError):
+    code = 4
+
+
+class NoTransferOffer(ProjectsError):
+    code = 5
+
+
+class NotTransferTarget(ProjectsError):
+    code = 6
+
+
+class InsufficientBudget(ProjectsError):
+    code = 7
+
+
+class InvalidTransferTarget(ProjectsError):
+    code = 8
+
+
 class UnknownQuery(LedgerError):
     codespace = "query"
     code = 2

@@ -12,6 +12,10 @@ from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.organizations.messages import (CreateOrganization, GrantFeeAllowance, LeaveOrganization,
                                                     RevokeFeeAllowance, SweepTreasury, UpdateMembers, UpdatePolicy)
 from abci_app.domain.proposals.messages import SubmitProposal, Vote, WithdrawProposal
+from abci_app.domain.agreements import messages as agreements_msgs
+from abci_app.domain.documents import messages as documents_msgs
+from abci_app.domain.market import messages as market_msgs
+from abci_app.domain.projects import messages as projects_msgs
 
 
 ACTIONS: dict[str, type] = {
@@ -26,4 +30,28 @@ ACTIONS: dict[str, type] = {
     "grant_fee_allowance": GrantFeeAllowance,
     "revoke_fee_allowance": RevokeFeeAllowance,
     "sweep_treasury": SweepTreasury,
+    # documents, market, agreements, projects (proto fields 50-72)
+    "publish_document": documents_msgs.PublishDocument,
+    "attach_document": documents_msgs.AttachDocument,
+    "post_request": market_msgs.PostRequest,
+    "withdraw_request": market_msgs.WithdrawRequest,
+    "make_offer": market_msgs.MakeOffer,
+    "withdraw_offer": market_msgs.WithdrawOffer,
+    "accept_offer": market_msgs.AcceptOffer,
+    "publish_standing_offer": market_msgs.PublishStandingOffer,
+    "withdraw_standing_offer": market_msgs.WithdrawStandingOffer,
+    "take_standing_offer": market_msgs.TakeStandingOffer,
+    "deliver_milestone": agreements_msgs.DeliverMilestone,
+    "accept_milestone": agreements_msgs.AcceptMilestone,
+    "reclaim_milestone": agreements_msgs.ReclaimMilestone,
+    "dispute_milestone": agreements_msgs.DisputeMilestone,
+    "resolve_dispute": agreements_msgs.ResolveDispute,
+    "cancel_agreement": agreements_msgs.CancelAgreement,
+    "rate_agreement": agreements_msgs.RateAgreement,
+    "create_project": projects_msgs.CreateProject,
+    "fund_project": projects_msgs.FundProject,
+    "withdraw_project_budget": projects_msgs.WithdrawProjectBudget,
+    "offer_project": projects_msgs.OfferProject,
+    "withdraw_project_offer": projects_msgs.WithdrawProjectOffer,
+    "accept_project": projects_msgs.AcceptProject,
 }

@@ -4,7 +4,7 @@ Method: whole half-lives are right shifts.  The remaining fraction ``f`` of a
 half-life is looked up in ``TABLE``, which holds ``2 ** (-k / STEPS)`` for
 ``k = 0..STEPS`` in fixed point with ``FRAC_BITS`` fractional bits, and
 interpolated linearly between neighbouring entries (relative error below
-``1e-5``).  ``TABLE`` is computed once with integer square roots only:
+``2e-5``: at most ``(ln 2 / STEPS) ** 2 / 8``).  ``TABLE`` is computed once with integer square roots only:
 ``2 ** (-k / 64) * 2 ** 32`` is the 64th root (six nested square roots) of
 ``2 ** (64 * 32 - k)``, so every platform builds the same table.
 Results round toward zero; a negative value decays like its absolute value.

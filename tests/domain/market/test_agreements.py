@@ -1,0 +1,184 @@
+"""Agreements: delivery, acceptance, review window, reclaim, disputes, arbitration, cancellation."""
+
+from __future__ import annotations
+
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.agreements import state as agreements
+from abci_app.domain.agreements.events import AgreementSettled, MilestoneSettled
+from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
+                                                 ReclaimMilestone, ResolveDispute)
+from abci_app.domain.agreements.state import MilestoneStatus as S
+from abci_app.domain.market.messages import MilestoneSpec
+from abci_app.domain.market.params import MarketParams
+from abci_app.errors import (AgreementNotFound, AgreementSettled as AgreementSettledError, CancelAlreadyProposed,
+                             DeadlineNotPassed, InvalidHash, InvalidSplit, MilestoneNotFound, NotArbiter, NotParty,
+                             WrongMilestoneState)
+from tests.support.market import DAY, doc_hash, event, make_agreement
+
+P = MarketParams()
+BALANCE = 100_000
+
+
+def agreement(market, agreement_id):
+    return agreements.get(market.state, agreement_id)
+
+
+def balance(market, who):
+    return accounts.balance(market.state, who.address if hasattr(who, "address") else who)
+
+
+def test_provider_delivers_and_requester_accepts_paying_the_provider(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, price=800)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash("certificate")))
+    assert agreement(market, agreement_id).milestones[0].status is S.DELIVERED
+    outcome = market.ok(requester, AcceptMilestone(agreement_id, 0))
+    assert event(outcome, AgreementSettled).outcome == "completed"
+    done = agreement(market, agreement_id)
+    assert done.settled and done.escrow == 0 and done.milestones[0].status is S.COMPLETED
+    assert balance(market, provider) == BALANCE + 800
+    assert balance(market, requester) == BALANCE - 800
+    assert balance(market, agreements.ESCROW) == 0
+
+
+def test_only_the_provider_may_deliver_and_only_an_active_milestone(market, requester, provider, outsider):
+    agreement_id = make_agreement(market, requester, provider)
+    market.fails(requester, DeliverMilestone(agreement_id, 0, doc_hash(1)), NotParty)
+    market.fails(outsider, DeliverMilestone(agreement_id, 0, doc_hash(1)), NotParty)
+    market.fails(provider, DeliverMilestone(agreement_id, 0, b"short"), InvalidHash)
+    market.fails(provider, DeliverMilestone(agreement_id, 3, doc_hash(1)), MilestoneNotFound)
+    market.fails(provider, DeliverMilestone(99, 0, doc_hash(1)), AgreementNotFound)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.fails(provider, DeliverMilestone(agreement_id, 0, doc_hash(2)), WrongMilestoneState)
+
+
+def test_only_the_requester_may_accept_and_only_after_delivery(market, requester, provider, arbiter):
+    agreement_id = make_agreement(market, requester, provider, arbiter=arbiter.address)
+    market.fails(requester, AcceptMilestone(agreement_id, 0), WrongMilestoneState)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.fails(provider, AcceptMilestone(agreement_id, 0), NotParty)
+    market.fails(arbiter, AcceptMilestone(agreement_id, 0), NotParty)
+    market.ok(requester, AcceptMilestone(agreement_id, 0))
+    market.fails(requester, AcceptMilestone(agreement_id, 0), AgreementSettledError)
+
+
+def test_silence_after_delivery_releases_the_escrow_when_the_review_window_ends(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, price=800)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    due = agreement(market, agreement_id).milestones[0].due_at
+    assert due == market.now + P.review_window
+    market.tick(due - 1)
+    assert not agreement(market, agreement_id).settled
+    result = market.tick(due)
+    assert any(isinstance(e, MilestoneSettled) and e.status == "released" for e in result.events)
+    assert agreement(market, agreement_id).outcome == "completed"
+    assert balance(market, provider) == BALANCE + 800
+
+
+def test_requester_may_reclaim_only_after_an_undelivered_deadline_and_it_counts_as_broken(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, price=800, deadline=market.now + 3 * DAY)
+    deadline = agreement(market, agreement_id).milestones[0].deadline
+    market.fails(requester, ReclaimMilestone(agreement_id, 0), DeadlineNotPassed, time=deadline)
+    market.fails(provider, ReclaimMilestone(agreement_id, 0), NotParty, time=deadline + 1)
+    outcome = market.ok(requester, ReclaimMilestone(agreement_id, 0), time=deadline + 2)
+    assert event(outcome, AgreementSettled).broken
+    assert agreement(market, agreement_id).outcome == "broken"
+    assert balance(market, requester) == BALANCE
+
+
+def test_a_delivered_milestone_cannot_be_reclaimed(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, deadline=market.now + 3 * DAY)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.fails(requester, ReclaimMilestone(agreement_id, 0), WrongMilestoneState, time=market.now + 4 * DAY)
+
+
+def test_late_delivery_is_allowed_until_reclaimed_and_is_not_on_time(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, deadline=market.now + 3 * DAY)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)), time=market.now + 5 * DAY)
+    outcome = market.ok(requester, AcceptMilestone(agreement_id, 0))
+    settled = event(outcome, AgreementSettled)
+    assert settled.outcome == "completed" and not settled.on_time
+
+
+def test_nobody_acting_after_the_deadline_refunds_automatically_after_the_reclaim_window(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, price=800, deadline=market.now + 3 * DAY)
+    due = agreement(market, agreement_id).milestones[0].due_at
+    assert due == agreement(market, agreement_id).milestones[0].deadline + P.reclaim_window
+    market.tick(due)
+    assert agreement(market, agreement_id).outcome == "broken"
+    assert balance(market, requester) == BALANCE and balance(market, agreements.ESCROW) == 0
+
+
+def test_either_party_may_dispute_and_only_the_arbiter_splits(market, requester, provider, arbiter, outsider):
+    agreement_id = make_agreement(market, requester, provider, price=1_000, arbiter=arbiter.address)
+    market.fails(outsider, DisputeMilestone(agreement_id, 0), NotParty)
+    market.fails(arbiter, DisputeMilestone(agreement_id, 0), NotParty)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.ok(requester, DisputeMilestone(agreement_id, 0, doc_hash("why")))
+    market.fails(requester, DisputeMilestone(agreement_id, 0), WrongMilestoneState)
+    market.fails(requester, AcceptMilestone(agreement_id, 0), WrongMilestoneState)
+    market.fails(requester, ResolveDispute(agreement_id, 0, 10_000), NotArbiter)
+    market.fails(provider, ResolveDispute(agreement_id, 0, 10_000), NotArbiter)
+    market.fails(arbiter, ResolveDispute(agreement_id, 0, 10_001), InvalidSplit)
+    outcome = market.ok(arbiter, ResolveDispute(agreement_id, 0, 2_500))
+    assert event(outcome, AgreementSettled).outcome == "arbitrated"
+    assert balance(market, provider) == BALANCE + 250
+    assert balance(market, requester) == BALANCE - 250
+
+
+def test_an_active_milestone_can_be_disputed_by_the_provider(market, requester, provider, arbiter):
+    agreement_id = make_agreement(market, requester, provider, arbiter=arbiter.address)
+    market.ok(provider, DisputeMilestone(agreement_id, 0))
+    assert agreement(market, agreement_id).milestones[0].disputed_by == "provider"
+
+
+def test_a_silent_arbiter_leaves_the_split_to_the_genesis_default(market, requester, provider, arbiter):
+    agreement_id = make_agreement(market, requester, provider, price=1_000, arbiter=arbiter.address)
+    market.ok(requester, DisputeMilestone(agreement_id, 0))
+    due = agreement(market, agreement_id).milestones[0].due_at
+    assert due == market.now + P.arbitration_window
+    market.tick(due)
+    settled = agreement(market, agreement_id)
+    assert settled.milestones[0].status is S.DEFAULTED
+    assert balance(market, provider) == BALANCE + 500 and balance(market, requester) == BALANCE - 500
+    market.fails(arbiter, ResolveDispute(agreement_id, 0, 0), AgreementSettledError)
+
+
+def test_a_dispute_without_an_arbiter_settles_by_the_default_rule(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, price=1_000)
+    market.ok(requester, DisputeMilestone(agreement_id, 0))
+    market.tick(agreement(market, agreement_id).milestones[0].due_at)
+    assert agreement(market, agreement_id).milestones[0].status is S.DEFAULTED
+
+
+def test_cancelling_needs_both_parties_and_refunds_open_milestones(market, requester, provider, outsider):
+    agreement_id = make_agreement(market, requester, provider, price=800)
+    market.fails(outsider, CancelAgreement(agreement_id), NotParty)
+    market.ok(provider, CancelAgreement(agreement_id))
+    assert agreement(market, agreement_id).cancel_proposed_by == "provider"
+    market.fails(provider, CancelAgreement(agreement_id), CancelAlreadyProposed)
+    outcome = market.ok(requester, CancelAgreement(agreement_id))
+    assert event(outcome, AgreementSettled).outcome == "cancelled"
+    assert balance(market, requester) == BALANCE and balance(market, agreements.ESCROW) == 0
+    market.fails(requester, CancelAgreement(agreement_id), AgreementSettledError)
+
+
+def test_milestones_settle_on_their_own(market, requester, provider):
+    now = market.now
+    specs = (MilestoneSpec("course", 600, now + 5 * DAY), MilestoneSpec("report", 400, now + 10 * DAY))
+    agreement_id = make_agreement(market, requester, provider, price=1_000, deadline=now + 10 * DAY, milestones=specs)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.ok(requester, AcceptMilestone(agreement_id, 0))
+    partly = agreement(market, agreement_id)
+    assert not partly.settled and partly.escrow == 400
+    assert balance(market, provider) == BALANCE + 600
+    market.ok(provider, DeliverMilestone(agreement_id, 1, doc_hash(2)))
+    market.ok(requester, AcceptMilestone(agreement_id, 1))
+    assert agreement(market, agreement_id).outcome == "completed"
+    assert agreement(market, agreement_id).milestones[1].to_provider == 400
+
+
+def test_friction_counters_follow_every_transaction_of_the_deal(market, requester, provider):
+    agreement_id = make_agreement(market, requester, provider, price=800)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.ok(requester, AcceptMilestone(agreement_id, 0))
+    assert agreement(market, agreement_id).txs == 5
