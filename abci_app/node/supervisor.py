@@ -41,7 +41,7 @@ class Child:
     process: subprocess.Popen | None = field(default=None, repr=False)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to send SIGTERM to this child when its parent exits (best effort)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -107,7 +107,7 @@ class Supervisor:
         env = dict(os.environ, **(child.env or {}))
         child.process = subprocess.Popen(child.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, env=env, start_new_session=True,
-                                         preexec_fn=_die_with_parent)
+                                         preexec_fn=die_with_parent)
         self.say("samen", f"started {child.name} (pid {child.process.pid})")
         pump = threading.Thread(target=self._pump, args=(child,), daemon=True)
         pump.start()

@@ -24,7 +24,6 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,17 +38,11 @@ from abci_app.client.signer import Signer
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.node.cometbft import find_binary
 from abci_app.node.home import NodeOptions, init_home, socket_path
-from abci_app.node.supervisor import _die_with_parent
+from abci_app.node.supervisor import die_with_parent
+from tests.support.procs import free_port, hex_hash, send_signal, stop_process, wait_exit, wait_for
 
 CHAIN_ID = "samen-test"
 FAILURE_MARKERS = ("does not match", "panic", "CONSENSUS FAILURE", "wrong Block.Header.AppHash")
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that was free a moment ago (bind to port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def signer_for(label: str) -> Signer:
@@ -106,7 +99,7 @@ class TestNode:
             log.flush()
             return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=dict(os.environ, **(env or {})), start_new_session=True,
-                                    preexec_fn=_die_with_parent)
+                                    preexec_fn=die_with_parent)
 
     def start_app(self, fail_point: str | None = None, timeout: float = 20.0) -> None:
         """Start the app (optionally with ``SAMEN_FAIL_POINT``) and wait for its socket."""
@@ -115,7 +108,7 @@ class TestNode:
             sock.unlink()
         env = {"SAMEN_FAIL_POINT": fail_point} if fail_point else {"SAMEN_FAIL_POINT": ""}
         self.app = self._spawn([sys.executable, "-m", "abci_app", "--home", str(self.home)], self.app_log, env)
-        _wait(lambda: sock.exists() or self.app.poll() is not None, timeout, "app socket")
+        wait_for(lambda: sock.exists() or self.app.poll() is not None, timeout, "app socket")
         if self.app.poll() is not None:
             raise RuntimeError(f"app exited during start-up with {self.app.returncode}:\n{self.log_tail()}")
 
@@ -131,22 +124,22 @@ class TestNode:
         return self
 
     def kill_app(self) -> None:
-        _signal(self.app, signal.SIGKILL)
+        send_signal(self.app, signal.SIGKILL)
 
     def stop_app(self, timeout: float = 15.0) -> int | None:
-        return _stop(self.app, signal.SIGINT, timeout)
+        return stop_process(self.app, signal.SIGINT, timeout)
 
     def kill_cometbft(self) -> None:
-        _signal(self.cometbft, signal.SIGKILL)
+        send_signal(self.cometbft, signal.SIGKILL)
 
     def stop_cometbft(self, timeout: float = 15.0) -> int | None:
-        return _stop(self.cometbft, signal.SIGTERM, timeout)
+        return stop_process(self.cometbft, signal.SIGTERM, timeout)
 
     def wait_app_exit(self, timeout: float = 30.0) -> int:
-        return _wait_exit(self.app, timeout, "app")
+        return wait_exit(self.app, timeout, "app")
 
     def wait_cometbft_exit(self, timeout: float = 30.0) -> int:
-        return _wait_exit(self.cometbft, timeout, "cometbft")
+        return wait_exit(self.cometbft, timeout, "cometbft")
 
     def restart(self, timeout: float = 60.0) -> None:
         """Stop both processes (cleanly), start both, and wait for a new block."""
@@ -164,7 +157,7 @@ class TestNode:
     def cleanup(self) -> None:
         """Kill both processes, close the RPC client and remove the directory (fixture finalizer)."""
         for process in (self.cometbft, self.app):
-            _signal(process, signal.SIGKILL)
+            send_signal(process, signal.SIGKILL)
             if process is not None:
                 process.wait(10)
         self.rpc.close()
@@ -213,8 +206,8 @@ class TestNode:
         for height in range(1, up_to):
             returned = self.rpc.block_results(height).get("app_hash", "")
             header = self.rpc.block(height + 1)["block"]["header"]["app_hash"]
-            if _hex(returned) != header.upper():
-                problems.append(f"height {height}: FinalizeBlock returned {_hex(returned)}, block {height + 1} has {header}")
+            if hex_hash(returned) != header.upper():
+                problems.append(f"height {height}: FinalizeBlock returned {hex_hash(returned)}, block {height + 1} has {header}")
         return problems
 
     # -- logs --------------------------------------------------------------------------
@@ -238,57 +231,6 @@ class TestNode:
             text = self.read_log(which).splitlines()[-lines:]
             parts.append(f"----- {which} log (last {lines} lines, {self.root}) -----\n" + "\n".join(text))
         return "\n".join(parts)
-
-
-def _hex(value: str) -> str:
-    """CometBFT renders some hashes as hex and some as base64; return upper-case hex."""
-    import base64
-    import binascii
-
-    try:
-        bytes.fromhex(value)
-        return value.upper()
-    except ValueError:
-        try:
-            return base64.b64decode(value, validate=True).hex().upper()
-        except binascii.Error:
-            return value
-
-
-def _signal(process: subprocess.Popen | None, sig: int) -> None:
-    if process is not None and process.poll() is None:
-        try:
-            process.send_signal(sig)
-        except ProcessLookupError:
-            pass
-
-
-def _stop(process: subprocess.Popen | None, sig: int, timeout: float) -> int | None:
-    """Send ``sig`` and wait up to ``timeout``; return the exit code, or ``None`` if still running."""
-    if process is None:
-        return 0
-    _signal(process, sig)
-    try:
-        return process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        return None
-
-
-def _wait_exit(process: subprocess.Popen | None, timeout: float, what: str) -> int:
-    if process is None:
-        raise RuntimeError(f"{what} was never started")
-    try:
-        return process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        raise WaitTimeout(f"{what} still running after {timeout:g}s") from None
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise WaitTimeout(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(0.05)
 
 
 # -- pytest glue -------------------------------------------------------------------------------
@@ -335,7 +277,7 @@ def node_factory(request):
 
 def wait_until(condition, timeout: float, what: str) -> None:
     """Poll ``condition()`` every 50 ms until true; raise ``WaitTimeout`` after ``timeout`` seconds."""
-    _wait(condition, timeout, what)
+    wait_for(condition, timeout, what)
 
 
 __all__ = ["CHAIN_ID", "TestNode", "node_factory", "free_port", "signer_for", "transfer_tx", "wait_until",
