@@ -40,6 +40,11 @@ soak: setup
 bench: setup
 	$(BIN)/python -m bench.inprocess
 
+# State tree: app-hash cost, block cost, proof size/verification.  STATE_SIZES=10000,100000 for a quick run.
+STATE_SIZES ?= 10000,100000,1000000
+bench-state: setup
+	$(BIN)/python -m bench.state --sizes $(STATE_SIZES)
+
 clean:
 	rm -rf build .pytest_cache test-output
 

@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from abci_app.cli import keys, node, query, transfer
+from abci_app.cli import keys, node, query, state_export, transfer
 from abci_app.cli.common import EXIT_ERROR, EXIT_USAGE, click_exc
 
 app = typer.Typer(name="samen", help="Samen: a collaboration ledger on CometBFT.", no_args_is_help=True,
@@ -23,6 +23,7 @@ tx_app = typer.Typer(help="Sign and broadcast transactions.", no_args_is_help=Tr
 app.command("init")(node.init)
 app.command("start")(node.start)
 app.command("devnet")(node.devnet)
+app.command("export")(state_export.export)
 app.add_typer(keys.app, name="keys")
 app.add_typer(tx_app, name="tx")
 app.add_typer(query.app, name="query")

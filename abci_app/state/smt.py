@@ -13,8 +13,8 @@ path holding no key is empty, holding exactly one key is that key's leaf, and
 holding two or more keys is an internal node whose 16 child slots are the paths
 extended by one nibble.  So the root does not depend on insertion order.
 
-Storage: every node is stored under ``node_key(depth, kh, version)`` (its nibble
-path and the height that created it), so past versions stay readable until they
+Storage: every node is stored under ``node_key(depth, kh, version)`` (the height that
+created it and its nibble path), so past versions stay readable until they
 are pruned.  An update never changes a stored node: it creates new ones
 (``Batch.new``) and lists the node keys it replaced (``Batch.stale``).
 
@@ -90,11 +90,15 @@ def with_nibble(kh: bytes, depth: int, nib: int) -> bytes:
 
 
 def node_key(depth: int, kh: bytes, version: int) -> bytes:
-    """``u8 depth || first depth nibbles of kh, packed (a trailing half byte zero-padded) || u64be version``."""
+    """``u64be version || u8 depth || first depth nibbles of kh, packed (odd: last half byte zero)``.
+
+    Version first: the nodes a block creates are appended at the end of the
+    database (few pages touched per Commit) instead of scattered over it.
+    """
     path = kh[:depth >> 1]
     if depth & 1:
         path += bytes([kh[depth >> 1] & 0xF0])
-    return bytes([depth]) + path + _U64.pack(version)
+    return _U64.pack(version) + bytes([depth]) + path
 
 
 def encode_ref(ref: Ref | None) -> bytes:
@@ -115,15 +119,20 @@ def encode_internal(children: dict[int, bytes]) -> tuple[bytes, bytes]:
     return b"\x01" + _U16.pack(bitmap) + b"".join(parts), digest
 
 
+_NIBBLES: dict[int, tuple[int, ...]] = {}
+
+
+def _nibbles(bitmap: int) -> tuple[int, ...]:
+    found = _NIBBLES.get(bitmap)
+    if found is None:
+        found = _NIBBLES[bitmap] = tuple(n for n in range(16) if bitmap & (1 << n))
+    return found
+
+
 def decode_internal(raw: bytes) -> dict[int, bytes]:
     """Return ``{nibble: encoded child Ref}`` (41 bytes each; see ``decode_ref``)."""
-    bitmap = _U16.unpack(raw[1:3])[0]
-    children, pos = {}, 3
-    for nib in range(16):
-        if bitmap & (1 << nib):
-            children[nib] = bytes(raw[pos:pos + _CHILD])
-            pos += _CHILD
-    return children
+    nibs = _nibbles((raw[1] << 8) | raw[2])
+    return dict(zip(nibs, [raw[i:i + _CHILD] for i in range(3, 3 + _CHILD * len(nibs), _CHILD)]))
 
 
 class _Update:

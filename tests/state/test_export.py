@@ -74,3 +74,20 @@ def test_an_export_whose_entries_were_edited_is_refused(tmp_path):
     doc["samen_state"]["entries"][0][1] = "00"
     with pytest.raises(ExportFormatError, match="do not hash to the exported app hash"):
         new_chain(tmp_path / "b", doc, "x")
+
+
+def test_samen_export_writes_a_genesis_whose_app_state_is_the_export(tmp_path):
+    from abci_app.cli.main import main
+    home = tmp_path / "home"
+    source = TestChain(home / "data" / "samen", balances={key(1): 100, key(2): 5})
+    ok(source.block(source.tx(key(1), Transfer(key(2).address, 7))))
+    source.block()
+    expected = export_state(source.store, 1)
+    source.close()
+    template = tmp_path / "genesis.json"
+    template.write_text(json.dumps({"chain_id": "next", "app_hash": "AB", "app_state": {}}))
+    out = tmp_path / "exported.json"
+    assert main(["export", "--home", str(home), "--height", "1", "--genesis", str(template), "--out", str(out)]) == 0
+    written = json.loads(out.read_text())
+    assert written["app_state"] == expected and written["app_hash"] == "" and written["chain_id"] == "next"
+    assert main(["export", "--home", str(home), "--height", "9"]) != 0
