@@ -85,3 +85,24 @@ def test_start_on_a_directory_that_is_not_a_node_home_is_one_clear_error(tmp_pat
     result = invoke(["start", "--home", str(tmp_path / "nothing")])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {tmp_path / 'nothing'} is not a node home: run `samen init --home {tmp_path / 'nothing'}` first"
+
+
+class _NeverIncludedRpc:
+    def wait_for_tx(self, tx_hash, timeout):
+        from abci_app.client.rpc import WaitTimeout
+        raise WaitTimeout(f"transaction {tx_hash.hex().upper()} not committed within {timeout:g}s")
+
+
+def test_waiting_past_the_timeout_exits_with_code_4_and_prints_the_pending_result(capsys):
+    import json
+
+    import pytest
+
+    from abci_app.cli.common import EXIT_TIMEOUT, CliError
+
+    options = txflow.TxOptions(node="unused", timeout=0.5)
+    with pytest.raises(CliError) as raised:
+        txflow._await_inclusion(_NeverIncludedRpc(), {"hash": "AB" * 32, "code": 0}, options)
+    assert raised.value.exit_code == EXIT_TIMEOUT
+    assert "not committed within 0.5s" in raised.value.message
+    assert json.loads(capsys.readouterr().out)["status"] == "pending"

@@ -118,3 +118,32 @@ def test_a_crash_at_a_fail_point_recovers_with_equal_app_hashes(node_factory, po
     assert len(on_chain) >= 1, "the stream committed nothing before the crash"
     assert node.balance(alice.address) == GENESIS_BALANCE - sum(on_chain)
     assert node.balance(SINK.address) == sum(on_chain)
+
+
+def test_kill_9_of_cometbft_alone_and_its_restart_resume_the_chain_with_the_same_app(node_factory):
+    alice = signer_for("alice")
+    node = node_factory(accounts=[(alice.address, GENESIS_BALANCE)]).start()
+    stream = TransferStream(node.rpc_url, alice, SINK.address)
+    stream.start()
+    wait_until(lambda: len(stream.acked) >= 3, 60, "three acknowledged transfers")
+    node.kill_cometbft()
+    stream.join(30)
+    assert node.app.poll() is None, "the app must survive its consensus engine's death"
+    mark = node.log_mark()
+    node.start_cometbft()
+    node.wait_for_height(node.last_seen_height + 3, 60)
+    assert node.failure_lines(since=mark) == []
+    on_chain = committed_amounts(node, stream)
+    assert set(a for _, a in stream.acked) <= set(on_chain)
+    assert node.balance(alice.address) == GENESIS_BALANCE - sum(on_chain)
+    assert node.app_hash_mismatches(up_to=node.height()) == []
+
+
+def test_a_clean_restart_of_both_processes_keeps_state_and_advances(node_factory):
+    alice = signer_for("alice")
+    node = node_factory(accounts=[(alice.address, GENESIS_BALANCE)]).start()
+    assert node.broadcast_commit(transfer_tx(alice, SINK.address, 42, 0))["tx_result"]["code"] == 0
+    node.restart()
+    assert node.balance(SINK.address) == 42 and node.sequence(alice.address) == 1
+    assert node.broadcast_commit(transfer_tx(alice, SINK.address, 8, 1))["tx_result"]["code"] == 0
+    assert node.balance(SINK.address) == 50
