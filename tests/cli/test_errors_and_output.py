@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from abci_app.cli import txflow
-from abci_app.cli.common import EXIT_USAGE, text_lines
+from abci_app.cli.common import EXIT_TIMEOUT, EXIT_USAGE, CliError, text_lines
+from abci_app.client.rpc import WaitTimeout
 from abci_app.cli.main import main
 from abci_app.domain.accounts.messages import Transfer
 from tests.cli.helpers import invoke
@@ -89,17 +94,10 @@ def test_start_on_a_directory_that_is_not_a_node_home_is_one_clear_error(tmp_pat
 
 class _NeverIncludedRpc:
     def wait_for_tx(self, tx_hash, timeout):
-        from abci_app.client.rpc import WaitTimeout
         raise WaitTimeout(f"transaction {tx_hash.hex().upper()} not committed within {timeout:g}s")
 
 
 def test_waiting_past_the_timeout_exits_with_code_4_and_prints_the_pending_result(capsys):
-    import json
-
-    import pytest
-
-    from abci_app.cli.common import EXIT_TIMEOUT, CliError
-
     options = txflow.TxOptions(node="unused", timeout=0.5)
     with pytest.raises(CliError) as raised:
         txflow._await_inclusion(_NeverIncludedRpc(), {"hash": "AB" * 32, "code": 0}, options)
