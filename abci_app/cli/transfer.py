@@ -24,6 +24,8 @@ def transfer(from_key: Annotated[str, typer.Option("--from", help="Name of the s
              wait: WaitOpt = True, timeout: TimeoutOpt = 30.0, home: HomeOpt = DEFAULT_HOME,
              keyring_dir: KeyringDirOpt = None, output: OutputOpt = Output.json) -> None:
     """Transfer AMOUNT units to TO, signed by the key FROM."""
+    if amount <= 0:
+        raise CliError(f"amount must be positive, got {amount}")
     try:
         addresses.validate(to, "recipient address")
         check_amount(amount)

@@ -44,6 +44,12 @@ def test_a_transfer_with_a_bad_address_or_amount_fails_before_touching_the_netwo
     assert bad_address.stderr.strip() == "error: invalid recipient address: 'samen1nope' is not a samen1... bech32 address"
     zero = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "0", "--keyring-dir", str(tmp_path)])
     assert zero.exit_code == 1 and zero.stderr.strip() == "error: amount must be positive, got 0"
+    negative = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "-5", "--keyring-dir", str(tmp_path)])
+    assert negative.exit_code == 1 and negative.stderr.strip() == "error: amount must be positive, got -5"
+    huge = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", str(2**64), "--keyring-dir", str(tmp_path)])
+    assert huge.exit_code == 1 and "out of range" in huge.stderr
+    garbage = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "lots", "--keyring-dir", str(tmp_path)])
+    assert garbage.exit_code == 2
 
 
 def test_query_tx_rejects_a_malformed_hash():
