@@ -1,0 +1,206 @@
+"""Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, same machine, same run.
+
+    python -m bench.e2e [--txs 3000] [--rounds 3] [--connections 8] [--out BENCHMARKS-e2e.json]
+
+Contenders (one fresh single-validator home each run, identical ``config.toml`` and genesis):
+  A        Samen: ``python -m abci_app`` over a unix socket, signed transfers (one per funded account);
+  B        ``abci-cli kvstore`` (CometBFT's example app, same module version) over the same unix-socket
+           transport, ``key=value`` transactions padded to the same byte size as A's;
+  B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket) as a second ceiling.
+Each round runs A, B and B-builtin in turn (alternating, so drift on a shared machine hits all
+of them); per round it measures saturation (as fast as accepted) and then, at 50% and 80% of
+that round's B saturation rate, latency.  Reports every figure for each contender, and the
+A/B ratios with their spread (min..max over rounds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from abci_app.client.signer import Signer
+from abci_app.domain.accounts.messages import Transfer
+from abci_app.node.cometbft import find_binary, patch_config
+from abci_app.node.home import NodeOptions, init_home, socket_path
+from bench.loadgen import run_load
+
+CHAIN_ID = "bench-e2e"
+ABCI_CLI = Path(__file__).resolve().parents[1] / ".tools" / "bin" / "abci-cli"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def signers(count: int) -> list[Signer]:
+    return [Signer(i.to_bytes(32, "big")) for i in range(1, count + 1)]
+
+
+def samen_txs(keys: list[Signer]) -> list[bytes]:
+    sink = keys[0].address
+    return [k.sign_tx(CHAIN_ID, 0, Transfer(sink, 1)) for k in keys]
+
+
+def kv_txs(count: int, size: int) -> list[bytes]:
+    """Return ``count`` distinct kvstore transactions of exactly ``size`` bytes."""
+    out = []
+    for i in range(count):
+        head = f"k{i:09d}=".encode()
+        out.append(head + b"v" * (size - len(head)))
+    return out
+
+
+class Node:
+    """One benchmark node: a fresh home, the app (if any) and cometbft, on free loopback ports."""
+
+    def __init__(self, root: Path, kind: str, accounts: list[tuple[str, int]], timeout_commit: str) -> None:
+        self.kind, self.procs = kind, {}
+        self.rpc_port = free_port()
+        options = NodeOptions(chain_id=CHAIN_ID, rpc_port=self.rpc_port, p2p_port=free_port(),
+                              timeout_commit=timeout_commit, create_empty_blocks=False,
+                              accounts=tuple(accounts), log_level="error")
+        self.home = init_home(Path(tempfile.mkdtemp(prefix=f"e2e-{kind}-", dir=root)), options)
+        if kind == "B-builtin":
+            patch_config(self.home / "config" / "config.toml", {("", "proxy_app"): "kvstore"})
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://127.0.0.1:{self.rpc_port}"
+
+    def start(self) -> None:
+        log = open(self.home / "bench.log", "ab")
+        if self.kind == "A":
+            self._spawn("app", [sys.executable, "-m", "abci_app", "--home", str(self.home)], log)
+        elif self.kind == "B":
+            self._spawn("app", [str(ABCI_CLI), "kvstore", "--address", f"unix://{socket_path(self.home)}",
+                                "--persist", str(self.home / "data" / "kvstore")], log)
+        self._spawn("cometbft", [find_binary(), "start", "--home", str(self.home)], log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if int(httpx.get(f"{self.rpc_url}/status", timeout=2).json()["result"]["sync_info"]["latest_block_height"]) >= 1:
+                    return
+            except (httpx.HTTPError, KeyError, ValueError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.kind} node did not reach height 1; see {self.home / 'bench.log'}")
+
+    def _spawn(self, name: str, argv: list[str], log) -> None:
+        self.procs[name] = subprocess.Popen(argv, stdout=log, stderr=log, start_new_session=True)
+        if name == "app":
+            time.sleep(0.5)
+
+    def pids(self) -> dict[str, int]:
+        return {name: p.pid for name, p in self.procs.items()}
+
+    def stop(self) -> None:
+        for name in ("cometbft", "app"):
+            proc = self.procs.get(name)
+            if proc and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | None, connections: int,
+            timeout_commit: str) -> dict:
+    node = Node(root, kind, accounts, timeout_commit)
+    try:
+        node.start()
+        result = asyncio.run(run_load(node.rpc_url, txs, rate=rate, connections=connections,
+                                      deadline=max(60.0, 3 * len(txs) / (rate or 200)), pids=node.pids()))
+        return result.summary()
+    finally:
+        node.stop()
+
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b else float("nan")
+
+
+def spread(values: list[float]) -> dict:
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
+
+
+def run(args) -> dict:
+    keys = signers(args.txs)
+    a_txs = samen_txs(keys)
+    b_txs = kv_txs(args.txs, len(a_txs[0]))
+    accounts = [(k.address, 1_000) for k in keys]
+    root = Path(tempfile.mkdtemp(prefix="e2e-", dir="/tmp"))
+    rounds = []
+    try:
+        for r in range(args.rounds):
+            row = {}
+            for kind, txs in (("A", a_txs), ("B", b_txs), ("B-builtin", b_txs)):
+                row[kind] = {"saturation": one_run(root, kind, txs, accounts, None, args.connections, args.timeout_commit)}
+                print(f"round {r + 1} {kind} saturation: {row[kind]['saturation']}", file=sys.stderr)
+            b_sat = row["B"]["saturation"]["tps"]
+            for share in (50, 80):
+                rate = max(1.0, b_sat * share / 100)
+                count = min(args.txs, max(200, int(rate * args.latency_seconds)))
+                for kind, txs in (("A", a_txs), ("B", b_txs)):
+                    summary = one_run(root, kind, txs[:count], accounts, rate, args.connections, args.timeout_commit)
+                    row[kind][f"at_{share}pct"] = summary
+                    print(f"round {r + 1} {kind} at {share}% of B ({rate:.0f} tx/s): {summary}", file=sys.stderr)
+            rounds.append(row)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return {"rounds": rounds, "ratios": ratios(rounds), "tx_bytes": len(a_txs[0]), "txs": args.txs,
+            "connections": args.connections, "timeout_commit": args.timeout_commit}
+
+
+def ratios(rounds: list[dict]) -> dict:
+    def collect(kind_a, kind_b, phase, key):
+        return [ratio(r[kind_a][phase][key], r[kind_b][phase][key]) for r in rounds]
+
+    return {
+        "tps_saturation_A/B": spread(collect("A", "B", "saturation", "tps")),
+        "tps_saturation_A/B-builtin": spread(collect("A", "B-builtin", "saturation", "tps")),
+        "p50_at_50pct_A/B": spread(collect("A", "B", "at_50pct", "p50_ms")),
+        "p50_at_80pct_A/B": spread(collect("A", "B", "at_80pct", "p50_ms")),
+        "p99_at_50pct_A/B": spread(collect("A", "B", "at_50pct", "p99_ms")),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
+    parser.add_argument("--txs", type=int, default=3000, help="transactions per saturation run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--timeout-commit", default="1s")
+    parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
+    parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
+    args = parser.parse_args(argv)
+    if not os.access(ABCI_CLI, os.X_OK):
+        print("bench.e2e: abci-cli not found: run `make setup`", file=sys.stderr)
+        return 1
+    report = run(args)
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
