@@ -43,6 +43,7 @@ bench: setup
 # Samen against CometBFT's kvstore (socket and built-in), same binary, config and tx size.
 E2E_ARGS ?= --txs 3000 --rounds 3
 bench-e2e: setup
+	mkdir -p build
 	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json
 
 # State tree: app-hash cost, block cost, proof size/verification.  STATE_SIZES=10000,100000 for a quick run.
