@@ -2,8 +2,9 @@
 
 Contract (other suites build on it, keep it stable):
 
-* ``TestNode(accounts=[(address, balance)], params={...})`` describes a node; the
-  ``node_factory`` fixture creates one in a short fresh ``/tmp/sn*`` directory
+* ``TestNode(root, accounts=[(address, balance)], params={...}, chain_id=...,
+  timeout_commit="150ms", create_empty_blocks=True)`` describes a node; the
+  ``node_factory`` fixture (same keyword arguments, no ``root``) creates one in a short fresh ``/tmp/sn*`` directory
   (unix socket paths stay under 100 characters) with free loopback ports, runs
   ``samen``'s own ``init_home`` (so tests exercise the real home layout) and
   returns it NOT started.  Call ``start()``.
@@ -14,6 +15,11 @@ Contract (other suites build on it, keep it stable):
   appended to ``<root>/abci.log`` and ``<root>/cometbft.log``.
 * The fixture's finalizer kills whatever is still running and removes the
   directory; when the test failed it first prints the tail of both logs.
+* Helpers: ``rpc`` (an ``RpcClient``), ``rpc_url``, ``broadcast_sync``/``broadcast_commit``/
+  ``check_tx``, ``wait_for_height``, ``wait_for_tx``, ``account``/``balance``/``sequence``,
+  ``start_app(fail_point=...)``/``stop_app``/``kill_app``/``wait_app_exit`` and the same for
+  ``cometbft``, ``restart``, ``app_hash_mismatches(up_to)`` (FinalizeBlock's hash at h vs
+  block h+1's header), ``read_log``/``log_mark``/``failure_lines(since)``/``log_tail``.
 * Only loopback addresses are used; processes run in their own session and get
   SIGTERM if the test process dies (Linux ``PR_SET_PDEATHSIG``).
 """
@@ -32,8 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from abci_app import codec
-from abci_app.client.rpc import NodeUnreachable, RpcClient, WaitTimeout
+from abci_app.client.rpc import RpcClient, WaitTimeout
 from abci_app.client.signer import Signer
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.node.cometbft import find_binary
@@ -281,4 +286,4 @@ def wait_until(condition, timeout: float, what: str) -> None:
 
 
 __all__ = ["CHAIN_ID", "TestNode", "node_factory", "free_port", "signer_for", "transfer_tx", "wait_until",
-           "pytest_runtest_makereport", "codec", "NodeUnreachable"]
+           "pytest_runtest_makereport", "WaitTimeout"]
