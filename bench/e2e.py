@@ -1,6 +1,6 @@
 """Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, same machine, same run.
 
-    python -m bench.e2e [--txs 3000] [--rounds 3] [--connections 8] [--out BENCHMARKS-e2e.json]
+    python -m bench.e2e [--txs 3000] [--rounds 3] [--connections 4] [--transport ws|http] [--out FILE]
 
 Contenders (one fresh single-validator home each run, identical ``config.toml`` and genesis):
   A        Samen: ``python -m abci_app`` over a unix socket, signed transfers (one per funded account);
@@ -121,13 +121,13 @@ class Node:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | None, connections: int,
-            timeout_commit: str) -> dict:
-    node = Node(root, kind, accounts, timeout_commit)
+def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | None, args) -> dict:
+    node = Node(root, kind, accounts, args.timeout_commit)
     try:
         node.start()
-        result = asyncio.run(run_load(node.rpc_url, txs, rate=rate, connections=connections,
-                                      deadline=max(60.0, 3 * len(txs) / (rate or 200)), pids=node.pids()))
+        result = asyncio.run(run_load(node.rpc_url, txs, rate=rate, connections=args.connections,
+                                      deadline=max(60.0, 3 * len(txs) / (rate or 200)), pids=node.pids(),
+                                      transport=args.transport))
         return result.summary()
     finally:
         node.stop()
@@ -152,21 +152,21 @@ def run(args) -> dict:
         for r in range(args.rounds):
             row = {}
             for kind, txs in (("A", a_txs), ("B", b_txs), ("B-builtin", b_txs)):
-                row[kind] = {"saturation": one_run(root, kind, txs, accounts, None, args.connections, args.timeout_commit)}
+                row[kind] = {"saturation": one_run(root, kind, txs, accounts, None, args)}
                 print(f"round {r + 1} {kind} saturation: {row[kind]['saturation']}", file=sys.stderr)
             b_sat = row["B"]["saturation"]["tps"]
             for share in (50, 80):
                 rate = max(1.0, b_sat * share / 100)
                 count = min(args.txs, max(200, int(rate * args.latency_seconds)))
                 for kind, txs in (("A", a_txs), ("B", b_txs)):
-                    summary = one_run(root, kind, txs[:count], accounts, rate, args.connections, args.timeout_commit)
+                    summary = one_run(root, kind, txs[:count], accounts, rate, args)
                     row[kind][f"at_{share}pct"] = summary
                     print(f"round {r + 1} {kind} at {share}% of B ({rate:.0f} tx/s): {summary}", file=sys.stderr)
             rounds.append(row)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return {"rounds": rounds, "ratios": ratios(rounds), "tx_bytes": len(a_txs[0]), "txs": args.txs,
-            "connections": args.connections, "timeout_commit": args.timeout_commit}
+            "connections": args.connections, "transport": args.transport, "timeout_commit": args.timeout_commit}
 
 
 def ratios(rounds: list[dict]) -> dict:
@@ -186,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
     parser.add_argument("--txs", type=int, default=3000, help="transactions per saturation run")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--transport", choices=("ws", "http"), default="ws")
     parser.add_argument("--timeout-commit", default="1s")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")

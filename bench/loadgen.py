@@ -2,7 +2,8 @@
 
 Contract:
 * every transaction is built (and signed) before the clock starts;
-* ``run_load`` sends them with ``broadcast_tx_async`` or ``_sync`` over HTTP on
+* ``run_load`` sends them with ``broadcast_tx_async`` or ``_sync`` over HTTP
+  (``transport="http"``) or pipelined over websockets (``"ws"``, cheaper per request) on
   ``connections`` parallel connections, at a fixed ``rate`` (tx/s) or as fast as
   the node accepts (``rate=None``); it stops after all are sent and committed, or
   at ``deadline`` seconds, whichever comes first (bounded by design);
@@ -128,6 +129,31 @@ async def _sender(client: httpx.AsyncClient, url: str, method: str, queue: async
             result.accepted += 1
 
 
+async def _ws_sender(ws_url: str, method: str, queue: asyncio.Queue, txs: list[bytes],
+                     tracker: _Tracker, result: LoadResult, window: int = 64) -> None:
+    """Send over one websocket, pipelining up to ``window`` unanswered requests."""
+    slots = asyncio.Semaphore(window)
+    async with websockets.connect(ws_url, max_size=64 << 20) as ws:
+        async def read_answers() -> None:
+            async for message in ws:
+                answer = json.loads(message)
+                if "error" in answer or answer.get("result", {}).get("code", 0) != 0:
+                    result.rejected += 1
+                else:
+                    result.accepted += 1
+                slots.release()
+
+        reader = asyncio.create_task(read_answers())
+        while (index := await queue.get()) is not None:
+            await slots.acquire()
+            tracker.sent_at[index] = time.perf_counter()
+            await ws.send(json.dumps({"jsonrpc": "2.0", "id": index, "method": method,
+                                      "params": {"tx": base64.b64encode(txs[index]).decode()}}))
+        for _ in range(window):  # wait for every answer
+            await asyncio.wait_for(slots.acquire(), 60)
+        reader.cancel()
+
+
 async def _pace(queue: asyncio.Queue, count: int, rate: float | None, connections: int, result: LoadResult) -> None:
     start = time.perf_counter()
     for i in range(count):
@@ -157,7 +183,8 @@ async def _sample_mempool(client: httpx.AsyncClient, url: str, result: LoadResul
 
 
 async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, connections: int = 4,
-                   mode: str = "async", deadline: float = 120.0, pids: dict[str, int] | None = None) -> LoadResult:
+                   mode: str = "async", deadline: float = 120.0, pids: dict[str, int] | None = None,
+                   transport: str = "http") -> LoadResult:
     """Send ``txs`` and return what the chain committed (see the module docstring)."""
     result, tracker = LoadResult(), _Tracker(txs)
     ws_url = rpc_url.replace("http://", "ws://") + "/websocket"
@@ -170,8 +197,12 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
         queue: asyncio.Queue = asyncio.Queue()
         method = "broadcast_tx_async" if mode == "async" else "broadcast_tx_sync"
         sampler = asyncio.create_task(_sample_mempool(client, rpc_url, result, stop))
-        senders = [asyncio.create_task(_sender(client, rpc_url, method, queue, txs, tracker, result))
-                   for _ in range(connections)]
+        if transport == "ws":
+            senders = [asyncio.create_task(_ws_sender(ws_url, method, queue, txs, tracker, result))
+                       for _ in range(connections)]
+        else:
+            senders = [asyncio.create_task(_sender(client, rpc_url, method, queue, txs, tracker, result))
+                       for _ in range(connections)]
         start = time.perf_counter()
         await _pace(queue, len(txs), rate, connections, result)
         await asyncio.gather(*senders)
