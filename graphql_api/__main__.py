@@ -12,6 +12,10 @@ import logging
 import sys
 from pathlib import Path
 
+# Idle HTTP connections stay open this long: with uvicorn's default of 5 s a loaded
+# machine can close a connection just as a client reuses it (a reset, not an answer).
+KEEP_ALIVE_SECONDS = 75
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -59,13 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     import uvicorn
 
     from graphql_api.app import build_app
 
     uvicorn.run(build_app(config), host=config.host, port=config.port, log_config=None, access_log=False,
-                ws_max_size=1 << 20, lifespan="on")
+                ws_max_size=1 << 20, lifespan="on", timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return 0
 
 
