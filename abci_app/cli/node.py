@@ -17,6 +17,7 @@ from abci_app.node.run import graphql_available, node_children
 from abci_app.node.supervisor import Supervisor
 from abci_app.settings import Settings
 
+START_TIMEOUT = 120.0   # seconds a child may take to become ready (CometBFT may replay blocks first)
 NoGraphqlOpt = Annotated[bool, typer.Option("--no-graphql", help="Do not start the GraphQL server.")]
 RpcPortOpt = Annotated[int, typer.Option("--rpc-port", min=1, max=65535, help="RPC port on 127.0.0.1.")]
 GraphqlPortOpt = Annotated[int, typer.Option("--graphql-port", min=1, max=65535, help="GraphQL port on 127.0.0.1.")]
@@ -70,7 +71,7 @@ def run_group(home: Path, no_graphql: bool, on_ready=None) -> None:
         children = node_children(home, with_graphql=not no_graphql)
     except NodeError as exc:
         raise CliError(str(exc)) from None
-    code = Supervisor(children, out=sys.stderr).run(on_ready=on_ready)
+    code = Supervisor(children, out=sys.stderr, ready_timeout=START_TIMEOUT).run(on_ready=on_ready)
     if code != 0:
         raise typer.Exit(code)
 
