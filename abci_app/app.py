@@ -22,6 +22,7 @@ from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.accounts import keys as account_keys
 from abci_app.domain.accounts import state as accounts
+from abci_app.domain.validators import state as validators
 from abci_app.errors import LedgerError, NotFound, UnknownQuery
 from abci_app.faults import FailPoint
 from abci_app.state import export, proofs, smt
@@ -147,18 +148,26 @@ class LedgerApp:
         return max_tx_bytes is None or sum(len(t) for t in txs) <= max_tx_bytes
 
     def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
-                       block_hash: bytes = b"") -> FinalizeResult:
-        """Execute a decided block in memory and return its results and app hash (no disk writes)."""
+                       block_hash: bytes = b"", misbehavior: tuple = ()) -> FinalizeResult:
+        """Execute a decided block in memory and return its results and app hash (no disk writes).
+
+        ``misbehavior`` (``ValidatorMisbehavior`` values from the block's evidence) is
+        recorded in state and emitted as block events; the validator-set changes the
+        block's transactions and proposals made are returned as ``validator_updates``.
+        """
         state = Delta(self.base)
         info = BlockInfo(height, time, self.chain_id, proposer, self.params)
         outcome = block.run_block(state, info, txs)
+        validators.record_misbehavior(state, height, list(misbehavior))
+        outcome.events.extend(misbehavior)
+        updates = validators.take_updates(state)
         tree = self._next_tree(state, height)
         app_hash = apphash.app_hash(tree)
         record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,
                                      tuple(records.event_record(e) for e in outcome.events))
         self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs), tree)
         self.fail_point.hit("finalize_block", height)
-        return FinalizeResult(outcome.txs, outcome.events, app_hash)
+        return FinalizeResult(outcome.txs, outcome.events, app_hash, updates)
 
     def _next_tree(self, state: Delta, height: int) -> smt.Batch:
         """Update the state tree in memory with the block's writes (reads committed nodes only)."""

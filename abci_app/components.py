@@ -16,6 +16,9 @@ from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.domain.market import registry as market_family
+from abci_app.domain.validators import genesis as validators_genesis, handlers as validators_handlers
+from abci_app.domain.validators import queries as validators_queries
+from abci_app.domain.validators.messages import UpdateValidator
 
 HANDLERS = {
     Transfer: (accounts_handlers.check_stateless_transfer, accounts_handlers.check_and_execute_transfer),
@@ -31,10 +34,11 @@ HANDLERS = {
     proposal_msgs.WithdrawProposal: (proposal_handlers.check_stateless_withdraw,
                                      proposal_handlers.check_and_execute_withdraw),
     **market_family.HANDLERS,   # documents, market, agreements, projects
+    UpdateValidator: (validators_handlers.check_stateless_update, validators_handlers.check_and_execute_update),
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
-GENESIS: dict = {**market_family.GENESIS}
+GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_genesis}
 
 BEGIN_BLOCK: tuple = ()
 END_BLOCK: tuple = (proposal_execution.end_block, *market_family.END_BLOCK)
@@ -49,4 +53,5 @@ QUERIES: dict = {
     "proposal": proposal_queries.query_proposal,
     "proposals": proposal_queries.query_proposals,
     **market_family.QUERIES,
+    "validators": validators_queries.query,
 }

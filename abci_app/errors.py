@@ -434,6 +434,25 @@ class WithdrawNotAllowed(ProposalsError):
     code = 9
 
 
+# -- codespace "validators": validator-set governance -------------------------------------
+
+
+class ValidatorsError(LedgerError):
+    codespace = "validators"
+
+
+class InvalidValidatorUpdate(ValidatorsError):
+    code = 2
+
+
+class NotTheNetworkOrganization(ValidatorsError):
+    code = 3
+
+
+class UnsafeValidatorSet(ValidatorsError):
+    code = 4
+
+
 def all_error_classes() -> list[type[LedgerError]]:
     """Return every concrete ``LedgerError`` subclass, depth first, for the code registry test."""
     found: list[type[LedgerError]] = []

@@ -16,6 +16,7 @@ from abci_app.domain.agreements import messages as agreements_msgs
 from abci_app.domain.documents import messages as documents_msgs
 from abci_app.domain.market import messages as market_msgs
 from abci_app.domain.projects import messages as projects_msgs
+from abci_app.domain.validators.messages import UpdateValidator
 
 
 ACTIONS: dict[str, type] = {
@@ -54,4 +55,6 @@ ACTIONS: dict[str, type] = {
     "offer_project": projects_msgs.OfferProject,
     "withdraw_project_offer": projects_msgs.WithdrawProjectOffer,
     "accept_project": projects_msgs.AcceptProject,
+    # validator-set governance (proto fields 100-109)
+    "update_validator": UpdateValidator,
 }

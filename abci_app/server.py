@@ -26,6 +26,7 @@ from google.protobuf.message import DecodeError
 from abci_app import events as typed_events
 from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
 from abci_app.block import TxOutcome
+from abci_app.domain.validators.events import ValidatorMisbehavior
 from abci_app.protos import abci
 from abci_app.state.proofs import PROOF_OP_TYPE
 
@@ -231,10 +232,25 @@ class AbciServer:
         return abci.Response(verify_vote_extension=abci.ResponseVerifyVoteExtension(status=status))
 
     def finalize_block(self, req):
-        r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash)
+        misbehavior = tuple(misbehavior_value(m) for m in req.misbehavior)
+        r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash,
+                                    misbehavior)
         return abci.Response(finalize_block=abci.ResponseFinalizeBlock(
             tx_results=[exec_tx_result(t) for t in r.txs], events=[abci_event(e) for e in r.events],
-            app_hash=r.app_hash, validator_updates=r.validator_updates))
+            app_hash=r.app_hash, validator_updates=[validator_update(k, p) for k, p in r.validator_updates]))
+
+
+def validator_update(pub_key: bytes, power: int):
+    """Return an ABCI ``ValidatorUpdate`` for an ed25519 consensus key."""
+    return abci.ValidatorUpdate(pub_key={"ed25519": pub_key}, power=power)
+
+
+MISBEHAVIOR_KINDS = {1: "duplicate_vote", 2: "light_client_attack"}
+
+
+def misbehavior_value(m) -> ValidatorMisbehavior:
+    return ValidatorMisbehavior(MISBEHAVIOR_KINDS.get(m.type, "unknown"), m.validator.address, m.validator.power,
+                                m.height, m.time.seconds)
 
 
 def exec_tx_result(outcome: TxOutcome):

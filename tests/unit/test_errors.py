@@ -113,6 +113,10 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("projects", 6, "NotTransferTarget"),
     ("projects", 7, "InsufficientBudget"),
     ("projects", 8, "InvalidTransferTarget"),
+    ("validators", 1, "ValidatorsError"),
+    ("validators", 2, "InvalidValidatorUpdate"),
+    ("validators", 3, "NotTheNetworkOrganization"),
+    ("validators", 4, "UnsafeValidatorSet"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
