@@ -60,9 +60,10 @@ def group(node_factory):
             os.kill(pid, signal.SIGKILL)
 
 
-def test_sigint_stops_every_child_cleanly_and_the_app_last(group):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_signal_stops_every_child_cleanly_and_the_app_last(group, sig):
     pids = group.pids()
-    group.process.send_signal(signal.SIGINT)
+    group.process.send_signal(sig)
     assert group.wait() == 0
     output = group.output()
     assert not any(_alive(pid) for pid in pids.values())
