@@ -40,19 +40,22 @@ class MarketMachine(RuleBasedStateMachine):
     txs_run = 0
     accepted = 0
     runs = 0
+    record: dict | None = None   # when a dict: run number -> [(time, txs, app_hash) per block]
 
     @initialize()
     def start(self):
         cls = type(self)
         cls.runs += 1
         path = cls.tmp_root / f"run{cls.runs}"
-        self.chain = TestChain(path, balances={p: 20_000 for p in PEOPLE}, extra_genesis={"market": WINDOWS})
+        self.chain = new_chain(path)
         self.statuses = inv.snapshot_statuses(self.chain.state)
 
     @rule(data=st.data(), size=st.integers(1, 50), step=st.sampled_from(STEPS))
     def block(self, data, size, step):
         txs = [self._tx(data) for _ in range(size)]
         result = self.chain.block(*txs, time=self.chain.time + step)
+        if type(self).record is not None:
+            type(self).record.setdefault(type(self).runs, []).append((self.chain.time, txs, result.app_hash))
         type(self).blocks_run += 1
         type(self).txs_run += len(txs)
         type(self).accepted += sum(t.ok for t in result.txs)
@@ -65,6 +68,7 @@ class MarketMachine(RuleBasedStateMachine):
         self.statuses = after
 
     def _tx(self, data):
+        """Draw one transaction; keep the signer's sequence right when CheckTx accepts it."""
         view = self.chain.app.check_state
         signer, action = draw_action(data.draw, view, self.chain.time, PEOPLE)
         seq = self.chain.sequences.get(signer.address, 0)
@@ -78,6 +82,11 @@ class MarketMachine(RuleBasedStateMachine):
             self.chain.close()
 
 
+def new_chain(path: Path) -> TestChain:
+    """The simulation's genesis: twelve funded people and short windows so every timer fires."""
+    return TestChain(path, balances={p: 20_000 for p in PEOPLE}, extra_genesis={"market": WINDOWS})
+
+
 def run(tmp_path, examples: int, steps: int):
     """Run the machine; LMDB lives in tmpfs when there is one (the run is about logic, not fsync)."""
     if os.path.isdir("/dev/shm"):
@@ -88,7 +97,7 @@ def run(tmp_path, examples: int, steps: int):
 
 def _run(tmp_path, examples: int, steps: int):
     MarketMachine.tmp_root = tmp_path
-    MarketMachine.blocks_run = MarketMachine.txs_run = MarketMachine.accepted = 0
+    MarketMachine.blocks_run = MarketMachine.txs_run = MarketMachine.accepted = MarketMachine.runs = 0
     config = settings(max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=True,
                       suppress_health_check=list(HealthCheck), database=None)
     run_state_machine_as_test(MarketMachine, settings=config)
