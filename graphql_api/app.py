@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -22,6 +24,11 @@ from graphql_api.metrics import CONTENT_TYPE, Metrics
 from graphql_api.notifier import CommitNotifier
 from graphql_api.rpc import NodeRpc
 from graphql_api.schema import build_schema
+
+
+# The dashboard (dashboard/, hand-written static files, no build step) is served at "/";
+# the API stays at /graphql.  Absent directory (e.g. an installed wheel without it): not mounted.
+DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboard"
 
 
 class SamenGraphQL(GraphQL):
@@ -68,4 +75,6 @@ def build_app(config, store: Store | None = None) -> Starlette:
 
     routes = [Route("/graphql", view, methods=["GET", "POST"]), WebSocketRoute("/graphql", view),
               Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]
+    if DASHBOARD_DIR.is_dir():
+        routes.append(Mount("/", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard"))
     return Starlette(routes=routes, lifespan=lifespan)

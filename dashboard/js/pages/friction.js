@@ -1,0 +1,2 @@
+import { Page } from "../section.js";
+export function mount(root) { return new Page(root, "friction"); }
