@@ -72,16 +72,28 @@ def first_limit_rule(cap: int) -> type[ValidationRule]:
     return FirstLimit
 
 
+def limit_rules(config) -> list:
+    """Return the depth, alias and ``first`` validation rules, built once per schema.
+
+    The validation cache is keyed by the rule classes, so each request must get the
+    SAME classes: a limiter built per request makes new classes and every request
+    misses the cache.  Rule classes keep no per-request state (each validation
+    instantiates them), unlike extension instances, which must not be shared.
+    """
+    return (QueryDepthLimiter(max_depth=config.max_depth).validation_rules
+            + MaxAliasesLimiter(max_alias_count=config.max_aliases).validation_rules
+            + [first_limit_rule(config.max_first)])
+
+
 def factories(config) -> list[Callable[[], SchemaExtension]]:
     """Return the schema's extension factories for ``config``."""
+    rules = limit_rules(config)
     out: list[Callable[[], SchemaExtension]] = [
         ReadScope,
         Observe,
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: QueryDepthLimiter(max_depth=config.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=config.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
-        lambda: AddValidationRules([first_limit_rule(config.max_first)]),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=lambda e: not is_client_error(e), error_message="Internal server error"),
     ]
