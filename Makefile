@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup run test soak bench bench-e2e bench-state clean distclean
+.PHONY: setup run test soak bench bench-e2e bench-state bench-graphql clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -50,6 +50,10 @@ bench-e2e: setup
 STATE_SIZES ?= 10000,100000,1000000
 bench-state: setup
 	$(BIN)/python -m bench.state --sizes $(STATE_SIZES)
+
+# GraphQL: three dashboard queries at a large state, next to abci_query (see BENCHMARKS.md).
+bench-graphql: setup
+	$(BIN)/python -m bench.graphql $(GRAPHQL_ARGS) --out build/bench-graphql.json
 
 clean:
 	rm -rf build .pytest_cache test-output
