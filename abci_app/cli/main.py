@@ -15,6 +15,7 @@ import typer
 
 from abci_app.cli import keys, node, query, state_export, transfer
 from abci_app.cli.common import EXIT_ERROR, EXIT_USAGE, click_exc
+from abci_app.cli import market as market_family  # requests, offers, agreements, projects, documents
 
 app = typer.Typer(name="samen", help="Samen: a collaboration ledger on CometBFT.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -28,6 +29,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(tx_app, name="tx")
 app.add_typer(query.app, name="query")
 tx_app.command("transfer")(transfer.transfer)
+market_family.register(tx_app, query.app)
 
 
 def main(argv: list[str] | None = None) -> int:
