@@ -120,6 +120,9 @@ def action_to_proto(action: Any) -> Any:
 
 
 def from_proto(cls: type[T], pb: Any) -> T:
+    names = _flat_fields(cls)
+    if names is not None:  # fast path, same result: int/str/bool fields are taken as they are
+        return cls(**{name: getattr(pb, name) for name in names})
     values = {}
     for name, hint in _hints(cls):
         values[name] = _from_proto_value(hint, getattr(pb, name))
@@ -172,17 +175,45 @@ def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
+_FLAT_TYPES = (int, str, bool)
+
+
+@lru_cache(maxsize=None)
+def _flat_fields(cls: type) -> tuple[str, ...] | None:
+    """Return the field names of a dataclass whose fields are all hinted int, str or bool, else None.
+
+    Such values (accounts, transfers, ...) sit on the transaction hot path; for them the
+    generic converters reduce to copying the fields, which the fast paths do directly.
+    """
+    if not dataclasses.is_dataclass(cls):
+        return None
+    hints = _hints(cls)
+    return tuple(name for name, _ in hints) if all(h in _FLAT_TYPES for _, h in hints) else None
+
+
 # -- state values: canonical JSON -------------------------------------------------------
+
+
+_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def encode_value(obj: Any) -> bytes:
     """Return the canonical JSON bytes of a dataclass value."""
-    return json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    names = _flat_fields(type(obj))
+    if names is not None:  # fast path, same bytes: the values are plain int/str/bool
+        plain = {name: getattr(obj, name) for name in names}
+        if all(type(v) in _FLAT_TYPES for v in plain.values()):
+            return _JSON.encode(plain).encode()
+    return _JSON.encode(_plain(obj)).encode()
 
 
 def decode_value(cls: type[T], raw: bytes) -> T:
     """Decode canonical JSON bytes written by ``encode_value`` into ``cls``."""
-    return _typed(cls, json.loads(raw))
+    value = json.loads(raw)
+    names = _flat_fields(cls)
+    if names is not None and isinstance(value, dict):  # fast path, same result as ``_typed``
+        return cls(**{name: value.get(name) for name in names})
+    return _typed(cls, value)
 
 
 def _plain(obj: Any, hint: Any = None) -> Any:

@@ -40,9 +40,9 @@ def node_app():
     proc = subprocess.Popen([sys.executable, "-m", "abci_app", "--home", str(home)], cwd=REPO,
                             stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + WAIT
-    while not sock.exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not accepts(sock) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sock.exists(), (home / "app.log").read_text()
+    assert accepts(sock), (home / "app.log").read_text()
     yield proc, sock, chain_id
     proc.send_signal(signal.SIGTERM)
     try:
@@ -52,6 +52,16 @@ def node_app():
         proc.wait(timeout=WAIT)
     log.close()
     shutil.rmtree(home, ignore_errors=True)
+
+
+def accepts(sock: Path) -> bool:
+    """Return whether the app accepts connections on ``sock`` yet."""
+    with socket.socket(socket.AF_UNIX) as conn:
+        try:
+            conn.connect(str(sock))
+        except OSError:
+            return False
+    return True
 
 
 def roundtrip(sock: Path, requests: list) -> list:
