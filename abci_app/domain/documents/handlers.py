@@ -4,9 +4,7 @@ Who may attach to what:
 
 * request: its requester;  offer: its provider;  agreement: either party;
   project: its owner;
-* proposal: any holder of a published document may link it to a proposal id.
-  Proposals belong to the organizations module, whose state this module does not
-  read; the link records who made it, and the proposal itself decides what it cites.
+* proposal: its proposer or any of its voters (the members when it was submitted).
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from abci_app.domain.documents.state import Attachment, Document
 from abci_app.domain.market import checks
 from abci_app.domain.market import state as market
 from abci_app.domain.projects import state as projects
+from abci_app.domain.proposals import state as proposals
 from abci_app.errors import (AlreadyAttached, AlreadySuperseded, DocumentExists, DocumentNotFound, EmptyText,
                              InvalidContentHash, NotAllowedToAttach, NotDocumentOwner, TargetNotFound,
                              UnknownTargetKind)
@@ -66,7 +65,7 @@ def check_stateless_attach(msg: AttachDocument, ctx) -> None:
 
 
 def allowed_attachers(state, kind: str, target_id: int) -> tuple[str, ...] | None:
-    """Return who may attach to the target (``()`` for anyone), or ``None`` if it does not exist."""
+    """Return who may attach to the target, or ``None`` if it does not exist."""
     if kind == "request":
         obj = market.get_request(state, target_id)
         return None if obj is None else (obj.requester,)
@@ -79,7 +78,10 @@ def allowed_attachers(state, kind: str, target_id: int) -> tuple[str, ...] | Non
     if kind == "project":
         obj = projects.get(state, target_id)
         return None if obj is None else (obj.owner,)
-    return () if target_id else None
+    if kind == "proposal":
+        obj = proposals.get(state, target_id)
+        return None if obj is None else (obj.proposer,) + tuple(v.address for v in obj.voters)
+    raise AssertionError(f"unhandled target kind {kind}")  # check_stateless admits only TARGET_KINDS
 
 
 def check_and_execute_attach(state, block, ctx, msg: AttachDocument) -> list:
@@ -89,7 +91,7 @@ def check_and_execute_attach(state, block, ctx, msg: AttachDocument) -> list:
     allowed = allowed_attachers(state, msg.target_kind, msg.target_id)
     if allowed is None:
         raise TargetNotFound(f"{msg.target_kind} {msg.target_id} not found")
-    if allowed and ctx.signer not in allowed:
+    if ctx.signer not in allowed:
         raise NotAllowedToAttach(f"{ctx.signer} may not attach documents to {msg.target_kind} {msg.target_id}")
     if documents.is_attached(state, msg.target_kind, msg.target_id, msg.content_hash):
         raise AlreadyAttached(f"document is already attached to {msg.target_kind} {msg.target_id}")

@@ -66,7 +66,16 @@ def test_attaching_needs_a_published_document_a_known_kind_and_an_existing_targe
     market.fails(requester, AttachDocument(doc_hash(1), "proposal", 0), TargetNotFound)
 
 
-def test_anyone_may_link_a_published_document_to_a_proposal(market, requester):
-    market.ok(requester, publish(1))
-    market.ok(requester, AttachDocument(doc_hash(1), "proposal", 3))
-    assert documents.is_attached(market.state, "proposal", 3, doc_hash(1))
+def test_a_proposal_takes_documents_from_its_proposer_and_voters_only(market, requester, provider, outsider):
+    from abci_app.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
+    from abci_app.domain.proposals.messages import SubmitProposal
+
+    members = (OrgMember(requester.address, 1), OrgMember(provider.address, 1))
+    market.ok(requester, CreateOrganization("First-aid group", "Neighbourhood first aid", members,
+                                            OrgPolicy(1, 2, 7 * 86_400, 0, False)))
+    market.ok(requester, SubmitProposal(1, "Hire a trainer", "", (request_msg(market.now),)))
+    market.ok(outsider, publish(1))
+    market.fails(outsider, AttachDocument(doc_hash(1), "proposal", 1), NotAllowedToAttach)
+    market.ok(provider, AttachDocument(doc_hash(1), "proposal", 1))
+    assert documents.is_attached(market.state, "proposal", 1, doc_hash(1))
+    market.fails(provider, AttachDocument(doc_hash(1), "proposal", 2), TargetNotFound)
