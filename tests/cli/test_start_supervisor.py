@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from abci_app.client.rpc import WaitTimeout
 from tests.support.node import wait_until
 
 pytestmark = pytest.mark.node
@@ -32,8 +33,12 @@ class StartedGroup:
             self.process = subprocess.Popen([sys.executable, "-m", "abci_app.cli", "start", "--home", str(node.home),
                                              "--no-graphql"], stdout=subprocess.DEVNULL, stderr=out,
                                             start_new_session=True)
-        node.wait_for_height(2, 60)
-        wait_until(lambda: len(self.pids()) == 2, 10, "both child pids in the output")
+        try:
+            node.wait_for_height(2, 60)
+            wait_until(lambda: len(self.pids()) == 2, 10, "both child pids in the output")
+        except WaitTimeout as exc:
+            tail = "\n".join(self.output().splitlines()[-30:])
+            raise AssertionError(f"samen start did not come up ({exc}); exit {self.process.poll()}:\n{tail}") from None
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
