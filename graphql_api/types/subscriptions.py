@@ -15,6 +15,7 @@ from graphql_api import history
 from graphql_api.pagination import Span
 from graphql_api.types.blocks import Block
 from graphql_api.types.events import Event, EventFilter, list_events
+from graphql_api.types.proposals import Proposal, proposal_updates
 
 
 async def _heights(info: Info, from_height: int | None) -> AsyncGenerator[int, None]:
@@ -56,3 +57,9 @@ class Subscription:
                 found = list_events(info.context, reader, where_block, cap, None, False, height)
             for event in found:
                 yield event
+
+    @strawberry.subscription(description="A proposal each time a block changes it (filter by id or organization)")
+    async def proposal_updated(self, info: Info, id: str | None = None, organization: str | None = None,
+                               from_height: int | None = None) -> AsyncGenerator[Proposal, None]:
+        async for proposal in proposal_updates(info, _heights(info, from_height), id, organization):
+            yield proposal
