@@ -10,6 +10,9 @@ databases), outside the app hash.  Keys:
 * ``index``:  ``b"txa/" + action + 0x00 + u64be(height) + u32be(index)`` -> tx hash (by action name)
 * ``index``:  ``b"evt/" + type + 0x00 + u64be(height) + u32be(tx index or BLOCK_EVENTS) + u32be(n)``
   -> b"" (events by type; ``n`` is the event's position in its tx or block)
+* ``index``:  ``b"obj/" + type + 0x00 + attribute + 0x00 + value + 0x00 + u64be(object id)`` -> b""
+  (objects by party: for an event type in ``OBJECT_INDEX``, each named attribute's value
+  -> the id the event carries, e.g. an agreement's requester -> its id)
 
 Readers (GraphQL, CLI) use the ``read_*`` functions with a read transaction.
 """
@@ -27,6 +30,9 @@ TX_BY_SIGNER = b"txs/"
 TX_BY_ACTION = b"txa/"
 EVENT_BY_TYPE = b"evt/"
 BLOCK_EVENTS = 0xFFFFFFFF  # tx-index slot of an event emitted by the block itself
+OBJECT_BY_ATTRIBUTE = b"obj/"
+# event type -> (attribute holding the object id, attributes to index the object by)
+OBJECT_INDEX = {"agreement_made": ("agreement_id", ("requester", "provider", "arbiter"))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +78,21 @@ def named_prefix(prefix: bytes, name: str) -> bytes:
     return prefix + name.encode() + b"\x00"
 
 
+def object_prefix(event_type: str, attribute: str, value: str) -> bytes:
+    """Return the ``obj/`` index prefix of the objects whose ``attribute`` is ``value``."""
+    return OBJECT_BY_ATTRIBUTE + b"\x00".join(s.encode() for s in (event_type, attribute, value)) + b"\x00"
+
+
 def _event_rows(height: int, slot: int, events) -> list[tuple[bytes, bytes]]:
-    return [(named_prefix(EVENT_BY_TYPE, e.type) + position_key(height, slot) + struct.pack(">I", n), b"")
-            for n, e in enumerate(events)]
+    rows_ = [(named_prefix(EVENT_BY_TYPE, e.type) + position_key(height, slot) + struct.pack(">I", n), b"")
+             for n, e in enumerate(events)]
+    for e in events:
+        if e.type in OBJECT_INDEX:
+            id_attribute, indexed = OBJECT_INDEX[e.type]
+            values = dict(e.attributes)
+            object_id = height_key(int(values[id_attribute]))
+            rows_.extend((object_prefix(e.type, a, values[a]) + object_id, b"") for a in indexed if values.get(a))
+    return rows_
 
 
 def event_record(event) -> EventRecord:
