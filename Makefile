@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup run test soak bench bench-e2e bench-state bench-graphql clean distclean
+.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-state bench-graphql clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -31,7 +31,18 @@ $(GEN_STAMP): $(COMET_STAMP) $(VENV_STAMP) scripts/gen_protos.py $(wildcard prot
 run: setup
 	$(BIN)/samen devnet
 
-test: setup
+# Debian's chromium for the dashboard tests (Playwright drives it; no browser download).
+# Installed only when missing; apt-get needs root.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "chromium is missing: run 'apt-get update && apt-get install -y chromium' as root" >&2; exit 1; fi
+
+# Run the dashboard tests and copy their 1280 px screenshots to docs/screenshots/ (committed, shown in the README).
+dashboard-screenshots: setup chromium
+	SAMEN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/dashboard
+
+test: setup chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 soak: setup

@@ -83,3 +83,23 @@ export function table(caption, headers, rows, attrs = {}) {
 export function badge(text, kind = "") {
   return h(`span.badge${kind ? "." + kind : ""}`, {}, text);
 }
+
+/** A GraphQL string literal for an id or address (the API's ids are strings). */
+export function lit(value) {
+  if (typeof value === "number" && !Number.isInteger(value)) throw new Error(`not an id: ${value}`);
+  return JSON.stringify(String(value));
+}
+
+export function tags(list) {
+  return h("span.tags", {}, (list || []).map((t) => h("span.tag", {}, t)));
+}
+
+const STATUS_KIND = {
+  active: "info", open: "info", delivered: "warn", disputed: "bad", completed: "ok", passed: "ok", executed: "ok",
+  broken: "bad", rejected: "bad", failed: "bad", cancelled: "", withdrawn: "", expired: "", accepted: "ok", dissolved: "",
+};
+/** A status badge; the API's enums may be upper case, the dashboard shows lower case. */
+export function status(value) {
+  const text = String(value || "").toLowerCase();
+  return badge(text || "—", STATUS_KIND[text] || "");
+}

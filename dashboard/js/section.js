@@ -73,6 +73,11 @@ class Section {
     this.note.textContent = note;
   }
 
+  /** Render the last loaded data again (after a client-side filter change). */
+  rerender() {
+    if (this.data !== undefined && this.state === "ready") fill(this.body, this.view(this.data));
+  }
+
   async run() {
     if (this.running) return this.running;   // one query per section at a time
     this.running = this._run().finally(() => { this.running = null; });
@@ -85,6 +90,7 @@ class Section {
       const height = data && data._meta ? data._meta.block.number : null;
       if (height !== null) this.height = height;
       this.el.querySelector("[data-testid=section-height]").textContent = this.height !== null ? `block ${this.height}` : "";
+      this.data = data;
       fill(this.body, this.view(data));
       this.setState("ready");
     } catch (error) {

@@ -6,7 +6,7 @@ picture of a Samen network and returns a ``Story`` with the ids it created:
 * an organization (alice 3, bob 2, carol 1; passes at weight 4) with a funded treasury,
   a proposal that is still open (alice voted yes: 3 of 4), a rejected proposal, and a
   project moved into it by a passed proposal (offered by alice, accepted by the treasury);
-* requests with offers, a standing offer, and agreements in every state the pipeline
+* open requests (two by members of the organization, one by erin who is not), offers, a standing offer, and agreements in every state the pipeline
   shows: completed (one milestone accepted, one disputed and resolved by the arbiter),
   completed from a standing offer, delivered, active and cancelled; ratings; a document
   attached to the disputed agreement.
@@ -171,4 +171,6 @@ def tell(node: TestNode) -> Story:
     ids["open_first_aid"] = s.send_id("alice", PostRequest("Refill the first-aid kits", "Twelve kits",
                                                            ("first-aid",), 200, now + 7 * DAY), "request_id")
     s.send("erin", MakeOffer(ids["open_first_aid"], 180, now + 10 * DAY))
+    ids["open_painting"] = s.send_id("erin", PostRequest("Paint the community room", "Two walls, one weekend",
+                                                         ("painting",), 350, now + 7 * DAY), "request_id")
     return s

@@ -1,2 +1,110 @@
+// Market: open requests with their offers, and standing offers; filters by skill tag and by
+// organization. Filters live in the URL (#/market?tag=first-aid&org=1) and are applied to
+// the loaded lists in the page: an organization filter keeps what the organization's
+// treasury or one of its members posted.
+
+import { query } from "../gql.js";
+import { h, amount, short, when, link, tags, status, fill } from "../dom.js";
 import { Page } from "../section.js";
-export function mount(root) { return new Page(root, "market"); }
+
+const isOpen = (x) => String(x).toLowerCase() === "open";
+
+export function mount(root, route) {
+  const page = new Page(root, "Market", "Requests (vraag) and offers (aanbod) on the network.");
+  let filter = { tag: route.params.get("tag") || "", org: route.params.get("org") || "" };
+  let orgs = [];
+  let knownTags = [];
+
+  const tagSelect = h("select", { id: "filter-tag", name: "tag", onchange: () => go({ tag: tagSelect.value }) });
+  const orgSelect = h("select", { id: "filter-org", name: "org", onchange: () => go({ org: orgSelect.value }) });
+  const summary = h("p.muted", { "data-testid": "filter-summary", "aria-live": "polite" });
+  const controls = h("form.filters", { role: "search", "aria-label": "Filter the market", onsubmit: (e) => e.preventDefault() },
+    h("label", { for: "filter-tag" }, "Skill tag", tagSelect), h("label", { for: "filter-org" }, "Organization", orgSelect), summary);
+
+  function go(change) {
+    const next = { ...filter, ...change };
+    const qs = new URLSearchParams();
+    if (next.tag) qs.set("tag", next.tag);
+    if (next.org) qs.set("org", next.org);
+    location.hash = `#/market${qs.toString() ? "?" + qs : ""}`;
+  }
+
+  function options(select, items, current, allLabel) {
+    fill(select, h("option", { value: "" }, allLabel), items.map(([value, label]) => h("option", { value, selected: value === current }, label)));
+    select.value = current;
+  }
+
+  let controlsKey = "";
+  function renderControls() {   // rebuilt only when the choices change (a live refresh must not reset a focused select)
+    const key = JSON.stringify([knownTags, orgs.map((o) => [o.id, o.name]), filter]);
+    if (key === controlsKey) return;
+    controlsKey = key;
+    options(tagSelect, knownTags.map((t) => [t, t]), filter.tag, "All tags");
+    options(orgSelect, orgs.map((o) => [String(o.id), o.name]), filter.org, "All organizations");
+  }
+
+  function keep(item, who, itemTags) {
+    if (filter.tag && !(itemTags || []).includes(filter.tag)) return false;
+    if (filter.org) {
+      const org = orgs.find((o) => String(o.id) === filter.org);
+      if (!org) return false;
+      const members = new Set([org.treasury, ...org.members.map((m) => m.address)]);
+      if (!members.has(who)) return false;
+    }
+    return true;
+  }
+
+  page.onParams = (params) => {
+    filter = { tag: params.get("tag") || "", org: params.get("org") || "" };
+    renderControls();
+    for (const sec of page.sections) sec.rerender();
+  };
+
+  const requests = page.section({
+    id: "requests", title: "Open requests", wide: true, controls,
+    load: async () => {
+      const data = await query(`{ _meta { block { number } } requests(first: 200, orderDirection: desc) { id requester title
+        description tags budget offersUntil status postedAt offers { id provider price deadline status } } }`);
+      try {
+        orgs = (await query("{ organizations(first: 100) { id name treasury members { address } } }")).organizations;
+      } catch { orgs = []; }
+      return data;
+    },
+    view: ({ requests: all }) => {
+      const open = all.filter((r) => isOpen(r.status));
+      knownTags = [...new Set([...knownTags, ...open.flatMap((r) => r.tags)])].sort();
+      renderControls();
+      const shown = open.filter((r) => keep(r, r.requester, r.tags));
+      summary.textContent = `${shown.length} of ${open.length} open requests` + (filter.tag ? ` tagged ${filter.tag}` : "") +
+        (filter.org ? ` from ${(orgs.find((o) => String(o.id) === filter.org) || { name: "organization " + filter.org }).name}` : "");
+      if (!shown.length) return h("p.muted", { "data-testid": "no-requests" }, "No open requests match.");
+      return h("ul.cards", { "data-testid": "requests" }, shown.map((r) => h("li.card", { "data-request": r.id },
+        h("div.title", {}, `#${r.id} ${r.title} `, tags(r.tags)),
+        h("div.meta", {}, `budget ${amount(r.budget)} · by `, link(`#/people/${r.requester}`, short(r.requester)),
+          ` · offers until ${when(r.offersUntil)}`),
+        r.description ? h("p", {}, r.description) : null,
+        r.offers.length ? h("ul", { "aria-label": `offers on request ${r.id}` }, r.offers.map((o) => h("li", { "data-offer": o.id },
+          `${amount(o.price)} by `, link(`#/people/${o.provider}`, short(o.provider)), ` · deliver by ${when(o.deadline)} `, status(o.status))))
+          : h("p.muted", {}, "No offers yet."))));
+    },
+  });
+
+  page.section({
+    id: "standing", title: "Standing offers", wide: true,
+    load: () => query(`{ _meta { block { number } } standingOffers(first: 200) { id provider title description tags price
+      deliverySeconds open taken } }`),
+    view: ({ standingOffers }) => {
+      const open = standingOffers.filter((s) => s.open);
+      knownTags = [...new Set([...knownTags, ...open.flatMap((s) => s.tags)])].sort();
+      renderControls();
+      const shown = open.filter((s) => keep(s, s.provider, s.tags));
+      if (!shown.length) return h("p.muted", {}, "No standing offers match.");
+      return h("ul.cards", { "data-testid": "standing-offers" }, shown.map((s) => h("li.card", { "data-standing": s.id },
+        h("div.title", {}, `${s.title} `, tags(s.tags)),
+        h("div.meta", {}, `${amount(s.price)} · delivered within ${Math.round(s.deliverySeconds / 86400 * 10) / 10} d · by `,
+          link(`#/people/${s.provider}`, short(s.provider)), ` · taken ${s.taken}×`))));
+    },
+  });
+  void requests;
+  return page;
+}

@@ -1,0 +1,130 @@
+"""Fixtures of the dashboard tests: a real devnet after the story, the real GraphQL server
+serving the dashboard, and Debian's Chromium driven headless by Playwright for Python.
+
+* ``stack`` (module): a single-validator ``TestNode`` (loopback, free ports), the story
+  told through signed transactions (``tests/dashboard/story.py``), then
+  ``python -m graphql_api --home H --host 127.0.0.1 --port P`` as a subprocess.
+* ``browser`` (module): ``chromium.launch(executable_path=<Debian chromium>)``.  No
+  browser is ever downloaded; if Debian's ``chromium`` is missing the tests FAIL with a
+  message saying how to install it (``make test`` does), they never skip.
+* ``open_page(width, route)``: a fresh context at that viewport width; every request the
+  page makes is recorded so tests can check nothing leaves the loopback server.
+* Screenshots go to ``test-output/dashboard/`` (git-ignored); with
+  ``SAMEN_UPDATE_SCREENSHOTS=1`` (``make dashboard-screenshots``) the 1280 px ones are also
+  copied to ``docs/screenshots/`` for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.story import accounts, tell
+from tests.graphql.server import GraphQLServer
+from tests.support.node import TestNode
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output" / "dashboard"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage", "--disable-quic"]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or fail (never skip) with the way to install it."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail("Debian's chromium is not installed (looked for `chromium` on PATH and /usr/bin/chromium); "
+                    "`make test` installs it, or run as root: apt-get update && apt-get install -y chromium",
+                    pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def stack():
+    root = Path(tempfile.mkdtemp(prefix="sndash", dir="/tmp"))
+    node = TestNode(root, accounts(), timeout_commit="200ms").init()
+    server = None
+    try:
+        node.start(min_height=2)
+        story = tell(node)
+        server = GraphQLServer(node).start()
+        yield node, server, story
+    except BaseException:
+        print(node.log_tail(), flush=True)
+        raise
+    finally:
+        if server is not None:
+            server.stop()
+        node.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+class OpenPage:
+    """A page at one viewport width with the requests it made and the errors it logged."""
+
+    def __init__(self, browser, base: str, width: int) -> None:
+        self.base = base
+        self.width = width
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def go(self, route: str):
+        self.page.goto(f"{self.base}/#/{route}")
+        self.settled()
+        return self.page
+
+    def settled(self, timeout: float = 10_000) -> None:
+        """Wait until no section of the current page is still loading."""
+        self.page.wait_for_selector("[data-section]", timeout=timeout)
+        self.page.wait_for_function("() => ![...document.querySelectorAll('[data-section]')]"
+                                    ".some(s => s.dataset.state === 'loading')", timeout=timeout)
+
+    def shot(self, name: str) -> Path:
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        path = OUTPUT / f"{name}-{self.width}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        if self.width == 1280 and os.environ.get("SAMEN_UPDATE_SCREENSHOTS") == "1":
+            DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS_SHOTS / f"{name}.png")
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser, stack):
+    _node, server, _story = stack
+    opened: list[OpenPage] = []
+
+    def make(width: int = 1280) -> OpenPage:
+        item = OpenPage(browser, f"http://127.0.0.1:{server.port}", width)
+        opened.append(item)
+        return item
+
+    yield make
+    for item in opened:
+        item.close()
