@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from abci_app.domain.accounts import state as accounts
+from abci_app.domain.market import registry as market_family
 from tests.support import market_invariants as inv
 from tests.support.chain import TestChain, key
 from tests.support.market import DAY
@@ -39,6 +40,7 @@ class MarketMachine(RuleBasedStateMachine):
     blocks_run = 0
     txs_run = 0
     accepted = 0
+    accepted_kinds: set = set()
     runs = 0
     record: dict | None = None   # when a dict: run number -> [(time, txs, app_hash) per block]
 
@@ -59,6 +61,7 @@ class MarketMachine(RuleBasedStateMachine):
         type(self).blocks_run += 1
         type(self).txs_run += len(txs)
         type(self).accepted += sum(t.ok for t in result.txs)
+        type(self).accepted_kinds.update(t.action for t in result.txs if t.ok)
         for p in PEOPLE:
             self.chain.sequences[p.address] = accounts.get(self.chain.state, p.address).sequence
         state = self.chain.state
@@ -98,6 +101,7 @@ def run(tmp_path, examples: int, steps: int, derandomize: bool = True):
 def _run(tmp_path, examples: int, steps: int, derandomize: bool):
     MarketMachine.tmp_root = tmp_path
     MarketMachine.blocks_run = MarketMachine.txs_run = MarketMachine.accepted = MarketMachine.runs = 0
+    MarketMachine.accepted_kinds = set()
     config = settings(max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=derandomize,
                       suppress_health_check=list(HealthCheck), database=None)
     run_state_machine_as_test(MarketMachine, settings=config)
@@ -108,6 +112,9 @@ def test_market_simulation_keeps_every_invariant_over_at_least_fifty_blocks(tmp_
     blocks, txs, accepted = run(tmp_path, examples=4, steps=30)
     assert blocks >= 50, f"only {blocks} blocks ran"
     assert accepted >= txs // 5, f"only {accepted} of {txs} transactions were accepted: the simulation is too blind"
+    kinds = {cls.__name__ for cls in market_family.HANDLERS} | {"Transfer"}
+    missed = sorted(kinds - MarketMachine.accepted_kinds)
+    assert not missed, f"no transaction of these kinds was ever accepted: {missed}"
 
 
 @pytest.mark.soak

@@ -140,8 +140,10 @@ def take_standing(c):
     return signer, mm.TakeStandingOffer(standing.id if standing else c.draw(st.integers(1, 20)), project_id)
 
 
-def _on_milestone(c, states, role, build, overdue=False):
+def _on_milestone(c, states, role, build, overdue=False, punctual=False):
     candidates = _milestones(c, *states)
+    if punctual:
+        candidates = [f for f in candidates if f[0].id % 3 or f[2].deadline + 2 * DAY < c.now] or candidates
     if overdue:
         candidates = [found for found in candidates if found[2].deadline < c.now] or candidates
     found = c.pick(candidates, None)
@@ -154,7 +156,9 @@ def _on_milestone(c, states, role, build, overdue=False):
 
 
 def deliver(c):
-    return _on_milestone(c, (S.ACTIVE,), "provider", lambda a, i: am.DeliverMilestone(a, i, doc_hash(f"d{a}/{i}")))
+    """Providers of every third agreement never deliver on time (so reclaims happen), the others may."""
+    return _on_milestone(c, (S.ACTIVE,), "provider", lambda a, i: am.DeliverMilestone(a, i, doc_hash(f"d{a}/{i}")),
+                         punctual=True)
 
 
 def accept_milestone(c):
@@ -215,16 +219,19 @@ def offer_project(c):
     return c.usually(project.owner), pm.OfferProject(project.id, c.person().address, c.when())
 
 
+def _offered(c):
+    return [o for o in (projects.get_offer(c.view, p.id) for p in projects.all_projects(c.view)) if o]
+
+
 def withdraw_project_offer(c):
-    project = _project(c)
-    if project is None:
-        return c.person(), pm.WithdrawProjectOffer(99)
-    return c.usually(project.owner), pm.WithdrawProjectOffer(project.id)
+    offer = c.pick(_offered(c), None)
+    if offer is None:
+        return c.person(), pm.WithdrawProjectOffer(c.draw(st.integers(1, 10)))
+    return c.usually(offer.source), pm.WithdrawProjectOffer(offer.project_id)
 
 
 def accept_project(c):
-    offered = [o for o in (projects.get_offer(c.view, p.id) for p in projects.all_projects(c.view)) if o]
-    offer = c.pick(offered, None)
+    offer = c.pick(_offered(c), None)
     if offer is None:
         return c.person(), pm.AcceptProject(c.draw(st.integers(1, 10)))
     return c.usually(offer.target), pm.AcceptProject(offer.project_id)
@@ -237,9 +244,15 @@ def publish_document(c):
 
 
 def attach_document(c):
-    kind = c.draw(st.sampled_from(("request", "offer", "agreement", "project", "proposal")))
+    """Attach a published document to an existing object, usually signed by whoever is responsible for it."""
+    kind = c.draw(st.sampled_from(("request", "offer", "agreement", "project")))
+    targets = {"request": lambda: [(r.id, r.requester) for r in market.all_requests(c.view)],
+               "offer": lambda: [(o.id, o.provider) for o in market.all_offers(c.view)],
+               "agreement": lambda: [(a.id, a.provider) for a in agreements.all_agreements(c.view)],
+               "project": lambda: [(p.id, p.owner) for p in projects.all_projects(c.view)]}[kind]()
+    target_id, responsible = c.pick(targets, (c.draw(st.integers(0, 12)), c.person().address))
     published = [doc_hash(n) for n in range(6) if documents.get(c.view, doc_hash(n)) is not None]
-    return c.person(), AttachDocument(c.pick(published, doc_hash(9)), kind, c.draw(st.integers(0, 12)))
+    return c.usually(responsible), AttachDocument(c.pick(published, doc_hash(9)), kind, target_id)
 
 
 def transfer(c):
