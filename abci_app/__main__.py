@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    store = Store(settings.store_dir, map_size=settings.map_size_gib << 30,
+    store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
                   retain_heights=settings.store_retain_heights)
-    server = AbciServer(LedgerApp(store, fail_point))
+    server = AbciServer(LedgerApp(store, fail_point, _snapshots(settings), _genesis_chain_id(settings.home)))
     try:
         asyncio.run(server.serve(settings.abci))
     except KeyboardInterrupt:
@@ -41,6 +41,24 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         store.close()
     return 0
+
+
+def _snapshots(settings):
+    """The node's state-sync snapshots; ``SAMEN_FAULT_CORRUPT_CHUNKS=1`` serves them corrupted (tests)."""
+    from abci_app.state.snapshots import SnapshotStore
+
+    return SnapshotStore(settings.snapshot_dir, settings.snapshot_interval, settings.snapshot_keep_recent,
+                         settings.snapshot_chunk_bytes, os.environ.get("SAMEN_FAULT_CORRUPT_CHUNKS") == "1")
+
+
+def _genesis_chain_id(home: Path) -> str:
+    """The chain id of the home's genesis, which a state-sync snapshot must match ("" if none)."""
+    from abci_app.node.home import chain_id
+
+    try:
+        return chain_id(home)
+    except (OSError, ValueError, KeyError):
+        return ""
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ class Settings:
     home: Path
     abci_address: str = ""            # default: unix://<home>/data/abci.sock
     store_path: str = "data/samen"    # LMDB environment directory
-    map_size_gib: int = 64            # LMDB map size (sparse; the file grows as needed)
+    store_map_size_gib: int = 64      # LMDB map size (sparse; the file grows as needed)
     store_retain_heights: int = 1000  # past heights kept readable (state, proofs); older ones are pruned
+    snapshot_interval: int = 0        # state-sync snapshot every K heights (0: none)
+    snapshot_keep_recent: int = 2     # snapshots kept on disk
+    snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
     log_level: str = "info"
@@ -28,6 +31,10 @@ class Settings:
     @property
     def store_dir(self) -> Path:
         return self.home / self.store_path
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.home / "data" / "snapshots"
 
     @property
     def abci(self) -> str:
@@ -53,7 +60,7 @@ class Settings:
 def render(settings: Settings) -> str:
     """Return ``app.toml`` text for ``settings`` (used by ``samen init``)."""
     lines = []
-    for section in ("abci", "store", "graphql", "log"):
+    for section in ("abci", "store", "snapshot", "graphql", "log"):
         lines.append(f"[{section}]")
         for f in fields(Settings):
             if f.name.startswith(section + "_"):

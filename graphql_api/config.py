@@ -55,6 +55,6 @@ def from_home(home: Path, **overrides) -> ApiConfig:
     settings = Settings.load(home)
     values = {"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
               "host": settings.graphql_host, "port": settings.graphql_port,
-              "map_size_gib": settings.map_size_gib}
+              "map_size_gib": settings.store_map_size_gib}
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ApiConfig(**values)

@@ -32,7 +32,7 @@ def export(height: Annotated[int, typer.Option("--height", help="Committed heigh
     settings = Settings.load(home_path(home).resolve())
     if not (settings.store_dir / "data.mdb").exists():
         raise CliError(f"no node state at {settings.store_dir}")
-    store = Store(settings.store_dir, readonly=True, map_size=settings.map_size_gib << 30)
+    store = Store(settings.store_dir, readonly=True, map_size=settings.store_map_size_gib << 30)
     try:
         app_state = export_state(store, height)
     except HeightNotAvailable as exc:
