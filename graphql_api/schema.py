@@ -16,10 +16,12 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graphql_api import extensions
 from graphql_api.types.accounts import AccountQueries
+from graphql_api.types.agreements import AgreementQueries
 from graphql_api.types.blocks import BlockQueries
 from graphql_api.types.common import SCALARS
 from graphql_api.types.broadcast import Mutation
 from graphql_api.types.events import EventQueries
+from graphql_api.types.friction import FrictionQueries
 from graphql_api.types.meta import MetaQueries
 from graphql_api.types.organizations import OrganizationQueries
 from graphql_api.types.proposals import ProposalQueries
@@ -31,7 +33,8 @@ SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
-                              ValidatorQueries, OrganizationQueries, ProposalQueries))
+                              ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
+                              FrictionQueries))
 
 
 class FilterNames(NameConverter):

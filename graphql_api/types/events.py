@@ -95,6 +95,14 @@ def list_events(ctx, reader, where: EventFilter, first: int, after: str | None, 
     return take(rows(), first, where.matches, lambda: ctx.charge(reader))
 
 
+def ids_touched(ctx, reader, types: list[str], id_attribute: str, height: int) -> list[int]:
+    """Return the object ids named by ``id_attribute`` in events of ``types`` at ``height``."""
+    where = EventFilter(type_in=types, block=height)
+    found = list_events(ctx, reader, where, ctx.config.max_first, None, False, height)
+    return sorted({int(value) for e in found for key, value in ((a.key, a.value) for a in e.attributes)
+                   if key == id_attribute})
+
+
 @strawberry.type
 class EventQueries:
     @strawberry.field(description="Events of the given types, in block order (keyset cursor: after)")

@@ -18,6 +18,7 @@ from abci_app.domain.proposals import keys, state as props
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, state_height
+from graphql_api.types.events import ids_touched
 
 PROPOSAL_CURSOR = "proposal"
 EVENT_TYPES = ["proposal_submitted", "proposal_vote", "proposal_decided", "proposal_withdrawn", "proposal_executed"]
@@ -182,14 +183,10 @@ class ProposalQueries:
 
 async def proposal_updates(info: Info, heights, proposal_id: str | None, organization: str | None):
     """Yield a Proposal each time a block emits one of its events (read at that block)."""
-    from graphql_api.types.events import EventFilter, list_events
-
     async for height in heights:
         with info.context.read() as reader:
-            found = list_events(info.context, reader, EventFilter(type_in=EVENT_TYPES, block=height),
-                                info.context.config.max_first, None, False, height)
-            ids = sorted({int(dict((a.key, a.value) for a in e.attributes)["proposal_id"]) for e in found})
             state = reader.state_at(height)
+            ids = ids_touched(info.context, reader, EVENT_TYPES, "proposal_id", height)
             updated = [p for p in (props.get(state, i) for i in ids) if p is not None]
         for record in updated:
             if (proposal_id is None or str(record.id) == proposal_id) and \

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from graphql_api import history
 from graphql_api.pagination import Span
+from graphql_api.types.agreements import Agreement, agreement_updates
 from graphql_api.types.blocks import Block
 from graphql_api.types.events import Event, EventFilter, list_events
 from graphql_api.types.proposals import Proposal, proposal_updates
@@ -63,3 +64,9 @@ class Subscription:
                                from_height: int | None = None) -> AsyncGenerator[Proposal, None]:
         async for proposal in proposal_updates(info, _heights(info, from_height), id, organization):
             yield proposal
+
+    @strawberry.subscription(description="An agreement each time a block changes it (filter by id or party)")
+    async def agreement_updated(self, info: Info, id: str | None = None, party: str | None = None,
+                                from_height: int | None = None) -> AsyncGenerator[Agreement, None]:
+        async for agreement in agreement_updates(info, _heights(info, from_height), id, party):
+            yield agreement
