@@ -25,8 +25,9 @@ from abci_app.domain.accounts import state as accounts
 from abci_app.domain.validators import state as validators
 from abci_app.errors import LedgerError, NotFound, UnknownQuery
 from abci_app.faults import FailPoint
-from abci_app.state import export, proofs, smt
+from abci_app.state import export, proofs, restore, smt
 from abci_app.state.delta import Delta
+from abci_app.state.snapshots import SnapshotStore
 from abci_app.state.store import Store
 
 APP_VERSION = 1
@@ -63,9 +64,12 @@ class _Pending:
 
 
 class LedgerApp:
-    def __init__(self, store: Store, fail_point: FailPoint = FailPoint()) -> None:
+    def __init__(self, store: Store, fail_point: FailPoint = FailPoint(), snapshots: SnapshotStore | None = None,
+                 genesis_chain_id: str = "") -> None:
         self.store = store
         self.fail_point = fail_point
+        self.snapshots = snapshots          # state-sync snapshots this node builds and serves (None: none)
+        self.restorer = restore.Restorer(store, genesis_chain_id)
         self.committed = store.committed()
         self.genesis: Delta | None = None   # InitChain writes, kept until the first Commit
         self.chain_id = self.committed.chain_id
@@ -195,7 +199,31 @@ class LedgerApp:
         self.genesis = None
         self.pending = None
         self._open_snapshot()
+        if self.snapshots is not None:
+            self.snapshots.after_commit(self.store, pending.height, self.chain_id, pending.time)
         return 0
+
+    # -- state sync (``abci_app.state.snapshots``, ``abci_app.state.restore``) ------------
+
+    def list_snapshots(self) -> list:
+        return self.snapshots.list() if self.snapshots is not None else []
+
+    def load_snapshot_chunk(self, height: int, format_: int, index: int) -> bytes:
+        return self.snapshots.load_chunk(height, format_, index) if self.snapshots is not None else b""
+
+    def offer_snapshot(self, snapshot: restore.Offered, app_hash: bytes) -> str:
+        return self.restorer.offer(snapshot, app_hash)
+
+    def apply_snapshot_chunk(self, index: int, chunk: bytes, sender: str) -> restore.ChunkAnswer:
+        """Apply a chunk; once the snapshot is restored, the app continues from its height."""
+        answer = self.restorer.apply(index, chunk, sender)
+        if answer.result == restore.ACCEPT and self.restorer.done:
+            self._close_snapshot()
+            self.committed = self.store.committed()
+            self.chain_id = self.committed.chain_id
+            self.genesis = None
+            self._open_snapshot()
+        return answer
 
     def query(self, path: str, data: bytes, height: int = 0, prove: bool = False) -> QueryResult:
         """Answer a read of committed state at ``height`` (0: the latest).

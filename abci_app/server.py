@@ -29,6 +29,7 @@ from abci_app.block import TxOutcome
 from abci_app.domain.validators.events import ValidatorMisbehavior
 from abci_app.protos import abci
 from abci_app.state.proofs import PROOF_OP_TYPE
+from abci_app.state.restore import Offered
 
 log = logging.getLogger("samen.abci")
 
@@ -202,18 +203,25 @@ class AbciServer:
         return abci.Response(commit=abci.ResponseCommit(retain_height=self.app.commit()))
 
     def list_snapshots(self, req):
-        return abci.Response(list_snapshots=abci.ResponseListSnapshots())
+        snapshots = [abci.Snapshot(height=s.height, format=s.format, chunks=s.chunks, hash=s.hash, metadata=s.metadata)
+                     for s in self.app.list_snapshots()]
+        return abci.Response(list_snapshots=abci.ResponseListSnapshots(snapshots=snapshots))
 
     def offer_snapshot(self, req):
-        result = abci.ResponseOfferSnapshot.Result.ABORT
+        s = req.snapshot
+        offered = Offered(s.height, s.format, s.chunks, s.hash, s.metadata)
+        result = getattr(abci.ResponseOfferSnapshot.Result, self.app.offer_snapshot(offered, req.app_hash))
         return abci.Response(offer_snapshot=abci.ResponseOfferSnapshot(result=result))
 
     def load_snapshot_chunk(self, req):
-        return abci.Response(load_snapshot_chunk=abci.ResponseLoadSnapshotChunk())
+        chunk = self.app.load_snapshot_chunk(req.height, req.format, req.chunk)
+        return abci.Response(load_snapshot_chunk=abci.ResponseLoadSnapshotChunk(chunk=chunk))
 
     def apply_snapshot_chunk(self, req):
-        result = abci.ResponseApplySnapshotChunk.Result.ABORT
-        return abci.Response(apply_snapshot_chunk=abci.ResponseApplySnapshotChunk(result=result))
+        r = self.app.apply_snapshot_chunk(req.index, req.chunk, req.sender)
+        result = getattr(abci.ResponseApplySnapshotChunk.Result, r.result)
+        return abci.Response(apply_snapshot_chunk=abci.ResponseApplySnapshotChunk(
+            result=result, refetch_chunks=list(r.refetch_chunks), reject_senders=list(r.reject_senders)))
 
     def prepare_proposal(self, req):
         txs = self.app.prepare_proposal(list(req.txs), req.max_tx_bytes)

@@ -278,3 +278,15 @@ def update(nodes: NodeRead, root: Ref | None, write_set: list[tuple[bytes, bytes
     writes = hashed_writes(write_set)
     job.batch.root = job.update(0, root, writes) if writes else root
     return job.batch
+
+
+def build_hashed(leaves: list[tuple[bytes, bytes]], version: int) -> Batch:
+    """Return the tree holding exactly ``leaves`` (``(kh, value hash)`` sorted by kh, distinct kh)."""
+    job = _Update(_NoNodes(), version)
+    job.batch.root = job.build(0, leaves)
+    return job.batch
+
+
+class _NoNodes:
+    def get(self, node_key: bytes) -> bytes | None:
+        return None

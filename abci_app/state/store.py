@@ -37,6 +37,7 @@ _CHAIN_ID = b"chain_id"
 _TIME = b"time"
 _ROOT = b"root"
 _OLDEST = b"oldest"
+_BASE = b"base"   # first height this store holds (a state-synced store starts at the snapshot height)
 DEFAULT_MAP_SIZE = 64 << 30
 DEFAULT_RETAIN_HEIGHTS = 1000
 DEFAULT_PRUNE_BUDGET = 20_000
@@ -186,9 +187,41 @@ class Store:
             txn.put(_APP_HASH, app_hash, db=meta)
             txn.put(_CHAIN_ID, chain_id.encode(), db=meta)
             txn.put(_TIME, struct.pack(">q", time), db=meta)
-            oldest = max(height - self.retain_heights + 1, 1)
+            raw_base = txn.get(_BASE, db=meta)
+            base = struct.unpack(">Q", raw_base)[0] if raw_base else 1
+            oldest = max(height - self.retain_heights + 1, base)
             txn.put(_OLDEST, struct.pack(">Q", oldest), db=meta)
             versions.prune(txn, self.dbs, oldest, self.prune_budget)
+
+    # -- state sync restore (``abci_app.state.restore``) -----------------------------------
+
+    def clear(self) -> None:
+        """Empty every database (a state-sync restore starts from nothing)."""
+        with self.env.begin(write=True) as txn:
+            for db in self.dbs.values():
+                txn.drop(db, delete=False)
+
+    def restore_rows(self, rows: list[tuple[bytes, bytes]], height: int) -> None:
+        """Write restored ``(key, value)`` rows as the state and its version at ``height``."""
+        state, history = self.dbs[STATE_DB], self.dbs[b"history"]
+        with self.env.begin(write=True) as txn:
+            for key, value in rows:
+                txn.put(key, value, db=state)
+                txn.put(*versions.history_row(key, value, height), db=history)
+
+    def finish_restore(self, height: int, app_hash: bytes, chain_id: str, time: int, tree: smt.Batch) -> None:
+        """Write the restored tree and mark ``height`` committed; it is also the oldest readable height."""
+        with self.env.begin(write=True) as txn:
+            nodes = self.dbs[b"nodes"]
+            for key, raw in tree.new.items():
+                txn.put(key, raw, db=nodes)
+            root = smt.encode_ref(tree.root)
+            txn.put(versions.height_key(height), root, db=self.dbs[b"roots"])
+            meta = self.dbs[META_DB]
+            for key, value in ((_ROOT, root), (_HEIGHT, struct.pack(">Q", height)), (_APP_HASH, app_hash),
+                               (_CHAIN_ID, chain_id.encode()), (_TIME, struct.pack(">q", time)),
+                               (_OLDEST, struct.pack(">Q", height)), (_BASE, struct.pack(">Q", height))):
+                txn.put(key, value, db=meta)
 
     def _write_version(self, txn: lmdb.Transaction, writes: list, height: int, tree: smt.Batch | None) -> None:
         history, changes = self.dbs[b"history"], self.dbs[b"changes"]

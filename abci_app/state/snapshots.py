@@ -1,0 +1,241 @@
+"""State-sync snapshots, format 1: build them in the background, list and serve them.
+
+A snapshot of height H is the whole state committed at H (``Store.state_at``) as a
+byte stream cut into chunks; restoring is ``abci_app.state.restore``.
+
+Chunk encoding: a run of entries in strictly increasing key order, each
+``u32be(len key) || key || u32be(len value) || value``.  A chunk is closed before
+an entry would push it past ``chunk_bytes`` (an entry larger than that gets a chunk
+of its own).  Chunks are a function of the state and ``chunk_bytes`` only, so every
+node with the same setting builds byte-identical snapshots for the same height.
+
+Metadata (canonical JSON: sorted keys, no spaces)::
+
+    {"app_hash": hex, "chain_id": str, "chunks": [hex SHA-256 of each chunk, ...],
+     "entries": n, "format": 1, "height": H, "time": block time of H (seconds)}
+
+Snapshot ``hash`` = SHA-256(metadata), so the metadata (and through it every chunk)
+is committed by the hash.  None of it is trusted by a restoring node: each chunk
+is checked against its listed hash, and the restored tree against the app hash
+CometBFT's light client verified.  ``chain_id`` and ``time`` are outside the app
+hash (see ``docs/proofs.md`` §7).
+
+On disk: ``<dir>/<H, 20 digits>/metadata`` and ``chunk-<index, 6 digits>``; a
+snapshot is built under ``<dir>/.building-<H>`` and renamed when complete, so a
+listed snapshot is always whole.  The last ``keep_recent`` snapshots are kept.
+
+Fault for tests (``SAMEN_FAULT_CORRUPT_CHUNKS=1``, read by ``abci_app.__main__``):
+every served chunk has its last byte flipped, so the node serves corrupted chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import struct
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+FORMAT = 1
+DEFAULT_CHUNK_BYTES = 4 << 20    # CometBFT accepts chunks < 16 MB; 10 MB suggested
+DEFAULT_KEEP_RECENT = 2
+_U32 = struct.Struct(">I")
+_PREFIX = ".building-"
+
+log = logging.getLogger("samen.snapshots")
+
+
+class SnapshotFormatError(ValueError):
+    """Metadata or a chunk is malformed (the snapshot itself is bad, not one copy of it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    height: int
+    chain_id: str
+    time: int
+    app_hash: bytes
+    entries: int
+    chunks: tuple[bytes, ...]    # SHA-256 of each chunk
+
+    def encode(self) -> bytes:
+        doc = {"app_hash": self.app_hash.hex(), "chain_id": self.chain_id, "chunks": [c.hex() for c in self.chunks],
+               "entries": self.entries, "format": FORMAT, "height": self.height, "time": self.time}
+        return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def decode(cls, raw: bytes) -> "Metadata":
+        try:
+            doc = json.loads(raw)
+            meta = cls(int(doc["height"]), str(doc["chain_id"]), int(doc["time"]), bytes.fromhex(doc["app_hash"]),
+                       int(doc["entries"]), tuple(bytes.fromhex(c) for c in doc["chunks"]))
+            if doc["format"] != FORMAT or any(len(c) != 32 for c in meta.chunks) or len(meta.app_hash) != 32:
+                raise ValueError("bad format, chunk hash or app hash")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SnapshotFormatError(f"malformed snapshot metadata: {exc}") from None
+        if meta.encode() != bytes(raw):
+            raise SnapshotFormatError("snapshot metadata is not in canonical form")
+        return meta
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """What ListSnapshots advertises."""
+    height: int
+    format: int
+    chunks: int
+    hash: bytes
+    metadata: bytes
+
+
+def snapshot_hash(metadata: bytes) -> bytes:
+    return hashlib.sha256(metadata).digest()
+
+
+def encode_chunks(entries: Iterable[tuple[bytes, bytes]], chunk_bytes: int) -> Iterator[bytes]:
+    """Cut key-ordered ``(key, value)`` entries into encoded chunks (see the module doc)."""
+    parts, size = [], 0
+    for key, value in entries:
+        entry = _U32.pack(len(key)) + key + _U32.pack(len(value)) + value
+        if parts and size + len(entry) > chunk_bytes:
+            yield b"".join(parts)
+            parts, size = [], 0
+        parts.append(entry)
+        size += len(entry)
+    if parts:
+        yield b"".join(parts)
+
+
+def decode_chunk(chunk: bytes) -> list[tuple[bytes, bytes]]:
+    """Return a chunk's entries; raise ``SnapshotFormatError`` if it is not well formed."""
+    out, pos, end = [], 0, len(chunk)
+    view = memoryview(chunk)
+    while pos < end:
+        fields = []
+        for _ in range(2):
+            if pos + 4 > end:
+                raise SnapshotFormatError("chunk ends inside a length prefix")
+            length = _U32.unpack_from(chunk, pos)[0]
+            pos += 4
+            if pos + length > end:
+                raise SnapshotFormatError("chunk ends inside an entry")
+            fields.append(bytes(view[pos:pos + length]))
+            pos += length
+        out.append((fields[0], fields[1]))
+    if not out:
+        raise SnapshotFormatError("empty chunk")
+    return out
+
+
+class SnapshotStore:
+    """Snapshots of one node: build (synchronously or in a background thread), list, serve."""
+
+    def __init__(self, directory: Path, interval: int = 0, keep_recent: int = DEFAULT_KEEP_RECENT,
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES, corrupt_served: bool = False) -> None:
+        self.dir = Path(directory)
+        self.interval = interval
+        self.keep_recent = max(keep_recent, 1)
+        self.chunk_bytes = max(chunk_bytes, 1)
+        self.corrupt_served = corrupt_served
+        self._thread: threading.Thread | None = None
+
+    def after_commit(self, store, height: int, chain_id: str, time: int) -> bool:
+        """Start a background build if ``height`` is a snapshot height; return whether one started.
+
+        A build still running when the next one is due makes that one be skipped
+        (logged), so a slow disk never queues work behind the chain.
+        """
+        if self.interval <= 0 or height % self.interval != 0:
+            return False
+        if self._thread is not None and self._thread.is_alive():
+            log.warning("snapshot of height %d skipped: the previous one is still being built", height)
+            return False
+        self._thread = threading.Thread(target=self._build_logged, args=(store, height, chain_id, time),
+                                        name=f"snapshot-{height}", daemon=True)
+        self._thread.start()
+        return True
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a running background build (tests and shutdown)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _build_logged(self, store, height: int, chain_id: str, time: int) -> None:
+        try:
+            info = self.build(store, height, chain_id, time)
+            log.info("snapshot of height %d built: %d chunks", height, info.chunks)
+        except Exception:   # a failed snapshot must never affect the chain
+            log.exception("snapshot of height %d failed", height)
+
+    def build(self, store, height: int, chain_id: str, time: int) -> SnapshotInfo:
+        """Write the snapshot of ``height`` from its own read transaction; prune old ones."""
+        work = self.dir / f"{_PREFIX}{height}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        txn = store.read_txn()
+        try:
+            root = store.root_at(txn, height)
+            hashes, entries = self._write_chunks(work, store.state_at(txn, height))
+        finally:
+            txn.abort()
+        meta = Metadata(height, chain_id, time, root.hash if root else bytes(32), entries, tuple(hashes))
+        (work / "metadata").write_bytes(meta.encode())
+        final = self.dir / f"{height:020d}"
+        shutil.rmtree(final, ignore_errors=True)
+        work.rename(final)
+        self.prune()
+        return self._info(final)
+
+    def _write_chunks(self, work: Path, state) -> tuple[list[bytes], int]:
+        counted = [0]
+
+        def entries() -> Iterator[tuple[bytes, bytes]]:
+            for key, value in state.iter_prefix(b""):
+                counted[0] += 1
+                yield key, bytes(value)
+
+        hashes = []
+        for index, chunk in enumerate(encode_chunks(entries(), self.chunk_bytes)):
+            (work / f"chunk-{index:06d}").write_bytes(chunk)
+            hashes.append(hashlib.sha256(chunk).digest())
+        return hashes, counted[0]
+
+    def prune(self) -> None:
+        for old in self._dirs()[:-self.keep_recent]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _dirs(self) -> list[Path]:
+        if not self.dir.exists():
+            return []
+        return sorted(p for p in self.dir.iterdir() if p.name.isdigit() and (p / "metadata").exists())
+
+    def _info(self, path: Path) -> SnapshotInfo:
+        raw = (path / "metadata").read_bytes()
+        meta = Metadata.decode(raw)
+        return SnapshotInfo(meta.height, FORMAT, len(meta.chunks), snapshot_hash(raw), raw)
+
+    def list(self) -> list[SnapshotInfo]:
+        """Return the complete snapshots, newest first."""
+        out = []
+        for path in reversed(self._dirs()):
+            try:
+                out.append(self._info(path))
+            except (OSError, SnapshotFormatError):
+                continue   # pruned meanwhile, or damaged on disk: not advertised
+        return out
+
+    def load_chunk(self, height: int, format_: int, index: int) -> bytes:
+        """Return chunk ``index`` of the snapshot of ``height`` (``b""``: no such chunk)."""
+        if format_ != FORMAT:
+            return b""
+        try:
+            chunk = (self.dir / f"{height:020d}" / f"chunk-{index:06d}").read_bytes()
+        except OSError:
+            return b""
+        if self.corrupt_served and chunk:
+            chunk = chunk[:-1] + bytes([chunk[-1] ^ 0xFF])
+        return chunk
