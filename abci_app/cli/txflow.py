@@ -67,11 +67,14 @@ def describe(action: Any) -> list[str]:
 
 
 def _confirm(signer: Signer, action: Any, chain_id: str, sequence: int, opts: TxOptions) -> None:
+    """Show what will be signed and ask; ``-y`` skips both (scripts read only stdout)."""
+    if opts.yes:
+        return
     log("Transaction to sign:")
     for line in [f"  chain: {chain_id}", f"  from: {signer.address}", f"  sequence: {sequence}",
                  f"  fee: {opts.fee}", *describe(action)]:
         log(line)
-    if not opts.yes and not typer.confirm("Sign and broadcast?", err=True):
+    if not typer.confirm("Sign and broadcast?", err=True):
         raise CliError("aborted: nothing was signed")
 
 

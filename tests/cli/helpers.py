@@ -17,10 +17,11 @@ def invoke(args: list[str], env: dict | None = None, input: str | None = None):
     return runner.invoke(app, args, env={"SAMEN_PASSPHRASE": None, **(env or {})}, input=input)
 
 
-def samen(args: list[str], env: dict | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess:
+def samen(args: list[str], env: dict | None = None, timeout: float = 60.0,
+          input: str | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m abci_app.cli ARGS`` as a subprocess (real exit codes and streams)."""
     full_env = dict(os.environ)
     full_env.pop("SAMEN_PASSPHRASE", None)
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "abci_app.cli", *args], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+                          env=full_env, timeout=timeout, input=input)

@@ -21,6 +21,11 @@ def test_keys_transfer_and_queries_work_against_a_real_node(node_factory, tmp_pa
     node = node_factory(accounts=[(alice["address"], 5_000)]).start()
     target = ["--node", node.rpc_url, *keyring]
 
+    declined = samen(["tx", "transfer", "--from", "alice", "--to", bob["address"], "--amount", "1200", *target],
+                     env=PASS, input="n\n")
+    assert declined.returncode != 0 and "Transaction to sign:" in declined.stderr and "amount: 1200" in declined.stderr
+    assert declined.stderr.strip().endswith("error: aborted: nothing was signed")
+
     sent = samen(["tx", "transfer", "--from", "alice", "--to", bob["address"], "--amount", "1200", "--memo", "e2e",
                   "-y", "-o", "json", *target], env=PASS)
     assert sent.returncode == 0, sent.stderr
@@ -28,7 +33,7 @@ def test_keys_transfer_and_queries_work_against_a_real_node(node_factory, tmp_pa
     assert result["code"] == 0 and result["height"] >= 1 and result["sequence"] == 0
     assert {"type": "transfer", "attributes": {"sender": alice["address"], "recipient": bob["address"],
                                                "amount": "1200", "memo": "e2e"}} in result["events"]
-    assert "Transaction to sign:" in sent.stderr and "amount: 1200" in sent.stderr
+    assert "Transaction to sign:" not in sent.stderr  # -y: no summary, no question
 
     account = json.loads(samen(["query", "account", "bob", "-o", "json", *target]).stdout)
     assert account["balance"] == 1200 and account["address"] == bob["address"]
