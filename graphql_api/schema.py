@@ -22,19 +22,21 @@ from graphql_api.types.common import SCALARS
 from graphql_api.types.broadcast import Mutation
 from graphql_api.types.events import EventQueries
 from graphql_api.types.friction import FrictionQueries
+from graphql_api.types.market import MarketQueries
 from graphql_api.types.meta import MetaQueries
 from graphql_api.types.organizations import OrganizationQueries
 from graphql_api.types.proposals import ProposalQueries
 from graphql_api.types.subscriptions import Subscription
 from graphql_api.types.transactions import TransactionQueries
 from graphql_api.types.validators import ValidatorQueries
+from graphql_api.types.works import WorksQueries
 
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
-                              FrictionQueries))
+                              FrictionQueries, MarketQueries, WorksQueries))
 
 
 class FilterNames(NameConverter):

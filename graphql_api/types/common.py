@@ -62,3 +62,19 @@ def parse_hex(text: str, what: str) -> bytes:
         return bytes.fromhex(text.removeprefix("0x"))
     except ValueError:
         raise ApiError(f"{what}: not a hex string") from None
+
+
+def walk_ids(state, prefix: bytes, key_of, after: int | None, reverse: bool):
+    """Yield ``(key, raw)`` of id-keyed records in id order, strictly after the id ``after``."""
+    start = None if after is None else key_of(after if reverse else after + 1)
+    yield from state.iter_prefix(prefix, start, reverse)
+
+
+def int_id(text: str | None, what: str) -> int | None:
+    """Parse an object id given as a string (The Graph's ids are strings)."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ApiError(f"not {what} id: {text!r}") from None
