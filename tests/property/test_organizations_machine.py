@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from tests.support.org_sim import STEPS, OrgSim, RandomPicker
 
@@ -80,7 +80,19 @@ def test_fifty_seeded_blocks_of_fifty_transactions_keep_every_invariant(tmp_path
 
 
 @pytest.mark.soak
-def test_soak_organizations_machine():
-    settings(max_examples=300, stateful_step_count=80, deadline=None,
-             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])(
-        OrganizationsMachine.TestCase)().runTest()
+def test_soak_organizations_machine_runs_long():
+    run_state_machine_as_test(OrganizationsMachine, settings=settings(
+        max_examples=300, stateful_step_count=80, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
+
+
+@pytest.mark.soak
+def test_soak_five_hundred_seeded_blocks_keep_every_invariant(tmp_path):
+    sim = OrgSim(tmp_path / "db", n_accounts=100)
+    pick = RandomPicker(7)
+    try:
+        for _ in range(500):
+            sim.step(pick, 100, pick.choice(STEPS))
+        sim.drain()
+    finally:
+        sim.close()
