@@ -24,52 +24,30 @@ def iso_time(seconds: int) -> str:
 
 @strawberry.type(name="Block")
 class Block:
-    record: strawberry.Private[records.BlockRecord]
+    """Plain fields, filled once; only ``transactions`` reads more."""
 
-    @strawberry.field(description="block height")
-    def number(self) -> int:
-        return self.record.height
-
-    @strawberry.field(description="block height (same as number)")
-    def height(self) -> int:
-        return self.record.height
-
-    @strawberry.field(description="block hash, hex")
-    def hash(self) -> str:
-        return self.record.hash.hex()
-
-    @strawberry.field(description="block time, seconds since the Unix epoch")
-    def timestamp(self) -> int:
-        return self.record.time
-
-    @strawberry.field(description="block time, ISO 8601 UTC")
-    def time(self) -> str:
-        return iso_time(self.record.time)
-
-    @strawberry.field(description="proposer address, hex")
-    def proposer(self) -> str:
-        return self.record.proposer.hex()
-
-    @strawberry.field
-    def num_txs(self) -> int:
-        return self.record.num_txs
-
-    @strawberry.field(description="app hash after this block, hex")
-    def app_hash(self) -> str:
-        return self.record.app_hash.hex()
-
-    @strawberry.field(description="events the block itself emitted (begin/end-block hooks)")
-    def events(self) -> list[Event]:
-        return events_of(self.record, records.BLOCK_EVENTS)
+    number: int = strawberry.field(description="block height")
+    height: int = strawberry.field(description="block height (same as number)")
+    hash: str = strawberry.field(description="block hash, hex")
+    timestamp: int = strawberry.field(description="block time, seconds since the Unix epoch")
+    time: str = strawberry.field(description="block time, ISO 8601 UTC")
+    proposer: str = strawberry.field(description="proposer address, hex")
+    num_txs: int
+    app_hash: str = strawberry.field(description="app hash after this block, hex")
+    events: list[Event] = strawberry.field(description="events the block itself emitted (begin/end-block hooks)")
+    cursor: str
 
     @strawberry.field(description="the block's transactions, in order")
     def transactions(self, info: Info) -> list[Transaction]:
         with info.context.read() as reader:
-            return [make_transaction(t) for t in history.txs_of_block(reader, self.record.height)]
+            return [make_transaction(t) for t in history.txs_of_block(reader, self.number)]
 
-    @strawberry.field
-    def cursor(self) -> str:
-        return encode_cursor(BLOCK_CURSOR, records.height_key(self.record.height))
+
+def make_block(r: records.BlockRecord) -> Block:
+    return Block(number=r.height, height=r.height, hash=r.hash.hex(), timestamp=r.time, time=iso_time(r.time),
+                 proposer=r.proposer.hex(), num_txs=r.num_txs, app_hash=r.app_hash.hex(),
+                 events=events_of(r, records.BLOCK_EVENTS),
+                 cursor=encode_cursor(BLOCK_CURSOR, records.height_key(r.height)))
 
 
 @strawberry.enum(name="Block_orderBy")
@@ -129,7 +107,7 @@ class BlockQueries:
             if number > history_height(reader, block):
                 return None
             record = history.block(reader, number)
-            return None if record is None else Block(record=record)
+            return None if record is None else make_block(record)
 
     @strawberry.field(description="Blocks; keyset pagination with after (a block's cursor)")
     def blocks(self, info: Info, first: int | None = None, after: str | None = None,
@@ -147,4 +125,4 @@ class BlockQueries:
                 return []
             after_height = None if after_key is None else int.from_bytes(after_key, "big")
             rows = history.iter_blocks(reader, heights, after_height, order_direction == OrderDirection.desc)
-            return [Block(record=r) for r in take(rows, size, where.matches, lambda: ctx.charge(reader))]
+            return [make_block(r) for r in take(rows, size, where.matches, lambda: ctx.charge(reader))]

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from graphql_api import history
 from graphql_api.pagination import Span
 from graphql_api.types.agreements import Agreement, agreement_updates
-from graphql_api.types.blocks import Block
+from graphql_api.types.blocks import Block, make_block
 from graphql_api.types.events import Event, EventFilter, list_events
 from graphql_api.types.proposals import Proposal, proposal_updates
 
@@ -44,7 +44,7 @@ class Subscription:
             with info.context.read() as reader:
                 record = history.block(reader, height)
             if record is not None:
-                yield Block(record=record)
+                yield make_block(record)
 
     @strawberry.subscription(description="Events matching where, block by block, from fromHeight")
     async def events(self, info: Info, where: EventFilter,

@@ -18,61 +18,32 @@ TX_CURSOR = "tx"
 
 @strawberry.type(name="Transaction")
 class Transaction:
-    record: strawberry.Private[records.TxRecord]
+    """Plain fields, filled once (field resolvers cost more than the read itself in long pages)."""
 
-    @strawberry.field(description="SHA-256 of the transaction bytes, hex (CometBFT's tx hash)")
-    def hash(self) -> str:
-        return self.record.hash.hex()
+    hash: str = strawberry.field(description="SHA-256 of the transaction bytes, hex (CometBFT's tx hash)")
+    block_number: int = strawberry.field(description="height of the block that holds it")
+    index: int = strawberry.field(description="position in its block")
+    success: bool = strawberry.field(description="true when executed (code 0); a rejected one changed nothing")
+    code: int
+    codespace: str
+    log: str
+    signer: str
+    action: str = strawberry.field(description="action message name, e.g. Transfer")
+    events: list[Event]
+    cursor: str
 
-    @strawberry.field(description="height of the block that holds it")
-    def block_number(self) -> int:
-        return self.record.height
-
-    @strawberry.field(description="position in its block")
-    def index(self) -> int:
-        return self.record.index
-
-    @strawberry.field(description="true when executed (code 0); a rejected transaction changed nothing")
-    def success(self) -> bool:
-        return self.record.code == 0
-
-    @strawberry.field
-    def code(self) -> int:
-        return self.record.code
-
-    @strawberry.field
-    def codespace(self) -> str:
-        return self.record.codespace
-
-    @strawberry.field
-    def log(self) -> str:
-        return self.record.log
-
-    @strawberry.field(description="signer address")
-    def signer(self) -> str:
-        return self.record.signer
-
-    @strawberry.field(description="action message name, e.g. Transfer")
-    def action(self) -> str:
-        return self.record.action
-
-    @strawberry.field
-    def events(self) -> list[Event]:
-        return events_of(self.record, self.record.index)
-
-    @strawberry.field
+    @strawberry.field(description="block time, seconds since the Unix epoch")
     def timestamp(self, info: Info) -> int:
         with info.context.read() as reader:
-            record = history.block(reader, self.record.height)
+            record = history.block(reader, self.block_number)
             return 0 if record is None else record.time
 
-    @strawberry.field
-    def cursor(self) -> str:
-        return encode_cursor(TX_CURSOR, history.position(self.record.height, self.record.index))
 
-
-def make_transaction(record: records.TxRecord) -> Transaction:
-    return Transaction(record=record)
+def make_transaction(r: records.TxRecord) -> Transaction:
+    return Transaction(hash=r.hash.hex(), block_number=r.height, index=r.index, success=r.code == 0, code=r.code,
+                       codespace=r.codespace, log=r.log, signer=r.signer, action=r.action,
+                       events=events_of(r, r.index),
+                       cursor=encode_cursor(TX_CURSOR, history.position(r.height, r.index)))
 
 
 @strawberry.enum(name="Transaction_orderBy")
