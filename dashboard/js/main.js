@@ -43,6 +43,7 @@ function navigate() {
   }
   if (samePage) {              // only the query string changed (filters): keep the page, re-filter
     state.page.route = route;
+    main.dataset.route = location.hash;
     state.page.onParams(route.params);
     return;
   }
@@ -50,6 +51,7 @@ function navigate() {
   state.pageName = route.name;
   state.page = PAGES[route.name].mount(main, route);
   state.page.route = route;
+  main.dataset.route = location.hash;   // which view is mounted (tests wait for it)
   document.title = `${state.page.heading.textContent} · Samen dashboard`;
   state.lastRefresh = Date.now();
   state.page.refresh();

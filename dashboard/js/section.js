@@ -38,7 +38,8 @@ export class Page {
     const heights = this.sections.map((s) => s.height).filter((x) => x !== null);
     const stale = this.sections.some((s) => s.state === "stale");
     if (!heights.length) {
-      this.asOf.textContent = stale ? "No data: the API is unreachable" : "No block data yet";
+      const none = this.sections.length && this.sections.every((s) => s.state === "unavailable");
+      this.asOf.textContent = stale ? "No data: the API is unreachable" : none ? "Not available on this node" : "No block data yet";
       this.asOf.dataset.height = "";
       return;
     }

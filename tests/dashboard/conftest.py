@@ -93,14 +93,28 @@ class OpenPage:
 
     def go(self, route: str):
         self.page.goto(f"{self.base}/#/{route}")
+        self.page.wait_for_function("r => document.getElementById('main').dataset.route === r", arg=f"#/{route}")
         self.settled()
         return self.page
 
-    def settled(self, timeout: float = 10_000) -> None:
-        """Wait until no section of the current page is still loading."""
-        self.page.wait_for_selector("[data-section]", timeout=timeout)
-        self.page.wait_for_function("() => ![...document.querySelectorAll('[data-section]')]"
-                                    ".some(s => s.dataset.state === 'loading')", timeout=timeout)
+    def follow(self, selector: str):
+        """Click a link and wait until the view it leads to has loaded."""
+        before = self.page.evaluate("document.getElementById('main').dataset.route")
+        self.page.click(selector)
+        self.page.wait_for_function("b => document.getElementById('main').dataset.route !== b", arg=before)
+        self.settled()
+        return self.page
+
+    def settled(self, timeout: float = 15_000) -> None:
+        """Wait until the mounted view's sections have all loaded (or failed) at least once."""
+        self.page.wait_for_function("() => { const s = [...document.querySelectorAll('[data-section]')];"
+                                    " return s.length > 0 && !s.some(x => x.dataset.state === 'loading'); }",
+                                    timeout=timeout)
+
+    def sections(self) -> str:
+        """The state and first words of every section (for failure messages)."""
+        return "\n".join(f"{s.get_attribute('data-section')}: {s.get_attribute('data-state')}: "
+                         f"{s.inner_text()[:160]!r}" for s in self.page.query_selector_all("[data-section]"))
 
     def shot(self, name: str) -> Path:
         OUTPUT.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,8 @@ picture of a Samen network and returns a ``Story`` with the ids it created:
   a proposal that is still open (alice voted yes: 3 of 4), a rejected proposal, and a
   project moved into it by a passed proposal (offered by alice, accepted by the treasury);
 * open requests (two by members of the organization, one by erin who is not), offers, a standing offer, and agreements in every state the pipeline
-  shows: completed (one milestone accepted, one disputed and resolved by the arbiter),
-  completed from a standing offer, delivered, active and cancelled; ratings; a document
+  shows: arbitrated (one milestone accepted, one disputed and split by the arbiter),
+  completed from a standing offer, delivered, active, disputed (open) and cancelled; ratings; a document
   attached to the disputed agreement.
 
 Every transaction must succeed (``StoryError`` otherwise, with the node's log line).
@@ -36,6 +36,7 @@ from tests.support.node import TestNode, signer_for
 NAMES = ("alice", "bob", "carol", "dave", "erin")
 START_BALANCE = 1_000_000
 DAY = 86_400
+FEE = 3          # every story transaction pays a small fee, so the friction figures show fees
 
 
 class StoryError(AssertionError):
@@ -61,12 +62,12 @@ class Story:
     sequences: dict[str, int] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
 
-    def send(self, name: str, action) -> dict:
-        """Sign ``action`` as ``name`` with its next sequence, commit it, and return the tx result."""
+    def send(self, name: str, action, fee: int = FEE) -> dict:
+        """Sign ``action`` as ``name`` with its next sequence and ``fee``, commit it, and return the tx result."""
         sequence = self.sequences.get(name)
         if sequence is None:
             sequence = self.node.sequence(address(name))
-        tx = signer_for(name).sign_tx(self.node.chain_id, sequence, action)
+        tx = signer_for(name).sign_tx(self.node.chain_id, sequence, action, fee=fee)
         answer = self.node.broadcast_commit(tx)
         self.sequences[name] = sequence + 1
         for phase in ("check_tx", "tx_result"):
@@ -134,7 +135,7 @@ def tell(node: TestNode) -> Story:
     s.send("alice", Vote(ids["project_proposal"], YES))
     s.send("carol", Vote(ids["project_proposal"], YES))
 
-    # Completed: one milestone accepted, the other disputed and resolved by erin (the arbiter).
+    # Arbitrated: one milestone accepted, the other disputed and split by erin (the arbiter).
     ids["disputed"] = agreement(s, "bob", "carol", "Train 10 volunteers in first aid", ("first-aid", "training"),
                                 800, arbiter=address("erin"), milestones=(400, 400))
     s.send("carol", PublishDocument(doc_hash("syllabus"), "Training syllabus", "application/pdf",
@@ -156,10 +157,13 @@ def tell(node: TestNode) -> Story:
     s.send("alice", AcceptMilestone(ids["from_standing"], 0))
     s.send("alice", RateAgreement(ids["from_standing"], 5))
 
-    # Delivered (awaiting review), active, cancelled.
+    # Delivered (awaiting review), active, disputed and waiting for the arbiter, cancelled.
     ids["delivered"] = agreement(s, "erin", "bob", "Design a flyer", ("design",), 250)
     s.send("bob", DeliverMilestone(ids["delivered"], 0, doc_hash("flyer")))
     ids["active"] = agreement(s, "dave", "carol", "Fix the website", ("web",), 600)
+    ids["in_dispute"] = agreement(s, "dave", "erin", "Repair the bike shed", ("repair",), 450, arbiter=address("carol"))
+    s.send("erin", DeliverMilestone(ids["in_dispute"], 0, doc_hash("shed")))
+    s.send("dave", DisputeMilestone(ids["in_dispute"], 0, doc_hash("roof still leaks")))
     ids["cancelled"] = agreement(s, "erin", "alice", "Cater the annual meeting", ("catering",), 400)
     s.send("alice", CancelAgreement(ids["cancelled"]))
     s.send("erin", CancelAgreement(ids["cancelled"]))

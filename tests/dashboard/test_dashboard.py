@@ -50,9 +50,9 @@ def check_network(page, node, server) -> None:
     assert validator[:10] in page.inner_text("[data-testid=validators]")
     assert page.locator("[data-testid=latest-blocks] tbody tr").count() == 10
     assert page.locator("[data-chart=block-time] rect.bar").count() == 50
-    app_hash = server.data("{ block(number: %d) { appHash } }" % int(page.inner_text("[data-stat=height] .value")))
-    assert page.get_attribute("[data-stat=app-hash] .detail", "title") is None  # full hash is shown as text
-    assert app_hash["block"]["appHash"][:10] in page.inner_text("[data-stat=app-hash]")
+    shown = int(page.inner_text("[data-stat=height] .value"))
+    expected = server.data("{ _meta(block: {number: %d}) { appHash } }" % shown)["_meta"]["appHash"]
+    assert page.inner_text("[data-stat=app-hash] .detail") == expected
 
 
 def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(stack, open_page):
@@ -68,13 +68,13 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
     page = view.go("organizations")
     if "organizations" in fields:
         assert "Buurtzorg Collective" in page.inner_text("[data-testid=org-list]")
-        page.click(f"[data-org='{story.ids['org']}']")
-        view.settled()
+        view.follow(f"[data-org='{story.ids['org']}']")
         assert page.locator("[data-testid=members] tbody tr").count() == 3
         assert page.locator("[data-testid=proposals] [data-proposal]").count() == 3
         assert page.get_attribute(f"[data-proposal='{story.ids['rejected_proposal']}']", "data-status") == "rejected"
         if "projects" in fields:
-            assert page.locator(f"[data-project='{story.ids['project']}']").count() == 1
+            history = page.inner_text(f"[data-project='{story.ids['project']}'] [data-testid=project-history]")
+            assert "created" in history and "transferred" in history and "1 500" in history
         else:
             assert_unavailable(page, "projects", "projects")
         as_of(page)
@@ -96,12 +96,20 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
     page = view.go("agreements")
     if "agreements" in fields:
         counts = {s: int(page.inner_text(f"[data-status={s}] [data-testid=count]"))
-                  for s in ("active", "delivered", "disputed", "completed", "broken", "cancelled")}
-        assert counts == {"active": 1, "delivered": 1, "disputed": 0, "completed": 2, "broken": 0, "cancelled": 1}
-        page.click(f"[data-status=completed] [data-agreement='{story.ids['disputed']}'] a")
-        view.settled()
+                  for s in ("active", "delivered", "disputed", "completed", "arbitrated", "broken", "cancelled")}
+        assert counts == {"active": 1, "delivered": 1, "disputed": 1, "completed": 1, "arbitrated": 1, "broken": 0,
+                          "cancelled": 1}
+        assert page.locator(f"[data-status=disputed] [data-agreement='{story.ids['in_dispute']}']").count() == 1
+        view.follow(f"[data-status=arbitrated] [data-agreement='{story.ids['disputed']}'] a")
         timeline = page.inner_text("[data-testid=timeline]")
-        assert "disputed" in timeline and "Training syllabus" in timeline
+        assert "Milestone 2 \"Milestone 2\" disputed" in timeline and "Settled: arbitrated" in timeline
+        assert "Request #" in timeline and "First offer made" in timeline
+        assert "resolved: 240 to the provider, 160 back to the requester" in timeline   # 60% of 400
+        assert "rated" in timeline
+        if state_of(page, "documents") == "ready":
+            assert "Training syllabus" in page.inner_text("[data-section=documents]")
+        else:
+            assert_unavailable(page, "documents", "documents")
         as_of(page)
     else:
         assert_unavailable(page, "pipeline", "agreements")
@@ -115,8 +123,18 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
     view.go(f"people/{address('carol')}")
     balance = server.data('{ account(id: "%s") { balance } }' % address("carol"))["account"]["balance"]
     assert f"balance {int(balance):,}".replace(",", " ") in page.inner_text("[data-section=account]")
+    if "agreements" in fields:
+        assert state_of(page, "agreements") == "ready", view.sections()
+        ratings = page.inner_text("[data-testid=ratings]")
+        assert "3/5" in ratings and address("bob")[:8] in ratings        # bob rated carol 3
+        roles = page.locator("[data-testid=person-agreements] tbody tr td:nth-child(2)").all_inner_texts()
+        assert sorted(roles) == ["arbiter", "provider", "provider"]
     if "reputation" in fields:
-        assert state_of(page, "reputation") == "ready"
+        assert state_of(page, "reputation") == "ready", view.sections()
+        overall = server.data('{ reputation(address: "%s") { tag score } }' % address("carol"))["reputation"]
+        assert page.inner_text("[data-stat=score] .value") == f"{overall[0]['score'] / 1000:.2f}"
+        skills = page.inner_text("[data-testid=skills]")
+        assert "first-aid" in skills and "training" in skills
     else:
         assert_unavailable(page, "reputation", "reputation")
     view.shot("people")
@@ -204,7 +222,7 @@ def test_the_friction_chart_shows_the_figures_graphql_gives(stack, open_page):
     if "friction" not in schema_fields(server):
         assert_unavailable(page, "friction", "friction")
         return
-    figures = server.data('{ friction(scope: "all", period: "day") { period agreements disputed fees '
+    figures = server.data('{ friction(period: day) { period agreements disputed fees '
                           'toAgreement { median p90 } toSettlement { median p90 } } }')["friction"]
     assert figures, "the story settled agreements, so there are friction figures"
     for chart, key in (("to-agreement", "toAgreement"), ("to-settlement", "toSettlement")):
@@ -238,7 +256,7 @@ def test_keyboard_reaches_the_skip_link_and_the_nav_and_changes_pages(stack, ope
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.page") == "market"
     page.keyboard.press("Enter")
-    page.wait_for_function("() => location.hash === '#/market'")
+    page.wait_for_function("() => document.getElementById('main').dataset.route === '#/market'")
     view.settled()
     assert page.inner_text("h1") == "Market"
     assert page.get_attribute("nav a[data-page=market]", "aria-current") == "page"

@@ -1,15 +1,34 @@
-// Agreements: the pipeline by status (active, delivered, disputed, completed, broken,
-// cancelled), and one agreement's timeline with its milestones, documents and ratings.
+// Agreements: the pipeline by status and one agreement's timeline with its milestones,
+// documents and ratings.
+//
+// The API gives `status` "open" or, once settled, the outcome (completed, arbitrated,
+// broken, cancelled). The pipeline splits open agreements by their milestones
+// (agreementStage): any milestone disputed -> disputed; otherwise any still active ->
+// active; otherwise (every open milestone delivered, awaiting review) -> delivered.
 
 import { query } from "../gql.js";
-import { h, amount, short, when, link, lit, tags, status, table } from "../dom.js";
+import { h, amount, short, when, link, lit, tags, status, table, duration } from "../dom.js";
 import { Page } from "../section.js";
 
-export const STATUSES = ["active", "delivered", "disputed", "completed", "broken", "cancelled"];
+export const STAGES = ["active", "delivered", "disputed", "completed", "arbitrated", "broken", "cancelled"];
+const STAGE_HELP = {
+  active: "work under way", delivered: "delivered, awaiting the requester", disputed: "waiting for the arbiter",
+  completed: "paid out in full", arbitrated: "settled by the arbiter's split", broken: "deadline missed, refunded",
+  cancelled: "both parties cancelled, refunded",
+};
+const OPEN_MILESTONE = new Set(["active", "delivered", "disputed"]);
+
+export function agreementStage(a) {
+  if (a.settled) return String(a.outcome || a.status).toLowerCase();
+  const open = a.milestones.map((m) => String(m.status).toLowerCase()).filter((s) => OPEN_MILESTONE.has(s));
+  if (open.includes("disputed")) return "disputed";
+  if (open.includes("active")) return "active";
+  return "delivered";
+}
 
 export function mount(root, route) {
   const id = route.parts[0];
-  return id ? detail(root, Number(id)) : pipeline(root);
+  return id ? detail(root, id) : pipeline(root);
 }
 
 function pipeline(root) {
@@ -17,11 +36,12 @@ function pipeline(root) {
   page.section({
     id: "pipeline", title: "Pipeline", wide: true,
     load: () => query(`{ _meta { block { number } } agreements(first: 500, orderDirection: desc) { id requester provider
-      price escrow status tags createdAt } }`),
-    view: ({ agreements }) => h("div.pipeline", { "data-testid": "pipeline" }, STATUSES.map((st) => {
-      const items = agreements.filter((a) => String(a.status).toLowerCase() === st);
-      return h("section.column", { "data-status": st, "aria-label": `${st}: ${items.length}` },
-        h("h3", {}, st[0].toUpperCase() + st.slice(1), h("span.badge", { "data-testid": "count" }, String(items.length))),
+      price escrow status settled outcome tags createdAt milestones { status } } }`),
+    view: ({ agreements }) => h("div.pipeline", { "data-testid": "pipeline" }, STAGES.map((stage) => {
+      const items = agreements.filter((a) => agreementStage(a) === stage);
+      const title = stage[0].toUpperCase() + stage.slice(1);
+      return h("section.column", { "data-status": stage, "aria-label": `${title}: ${items.length}` },
+        h("h3", {}, h("span", {}, title, h("span.muted", {}, ` · ${STAGE_HELP[stage]}`)), h("span.badge", { "data-testid": "count" }, String(items.length))),
         items.length ? h("ul.cards", {}, items.map((a) => h("li.card", { "data-agreement": a.id },
           link(`#/agreements/${a.id}`, `#${a.id} · ${amount(a.price)}`, { class: "title" }), " ", tags(a.tags),
           h("div.meta", {}, `${short(a.requester)} → ${short(a.provider)}`, Number(a.escrow) ? ` · escrow ${amount(a.escrow)}` : ""))))
@@ -34,18 +54,21 @@ function pipeline(root) {
 /** Timeline entries of an agreement, oldest first: [time, text]. */
 export function timeline(a) {
   const items = [];
-  if (a.postedAt) items.push([a.postedAt, a.standingOfferId ? "Standing offer taken" : "Request posted"]);
-  if (a.firstOfferAt) items.push([a.firstOfferAt, "First offer"]);
+  const f = a.friction;
+  if (f && f.toAgreement >= 0) {
+    const posted = a.createdAt - f.toAgreement;
+    items.push([posted, a.standingOffer ? `Standing offer #${a.standingOffer} taken` : `Request #${a.request} posted`]);
+    if (f.toFirstOffer >= 0) items.push([posted + f.toFirstOffer, "First offer made"]);
+  }
   items.push([a.createdAt, `Agreement made: ${amount(a.price)} into escrow`]);
   a.milestones.forEach((m, i) => {
     const name = `Milestone ${i + 1} "${m.title}"`;
     if (m.deliveredAt) items.push([m.deliveredAt, `${name} delivered`]);
-    if (m.disputedAt) items.push([m.disputedAt, `${name} disputed`]);
-    if (m.settledAt) items.push([m.settledAt, `${name} settled: ${amount(m.toProvider)} to the provider, ${amount(m.toRequester)} back to the requester`]);
+    if (m.disputedAt) items.push([m.disputedAt, `${name} disputed by ${short(m.disputedBy)}`]);
+    if (m.settledAt) items.push([m.settledAt, `${name} ${String(m.status).toLowerCase()}: ${amount(m.toProvider)} to the provider, ${amount(m.toRequester)} back to the requester`]);
   });
-  for (const d of a.documents || []) items.push([d.attachedAt, `Document attached: ${d.title || short(d.contentHash)}`]);
   for (const r of a.ratings || []) items.push([r.ratedAt, `${short(r.rater)} rated ${short(r.rated)} ${r.score}/5`]);
-  if (a.settledAt) items.push([a.settledAt, `Settled: ${String(a.status).toLowerCase()}`]);
+  if (a.settled) items.push([a.settledAt, `Settled: ${String(a.outcome).toLowerCase()}`]);
   return items.sort((x, y) => x[0] - y[0]);
 }
 
@@ -54,26 +77,43 @@ function detail(root, id) {
   page.section({
     id: "agreement", title: "Timeline", wide: true,
     load: () => query(`{ _meta { block { number } } agreement(id: ${lit(id)}) { id requester provider arbiter price escrow
-      status tags requestId standingOfferId projectId postedAt firstOfferAt createdAt settledAt
-      milestones { title amount deadline status deliveredAt disputedAt settledAt toProvider toRequester }
-      documents { contentHash title mediaType uri attachedAt attachedBy }
-      ratings { rater rated score ratedAt } } }`),
+      status settled outcome tags request standingOffer project createdAt settledAt txs fees
+      milestones { title amount deadline status deliveredAt disputedAt disputedBy settledAt toProvider toRequester }
+      ratings { rater rated score ratedAt } friction { toFirstOffer toAgreement toDelivery toSettlement } } }`),
     view: ({ agreement: a }) => {
       if (!a) return h("p.muted", {}, `There is no agreement ${id}.`);
+      const f = a.friction;
       return [
-        h("p", {}, status(a.status), ` ${amount(a.price)} · `, tags(a.tags), " · requester ", link(`#/people/${a.requester}`, short(a.requester)),
+        h("p", {}, status(agreementStage(a)), ` ${amount(a.price)} · `, tags(a.tags), " · requester ", link(`#/people/${a.requester}`, short(a.requester)),
           " · provider ", link(`#/people/${a.provider}`, short(a.provider)),
           a.arbiter ? [" · arbiter ", link(`#/people/${a.arbiter}`, short(a.arbiter))] : "",
-          Number(a.escrow) ? ` · escrow held ${amount(a.escrow)}` : ""),
+          Number(a.escrow) ? ` · escrow held ${amount(a.escrow)}` : "", ` · ${a.txs} transactions, fees ${amount(a.fees)}`),
+        f ? h("p.muted", { "data-testid": "agreement-friction" }, `Time to agreement ${duration(f.toAgreement)} · to delivery ${duration(f.toDelivery)} · to settlement ${duration(f.toSettlement)}`) : null,
         h("ol.timeline", { "data-testid": "timeline" }, timeline(a).map(([t, text]) => h("li", {}, h("time", {}, when(t)), text))),
-        table("Milestones", ["#", "Title", "Amount", "Deadline", "Status", "Paid out"], a.milestones.map((m, i) => [String(i + 1), m.title,
+        table("Milestones", ["#", "Title", "Amount", "Deadline", "Status", "Paid out (provider / requester)"], a.milestones.map((m, i) => [String(i + 1), m.title,
           amount(m.amount), when(m.deadline), status(m.status), m.settledAt ? `${amount(m.toProvider)} / ${amount(m.toRequester)}` : "—"]),
         { "data-testid": "milestones" }),
-        (a.documents || []).length ? table("Documents", ["Title", "Type", "Content hash", "Attached"], a.documents.map((d) => [
-          d.uri ? h("span", {}, d.title, " ", h("code", {}, d.uri)) : d.title, d.mediaType, h("code", {}, short(d.contentHash, 12)), when(d.attachedAt)]),
-        { "data-testid": "documents" }) : h("p.muted", {}, "No documents attached."),
       ];
     },
+  });
+  page.section({
+    id: "documents", title: "Documents", wide: true,
+    load: async () => {
+      const data = await query(`{ _meta { block { number } } attachments(kind: "agreement", id: ${lit(id)}) { contentHash attachedBy attachedAt } }`);
+      const shown = data.attachments.slice(0, 10);          // aliases are capped by the API
+      data.documents = {};
+      if (shown.length) {
+        const docs = await query(`{ ${shown.map((a, i) => `d${i}: document(hash: ${lit(a.contentHash)}) { title mediaType uri owner publishedAt supersededBy }`).join(" ")} }`);
+        shown.forEach((a, i) => { data.documents[a.contentHash] = docs[`d${i}`]; });
+      }
+      return data;
+    },
+    view: ({ attachments, documents }) => !attachments.length ? h("p.muted", {}, "No documents attached.") :
+      table("Registered by content hash; the content stays off the ledger", ["Title", "Type", "Content hash", "Attached by", "When"], attachments.map((a) => {
+        const d = documents[a.contentHash] || {};
+        return [h("span", {}, d.title || "(unregistered)", d.supersededBy ? " (superseded)" : "", d.uri ? [" ", h("code", {}, d.uri)] : ""),
+          d.mediaType || "—", h("code", { title: a.contentHash }, short(a.contentHash, 12)), link(`#/people/${a.attachedBy}`, short(a.attachedBy)), when(a.attachedAt)];
+      }), { "data-testid": "documents" }),
   });
   return page;
 }

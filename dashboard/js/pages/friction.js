@@ -57,8 +57,10 @@ export function mount(root, route) {
   page.section({
     id: "friction", title: "Transaction costs over time", wide: true, controls,
     load: async () => {
-      const data = await query(`query($scope: String!, $kind: String!) { _meta { block { number } }
-        friction(scope: $scope, period: $kind) { ${FIGURES} } }`, { scope, kind });
+      const org = scope.startsWith("org/") ? scope.slice(4) : null;
+      const tag = scope.startsWith("tag/") ? scope.slice(4) : null;
+      const data = await query(`query($org: String, $tag: String) { _meta { block { number } }
+        friction(period: ${kind === "week" ? "week" : "day"}, organization: $org, tag: $tag) { ${FIGURES} } }`, { org, tag });
       const choices = [["all", "Network-wide"]];
       try {
         const extra = await query(`{ organizations(first: 100) { name treasury } agreements(first: 500) { requester tags } }`);

@@ -63,8 +63,12 @@ export function mount(root, route) {
   const requests = page.section({
     id: "requests", title: "Open requests", wide: true, controls,
     load: async () => {
-      const data = await query(`{ _meta { block { number } } requests(first: 200, orderDirection: desc) { id requester title
-        description tags budget offersUntil status postedAt offers { id provider price deadline status } } }`);
+      const data = await query(`{ _meta { block { number } } requests(first: 500, orderDirection: desc, where: { status: "open" })
+        { id requester title description tags budget offersUntil status postedAt offerCount project }
+        offers(first: 1000, where: { status: "open" }) { id request provider price deadline status arbiter } }`);
+      const byRequest = new Map();
+      for (const o of data.offers) byRequest.set(o.request, [...(byRequest.get(o.request) || []), o]);
+      for (const r of data.requests) r.offers = byRequest.get(r.id) || [];
       try {
         orgs = (await query("{ organizations(first: 100) { id name treasury members { address } } }")).organizations;
       } catch { orgs = []; }
@@ -91,8 +95,8 @@ export function mount(root, route) {
 
   page.section({
     id: "standing", title: "Standing offers", wide: true,
-    load: () => query(`{ _meta { block { number } } standingOffers(first: 200) { id provider title description tags price
-      deliverySeconds open taken } }`),
+    load: () => query(`{ _meta { block { number } } standingOffers(first: 500, where: { open: true }) { id provider title
+      description tags price deliverySeconds open taken } }`),
     view: ({ standingOffers }) => {
       const open = standingOffers.filter((s) => s.open);
       knownTags = [...new Set([...knownTags, ...open.flatMap((s) => s.tags)])].sort();

@@ -102,14 +102,15 @@ function detail(root, id) {
       const first = page.sections[0];
       if (first.state === "unavailable") throw new Unavailable(["Query.organization (the projects are listed by owner)"]);
       if (!org) return { projects: [] };
-      return query(`{ _meta { block { number } } projects(first: 100, where: { owner: ${lit(org.treasury)} })
-        { id title budget owner history { time kind actor amount detail } } }`);
+      return query(`{ _meta { block { number } } projects(first: 100, owner: ${lit(org.treasury)})
+        { id title description budget owner createdAt history { time kind actor amount ref detail } } }`);
     },
     view: ({ projects }) => projects.length === 0 ? h("p.muted", {}, "This organization holds no projects.") :
       projects.map((p) => h("div.card", { "data-project": p.id },
-        h("div.title", {}, `#${p.id} ${p.title}`), h("div.meta", {}, `budget ${amount(p.budget)}`),
-        table(null, ["When", "What", "By", "Amount", "Detail"], p.history.map((e) => [when(e.time), e.kind,
-          link(`#/people/${e.actor}`, short(e.actor)), amount(e.amount), e.detail ? short(e.detail, 10) : ""])))),
+        h("div.title", {}, `#${p.id} ${p.title}`), h("div.meta", {}, `${p.description} · budget ${amount(p.budget)} · since ${when(p.createdAt)}`),
+        table("History", ["When", "What", "By", "Amount", "Detail"], p.history.map((e) => [when(e.time), e.kind,
+          link(`#/people/${e.actor}`, short(e.actor)), amount(e.amount), e.detail ? short(e.detail, 10) : (e.ref ? `#${e.ref}` : "")]),
+        { "data-testid": "project-history" }))),
   });
   return page;
 }

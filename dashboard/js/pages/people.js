@@ -4,11 +4,12 @@
 import { query } from "../gql.js";
 import { h, amount, short, when, link, lit, tags, status, table } from "../dom.js";
 import { Page } from "../section.js";
+import { agreementStage } from "./agreements.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
   ["onTime", "on time"], ["broken", "broken"], ["disputesOpened", "disputes opened"], ["disputesWon", "disputes won"],
   ["disputesLost", "disputes lost"], ["ratingsReceived", "ratings received"]];
-const REP_FIELDS = `score ${COUNTS.map((c) => c[0]).join(" ")} ratingSum`;
+const COUNT_FIELDS = `${COUNTS.map((c) => c[0]).join(" ")} ratingSum`;
 
 export function mount(root, route) {
   const address = route.parts[0];
@@ -26,11 +27,15 @@ function directory(root) {
   return page;
 }
 
+/** Overall reputation: the decayed score (milli-points as of the answer's block) and the counts behind it. */
 function repStats(rep) {
-  const avg = rep.ratingsReceived ? (rep.ratingSum / rep.ratingsReceived).toFixed(1) : "—";
-  return h("dl.stats", {}, h("div.stat", { "data-stat": "score" }, h("dt", {}, "Reputation"), h("dd", {}, h("span.value", {}, (rep.score / 1000).toFixed(2)))),
+  const c = rep.counts;
+  const avg = c.ratingsReceived ? (c.ratingSum / c.ratingsReceived).toFixed(1) : "—";
+  return h("dl.stats", { "data-testid": "reputation" },
+    h("div.stat", { "data-stat": "score" }, h("dt", {}, "Reputation score"), h("dd", {}, h("span.value", {}, (rep.score / 1000).toFixed(2)),
+      h("span.detail", {}, "points, decaying with time"))),
     h("div.stat", { "data-stat": "rating" }, h("dt", {}, "Average rating"), h("dd", {}, h("span.value", {}, avg))),
-    COUNTS.map(([key, label]) => h("div.stat", { "data-stat": key }, h("dt", {}, label), h("dd", {}, h("span.value", {}, String(rep[key]))))));
+    COUNTS.map(([key, label]) => h("div.stat", { "data-stat": key }, h("dt", {}, label), h("dd", {}, h("span.value", {}, String(c[key] ?? 0))))));
 }
 
 function person(root, address) {
@@ -43,29 +48,35 @@ function person(root, address) {
   });
   page.section({
     id: "reputation", title: "Reputation, overall and per skill", wide: true,
-    load: () => query(`{ _meta { block { number } } reputation(address: ${lit(address)}) { ${REP_FIELDS}
-      skills { tag ${REP_FIELDS} } } }`),
-    view: ({ reputation: rep }) => [repStats(rep),
-      rep.skills.length ? table("Per skill", ["Skill", "Score", "Completed (provider)", "Broken", "Ratings"], rep.skills.map((s) => [
-        tags([s.tag]), (s.score / 1000).toFixed(2), String(s.completedAsProvider), String(s.broken), String(s.ratingsReceived)]), { "data-testid": "skills" })
-        : h("p.muted", {}, "No per-skill reputation yet.")],
+    load: () => query(`{ _meta { block { number } } reputation(address: ${lit(address)}) { tag score counts { ${COUNT_FIELDS} } } }`),
+    view: ({ reputation }) => {
+      const overall = reputation.find((r) => r.tag === null) || { score: 0, counts: {} };
+      const skills = reputation.filter((r) => r.tag !== null);
+      return [repStats(overall),
+        skills.length ? table("Per skill", ["Skill", "Score", "Completed as provider", "On time", "Broken", "Ratings", "Average rating"], skills.map((s) => [
+          tags([s.tag]), (s.score / 1000).toFixed(2), String(s.counts.completedAsProvider), String(s.counts.onTime), String(s.counts.broken),
+          String(s.counts.ratingsReceived), s.counts.ratingsReceived ? (s.counts.ratingSum / s.counts.ratingsReceived).toFixed(1) : "—"]),
+        { "data-testid": "skills" }) : h("p.muted", {}, "No per-skill reputation yet.")];
+    },
   });
   page.section({
-    id: "ratings", title: "Ratings received",
-    load: () => query(`{ _meta { block { number } } ratings(first: 100, where: { rated: ${lit(address)} }) { agreementId rater score ratedAt } }`),
-    view: ({ ratings }) => ratings.length ? table(null, ["Agreement", "From", "Score", "When"], ratings.map((r) => [
-      link(`#/agreements/${r.agreementId}`, `#${r.agreementId}`), link(`#/people/${r.rater}`, short(r.rater)), `${r.score}/5`, when(r.ratedAt)]),
-    { "data-testid": "ratings" }) : h("p.muted", {}, "No ratings yet."),
-  });
-  page.section({
-    id: "agreements", title: "Agreements",
-    load: () => query(`{ _meta { block { number } } agreements(first: 500, orderDirection: desc) { id requester provider arbiter price status tags } }`),
+    id: "agreements", title: "Agreements and ratings received", wide: true,
+    load: () => query(`{ _meta { block { number } } agreements(first: 500, orderDirection: desc, where: { party: ${lit(address)} })
+      { id requester provider arbiter price status settled outcome tags milestones { status } ratings { rater rated score ratedAt } } }`),
     view: ({ agreements }) => {
-      const mine = agreements.filter((a) => [a.requester, a.provider, a.arbiter].includes(address));
-      return mine.length ? table(null, ["Agreement", "Role", "Price", "Status", "Tags"], mine.map((a) => [
-        link(`#/agreements/${a.id}`, `#${a.id}`),
-        a.requester === address ? "requester" : a.provider === address ? "provider" : "arbiter",
-        amount(a.price), status(a.status), tags(a.tags)]), { "data-testid": "person-agreements" }) : h("p.muted", {}, "No agreements.");
+      const ratings = agreements.flatMap((a) => a.ratings.filter((r) => r.rated === address).map((r) => ({ ...r, agreement: a.id })));
+      const average = ratings.length ? (ratings.reduce((s, r) => s + r.score, 0) / ratings.length).toFixed(1) : "—";
+      return [
+        h("h3", {}, `Ratings received: ${ratings.length}, average ${average}`),
+        ratings.length ? table(null, ["Agreement", "From", "Score", "When"], ratings.map((r) => [
+          link(`#/agreements/${r.agreement}`, `#${r.agreement}`), link(`#/people/${r.rater}`, short(r.rater)), `${r.score}/5`, when(r.ratedAt)]),
+        { "data-testid": "ratings" }) : h("p.muted", {}, "No ratings yet."),
+        h("h3", {}, `Agreements: ${agreements.length}`),
+        agreements.length ? table(null, ["Agreement", "Role", "Price", "Status", "Tags"], agreements.map((a) => [
+          link(`#/agreements/${a.id}`, `#${a.id}`),
+          a.requester === address ? "requester" : a.provider === address ? "provider" : "arbiter",
+          amount(a.price), status(agreementStage(a)), tags(a.tags)]), { "data-testid": "person-agreements" }) : h("p.muted", {}, "No agreements."),
+      ];
     },
   });
   return page;
