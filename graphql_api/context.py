@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from abci_app.state import proofs
@@ -75,7 +75,6 @@ class Context:
     _depth: int = 0
     _reader: Reader | None = None
     _deadline_ns: int = 0
-    subscriptions: int = field(default=0)
 
     @property
     def config(self):

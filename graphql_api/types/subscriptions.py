@@ -54,10 +54,15 @@ class Subscription:
         async for height in _heights(info, from_height):
             where_block = EventFilter(type=where.type, type_in=where.type_in, tx_hash=where.tx_hash,
                                       attributes_contains=where.attributes_contains, block=height)
-            with info.context.read() as reader:
-                found = list_events(info.context, reader, where_block, cap, None, False, height)
-            for event in found:
-                yield event
+            after = None
+            while True:
+                with info.context.read() as reader:
+                    found = list_events(info.context, reader, where_block, cap, after, False, height)
+                for event in found:
+                    yield event
+                if len(found) < cap:
+                    break
+                after = found[-1].cursor
 
     @strawberry.subscription(description="A proposal each time a block changes it (filter by id or organization)")
     async def proposal_updated(self, info: Info, id: str | None = None, organization: str | None = None,

@@ -129,7 +129,7 @@ class TransactionQueries:
         after_key = decode_cursor(TX_CURSOR, after)
         with ctx.read() as reader:
             heights = tx_heights(reader, where, history_height(reader, block))
-            if heights.empty:
+            if heights.empty or where.signers() == [] or where.actions() == []:
                 return []
             rows = history.iter_txs(reader, heights, where.signers(), where.actions(), after_key,
                                     order_direction == OrderDirection.desc)
