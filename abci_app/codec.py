@@ -16,6 +16,7 @@ import hashlib
 import json
 import types
 import typing
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -195,6 +196,20 @@ def _flat_fields(cls: type) -> tuple[str, ...] | None:
 
 
 _JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_JSON_DECODE = json.JSONDecoder().decode  # values are UTF-8 (``encode_value``), so no encoding sniffing
+
+
+# Flat values (immutable: int/str/bool fields only) recently encoded or decoded, by
+# (class, bytes): an account written by one step of a transaction is read back by
+# the next, so most reads skip the JSON decode.  Bounded; the oldest entry goes first.
+_RECENT: OrderedDict[tuple[type, bytes], Any] = OrderedDict()
+_RECENT_MAX = 1 << 14
+
+
+def _remember(cls: type, raw: bytes, value: Any) -> None:
+    _RECENT[(cls, raw)] = value
+    if len(_RECENT) > _RECENT_MAX:
+        _RECENT.popitem(last=False)
 
 
 def encode_value(obj: Any) -> bytes:
@@ -203,16 +218,25 @@ def encode_value(obj: Any) -> bytes:
     if names is not None:  # fast path, same bytes: the values are plain int/str/bool
         plain = {name: getattr(obj, name) for name in names}
         if all(type(v) in _FLAT_TYPES for v in plain.values()):
-            return _JSON.encode(plain).encode()
+            raw = _JSON.encode(plain).encode()
+            _remember(type(obj), raw, obj)
+            return raw
     return _JSON.encode(_plain(obj)).encode()
 
 
 def decode_value(cls: type[T], raw: bytes) -> T:
     """Decode canonical JSON bytes written by ``encode_value`` into ``cls``."""
-    value = json.loads(raw)
     names = _flat_fields(cls)
+    if names is not None:
+        raw = bytes(raw)
+        known = _RECENT.get((cls, raw))
+        if known is not None:
+            return known
+    value = _JSON_DECODE(raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw)
     if names is not None and isinstance(value, dict):  # fast path, same result as ``_typed``
-        return cls(**{name: value.get(name) for name in names})
+        decoded = cls(**{name: value.get(name) for name in names})
+        _remember(cls, raw, decoded)
+        return decoded
     return _typed(cls, value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -47,3 +48,30 @@ def test_a_value_holding_a_float_is_still_refused():
 
 def test_partial_json_decodes_missing_fields_as_none_like_the_generic_path():
     assert codec.decode_value(Account, b'{"balance":5}') == codec._typed(Account, {"balance": 5})
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    karma: int
+    active: bool
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.integers(-(2**70), 2**70), st.booleans())
+def test_flat_values_with_text_and_booleans_match_the_generic_codec(name, karma, active):
+    value = Profile(name, karma, active)
+    raw = codec.encode_value(value)
+    assert raw == generic_encode(value)
+    codec._RECENT.clear()
+    assert codec.decode_value(Profile, raw) == value  # decoded from JSON
+    assert codec.decode_value(Profile, raw) == value  # served from the recent-values cache
+
+
+def test_the_recent_values_cache_is_keyed_by_class_and_bounded():
+    raw = codec.encode_value(Account(7, 1))
+    assert codec.decode_value(Account, raw) == Account(7, 1)
+    assert codec.decode_value(Params, b'{"min_fee":3}') == codec._typed(Params, {"min_fee": 3})
+    for n in range(codec._RECENT_MAX + 10):
+        codec.encode_value(Account(n, 0))
+    assert len(codec._RECENT) <= codec._RECENT_MAX
