@@ -100,9 +100,10 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
         assert counts == {"active": 1, "delivered": 1, "disputed": 1, "completed": 1, "arbitrated": 1, "broken": 0,
                           "cancelled": 1}
         assert page.locator(f"[data-status=disputed] [data-agreement='{story.ids['in_dispute']}']").count() == 1
+        view.shot("agreements")
         view.follow(f"[data-status=arbitrated] [data-agreement='{story.ids['disputed']}'] a")
         timeline = page.inner_text("[data-testid=timeline]")
-        assert "Milestone 2 \"Milestone 2\" disputed" in timeline and "Settled: arbitrated" in timeline
+        assert "Milestone 2 disputed by the requester" in timeline and "Settled: arbitrated" in timeline
         assert "Request #" in timeline and "First offer made" in timeline
         assert "resolved: 240 to the provider, 160 back to the requester" in timeline   # 60% of 400
         assert "rated" in timeline
@@ -111,9 +112,10 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
         else:
             assert_unavailable(page, "documents", "documents")
         as_of(page)
+        view.shot("agreement-timeline")
     else:
         assert_unavailable(page, "pipeline", "agreements")
-    view.shot("agreements")
+        view.shot("agreements")
 
     page = view.go("people")
     listed = page.inner_text("[data-testid=accounts]")
@@ -215,24 +217,46 @@ def test_market_filters_by_skill_tag_and_by_organization(stack, open_page):
     assert "Paint the community room" in titles()
 
 
-def test_the_friction_chart_shows_the_figures_graphql_gives(stack, open_page):
+def drawn(page, chart: str, series: str) -> list[float]:
+    """The values of one series of a chart, as the page drew them (bar data-value attributes)."""
+    return [float(v) for v in page.locator(f"[data-chart={chart}] rect[data-series='{series}']")
+            .evaluate_all("els => els.map(e => e.dataset.value)")]
+
+
+def test_the_friction_charts_show_the_figures_graphql_gives(stack, open_page):
     node, server, story = stack
     view = open_page(1280)
     page = view.go("friction")
     if "friction" not in schema_fields(server):
         assert_unavailable(page, "friction", "friction")
         return
-    figures = server.data('{ friction(period: day) { period agreements disputed fees '
-                          'toAgreement { median p90 } toSettlement { median p90 } } }')["friction"]
-    assert figures, "the story settled agreements, so there are friction figures"
-    for chart, key in (("to-agreement", "toAgreement"), ("to-settlement", "toSettlement")):
-        for series in ("median", "p90"):
-            drawn = [float(v) for v in page.locator(f"[data-chart={chart}] rect[data-series={series}]")
-                     .evaluate_all("els => els.map(e => e.dataset.value)")]
-            assert drawn == [float(f[key][series]) for f in figures if f[key][series] >= 0]
-    disputed = page.locator("[data-chart=disputes] rect[data-series=disputed]").evaluate_all(
-        "els => els.map(e => Number(e.dataset.value))")
-    assert disputed == [f["disputed"] for f in figures]
+    for scope, args in (("all", ""), ("tag/repair", ', tag: "repair"'), ("tag/first-aid", ', tag: "first-aid"')):
+        if scope != "all":
+            page.select_option("#friction-scope", scope)
+            page.wait_for_function("s => document.getElementById('main').dataset.route.includes(encodeURIComponent(s))",
+                                   arg=scope)
+            page.wait_for_function("s => document.getElementById('friction-scope').value === s", arg=scope)
+            view.settled()
+        figures = server.data('{ friction(period: day%s) { period agreements disputed fees txs '
+                              'toAgreement { median p90 } toSettlement { median p90 } } }' % args)["friction"]
+        assert figures, f"the story settled agreements in scope {scope}"
+        # wait for this scope's figures to be drawn (the first render of a new scope may still be in flight)
+        page.wait_for_function("n => document.querySelectorAll(\"[data-chart=disputes] rect[data-series=settled]\").length === n"
+                               " && document.querySelector('[data-section=friction]').dataset.state === 'ready'",
+                               arg=len(figures))
+        for chart, key in (("to-agreement", "toAgreement"), ("to-settlement", "toSettlement")):
+            for series in ("median", "p90"):
+                assert drawn(page, chart, series) == [float(f[key][series]) for f in figures if f[key][series] >= 0], \
+                    (scope, chart, series)
+        assert drawn(page, "disputes", "settled") == [f["agreements"] for f in figures]
+        assert drawn(page, "disputes", "disputed") == [f["disputed"] for f in figures]
+        assert drawn(page, "fees", "fees") == [float(f["fees"]) for f in figures]
+        assert drawn(page, "fees", "transactions") == [f["txs"] for f in figures]
+    settled = server.data('{ agreements(where: {settled: true, tag: "first-aid"}) { id settledAt '
+                          'friction { toAgreement toSettlement } } }')["agreements"]
+    settled.sort(key=lambda a: (a["settledAt"], int(a["id"])))
+    assert drawn(page, "per-agreement-time", "to settlement") == [float(a["friction"]["toSettlement"]) for a in settled]
+    view.shot("friction-first-aid")
 
 
 @pytest.mark.parametrize("name", PAGES)

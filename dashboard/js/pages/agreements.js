@@ -62,9 +62,9 @@ export function timeline(a) {
   }
   items.push([a.createdAt, `Agreement made: ${amount(a.price)} into escrow`]);
   a.milestones.forEach((m, i) => {
-    const name = `Milestone ${i + 1} "${m.title}"`;
+    const name = `Milestone ${i + 1}` + (m.title && m.title !== `Milestone ${i + 1}` ? ` "${m.title}"` : "");
     if (m.deliveredAt) items.push([m.deliveredAt, `${name} delivered`]);
-    if (m.disputedAt) items.push([m.disputedAt, `${name} disputed by ${short(m.disputedBy)}`]);
+    if (m.disputedAt) items.push([m.disputedAt, `${name} disputed by the ${m.disputedBy}`]);
     if (m.settledAt) items.push([m.settledAt, `${name} ${String(m.status).toLowerCase()}: ${amount(m.toProvider)} to the provider, ${amount(m.toRequester)} back to the requester`]);
   });
   for (const r of a.ratings || []) items.push([r.ratedAt, `${short(r.rater)} rated ${short(r.rated)} ${r.score}/5`]);

@@ -88,12 +88,36 @@ export function mount(root, route) {
             series: [{ name: "settled", values: friction.map((f) => f.agreements) }, { name: "disputed", values: friction.map((f) => f.disputed) }] }),
           barChart({ id: "fees", title: "Fees and transactions spent", categories: cats, format: (v) => amount(Math.round(v)),
             series: [{ name: "fees", values: friction.map((f) => Number(f.fees)) }, { name: "transactions", values: friction.map((f) => f.txs) }] })),
+        h("p.muted", {}, "Medians and 90th percentiles are the chain's own: the upper bound of the histogram bucket " +
+          "(1 min, 5 min, 15 min, 1 h, 3 h, … 180 d) that holds them."),
         table("Figures per period", ["Period", "Settled", "Completed", "Disputed", "Broken", "Cancelled", "To agreement (median / p90)",
           "To settlement (median / p90)", "Transactions", "Fees", "Value"], friction.map((f, i) => [cats[i], String(f.agreements),
           String(f.completed), String(f.disputed), String(f.broken), String(f.cancelled),
           `${duration(f.toAgreement.median)} / ${duration(f.toAgreement.p90)}`, `${duration(f.toSettlement.median)} / ${duration(f.toSettlement.p90)}`,
           String(f.txs), amount(f.fees), amount(f.value)]), { "data-testid": "friction-table" }),
       ];
+    },
+  });
+  page.section({
+    id: "friction-agreements", title: "Each settled agreement (exact seconds)", wide: true,
+    load: () => query(`{ _meta { block { number } } agreements(first: 500, where: { settled: true }) { id requester tags
+      settledAt outcome friction { toAgreement toSettlement txs fees disputed } } }`),
+    view: ({ agreements }) => {
+      const inScope = agreements.filter((a) => a.friction && (scope === "all" ||
+        (scope.startsWith("org/") && a.requester === scope.slice(4)) || (scope.startsWith("tag/") && a.tags.includes(scope.slice(4)))))
+        .sort((x, y) => x.settledAt - y.settledAt || Number(x.id) - Number(y.id));
+      if (!inScope.length) return h("p.muted", {}, "No agreement has settled in this scope yet.");
+      const cats = inScope.map((a) => `#${a.id}`);
+      return [h("div.charts", {},
+        barChart({ id: "per-agreement-time", title: "Time to agreement and to settlement, by settlement order", categories: cats, format: duration,
+          series: [{ name: "to agreement", values: inScope.map((a) => nullIfNone(a.friction.toAgreement)) },
+            { name: "to settlement", values: inScope.map((a) => nullIfNone(a.friction.toSettlement)) }] }),
+        barChart({ id: "per-agreement-cost", title: "Transactions and fees per agreement", categories: cats, format: (v) => amount(Math.round(v)),
+          series: [{ name: "transactions", values: inScope.map((a) => a.friction.txs) }, { name: "fees", values: inScope.map((a) => Number(a.friction.fees)) }] })),
+      table(null, ["Agreement", "Settled", "Outcome", "Disputed", "To agreement", "To settlement", "Transactions", "Fees"], inScope.map((a) => [
+        h("a", { href: `#/agreements/${a.id}` }, `#${a.id}`), new Date(a.settledAt * 1000).toISOString().slice(0, 16).replace("T", " "), a.outcome,
+        a.friction.disputed ? "yes" : "no", duration(a.friction.toAgreement), duration(a.friction.toSettlement), String(a.friction.txs), amount(a.friction.fees)]),
+      { "data-testid": "friction-agreements" })];
     },
   });
   return page;
