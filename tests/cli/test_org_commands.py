@@ -1,0 +1,85 @@
+"""``samen tx org …`` and ``samen query org|proposal|proposals``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from abci_app.cli import orgs as org_cli
+from abci_app.cli.common import CliError
+from abci_app.domain.accounts.messages import Transfer
+from abci_app.domain.organizations.messages import GrantFeeAllowance, UpdateMembers, UpdatePolicy
+from tests.cli.helpers import invoke, samen
+from tests.support.chain import key
+
+PASS = {"SAMEN_PASSPHRASE": "e2e passphrase"}
+A, B = key(31).address, key(32).address
+
+
+def test_every_org_command_is_registered():
+    for command in ("create", "propose", "vote", "withdraw", "leave", "sweep"):
+        assert invoke(["tx", "org", command, "--help"]).exit_code == 0, command
+    for command in ("org", "proposal", "proposals"):
+        assert invoke(["query", command, "--help"]).exit_code == 0, command
+
+
+def test_bad_input_is_refused_locally_before_any_key_is_opened(tmp_path):
+    keyring = ["--keyring-dir", str(tmp_path / "nokeys")]
+    weight = invoke(["tx", "org", "create", "--from", "x", "--name", "g", "--member", f"{A}:0", *keyring])
+    assert weight.exit_code == 1 and "(organizations/3)" in weight.output
+    kind = invoke(["tx", "org", "create", "--from", "x", "--name", "g", "--member", f"{A}:1", "--policy", "vote",
+                   *keyring])
+    assert kind.exit_code == 1 and "--policy must be one of" in kind.output
+    empty = invoke(["tx", "org", "propose", "--from", "x", "--org", "1", "--title", "t", *keyring])
+    assert empty.exit_code == 1 and "(proposals/3)" in empty.output
+    choice = invoke(["tx", "org", "vote", "1", "maybe", "--from", "x", *keyring])
+    assert choice.exit_code == 1 and "choice must be yes, no or abstain" in choice.output
+
+
+def test_proposal_actions_come_from_shorthands_and_a_json_file(tmp_path):
+    actions = tmp_path / "actions.json"
+    actions.write_text(json.dumps([{"kind": "update_policy", "msg": {"org_id": 3, "policy": {
+        "kind": 3, "threshold": 2, "voting_period": 600, "min_delay": 0, "exit_right": True}}}]))
+    msg = org_cli.propose(3, "spend", "", [f"{B}:250:first aid"], [f"{A}:0"], [f"{B}:40:1900000000"], None,
+                          actions)
+    assert msg.actions == (Transfer(B, 250, "first aid"), UpdateMembers(3, (org_cli.om.OrgMember(A, 0),)),
+                           GrantFeeAllowance(3, B, 40, 1_900_000_000),
+                           UpdatePolicy(3, org_cli.om.OrgPolicy(3, 2, 600, 0, True)))
+    with pytest.raises(CliError):
+        org_cli.propose(3, "t", "", ["only-an-address"], None, None, None, None)
+    assert org_cli.duration("3d", "x") == 259_200 and org_cli.duration("90", "x") == 90
+
+
+@pytest.mark.node
+def test_an_organization_decides_and_pays_through_a_real_node(node_factory, tmp_path):
+    keyring = ["--keyring-dir", str(tmp_path / "keyring")]
+    people = {n: json.loads(samen(["keys", "add", n, "--unencrypted", "-o", "json", *keyring]).stdout)["address"]
+              for n in ("ann", "bo", "cas", "trainer")}
+    node = node_factory(accounts=[(a, 1_000) for a in people.values()]).start()
+    target = ["--node", node.rpc_url, *keyring, "-y", "-o", "json"]
+
+    def tx(*args):
+        done = samen(["tx", *args, *target])
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    def query(*args):
+        done = samen(["query", *args, "--node", node.rpc_url, "-o", "json"])
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    members = [x for n in ("ann", "bo", "cas") for x in ("--member", f"{people[n]}:1")]
+    tx("org", "create", "--from", "ann", "--name", "EHBO Buurt", *members, "--threshold", "2",
+       "--voting-period", "1h")
+    treasury = query("org", "1")["treasury"]
+    tx("transfer", "--from", "bo", "--to", treasury, "--amount", "600")
+    tx("org", "propose", "--from", "ann", "--org", "1", "--title", "Pay the trainer",
+       "--transfer", f"{people['trainer']}:400:first aid training")
+    tx("org", "vote", "1", "yes", "--from", "ann")
+    tx("org", "vote", "1", "yes", "--from", "cas", "--reason", "good trainer")
+    assert query("proposal", "1")["status"] == "executed"      # no delay: runs in the deciding block
+    assert node.balance(people["trainer"]) == 1_400
+    assert [p["id"] for p in query("proposals", "1")] == [1]
+    again = samen(["tx", "org", "vote", "1", "no", "--from", "bo", *target])
+    assert again.returncode == 3 and "(proposals/6)" in again.stderr
