@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from abci_app.cli import keys, node, query, state_export, transfer
+from abci_app.cli import keys, node, query, state_export, testnet, transfer
 from abci_app.cli.common import EXIT_ERROR, EXIT_USAGE, click_exc
 from abci_app.cli import market as market_family  # requests, offers, agreements, projects, documents
 from abci_app.cli import orgs  # organizations and proposals
@@ -29,6 +29,7 @@ app.command("export")(state_export.export)
 app.add_typer(keys.app, name="keys")
 app.add_typer(tx_app, name="tx")
 app.add_typer(query.app, name="query")
+app.add_typer(testnet.app, name="testnet")
 tx_app.command("transfer")(transfer.transfer)
 market_family.register(tx_app, query.app)
 orgs.register(tx_app, query.app)

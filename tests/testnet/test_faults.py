@@ -1,0 +1,253 @@
+"""Fault stages on one shared 4-validator network under continuous load (run in file order).
+
+Each stage perturbs the network, asserts its liveness window, then runs the hash
+check on every live node.  Only the liveness windows of issue 5 are asserted as
+wall-clock bounds; every other figure goes to ``build/testnet-figures.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+
+import pytest
+
+from abci_app.state.store import Store
+from tests.support import netgov
+from tests.support.netload import flood, junk
+
+pytestmark = pytest.mark.node
+
+KILL_SECONDS = 60
+STALL_LIMIT = 20.0
+
+
+def settle(net, what: str) -> None:
+    """Hash check over every live node; also no node logged a panic or hash mismatch."""
+    checked = net.checker.check(net.live())
+    net.figures.setdefault("hash_checked_up_to", {})[what] = checked
+    bad = {n.name: n.failure_lines()[:3] for n in net.nodes if n.failure_lines()}
+    assert not bad, f"failure lines after {what}: {bad}"
+
+
+def test_killing_one_validator_for_a_minute_under_load_keeps_the_chain_committing(faultnet):
+    net = faultnet
+    victim = net.validators[3]
+    net.wait_all(5, 30)
+    acked_before, start = net.load.count(), time.monotonic()
+    victim.kill()
+    net.byzantine = net.clone_validator(victim, "byz")   # a copy of a stopped validator, for the evidence stage
+    time.sleep(KILL_SECONDS)
+    stall = net.monitor.max_stall(start)
+    victim.start()
+    catch_up = net.wait_caught_up(victim, 60)
+    net.figures["kill1_max_stall_s"] = round(stall, 2)
+    net.figures["kill1_catch_up_s"] = round(catch_up, 2)
+    net.figures["kill1_acked_while_down"] = net.load.count() - acked_before
+    assert stall <= STALL_LIMIT
+    assert net.load.count() > acked_before
+    settle(net, "kill1")
+
+
+def test_an_app_restored_1_10_and_100_blocks_behind_replays_to_the_tip(faultnet):
+    net = faultnet
+    full = net.add_full_node().start()
+    net.wait_caught_up(full, 120)
+    for behind in (100, 10, 1):
+        full.kill()
+        snapshot = net.root / f"lmdb-{behind}"
+        shutil.copytree(full.lmdb, snapshot)
+        base = _store_height(snapshot)
+        full.start(app_env={"SAMEN_FAIL_POINT": f"after_commit@{base + behind}"})
+        assert full.app.wait(120) == 70, "the app did not stop at its fail point"
+        full.kill()
+        full.forgive()
+        shutil.rmtree(full.lmdb)
+        shutil.copytree(snapshot, full.lmdb)
+        started = time.monotonic()
+        full.start()
+        full.rpc.wait_for_height(base + behind + 1, 120)
+        net.figures[f"replay_{behind}_behind_s"] = round(time.monotonic() - started, 2)
+    net.wait_caught_up(full, 120)
+    settle(net, "app_behind")
+
+
+def _store_height(path) -> int:
+    store = Store(path)
+    try:
+        return store.committed().height
+    finally:
+        store.close()
+
+
+def test_pausing_or_cutting_off_one_validator_for_10_seconds_it_is_back_at_the_tip_within_20_seconds(faultnet):
+    net = faultnet
+    node = net.validators[1]
+    times = []
+    for fault in ("pause", "cut", "pause", "cut"):
+        if fault == "pause":
+            node.pause()
+        else:
+            net.cut(node)
+            node.up = False
+        time.sleep(10)
+        if fault == "pause":
+            node.resume()
+        else:
+            net.heal(node)
+            node.up = True
+        times.append(round(net.wait_caught_up(node, 20), 2))
+    net.figures["pause_cut_back_at_tip_s"] = times
+    settle(net, "pause_cut")
+
+
+def test_governance_changes_the_validator_set_at_h_plus_2_on_every_node_while_one_is_down(faultnet):
+    net = faultnet
+    down = net.validators[2]
+    full = net.extra[-1]
+    node0 = net.validators[0].info.pub_key
+    down.kill()
+    changes = [((full.info.pub_key, 5),), ((node0, 13),), ((full.info.pub_key, 0), (node0, 10))]
+    heights = []
+    for updates in changes:
+        before = netgov.validator_set(net.live()[0], net.tip())
+        height = netgov.govern(net, *updates)
+        heights.append((height, before, dict(updates)))
+        net.wait_all(height + 2, 30)
+    down.start()
+    net.wait_caught_up(down, 60)
+    for node in net.live():
+        for height, before, updates in heights:
+            assert netgov.updates_in(node, height) == updates
+            assert netgov.validator_set(node, height + 1) == before, f"{node.name}: set changed before H+2"
+            after = {k: v for k, v in {**before, **updates}.items() if v > 0}
+            assert netgov.validator_set(node, height + 2) == after, f"{node.name}: set at H+2"
+    net.figures["governance_heights"] = [h for h, _, _ in heights]
+    settle(net, "governance")
+
+
+def test_a_fifth_process_signing_with_a_copied_key_commits_evidence_without_a_fork(faultnet):
+    net = faultnet
+    byz = net.byzantine
+    start_height = net.tip()
+    byz.start()
+    found = _wait_for_evidence(net, start_height, timeout=120)
+    byz.kill()
+    net.figures["evidence_blocks_after_double_signer_start"] = found - start_height
+    for node in net.live():
+        items = node.rpc.abci_query("/validators/misbehavior")["value"]
+        assert any(i["kind"] == "duplicate_vote" and i["validator"] for i in items), node.name
+    events = net.live()[0].rpc.block_results(found).get("finalize_block_events") or []
+    assert any(e["type"] == "validator_misbehavior" for e in events)
+    settle(net, "double_signer")
+
+
+def _wait_for_evidence(net, start: int, timeout: float) -> int:
+    node, height, deadline = net.validators[0], start, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if node.height() and node.height() >= height:
+            if node.rpc.block(height)["block"]["evidence"]["evidence"]:
+                return height
+            height += 1
+        else:
+            time.sleep(0.3)
+    raise AssertionError(f"no evidence committed between heights {start} and {height} within {timeout:g}s")
+
+
+@pytest.mark.parametrize("point", ["finalize_block", "after_commit"])
+def test_the_app_killed_at_a_crash_point_restarts_with_an_equal_app_hash(faultnet, point):
+    net = faultnet
+    node = net.validators[1]
+    node.kill()
+    target = net.tip() + 3
+    node.start(app_env={"SAMEN_FAIL_POINT": f"{point}@{target}"})
+    assert node.app.wait(60) == 70
+    node.kill()
+    node.forgive()
+    node.start()
+    net.figures[f"crash_{point}_catch_up_s"] = round(net.wait_caught_up(node, 60), 2)
+    settle(net, f"crash_{point}")
+
+
+@pytest.mark.parametrize("index", [0, 5])
+def test_cometbft_killed_inside_its_commit_pipeline_restarts_with_an_equal_app_hash(faultnet, index):
+    net = faultnet
+    node = net.validators[1]
+    node.kill()
+    node.start(comet_env={"FAIL_TEST_INDEX": str(index)})
+    assert node.comet.wait(60) != 0, "cometbft did not stop at its FAIL_TEST_INDEX point"
+    node.forgive()
+    node.up = False
+    node.start_cometbft()   # the app kept running, as after a real CometBFT crash
+    net.figures[f"fail_test_index_{index}_catch_up_s"] = round(net.wait_caught_up(node, 60), 2)
+    settle(net, f"fail_test_index_{index}")
+
+
+def test_a_flood_of_invalid_and_oversized_transactions_does_not_stop_valid_ones(faultnet):
+    net = faultnet
+    target = net.validators[0]
+    txs = junk(48_000) + [b"\x0a" + bytes(33_000) for _ in range(2_000)]
+    acked, start = net.load.count(), time.monotonic()
+    counts = flood(target.info.rpc_url, txs, deadline=start + 300)
+    took = time.monotonic() - start
+    net.figures["flood"] = {**counts, "seconds": round(took, 1), "per_s": round(counts["sent"] / took),
+                            "max_stall_s": round(net.monitor.max_stall(start), 2),
+                            "valid_acked_during": net.load.count() - acked}
+    assert counts["sent"] == 50_000 and counts["accepted"] == 0
+    assert counts["rejected"] >= 45_000, counts   # CheckTx really answered (almost) every one of them
+    assert net.monitor.max_stall(start) <= STALL_LIMIT
+    assert net.load.count() > acked
+    settle(net, "flood")
+
+
+def test_killing_two_of_four_halts_without_conflicting_blocks_and_one_restart_resumes(faultnet):
+    net = faultnet
+    a, b = net.validators[2], net.validators[3]
+    a.kill()
+    b.kill()
+    time.sleep(3)
+    frozen = net.tip()
+    time.sleep(10)
+    assert net.tip() == frozen, "a block was committed without 2/3 of the power"
+    started = time.monotonic()
+    a.start()
+    net.wait_all(frozen + 1, 30, [net.validators[0]])
+    net.figures["quorum_loss_resume_s"] = round(time.monotonic() - started, 2)
+    b.start()
+    net.wait_caught_up(b, 60)
+    settle(net, "kill2")
+
+
+def test_a_rolling_restart_of_all_four_validators_keeps_one_chain(faultnet):
+    net = faultnet
+    times = []
+    for node in net.validators:
+        node.stop()
+        node.start()
+        times.append(round(net.wait_caught_up(node, 60), 2))
+        time.sleep(3)
+    net.figures["rolling_restart_catch_up_s"] = times
+    settle(net, "rolling")
+
+
+def test_every_acknowledged_transaction_is_committed_exactly_once_on_every_node(faultnet):
+    net = faultnet
+    net.load.stop()
+    acked = dict(net.load.acked)
+    assert len(acked) > 100
+    common = net.checker.check(net.live())
+    assert max(acked.values()) <= common
+    reference = net.validators[0]
+    seen: dict[str, int] = {}
+    for height in range(1, common + 1):
+        for tx in reference.rpc.block(height)["block"]["data"]["txs"] or []:
+            digest = hashlib.sha256(__import__("base64").b64decode(tx)).hexdigest().upper()
+            if digest in acked:
+                seen[digest] = seen.get(digest, 0) + 1
+    lost = [h for h in acked if h not in seen]
+    duplicated = [h for h, n in seen.items() if n > 1]
+    assert not lost and not duplicated, f"lost {lost[:3]}, duplicated {duplicated[:3]}"
+    for node in net.live():   # block ids are equal everywhere; spot-check the tx index of every node
+        for digest in sorted(acked)[:25]:
+            assert node.rpc.tx(bytes.fromhex(digest)) is not None, f"{node.name} has no tx {digest}"
