@@ -10,6 +10,7 @@ A failure is one line ``error: ...`` on stderr and a non-zero exit code:
 2     usage error (unknown option, missing argument)
 3     the chain rejected the transaction (codespace/code/log shown)
 4     timed out waiting (for example for a transaction's inclusion)
+5     ``--verify``: the answer does not match what the validators signed (reason shown)
 ====  =========================================================
 """
 
@@ -30,6 +31,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
 EXIT_TIMEOUT = 4
+EXIT_UNVERIFIED = 5
 DEFAULT_HOME = Path("~/.samen")
 
 

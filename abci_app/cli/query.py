@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Annotated
 
 import typer
@@ -10,6 +12,8 @@ from abci_app import addresses
 from abci_app.cli.common import DEFAULT_HOME, CliError, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt, emit
 from abci_app.cli.keys import open_keyring
 from abci_app.cli.txflow import flatten_events
+from abci_app.cli.verify_opts import (GenesisOpt, HeightOpt, TrustedHashOpt, TrustedHeightOpt, VerifyOpt, proof_fields,
+                                      verified_query)
 from abci_app.client.keyring import KeyringError
 from abci_app.client.rpc import DEFAULT_NODE, ClientError, RpcClient
 
@@ -28,12 +32,22 @@ def _address(who: str, home, keyring_dir) -> str:
 
 @app.command("account")
 def account(who: Annotated[str, typer.Argument(help="Address, or key name.")], node: NodeOpt = DEFAULT_NODE,
-            home: HomeOpt = DEFAULT_HOME, keyring_dir: KeyringDirOpt = None, output: OutputOpt = Output.text) -> None:
-    """Show an account's balance and next sequence."""
+            home: HomeOpt = DEFAULT_HOME, keyring_dir: KeyringDirOpt = None, output: OutputOpt = Output.text,
+            height: HeightOpt = 0, verify: VerifyOpt = False, genesis: GenesisOpt = None,
+            trusted_height: TrustedHeightOpt = 0, trusted_hash: TrustedHashOpt = "") -> None:
+    """Show an account's balance and next sequence (``--verify``: proven against the validators' signatures)."""
     address = _address(who, home, keyring_dir)
+    if verify:
+        answer = verified_query(node, f"/account/{address}", b"", height, home, genesis, trusted_height, trusted_hash)
+        if answer.value is None:
+            raise CliError(f"account {address} not found (proven absent at height {answer.height})")
+        value = json.loads(answer.value)
+        emit({"address": address, "balance": value.get("balance"), "sequence": value.get("sequence"),
+              "height": answer.height, **proof_fields(answer)}, output)
+        return
     try:
         with RpcClient(node) as rpc:
-            answer = rpc.abci_query(f"/account/{address}")
+            answer = rpc.abci_query(f"/account/{address}", height=height)
     except ClientError as exc:
         raise CliError(str(exc)) from None
     if answer["code"] != 0:
@@ -41,6 +55,31 @@ def account(who: Annotated[str, typer.Argument(help="Address, or key name.")], n
     value = answer["value"] or {}
     emit({"address": address, "balance": value.get("balance"), "sequence": value.get("sequence"),
           "height": answer["height"]}, output)
+
+
+@app.command("store")
+def store(key: Annotated[str, typer.Argument(help="Raw state key, hex.")], node: NodeOpt = DEFAULT_NODE,
+          home: HomeOpt = DEFAULT_HOME, output: OutputOpt = Output.text, height: HeightOpt = 0,
+          verify: VerifyOpt = False, genesis: GenesisOpt = None, trusted_height: TrustedHeightOpt = 0,
+          trusted_hash: TrustedHashOpt = "") -> None:
+    """Show the raw value stored under a state key (hex), or prove its absence with ``--verify``."""
+    try:
+        raw_key = bytes.fromhex(key.removeprefix("0x"))
+    except ValueError:
+        raise CliError(f"invalid state key {key!r}: expected hex") from None
+    if verify:
+        answer = verified_query(node, "/store", raw_key, height, home, genesis, trusted_height, trusted_hash)
+        emit({"key": raw_key.hex(), "value": None if answer.value is None else answer.value.hex(),
+              "present": answer.value is not None, "height": answer.height, **proof_fields(answer)}, output)
+        return
+    try:
+        with RpcClient(node) as rpc:
+            found = rpc.call("abci_query", path="/store", data=raw_key.hex(), height=str(height), prove=False)["response"]
+    except ClientError as exc:
+        raise CliError(str(exc)) from None
+    value = base64.b64decode(found.get("value") or "")
+    emit({"key": raw_key.hex(), "value": value.hex() if int(found.get("code", 0)) == 0 else None,
+          "present": int(found.get("code", 0)) == 0, "height": int(found.get("height", 0))}, output)
 
 
 @app.command("tx")

@@ -11,8 +11,10 @@ Steps (``docs/proofs.md`` section 4), for an ABCI query answered at height H:
    precommit sign bytes) from validators of the *trusted* set holding more than
    2/3 of its voting power.  A bad signature from a trusted validator is an error.
 
-The trusted validator set comes from the genesis file (``validators_from_genesis``)
-or from the user; the node is never asked which validators to trust.  Every failure
+The trusted validator set of H+1 comes from ``abci_app.client.trust`` (following the
+chain's validator changes from genesis or from a height and hash the user trusts,
+each reported set checked against hashes already trusted) or is given as a fixed
+tuple; the node's word alone never decides which validators to trust.  Every failure
 raises ``VerificationError`` whose message names the failed step.
 """
 
@@ -55,11 +57,11 @@ def validators_from_genesis(genesis: dict) -> tuple[Validator, ...]:
         if entry["pub_key"]["type"] != "tendermint/PubKeyEd25519":
             raise VerificationError(f"unsupported validator key type {entry['pub_key']['type']}")
         pub_key = ct.b64(entry["pub_key"]["value"])
-        out.append(Validator(_address(pub_key), pub_key, int(entry["power"])))
+        out.append(Validator(address_of(pub_key), pub_key, int(entry["power"])))
     return tuple(out)
 
 
-def _address(pub_key: bytes) -> bytes:
+def address_of(pub_key: bytes) -> bytes:
     return hashlib.sha256(pub_key).digest()[:20]
 
 
@@ -78,6 +80,17 @@ def verify_signed_header(signed_header: dict, chain_id: str, height: int,
 
 
 def _check_signatures(commit: dict, chain_id: str, height: int, validators: tuple[Validator, ...]) -> None:
+    signed, total = signed_power(commit, chain_id, height, validators)
+    if total <= 0 or 3 * signed <= 2 * total:
+        raise VerificationError(f"insufficient voting power: trusted validators with {signed} of {total} "
+                                f"signed, more than 2/3 is required")
+
+
+def signed_power(commit: dict, chain_id: str, height: int, validators: tuple[Validator, ...]) -> tuple[int, int]:
+    """Return ``(power of validators in the set with a valid commit signature, the set's total power)``.
+
+    A signature from a validator of the set that does not verify is an error.
+    """
     by_address = {v.address: v for v in validators}
     total = sum(v.power for v in validators)
     signed, counted = 0, set()
@@ -95,9 +108,7 @@ def _check_signatures(commit: dict, chain_id: str, height: int, validators: tupl
             raise VerificationError(f"invalid commit signature from validator {validator.address.hex()}") from None
         counted.add(validator.address)
         signed += validator.power
-    if total <= 0 or 3 * signed <= 2 * total:
-        raise VerificationError(f"insufficient voting power: trusted validators with {signed} of {total} "
-                                f"signed, more than 2/3 is required")
+    return signed, total
 
 
 def verify_answer(response: dict, signed_header: dict, chain_id: str,
@@ -124,19 +135,32 @@ def verify_answer(response: dict, signed_header: dict, chain_id: str,
 
 
 class Verifier:
-    """Ask a (possibly untrusted) node and verify its answers against a trusted validator set."""
+    """Ask a (possibly untrusted) node and verify its answers against trusted validators.
 
-    def __init__(self, rpc, chain_id: str, validators: tuple[Validator, ...], wait_seconds: float = 30.0) -> None:
+    ``trust`` is an ``abci_app.client.trust.Trust`` (follows the chain's validator
+    changes from genesis or a trusted header), or a fixed tuple of validators
+    trusted at every height.
+    """
+
+    def __init__(self, rpc, chain_id: str, trust, wait_seconds: float = 30.0) -> None:
         self.rpc = rpc
         self.chain_id = chain_id
-        self.validators = validators
+        self.trust = trust
         self.wait_seconds = wait_seconds
 
     def query(self, path: str, data: bytes = b"", height: int = 0) -> VerifiedAnswer:
         """Run ``abci_query`` with ``prove=true`` and verify the answer (waits, bounded, for block H+1)."""
         response = self.raw_query(path, data, height)
+        if int(response.get("height", 0)) <= 0:
+            raise VerificationError(f"the node answered without a height: {response.get('log') or 'no log'}")
         answered = int(response.get("height", 0))
-        return verify_answer(response, self.signed_header(answered + 1), self.chain_id, self.validators)
+        header = self.signed_header(answered + 1)
+        return verify_answer(response, header, self.chain_id, self._validators(answered + 1))
+
+    def _validators(self, height: int) -> tuple[Validator, ...]:
+        if isinstance(self.trust, tuple):
+            return self.trust
+        return self.trust.validators_at(height)
 
     def raw_query(self, path: str, data: bytes = b"", height: int = 0) -> dict:
         return self.rpc.call("abci_query", path=path, data=data.hex(), height=str(height), prove=True)["response"]
