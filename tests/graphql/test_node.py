@@ -15,11 +15,15 @@ import pytest
 import websockets
 
 from tests.graphql.server import GraphQLServer
-from tests.support.node import TestNode, signer_for, transfer_tx
+from abci_app.domain.market.messages import AcceptOffer
+from abci_app.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
+from tests.support.market import offer_msg, request_msg
+from tests.support.node import CHAIN_ID, TestNode, signer_for, transfer_tx
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(180)]
-NAMES = ("alice", "bob", "carol", "dave")
-SUPPLY = 4 * 1_000_000
+NAMES = ("alice", "bob", "carol", "dave")         # stream transfers
+MARKET = ("erin", "frank")                        # make a deal
+SUPPLY = 6 * 1_000_000
 CONSISTENCY_READS = 1000
 CONCURRENCY = 20
 
@@ -27,7 +31,7 @@ CONCURRENCY = 20
 @pytest.fixture(scope="module")
 def stack():
     root = Path(tempfile.mkdtemp(prefix="sng", dir="/tmp"))
-    node = TestNode(root, [(signer_for(n).address, 1_000_000) for n in NAMES]).init()
+    node = TestNode(root, [(signer_for(n).address, 1_000_000) for n in NAMES + MARKET]).init()
     server = None
     try:
         node.start(min_height=2)
@@ -63,6 +67,35 @@ def test_broadcast_transaction_commits_a_transfer_that_queries_then_show(stack):
     assert {"key": "amount", "value": "1234"} in found["events"][0]["attributes"]
     mine = server.data('{ transactions(where: {signer: "%s"}) { hash } }' % signer_for("alice").address)
     assert sent["hash"] in [t["hash"] for t in mine["transactions"]]
+
+
+def commit(server, signer_name: str, sequence: int, action) -> dict:
+    tx = signer_for(signer_name).sign_tx(CHAIN_ID, sequence, action)
+    sent = server.data("mutation($tx: String!) { broadcastTransaction(tx: $tx, mode: COMMIT) "
+                       "{ success log blockNumber } }", {"tx": base64.b64encode(tx).decode()})
+    assert sent["broadcastTransaction"]["success"], sent
+    return sent["broadcastTransaction"]
+
+
+def test_collaboration_objects_committed_through_the_node_are_served(stack):
+    node, server = stack
+    erin, frank = (signer_for(n).address for n in MARKET)
+    seq = {n: node.sequence(signer_for(n).address) for n in MARKET}
+    now = server.data("{ _meta { block { timestamp } } }")["_meta"]["block"]["timestamp"]
+    commit(server, "erin", seq["erin"], CreateOrganization("Buurt", "", (OrgMember(erin, 1), OrgMember(frank, 1)),
+                                                            OrgPolicy(THRESHOLD, 1, 3600, 0, False)))
+    commit(server, "erin", seq["erin"] + 1, request_msg(now))
+    request_id = server.data('{ requests(where: {requester: "%s"}) { id } }' % erin)["requests"][0]["id"]
+    commit(server, "frank", seq["frank"], offer_msg(int(request_id), now))
+    offer_id = server.data('{ offers(where: {request: "%s"}) { id } }' % request_id)["offers"][0]["id"]
+    commit(server, "erin", seq["erin"] + 2, AcceptOffer(int(offer_id)))
+    data = server.data('{ organizations(where: {member: "%s"}) { name totalWeight } '
+                       'agreements(where: {party: "%s"}) { requester provider price escrow status } '
+                       'requests(where: {requester: "%s"}) { status } }' % (frank, frank, erin))
+    assert data["organizations"] == [{"name": "Buurt", "totalWeight": "2"}]
+    assert data["agreements"] == [{"requester": erin, "provider": frank, "price": "800", "escrow": "800",
+                                   "status": "open"}]
+    assert data["requests"] == [{"status": "accepted"}]
 
 
 def test_sync_broadcast_of_garbage_reports_the_check_failure(stack):
