@@ -95,6 +95,7 @@ function renderStatus() {
   dot.className = `dot ${level}`;
   text.textContent = words;
   banner.hidden = !alert;
+  banner.className = `banner ${level}`;
   if (alert) fill(banner, alert);
   const page = state.page;
   if (page && state.head && page.asOf.dataset.height) {

@@ -290,17 +290,22 @@ def test_keyboard_reaches_the_skip_link_and_the_nav_and_changes_pages(stack, ope
     assert outline != "none", "focused links must show a focus ring"
 
 
-def test_zz_when_the_api_goes_away_every_view_says_so_and_keeps_its_last_block(stack, open_page):
-    """Runs last in this module: it stops the module's GraphQL server."""
+def test_zz_a_stalled_node_then_a_missing_api_are_each_announced_and_views_keep_their_last_block(stack, open_page):
+    """Runs last in this module: it stops the module's CometBFT, then its GraphQL server."""
     node, server, story = stack
     view = open_page(1280)
     page = view.go("network")
     height = as_of(page)
+    node.stop_cometbft()                 # no more blocks; the API still answers
+    page.wait_for_selector("#banner:not([hidden])", timeout=40_000)
+    assert "No new block for" in page.inner_text("#banner")
+    assert page.get_attribute("#status", "data-level") == "warn" and "Node behind" in page.inner_text("#status")
+    view.shot("stalled")
     server.stop()
-    page.wait_for_selector("#banner:not([hidden])", timeout=15_000)
-    assert "unreachable" in page.inner_text("#banner")
+    page.wait_for_function("() => document.getElementById('banner').innerText.includes('unreachable')", timeout=15_000)
     assert page.get_attribute("#status", "data-level") == "down"
     page.wait_for_function("() => document.querySelector('[data-section=chain]').dataset.state === 'stale'", timeout=15_000)
     note = page.inner_text("[data-section=chain] .section-note")
-    assert f"as of block" in note and int(re.search(r"block (\d+)", note).group(1)) >= height
+    assert "as of block" in note and int(re.search(r"block (\d+)", note).group(1)) >= height
+    assert "stale" in page.inner_text("[data-testid=asof]")
     view.shot("unreachable")
