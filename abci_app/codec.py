@@ -177,6 +177,7 @@ def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
 
 
 _FLAT_TYPES = (int, str, bool)
+_PLAIN_LEAVES = frozenset({int, str, bool, type(None)})
 
 
 @lru_cache(maxsize=None)
@@ -241,6 +242,8 @@ def decode_value(cls: type[T], raw: bytes) -> T:
 
 
 def _plain(obj: Any, hint: Any = None) -> Any:
+    if type(obj) in _PLAIN_LEAVES:  # the common case first; enums and floats are other types
+        return obj
     if hint is Action:
         return {"kind": action_field(type(obj)), "msg": _plain(obj)}
     if dataclasses.is_dataclass(obj):
