@@ -18,6 +18,10 @@ CometBFT's ``abci_query`` (``/account/<address>``) and through GraphQL on that n
 
 Each measurement sends ``--requests`` requests after a warm-up, ``--concurrency`` in
 flight, over keep-alive HTTP on loopback; it reports requests/s and p50/p99 latency.
+
+Phase 3, on the same node: committed transactions per second for ``--load-txs``
+signed transfers (``bench.loadgen.run_load``, as fast as accepted), once alone and
+once while ``--readers`` GraphQL clients query without pause; the ratio is reported.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from abci_app.domain.accounts.messages import Transfer
 from abci_app.node.cometbft import find_binary
 from abci_app.node.home import NodeOptions, init_home, socket_path
 from abci_app.state.store import Store
+from bench.loadgen import run_load
 
 CHAIN_ID = "bench-graphql"
 GENESIS_TIME = 1_700_000_000
@@ -211,14 +216,49 @@ def phase_real_node(root: Path, keys: list[Signer], args) -> dict:
         comet = spawn([find_binary(), "start", "--home", str(home)], root / "cometbft.log")
         wait_http(f"{rpc}/status", 120)
         graphql, url = start_graphql(home, root, rpc)
-        return {
+        report = {
             "abci_query_one_object": asyncio.run(measure(abci_sender(rpc, keys), args.requests, args.concurrency)),
             "graphql_one_object": asyncio.run(measure(graphql_sender(url, ONE_OBJECT, account_variables(keys)),
                                                       args.requests, args.concurrency)),
         }
+        report["throughput"] = throughput(rpc, url, keys, args)
+        return report
     finally:
         for process in (graphql, comet, app):
             stop(process)
+
+
+def transfers(keys: list[Signer], first: int, count: int) -> list[bytes]:
+    """One transfer from each of ``count`` accounts starting at ``first`` (sequence 0: never used)."""
+    return [keys[i].sign_tx(CHAIN_ID, 0, Transfer(keys[(i + 1) % len(keys)].address, 1))
+            for i in range(first, first + count)]
+
+
+async def load_with_readers(rpc: str, url: str, txs: list[bytes], keys: list[Signer], readers: int) -> dict:
+    """Run the transfer load while ``readers`` GraphQL clients query without pause."""
+    stop = asyncio.Event()
+
+    async def reader(n: int) -> int:
+        done = 0
+        async with httpx.AsyncClient(timeout=30.0) as client:
+            while not stop.is_set():
+                query = (ONE_OBJECT, {"id": keys[(n * 31 + done) % len(keys)].address}) if done % 2 else (AGGREGATES, {})
+                await client.post(url, json={"query": query[0], "variables": query[1]})
+                done += 1
+        return done
+
+    tasks = [asyncio.create_task(reader(n)) for n in range(readers)]
+    result = await run_load(rpc, txs, connections=4)
+    stop.set()
+    return {"load": result.summary(), "graphql_reads": sum(await asyncio.gather(*tasks))}
+
+
+def throughput(rpc: str, url: str, keys: list[Signer], args) -> dict:
+    alone = asyncio.run(run_load(rpc, transfers(keys, 0, args.load_txs), connections=4)).summary()
+    loaded = asyncio.run(load_with_readers(rpc, url, transfers(keys, args.load_txs, args.load_txs), keys,
+                                           args.readers))
+    ratio = loaded["load"]["tps"] / alone["tps"] if alone["tps"] else 0.0
+    return {"without_graphql_load": alone, "with_graphql_load": loaded, "tps_ratio": round(ratio, 3)}
 
 
 def machine() -> dict:
@@ -234,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--txs", type=int, default=500, help="transfers per block")
     parser.add_argument("--requests", type=int, default=1000, help="per measurement")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--load-txs", type=int, default=2000, help="transfers per throughput run")
+    parser.add_argument("--readers", type=int, default=8, help="GraphQL clients during the loaded run")
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="bgq", dir="/tmp"))
