@@ -5,21 +5,23 @@
 command shares (``--fee``, ``--node``, ``--chain-id``, ``-y``, ``--wait``, ...).
 ``build`` turns the options into a message; the message's stateless check runs
 before anything is signed, so bad input fails locally with the chain's own
-error text.  Value parsers for hashes, times and milestones live here too.
+error text.  ``--print-action`` prints the message as a one-element JSON array
+instead, ready for a proposal (``samen tx org propose --actions-json``).  Value parsers for hashes, times and milestones live here too.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import time as wallclock
 from typing import Annotated, Callable
 
 import typer
 
-from abci_app import components
+from abci_app import codec, components
 from abci_app.auth import TxContext
-from abci_app.cli.common import DEFAULT_HOME, CliError, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
+from abci_app.cli.common import DEFAULT_HOME, CliError, click_exc, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
 from abci_app.cli.keys import open_keyring, unlock
 from abci_app.cli.txflow import ChainIdOpt, FeeOpt, TimeoutOpt, TxOptions, WaitOpt, YesOpt, sign_and_broadcast
 from abci_app.client.rpc import DEFAULT_NODE
@@ -27,7 +29,9 @@ from abci_app.domain.market.messages import MilestoneSpec
 from abci_app.domain.params import Params
 from abci_app.errors import LedgerError
 
-FromOpt = Annotated[str, typer.Option("--from", help="Name of the signing key.")]
+FromOpt = Annotated[str, typer.Option("--from", help="Name of the signing key (required unless --print-action).")]
+PrintOpt = Annotated[bool, typer.Option("--print-action", help="Print the action as a JSON array (for samen tx org "
+                                        "propose --actions-json) instead of signing it.")]
 _COMMON = (("fee", FeeOpt, 0), ("node", NodeOpt, DEFAULT_NODE), ("chain_id", ChainIdOpt, None),
            ("yes", YesOpt, False), ("wait", WaitOpt, True), ("timeout", TimeoutOpt, 30.0),
            ("home", HomeOpt, DEFAULT_HOME), ("keyring_dir", KeyringDirOpt, None), ("output", OutputOpt, Output.json))
@@ -39,14 +43,20 @@ def tx_command(group: typer.Typer, name: str, build: Callable) -> None:
     """Register ``build`` (options -> message) as ``samen tx <group> <name>``."""
     own = list(inspect.signature(build, eval_str=True).parameters.values())
     kw = inspect.Parameter.KEYWORD_ONLY
-    params = [inspect.Parameter("from_key", kw, annotation=FromOpt)]
+    params = [inspect.Parameter("from_key", kw, annotation=FromOpt, default="")]
     params += [p.replace(kind=kw) for p in own]
     params += [inspect.Parameter(n, kw, annotation=a, default=d) for n, a, d in _COMMON]
+    params.append(inspect.Parameter("print_action", kw, annotation=PrintOpt, default=False))
 
     def command(**options) -> None:
         common = {n: options.pop(n) for n, _, _ in _COMMON}
-        from_key = options.pop("from_key")
+        from_key, print_action = options.pop("from_key"), options.pop("print_action")
         action = checked(build(**options))
+        if print_action:
+            typer.echo(json.dumps([action_json(action)], sort_keys=True))
+            return
+        if not from_key:
+            raise click_exc.UsageError("Missing option '--from'.")
         signer = unlock(open_keyring(common["home"], common["keyring_dir"]), from_key)
         opts = TxOptions(common["node"], common["chain_id"], common["fee"], common["yes"], common["wait"],
                          common["timeout"], common["output"])
@@ -57,6 +67,11 @@ def tx_command(group: typer.Typer, name: str, build: Callable) -> None:
     command.__doc__ = build.__doc__
     command.__name__ = build.__name__
     group.command(name)(command)
+
+
+def action_json(action) -> dict:
+    """Return ``{"kind": <Action field>, "msg": {...}}``: the ledger's state encoding of one action."""
+    return {"kind": codec.action_field(type(action)), "msg": json.loads(codec.encode_value(action))}
 
 
 def checked(action):
