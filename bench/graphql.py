@@ -16,7 +16,9 @@ Phase 2, same machine, same run: a real single-validator node (cometbft + the ap
 whose genesis holds the same accounts; the same one-object read is measured through
 CometBFT's ``abci_query`` (``/account/<address>``) and through GraphQL on that node.
 
-Each measurement sends ``--requests`` requests after a warm-up, ``--concurrency`` in
+The server runs with its per-block response cache off (``--response-cache 0``): the
+figures are the cost of answering, not of a cache lookup.  Each measurement sends
+``--requests`` requests after a warm-up, ``--concurrency`` in
 flight, over keep-alive HTTP on loopback; it reports requests/s and p50/p99 latency.
 
 Phase 3, on the same node: committed transactions per second for ``--load-txs``
@@ -128,7 +130,7 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
 def start_graphql(home: Path, root: Path, rpc: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = spawn([sys.executable, "-m", "graphql_api", "--home", str(home), "--port", str(port),
-                     "--rpc", rpc], root / "graphql.log")
+                     "--rpc", rpc, "--response-cache", "0"], root / "graphql.log")
     wait_http(f"http://127.0.0.1:{port}/healthz")
     return process, f"http://127.0.0.1:{port}/graphql"
 

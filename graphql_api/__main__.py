@@ -37,6 +37,7 @@ def parse(argv: list[str] | None):
     parser.add_argument("--graphiql", action="store_true", default=None, help="serve GraphiQL (needs a CDN)")
     parser.add_argument("--no-introspection", dest="introspection", action="store_false", default=None)
     parser.add_argument("--timeout", dest="timeout_seconds", type=float, help="seconds per operation")
+    parser.add_argument("--response-cache", type=int, help="answers cached per block (0: off; default 512)")
     parser.add_argument("--export-schema", metavar="PATH", help="write schema.graphql and exit")
     return parser.parse_args(argv)
 
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m graphql_api: --home is required", file=sys.stderr)
         return 2
     overrides = {k: getattr(args, k) for k in ("host", "port", "rpc_url", "graphiql", "introspection",
-                                              "timeout_seconds")}
+                                              "timeout_seconds", "response_cache")}
     try:
         config = config_mod.from_home(args.home.resolve(), **overrides)
     except (ValueError, OSError) as exc:

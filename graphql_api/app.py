@@ -19,6 +19,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from abci_app.state.store import Store
+from graphql_api.cache import ResponseCache
 from graphql_api.context import Context, Services
 from graphql_api.metrics import CONTENT_TYPE, Metrics
 from graphql_api.notifier import CommitNotifier
@@ -53,7 +54,7 @@ def build_app(config, store: Store | None = None) -> Starlette:
         metrics = Metrics()
         rpc = NodeRpc(config.rpc_url) if config.rpc_url else None
         notifier = CommitNotifier(opened, rpc, config.poll_interval, metrics)
-        app.state.services = Services(config, opened, notifier, rpc, metrics)
+        app.state.services = Services(config, opened, notifier, rpc, metrics, ResponseCache(config.response_cache))
         task = asyncio.create_task(notifier.run())
         try:
             yield

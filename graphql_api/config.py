@@ -35,6 +35,7 @@ class ApiConfig:
     timeout_seconds: float = 10.0       # per operation
     max_subscriptions_per_connection: int = 10
     poll_interval: float = 0.1          # commit notifier's polling period
+    response_cache: int = 512           # answers kept per process (0: off); see cache.py
     map_size_gib: int = 64
 
 

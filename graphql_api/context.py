@@ -64,6 +64,7 @@ class Services:
     notifier: Any
     broadcaster: Any
     metrics: Any
+    cache: Any
 
 
 @dataclass(slots=True)

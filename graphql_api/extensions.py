@@ -39,6 +39,26 @@ class ReadScope(SchemaExtension):
                 ctx.end()
 
 
+class CachedResponse(SchemaExtension):
+    """Answer a query from the response cache when the same query ran at the same height."""
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        ctx, cache = ec.context, ec.context.services.cache
+        if cache.size <= 0 or ec.operation_type != OperationType.QUERY:
+            yield
+            return
+        with ctx.read() as reader:
+            key = cache.key(ec.query, ec.variables, ec.operation_name, reader.committed.height)
+        found = cache.get(key)
+        if found is not None:
+            ec.result = found
+            ctx.services.metrics.cache_hits.inc()
+        yield
+        if found is None and ec.result is not None and not ec.result.errors:
+            cache.put(key, ec.result)
+
+
 class Observe(SchemaExtension):
     """Count and time each operation; log one JSON line per operation."""
 
@@ -90,6 +110,7 @@ def factories(config) -> list[Callable[[], SchemaExtension]]:
     rules = limit_rules(config)
     out: list[Callable[[], SchemaExtension]] = [
         ReadScope,
+        CachedResponse,
         Observe,
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
         lambda: ParserCache(maxsize=CACHE_SIZE),

@@ -22,6 +22,9 @@ class Metrics:
         self.broadcasts = Counter("samen_graphql_broadcasts", "forwarded transactions by mode and outcome",
                                   ["mode", "outcome"], registry=self.registry)
 
+        self.cache_hits = Counter("samen_graphql_response_cache_hits", "answers served from the per-block cache",
+                                  registry=self.registry)
+
     def observe(self, op_type: str, ok: bool, seconds: float) -> None:
         self.operations.labels(op_type, "ok" if ok else "error").inc()
         self.seconds.labels(op_type).observe(seconds)

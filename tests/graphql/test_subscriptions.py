@@ -75,3 +75,15 @@ def test_the_metrics_endpoint_counts_operations(seeded):
         text = client.get("/metrics").text
         assert 'samen_graphql_operations_total{outcome="ok",type="query"} 1.0' in text
         assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_a_repeated_query_is_answered_from_the_cache_until_a_new_block_commits(seeded):
+    query = {"query": '{ account(id: "%s") { balance } }' % key(3).address}
+    with make_api(seeded) as client:
+        first, second = (client.post("/graphql", json=query).json() for _ in range(2))
+        assert first == second
+        assert "samen_graphql_response_cache_hits_total 1.0" in client.get("/metrics").text
+        seeded.block(seeded.tx(key(2), Transfer(key(3).address, 5)))
+        third = client.post("/graphql", json=query).json()
+        assert int(third["data"]["account"]["balance"]) == int(first["data"]["account"]["balance"]) + 5
+        assert "samen_graphql_response_cache_hits_total 1.0" in client.get("/metrics").text
