@@ -95,10 +95,15 @@ def node_key(depth: int, kh: bytes, version: int) -> bytes:
     Version first: the nodes a block creates are appended at the end of the
     database (few pages touched per Commit) instead of scattered over it.
     """
-    path = kh[:depth >> 1]
+    return _U64.pack(version) + node_path(depth, kh)
+
+
+def node_path(depth: int, kh: bytes) -> bytes:
+    """The version-independent tail of ``node_key``: ``u8 depth || packed nibble path``."""
+    half = depth >> 1
     if depth & 1:
-        path += bytes([kh[depth >> 1] & 0xF0])
-    return _U64.pack(version) + bytes([depth]) + path
+        return bytes([depth]) + kh[:half] + bytes([kh[half] & 0xF0])
+    return bytes([depth]) + kh[:half]
 
 
 def encode_ref(ref: Ref | None) -> bytes:
@@ -111,12 +116,22 @@ def decode_ref(raw: bytes) -> Ref | None:
 
 def encode_internal(children: dict[int, bytes]) -> tuple[bytes, bytes]:
     """Return ``(stored bytes, hash)`` of an internal node from its encoded child refs."""
-    bitmap, parts = 0, []
-    for nib in sorted(children):
-        bitmap |= 1 << nib
-        parts.append(children[nib])
-    digest = _sha256(b"\x01" + _U16.pack(bitmap) + b"".join(p[:32] for p in parts)).digest()
-    return b"\x01" + _U16.pack(bitmap) + b"".join(parts), digest
+    nibs = sorted(children)
+    parts = [children[n] for n in nibs]
+    head = b"\x01" + _U16.pack(_bitmap(nibs))
+    digest = _sha256(head + b"".join([p[:32] for p in parts])).digest()
+    return head + b"".join(parts), digest
+
+
+_BITMAPS: dict[tuple[int, ...], int] = {}
+
+
+def _bitmap(nibs: list[int]) -> int:
+    key = tuple(nibs)
+    found = _BITMAPS.get(key)
+    if found is None:
+        found = _BITMAPS[key] = sum(1 << n for n in nibs)
+    return found
 
 
 _NIBBLES: dict[int, tuple[int, ...]] = {}
@@ -143,18 +158,16 @@ class _Update:
         self.version = version
         self.batch = Batch(None)
 
-    def read(self, depth: int, kh: bytes, ref: Ref) -> bytes:
-        key = node_key(depth, kh, ref.version)
+    def read(self, key: bytes) -> bytes:
         raw = self.batch.new.get(key)
         if raw is None:
             raw = self.nodes.get(key)
         if raw is None:
-            raise LookupError(f"missing tree node at depth {depth}, version {ref.version}")
+            raise LookupError(f"missing tree node {key.hex()}")
         return raw
 
-    def retire(self, depth: int, kh: bytes, ref: Ref) -> None:
+    def retire(self, key: bytes) -> None:
         """Drop a node replaced by this update (forget it if this update created it)."""
-        key = node_key(depth, kh, ref.version)
         if self.batch.new.pop(key, None) is None:
             self.batch.stale.append(key)
 
@@ -162,9 +175,9 @@ class _Update:
         self.batch.new[node_key(depth, kh, self.version)] = b"\x00" + kh + vh
         return Ref(leaf_hash(kh, vh), self.version, LEAF)
 
-    def put_internal(self, depth: int, kh: bytes, children: dict[int, bytes]) -> Ref:
+    def put_internal(self, path: bytes, children: dict[int, bytes]) -> Ref:
         raw, digest = encode_internal(children)
-        self.batch.new[node_key(depth, kh, self.version)] = raw
+        self.batch.new[_U64.pack(self.version) + path] = raw
         return Ref(digest, self.version, INTERNAL)
 
     def build(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> Ref | None:
@@ -174,16 +187,18 @@ class _Update:
         if len(leaves) == 1:
             return self.put_leaf(depth, *leaves[0])
         children = {nib: encode_ref(self.build(depth + 1, group)) for nib, group in _groups(leaves, depth)}
-        return self.put_internal(depth, leaves[0][0], children)
+        return self.put_internal(node_path(depth, leaves[0][0]), children)
 
     def update(self, depth: int, ref: Ref | None, writes: list[tuple[bytes, bytes | None]]) -> Ref | None:
         """Apply ``writes`` (sorted by kh; ``None`` deletes) to the subtree ``ref`` at ``depth``."""
         if ref is None:
             return self.build(depth, [w for w in writes if w[1] is not None])
         kh0 = writes[0][0]
-        raw = self.read(depth, kh0, ref)
+        path = node_path(depth, kh0)
+        key = _U64.pack(ref.version) + path
+        raw = self.read(key)
         if raw[0] == LEAF:
-            return self._update_leaf(depth, ref, bytes(raw[1:33]), bytes(raw[33:65]), writes)
+            return self._update_leaf(depth, key, ref, bytes(raw[1:33]), bytes(raw[33:65]), writes)
         children = decode_internal(raw)
         changed = False
         for nib, group in _groups(writes, depth):
@@ -198,10 +213,10 @@ class _Update:
                     children[nib] = encode_ref(new)
         if not changed:
             return ref
-        self.retire(depth, kh0, ref)
-        return self._collapse(depth, kh0, children)
+        self.retire(key)
+        return self._collapse(depth, kh0, path, children)
 
-    def _update_leaf(self, depth, ref, kh, vh, writes) -> Ref | None:
+    def _update_leaf(self, depth, key, ref, kh, vh, writes) -> Ref | None:
         merged = {kh: vh}
         for wkh, wvh in writes:
             if wvh is None:
@@ -210,10 +225,10 @@ class _Update:
                 merged[wkh] = wvh
         if merged == {kh: vh}:
             return ref
-        self.retire(depth, kh, ref)
+        self.retire(key)
         return self.build(depth, sorted(merged.items()))
 
-    def _collapse(self, depth: int, kh: bytes, children: dict[int, bytes]) -> Ref | None:
+    def _collapse(self, depth: int, kh: bytes, path: bytes, children: dict[int, bytes]) -> Ref | None:
         """Store an internal node, or lift a lone leaf child into this position."""
         if not children:
             return None
@@ -221,21 +236,26 @@ class _Update:
             (nib, entry), = children.items()
             only = decode_ref(entry)
             if only.kind == LEAF:
-                child_kh = with_nibble(kh, depth, nib)
-                raw = self.read(depth + 1, child_kh, only)
-                self.retire(depth + 1, child_kh, only)
+                child_key = node_key(depth + 1, with_nibble(kh, depth, nib), only.version)
+                raw = self.read(child_key)
+                self.retire(child_key)
                 return self.put_leaf(depth, bytes(raw[1:33]), bytes(raw[33:65]))
-        return self.put_internal(depth, kh, children)
+        return self.put_internal(path, children)
 
 
 def _groups(items: list, depth: int):
     """Yield ``(nibble, items)`` runs of kh-sorted ``items`` by their nibble at ``depth``."""
-    start, current = 0, nibble(items[0][0], depth)
-    for i in range(1, len(items)):
-        nib = nibble(items[i][0], depth)
-        if nib != current:
+    half = depth >> 1
+    if len(items) == 1:
+        byte = items[0][0][half]
+        yield (byte & 0x0F if depth & 1 else byte >> 4), items
+        return
+    nibs = [it[0][half] & 0x0F for it in items] if depth & 1 else [it[0][half] >> 4 for it in items]
+    start, current = 0, nibs[0]
+    for i in range(1, len(nibs)):
+        if nibs[i] != current:
             yield current, items[start:i]
-            start, current = i, nib
+            start, current = i, nibs[i]
     yield current, items[start:]
 
 
