@@ -229,10 +229,20 @@ class FaultNet:
         self.proxies.heal(node.name)
 
     def add_full_node(self) -> NetNode:
-        """Add a non-validator node peering directly with the validators (not started)."""
+        """Add a non-validator node whose links to the validators are cuttable proxies too (not started)."""
         node = NetNode(add_node(self.root / "net"))
+        self._dial_validators_via_proxies(node, self.validators)
         self.extra.append(node)
         return node
+
+    def _dial_validators_via_proxies(self, node: NetNode, validators: list[NetNode]) -> None:
+        """Point ``node``'s persistent peers at proxies tagged with both names (so ``cut`` isolates either side)."""
+        peers = []
+        for other in validators:
+            port = free_port()
+            self.proxies.add(port, other.info.p2p_port, (node.name, other.name))
+            peers.append(other.info.peer(port=port))
+        configure_peers(node.home, peers)
 
     def clone_validator(self, source: NetNode, name: str) -> NetNode:
         """Copy ``source``'s home (stopped) into a new node with the SAME consensus key (a double signer)."""
@@ -242,8 +252,8 @@ class FaultNet:
         p2p, rpc = free_port(), free_port()
         procs_patch(home, p2p, rpc)
         info = NodeInfo(name, str(home), p2p, rpc, "", source.info.pub_key, 0)
-        configure_peers(home, [v.info.peer() for v in self.validators if v is not source])
         node = NetNode(info)
+        self._dial_validators_via_proxies(node, [v for v in self.validators if v is not source])
         self.extra.append(node)
         return node
 

@@ -7,7 +7,9 @@ wall-clock bounds; every other figure goes to ``build/testnet-figures.json``.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import os
 import shutil
 import time
 
@@ -84,14 +86,18 @@ def _store_height(path) -> int:
 def test_pausing_or_cutting_off_one_validator_for_10_seconds_it_is_back_at_the_tip_within_20_seconds(faultnet):
     net = faultnet
     node = net.validators[1]
-    times = []
+    times, lags = [], []
     for fault in ("pause", "cut", "pause", "cut"):
+        before = node.height()
         if fault == "pause":
             node.pause()
         else:
             net.cut(node)
             node.up = False
         time.sleep(10)
+        if fault == "cut":   # really isolated: it cannot have committed on its own
+            assert node.height() <= before + 1, "a cut-off node kept committing"
+        lags.append(net.tip() - before)
         if fault == "pause":
             node.resume()
         else:
@@ -99,6 +105,7 @@ def test_pausing_or_cutting_off_one_validator_for_10_seconds_it_is_back_at_the_t
             node.up = True
         times.append(round(net.wait_caught_up(node, 20), 2))
     net.figures["pause_cut_back_at_tip_s"] = times
+    net.figures["pause_cut_blocks_missed"] = lags
     settle(net, "pause_cut")
 
 
@@ -123,8 +130,23 @@ def test_governance_changes_the_validator_set_at_h_plus_2_on_every_node_while_on
             assert netgov.validator_set(node, height + 1) == before, f"{node.name}: set changed before H+2"
             after = {k: v for k, v in {**before, **updates}.items() if v > 0}
             assert netgov.validator_set(node, height + 2) == after, f"{node.name}: set at H+2"
+    added, removed = heights[0][0], heights[2][0]
+    signed = _signed_heights(net.validators[0], full.info.pub_key, added + 2, removed + 2)
+    assert signed, "the full node made validator by governance never signed a block"
     net.figures["governance_heights"] = [h for h, _, _ in heights]
+    net.figures["governance_new_validator_signed_blocks"] = len(signed)
     settle(net, "governance")
+
+
+def _signed_heights(node, pub_key_b64: str, first: int, last: int) -> list[int]:
+    """Heights in ``[first, last)`` whose commit (in the next block) carries a signature of ``pub_key_b64``."""
+    address = hashlib.sha256(base64.b64decode(pub_key_b64)).digest()[:20].hex().upper()
+    out = []
+    for height in range(first, last):
+        signatures = node.rpc.block(height + 1)["block"]["last_commit"]["signatures"]
+        if any(s["validator_address"] == address and s["block_id_flag"] == 2 for s in signatures):
+            out.append(height)
+    return out
 
 
 def test_a_fifth_process_signing_with_a_copied_key_commits_evidence_without_a_fork(faultnet):
@@ -187,7 +209,7 @@ def test_cometbft_killed_inside_its_commit_pipeline_restarts_with_an_equal_app_h
 def test_a_flood_of_invalid_and_oversized_transactions_does_not_stop_valid_ones(faultnet):
     net = faultnet
     target = net.validators[0]
-    txs = junk(48_000) + [b"\x0a" + bytes(33_000) for _ in range(2_000)]
+    txs = junk(48_000) + [b"\x0a" + os.urandom(33_000) for _ in range(2_000)]   # above max_tx_bytes (32768)
     acked, start = net.load.count(), time.monotonic()
     counts = flood(target.info.rpc_url, txs, deadline=start + 300)
     took = time.monotonic() - start
@@ -242,7 +264,7 @@ def test_every_acknowledged_transaction_is_committed_exactly_once_on_every_node(
     seen: dict[str, int] = {}
     for height in range(1, common + 1):
         for tx in reference.rpc.block(height)["block"]["data"]["txs"] or []:
-            digest = hashlib.sha256(__import__("base64").b64decode(tx)).hexdigest().upper()
+            digest = hashlib.sha256(base64.b64decode(tx)).hexdigest().upper()
             if digest in acked:
                 seen[digest] = seen.get(digest, 0) + 1
     lost = [h for h in acked if h not in seen]
