@@ -25,6 +25,7 @@ tx_app = typer.Typer(help="Sign and broadcast transactions.", no_args_is_help=Tr
 app.command("init")(node.init)
 app.command("start")(node.start)
 app.command("devnet")(node.devnet)
+app.command("graphql")(node.graphql)
 app.command("export")(state_export.export)
 app.add_typer(keys.app, name="keys")
 app.add_typer(tx_app, name="tx")

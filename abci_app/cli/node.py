@@ -1,8 +1,9 @@
-"""``samen init``, ``samen start`` and ``samen devnet``: create and run a node home."""
+"""``samen init``, ``samen start``, ``samen devnet`` and ``samen graphql``: create and run a node home."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -106,3 +107,16 @@ def devnet(home: Annotated[Path, typer.Option("--home", help="Devnet home direct
         f"{home} --node {rpc_url(path)} --from alice --to <address> --amount 10")
     sys.stdout.flush()
     run_group(path, no_graphql, on_ready=lambda: _announce(path, not no_graphql))
+
+
+def graphql(home: HomeOpt = DEFAULT_HOME,
+            host: Annotated[str | None, typer.Option("--host", help="Listen address (default: app.toml).")] = None,
+            port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Listen port.")] = None) -> None:
+    """Run the read-only GraphQL server (and the dashboard at /) alone against a node home."""
+    path = home_path(home).resolve()
+    if not (path / "config" / "app.toml").exists():
+        raise CliError(f"{path} is not a node home (no config/app.toml): run `samen init` first")
+    argv = [sys.executable, "-m", "graphql_api", "--home", str(path)]
+    argv += ["--host", host] if host else []
+    argv += ["--port", str(port)] if port else []
+    os.execv(sys.executable, argv)
