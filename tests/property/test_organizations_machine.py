@@ -80,6 +80,7 @@ def test_fifty_seeded_blocks_of_fifty_transactions_keep_every_invariant(tmp_path
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3600)
 def test_soak_organizations_machine_runs_long():
     run_state_machine_as_test(OrganizationsMachine, settings=settings(
         max_examples=300, stateful_step_count=80, deadline=None,
@@ -87,12 +88,13 @@ def test_soak_organizations_machine_runs_long():
 
 
 @pytest.mark.soak
-def test_soak_five_hundred_seeded_blocks_keep_every_invariant(tmp_path):
-    sim = OrgSim(tmp_path / "db", n_accounts=100)
+@pytest.mark.timeout(3600)
+def test_soak_three_hundred_seeded_blocks_keep_every_invariant(tmp_path):
+    sim = OrgSim(tmp_path / "db", n_accounts=60)
     pick = RandomPicker(7)
     try:
-        for _ in range(500):
-            sim.step(pick, 100, pick.choice(STEPS))
+        for _ in range(300):
+            sim.step(pick, 60, pick.choice(STEPS))
         sim.drain()
     finally:
         sim.close()
