@@ -72,11 +72,14 @@ def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> None
 
     A named ``fee_payer`` is always resolved by ``fee_payer_hook(state, block, ctx)``
     (even for a zero fee), so a transaction naming a payer without a valid
-    allowance is rejected.
+    allowance is rejected.  A signer with no account yet may act when a payer
+    sponsors it: the account is created at sequence 0 (a newcomer needs no credits).
     """
     account = accounts.get(state, ctx.signer)
-    if account is None:
+    if account is None and not ctx.fee_payer:
         raise UnknownSender(f"unknown sender {ctx.signer}: the account has never held funds")
+    if account is None:  # a newcomer whose fee an organization sponsors (checked below)
+        account = accounts.Account()
     if account.sequence != ctx.sequence:
         raise SequenceMismatch(f"account sequence mismatch: expected {account.sequence}, got {ctx.sequence}")
     if ctx.fee < ctx.params.min_fee:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from google.protobuf.message import DecodeError
 
-from abci_app.errors import EmptyAction, MalformedTx, NonCanonicalTx
+from abci_app.errors import EmptyAction, InvalidField, MalformedTx, NonCanonicalTx
 from abci_app.messages import ACTIONS, Action
 from abci_app.protos import samen_tx
 
@@ -140,7 +140,10 @@ def _from_proto_value(hint: Any, value: Any) -> Any:
     if dataclasses.is_dataclass(hint):
         return from_proto(hint, value)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(value)
+        try:
+            return hint(value)
+        except ValueError:
+            raise InvalidField(f"{value!r} is not a valid {hint.__name__}") from None
     if hint is bytes:
         return bytes(value)
     return value

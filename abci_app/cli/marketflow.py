@@ -23,7 +23,7 @@ from abci_app import codec, components
 from abci_app.auth import TxContext
 from abci_app.cli.common import DEFAULT_HOME, CliError, click_exc, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
 from abci_app.cli.keys import open_keyring, unlock
-from abci_app.cli.txflow import ChainIdOpt, FeeOpt, TimeoutOpt, TxOptions, WaitOpt, YesOpt, sign_and_broadcast
+from abci_app.cli.txflow import ChainIdOpt, FeeOpt, FeePayerOpt, TimeoutOpt, TxOptions, WaitOpt, YesOpt, sign_and_broadcast
 from abci_app.client.rpc import DEFAULT_NODE
 from abci_app.domain.market.messages import MilestoneSpec
 from abci_app.domain.params import Params
@@ -32,7 +32,7 @@ from abci_app.errors import LedgerError
 FromOpt = Annotated[str, typer.Option("--from", help="Name of the signing key (required unless --print-action).")]
 PrintOpt = Annotated[bool, typer.Option("--print-action", help="Print the action as a JSON array (for samen tx org "
                                         "propose --actions-json) instead of signing it.")]
-_COMMON = (("fee", FeeOpt, 0), ("node", NodeOpt, DEFAULT_NODE), ("chain_id", ChainIdOpt, None),
+_COMMON = (("fee", FeeOpt, 0), ("fee_payer", FeePayerOpt, ""), ("node", NodeOpt, DEFAULT_NODE), ("chain_id", ChainIdOpt, None),
            ("yes", YesOpt, False), ("wait", WaitOpt, True), ("timeout", TimeoutOpt, 30.0),
            ("home", HomeOpt, DEFAULT_HOME), ("keyring_dir", KeyringDirOpt, None), ("output", OutputOpt, Output.json))
 _UNITS = {"s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800}
@@ -59,7 +59,7 @@ def tx_command(group: typer.Typer, name: str, build: Callable) -> None:
             raise click_exc.UsageError("Missing option '--from'.")
         signer = unlock(open_keyring(common["home"], common["keyring_dir"]), from_key)
         opts = TxOptions(common["node"], common["chain_id"], common["fee"], common["yes"], common["wait"],
-                         common["timeout"], common["output"])
+                         common["timeout"], common["output"], common["fee_payer"])
         sign_and_broadcast(action, signer, opts)
 
     command.__signature__ = inspect.Signature(params)

@@ -8,7 +8,7 @@ import typer
 
 from abci_app.cli.common import DEFAULT_HOME, CliError, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
 from abci_app.cli.keys import open_keyring, unlock
-from abci_app.cli.txflow import ChainIdOpt, FeeOpt, TimeoutOpt, TxOptions, WaitOpt, YesOpt, sign_and_broadcast
+from abci_app.cli.txflow import ChainIdOpt, FeeOpt, FeePayerOpt, TimeoutOpt, TxOptions, WaitOpt, YesOpt, sign_and_broadcast
 from abci_app.client.rpc import DEFAULT_NODE
 from abci_app.domain.accounts.handlers import check_amount
 from abci_app.domain.accounts.messages import Transfer
@@ -22,7 +22,8 @@ def transfer(from_key: Annotated[str, typer.Option("--from", help="Name of the s
              memo: Annotated[str, typer.Option("--memo", help="Free text stored with the transfer.")] = "",
              fee: FeeOpt = 0, node: NodeOpt = DEFAULT_NODE, chain_id: ChainIdOpt = None, yes: YesOpt = False,
              wait: WaitOpt = True, timeout: TimeoutOpt = 30.0, home: HomeOpt = DEFAULT_HOME,
-             keyring_dir: KeyringDirOpt = None, output: OutputOpt = Output.json) -> None:
+             keyring_dir: KeyringDirOpt = None, output: OutputOpt = Output.json,
+             fee_payer: FeePayerOpt = "") -> None:
     """Transfer AMOUNT units to TO, signed by the key FROM."""
     if amount <= 0:
         raise CliError(f"amount must be positive, got {amount}")
@@ -33,4 +34,4 @@ def transfer(from_key: Annotated[str, typer.Option("--from", help="Name of the s
         raise CliError(exc.message) from None
     signer = unlock(open_keyring(home, keyring_dir), from_key)
     action = Transfer(to=to, amount=amount, memo=memo)
-    sign_and_broadcast(action, signer, TxOptions(node, chain_id, fee, yes, wait, timeout, output))
+    sign_and_broadcast(action, signer, TxOptions(node, chain_id, fee, yes, wait, timeout, output, fee_payer))

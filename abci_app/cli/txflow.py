@@ -30,7 +30,9 @@ from abci_app.client.signer import Signer
 from abci_app.errors import SequenceMismatch
 
 ChainIdOpt = Annotated[str | None, typer.Option("--chain-id", help="Chain id (default: read from the node).")]
-FeeOpt = Annotated[int, typer.Option("--fee", min=0, help="Fee paid by the signer.")]
+FeeOpt = Annotated[int, typer.Option("--fee", min=0, help="Fee paid by the signer (or by --fee-payer).")]
+FeePayerOpt = Annotated[str, typer.Option("--fee-payer", help="Organization treasury address whose fee allowance "
+                                          "pays the fee (the signer needs no account of its own).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Sign without asking for confirmation.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait until the transaction is in a block.")]
 _EXPECTED = re.compile(r"expected (\d+), got \d+")
@@ -48,6 +50,7 @@ class TxOptions:
     wait: bool = True
     timeout: float = 30.0
     output: Output = Output.json
+    fee_payer: str = ""
 
 
 def account_sequence(rpc: RpcClient, address: str) -> int:
@@ -72,7 +75,8 @@ def _confirm(signer: Signer, action: Any, chain_id: str, sequence: int, opts: Tx
         return
     log("Transaction to sign:")
     for line in [f"  chain: {chain_id}", f"  from: {signer.address}", f"  sequence: {sequence}",
-                 f"  fee: {opts.fee}", *describe(action)]:
+                 f"  fee: {opts.fee}" + (f" (paid by {opts.fee_payer})" if opts.fee_payer else ""),
+                 *describe(action)]:
         log(line)
     if not typer.confirm("Sign and broadcast?", err=True):
         raise CliError("aborted: nothing was signed")
@@ -111,7 +115,7 @@ def _broadcast(rpc: RpcClient, action: Any, signer: Signer, opts: TxOptions) -> 
     sequence = account_sequence(rpc, signer.address)
     _confirm(signer, action, chain_id, sequence, opts)
     for attempt in (1, 2):
-        raw = signer.sign_tx(chain_id, sequence, action, fee=opts.fee)
+        raw = signer.sign_tx(chain_id, sequence, action, fee=opts.fee, fee_payer=opts.fee_payer)
         answer = rpc.broadcast_tx_sync(raw)
         if attempt == 1 and _is_sequence_mismatch(answer):
             log(f"{answer.get('log')}; re-reading the sequence and retrying once")

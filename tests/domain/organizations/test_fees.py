@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from abci_app import addresses
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.accounts.messages import Transfer
+from abci_app.domain.documents.messages import PublishDocument
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.organizations.messages import GrantFeeAllowance, LeaveOrganization, RevokeFeeAllowance
 from abci_app.domain.proposals import state as proposals
 from abci_app.domain.proposals.messages import YES, SubmitProposal
+from tests.support.chain import key
 from tests.domain.organizations.support import (assert_ok, code, create_org, org, propose, proposal, send,
                                                 threshold, vote)
 
@@ -122,3 +126,21 @@ def test_a_dissolved_organization_pays_no_fees(chain, people):
 
 def propose_msg(org_id, *actions):
     return SubmitProposal(org_id, "grant", "", tuple(actions))
+
+
+def test_a_newcomer_without_an_account_can_act_when_an_organization_sponsors_its_fees(chain, people):
+    a = people[0]
+    newcomer = key(99)  # never funded: no account on the ledger yet
+    org_id, treasury = org_with_funds(chain, people)
+    assert accounts.get(chain.state, newcomer.address) is None
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 30, chain.time + 1000))
+    document = PublishDocument(hashlib.sha256(b"first aid certificate").digest(), "certificate", "application/pdf")
+    assert_ok(send(chain, newcomer, document, fee=7, fee_payer=treasury))
+    assert accounts.get(chain.state, newcomer.address) == accounts.Account(0, 1)
+    assert accounts.balance(chain.state, treasury) == 100 - 7
+
+
+def test_a_newcomer_without_an_account_or_a_sponsor_is_an_unknown_sender(chain, people):
+    outcome = send(chain, key(98), Transfer(people[0].address, 1))
+    assert code(outcome) == ("tx", 10)
+    assert accounts.get(chain.state, key(98).address) is None
