@@ -202,19 +202,17 @@ class Store:
                 txn.drop(db, delete=False)
 
     def restore_rows(self, rows: list[tuple[bytes, bytes]], height: int) -> None:
-        """Write restored ``(key, value)`` rows as the state and its version at ``height``."""
-        state, history = self.dbs[STATE_DB], self.dbs[b"history"]
+        """Append restored rows (keys increasing, above every stored key) as the state and its
+        version at ``height``."""
         with self.env.begin(write=True) as txn:
-            for key, value in rows:
-                txn.put(key, value, db=state)
-                txn.put(*versions.history_row(key, value, height), db=history)
+            txn.cursor(db=self.dbs[STATE_DB]).putmulti(rows, append=True)
+            txn.cursor(db=self.dbs[b"history"]).putmulti([versions.history_row(k, v, height) for k, v in rows],
+                                                          append=True)
 
     def finish_restore(self, height: int, app_hash: bytes, chain_id: str, time: int, tree: smt.Batch) -> None:
         """Write the restored tree and mark ``height`` committed; it is also the oldest readable height."""
         with self.env.begin(write=True) as txn:
-            nodes = self.dbs[b"nodes"]
-            for key, raw in tree.new.items():
-                txn.put(key, raw, db=nodes)
+            txn.cursor(db=self.dbs[b"nodes"]).putmulti(sorted(tree.new.items()), append=True)
             root = smt.encode_ref(tree.root)
             txn.put(versions.height_key(height), root, db=self.dbs[b"roots"])
             meta = self.dbs[META_DB]
