@@ -302,11 +302,6 @@ def update(nodes: NodeRead, root: Ref | None, write_set: list[tuple[bytes, bytes
 
 def build_hashed(leaves: list[tuple[bytes, bytes]], version: int) -> Batch:
     """Return the tree holding exactly ``leaves`` (``(kh, value hash)`` sorted by kh, distinct kh)."""
-    job = _Update(_NoNodes(), version)
+    job = _Update({}, version)   # a plain dict is an empty NodeRead
     job.batch.root = job.build(0, leaves)
     return job.batch
-
-
-class _NoNodes:
-    def get(self, node_key: bytes) -> bytes | None:
-        return None
