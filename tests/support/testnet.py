@@ -16,6 +16,7 @@ Contract:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -28,6 +29,7 @@ from pathlib import Path
 from abci_app.client.rpc import NodeUnreachable, RpcClient, RpcError, WaitTimeout
 from abci_app.client.signer import Signer
 from abci_app.node import testnet_procs as procs
+from abci_app.node.cometbft import patch_config
 from abci_app.node.home import socket_path
 from abci_app.node.supervisor import die_with_parent
 from abci_app.node.testnet import NodeInfo, Testnet, add_node, configure_peers, init_testnet, load
@@ -250,7 +252,7 @@ class FaultNet:
         shutil.copytree(source.home, home, ignore=shutil.ignore_patterns("*.sock", "logs", "run"))
         (home / "config" / "node_key.json").write_text(json.dumps(_node_key()))
         p2p, rpc = free_port(), free_port()
-        procs_patch(home, p2p, rpc)
+        move_ports(home, p2p, rpc)
         info = NodeInfo(name, str(home), p2p, rpc, "", source.info.pub_key, 0)
         node = NetNode(info)
         self._dial_validators_via_proxies(node, [v for v in self.validators if v is not source])
@@ -265,18 +267,15 @@ class FaultNet:
 
 
 def _node_key() -> dict:
-    import base64
-
+    """A fresh p2p node key in CometBFT's ``node_key.json`` form (seed || public key)."""
     signer = Signer.generate()
     seed = signer.seed
     return {"priv_key": {"type": "tendermint/PrivKeyEd25519",
                          "value": base64.b64encode(seed + signer.public_key).decode()}}
 
 
-def procs_patch(home: Path, p2p: int, rpc: int) -> None:
+def move_ports(home: Path, p2p: int, rpc: int) -> None:
     """Move a copied home to new ports and its own app socket."""
-    from abci_app.node.cometbft import patch_config
-
     patch_config(home / "config" / "config.toml", {
         ("", "proxy_app"): f"unix://{socket_path(home)}",
         ("rpc", "laddr"): f"tcp://127.0.0.1:{rpc}",
