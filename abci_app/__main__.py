@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings.load(args.home.resolve())
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
+        snapshots = _snapshots(settings)
     except (ImportError, ValueError, OSError) as exc:
         print(f"samen-abci: {exc}", file=sys.stderr)
         return 2
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
                   retain_heights=settings.store_retain_heights)
-    server = AbciServer(LedgerApp(store, fail_point, _snapshots(settings), _genesis_chain_id(settings.home)))
+    server = AbciServer(LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home)))
     try:
         asyncio.run(server.serve(settings.abci))
     except KeyboardInterrupt:

@@ -42,6 +42,7 @@ from typing import Iterable, Iterator
 
 FORMAT = 1
 DEFAULT_CHUNK_BYTES = 4 << 20    # CometBFT accepts chunks < 16 MB; 10 MB suggested
+MAX_CHUNK_BYTES = 10 << 20      # CometBFT's suggested bound (its hard limit is 16 MB)
 DEFAULT_KEEP_RECENT = 2
 _U32 = struct.Struct(">I")
 _PREFIX = ".building-"
@@ -136,10 +137,13 @@ class SnapshotStore:
 
     def __init__(self, directory: Path, interval: int = 0, keep_recent: int = DEFAULT_KEEP_RECENT,
                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, corrupt_served: bool = False) -> None:
+        if interval < 0 or keep_recent < 1 or not 1 <= chunk_bytes <= MAX_CHUNK_BYTES:
+            raise ValueError(f"[snapshot] settings: interval >= 0, keep_recent >= 1 and 1 <= chunk_bytes <= "
+                             f"{MAX_CHUNK_BYTES} are required, got {interval}, {keep_recent}, {chunk_bytes}")
         self.dir = Path(directory)
         self.interval = interval
-        self.keep_recent = max(keep_recent, 1)
-        self.chunk_bytes = max(chunk_bytes, 1)
+        self.keep_recent = keep_recent
+        self.chunk_bytes = chunk_bytes
         self.corrupt_served = corrupt_served
         self._thread: threading.Thread | None = None
 

@@ -228,3 +228,10 @@ def test_any_state_restores_with_zero_differing_keys_and_any_flipped_byte_is_cau
         assert restorer.apply(index, chunk, "good").result == restore.ACCEPT
     assert all_rows(target) == sorted(state.items())
     assert target.committed().app_hash == app_hash
+
+
+@pytest.mark.parametrize("settings", [dict(interval=-1), dict(keep_recent=0), dict(chunk_bytes=0),
+                                      dict(chunk_bytes=(10 << 20) + 1)])
+def test_impossible_snapshot_settings_are_refused(tmp_path, settings):
+    with pytest.raises(ValueError, match=r"\[snapshot\] settings"):
+        SnapshotStore(tmp_path, **settings)
