@@ -73,6 +73,7 @@ class LedgerApp:
         self.committed = store.committed()
         self.genesis: Delta | None = None   # InitChain writes, kept until the first Commit
         self.chain_id = self.committed.chain_id
+        self.initial_height = 1   # set by InitChain; only used before the first Commit
         self.pending: _Pending | None = None
         self._open_snapshot()
 
@@ -94,7 +95,7 @@ class LedgerApp:
         """Return the last committed height and its app hash."""
         return self.committed.height, self.committed.app_hash
 
-    def init_chain(self, chain_id: str, app_state: bytes) -> bytes:
+    def init_chain(self, chain_id: str, app_state: bytes, initial_height: int = 1) -> bytes:
         """Apply genesis to an in-memory overlay and return the initial app hash.
 
         Nothing is persisted: if the node stops before the first Commit, CometBFT
@@ -111,6 +112,7 @@ class LedgerApp:
         else:
             export.import_state(state, imported)
         self.chain_id = chain_id
+        self.initial_height = max(1, initial_height)
         self.genesis = state
         self.genesis_tree = apphash.genesis_tree(state.write_set())
         self.genesis_hash = apphash.app_hash(self.genesis_tree)
@@ -152,13 +154,19 @@ class LedgerApp:
         return max_tx_bytes is None or sum(len(t) for t in txs) <= max_tx_bytes
 
     def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
-                       block_hash: bytes = b"", misbehavior: tuple = ()) -> FinalizeResult:
+                       block_hash: bytes = b"", misbehavior: tuple = (), last_commit: tuple = ()) -> FinalizeResult:
         """Execute a decided block in memory and return its results and app hash (no disk writes).
 
         ``misbehavior`` (``ValidatorMisbehavior`` values from the block's evidence) is
         recorded in state and emitted as block events; the validator-set changes the
         block's transactions and proposals made are returned as ``validator_updates``.
+        ``last_commit`` (``records.CommitVote`` values) is kept in the block record.
+        A height other than the next one is a consensus-level fault: it raises (the
+        node halts) instead of writing a block out of sequence.
         """
+        expected = self.committed.height + 1 if self.committed.height else self.initial_height
+        if height != expected:
+            raise RuntimeError(f"FinalizeBlock for height {height}, but the next height is {expected}")
         state = Delta(self.base)
         info = BlockInfo(height, time, self.chain_id, proposer, self.params)
         outcome = block.run_block(state, info, txs)
@@ -168,7 +176,7 @@ class LedgerApp:
         tree = self._next_tree(state, height)
         app_hash = apphash.app_hash(tree)
         record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,
-                                     tuple(records.event_record(e) for e in outcome.events))
+                                     tuple(records.event_record(e) for e in outcome.events), tuple(last_commit))
         self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs), tree)
         self.fail_point.hit("finalize_block", height)
         return FinalizeResult(outcome.txs, outcome.events, app_hash, updates)

@@ -42,6 +42,15 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitVote:
+    """One validator's entry in the commit of the previous block (FinalizeBlock's decided_last_commit)."""
+
+    validator: bytes   # consensus address
+    power: int
+    signed: bool       # BlockIDFlag COMMIT: it signed the block; else absent or nil
+
+
+@dataclass(frozen=True, slots=True)
 class BlockRecord:
     height: int
     time: int
@@ -50,6 +59,7 @@ class BlockRecord:
     num_txs: int
     app_hash: bytes
     events: tuple[EventRecord, ...] = ()
+    last_commit: tuple[CommitVote, ...] = ()   # who signed block ``height - 1``
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
 from abci_app.block import TxOutcome
 from abci_app.domain.validators.events import ValidatorMisbehavior
 from abci_app.protos import abci
+from abci_app.records import CommitVote
 from abci_app.state.proofs import PROOF_OP_TYPE
 from abci_app.state.restore import Offered
 
@@ -183,7 +184,7 @@ class AbciServer:
             last_block_height=height, last_block_app_hash=app_hash))
 
     def init_chain(self, req):
-        app_hash = self.app.init_chain(req.chain_id, req.app_state_bytes)
+        app_hash = self.app.init_chain(req.chain_id, req.app_state_bytes, req.initial_height)
         return abci.Response(init_chain=abci.ResponseInitChain(app_hash=app_hash))
 
     def query(self, req):
@@ -241,8 +242,10 @@ class AbciServer:
 
     def finalize_block(self, req):
         misbehavior = tuple(misbehavior_value(m) for m in req.misbehavior)
+        last_commit = tuple(CommitVote(v.validator.address, v.validator.power, v.block_id_flag == BLOCK_ID_FLAG_COMMIT)
+                            for v in req.decided_last_commit.votes)
         r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash,
-                                    misbehavior)
+                                    misbehavior, last_commit)
         return abci.Response(finalize_block=abci.ResponseFinalizeBlock(
             tx_results=[exec_tx_result(t) for t in r.txs], events=[abci_event(e) for e in r.events],
             app_hash=r.app_hash, validator_updates=[validator_update(k, p) for k, p in r.validator_updates]))
@@ -254,6 +257,7 @@ def validator_update(pub_key: bytes, power: int):
 
 
 MISBEHAVIOR_KINDS = {1: "duplicate_vote", 2: "light_client_attack"}
+BLOCK_ID_FLAG_COMMIT = 2   # tendermint.types.BlockIDFlag: the validator signed the block
 
 
 def misbehavior_value(m) -> ValidatorMisbehavior:

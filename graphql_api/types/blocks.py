@@ -37,6 +37,15 @@ class Block:
     events: list[Event] = strawberry.field(description="events the block itself emitted (begin/end-block hooks)")
     cursor: str
 
+    @strawberry.field(description="consensus addresses (hex) of the validators whose signature for this block is "
+                                  "in the next block's commit; null for the latest block (its commit is not in yet)")
+    def signers(self, info: Info) -> list[str] | None:
+        with info.context.read() as reader:
+            following = history.block(reader, self.number + 1)
+        if following is None:
+            return None
+        return [v.validator.hex() for v in following.last_commit or () if v.signed]
+
     @strawberry.field(description="the block's transactions, in order")
     def transactions(self, info: Info) -> list[Transaction]:
         with info.context.read() as reader:

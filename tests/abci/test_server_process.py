@@ -17,6 +17,7 @@ import pytest
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.protos import abci
 from abci_app.server import frame, split_frames
+from abci_app.state.store import Store
 from tests.support.chain import TestChain, key
 
 REPO = Path(__file__).resolve().parents[2]
@@ -110,14 +111,24 @@ def test_cometbfts_abci_cli_drives_the_app_process(node_app):
     assert "-> data: samen" in abci_cli(sock, "info")
     assert abci_cli(sock, "check_tx", tx).splitlines()[0] == "-> code: OK"
     assert "-> code: 2" in abci_cli(sock, "check_tx", "0xdeadbeef")  # tx codespace: MalformedTx
-    # abci-cli sends a bare FinalizeBlock (height 0); the results still come one per tx, in order.
-    codes = [line for line in abci_cli(sock, "finalize_block", tx, "0x00").splitlines() if line.startswith("-> code")]
-    assert codes == ["-> code: OK", "-> code: 2", "-> code: OK"]  # two txs, then the app hash line
-    assert "-> code: OK" in abci_cli(sock, "commit")
-    answer = abci_cli(sock, "query", "--path", f"/account/{BOB.address}", '""')
-    assert "-> code: OK" in answer and '"balance":40' in answer
+    answer = abci_cli(sock, "query", "--path", f"/account/{ALICE.address}", '""')
+    assert "-> code: OK" in answer and '"balance":5000' in answer
     assert proc.poll() is None
 
+
+def test_a_finalize_block_out_of_sequence_halts_the_app_without_writing_it(node_app):
+    proc, sock, _ = node_app
+    home = sock.parent
+    # abci-cli sends a bare FinalizeBlock (height 0) while the app is at height 1: a consensus-level fault.
+    subprocess.run([str(ABCI_CLI), "--address", f"unix://{sock}", "--log_level", "error", "finalize_block", "0x00"],
+                   capture_output=True, timeout=WAIT)
+    assert proc.wait(timeout=WAIT) != 0
+    assert "FinalizeBlock for height 0, but the next height is 2" in (home / "app.log").read_text()
+    store = Store(home / "data" / "samen", readonly=True)
+    try:
+        assert store.committed().height == 1
+    finally:
+        store.close()
 
 
 def test_abci_cli_speaks_abci_2_0():

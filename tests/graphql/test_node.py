@@ -113,6 +113,19 @@ def test_validators_come_from_the_node_rpc(stack):
     assert int(got["totalVotingPower"]) == sum(int(v["voting_power"]) for v in expected)
 
 
+def test_block_signers_are_the_validators_in_the_next_blocks_commit(stack):
+    node, server = stack
+    node.wait_for_height(4)
+    blocks = server.data("{ blocks(first: 3, orderBy: number, orderDirection: desc) { number signers } }")["blocks"]
+    tip, earlier = blocks[0], blocks[1:]
+    validator = node.rpc.validators()["validators"][0]["address"].lower()
+    for b in earlier:  # their commits are in the block after them
+        commit = node.rpc.call("commit", height=str(b["number"]))["signed_header"]["commit"]
+        signed = [s["validator_address"].lower() for s in commit["signatures"] if s["block_id_flag"] == 2]
+        assert b["signers"] == signed == [validator]
+    assert tip["signers"] is None or tip["signers"] == [validator]  # null until the next block commits it
+
+
 def test_meta_matches_the_app_hash_cometbft_records_in_the_next_header(stack):
     node, server = stack
     meta = server.data("{ _meta { block { number } appHash } }")["_meta"]

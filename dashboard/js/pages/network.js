@@ -61,7 +61,8 @@ export function mount(root) {
       const total = Number(validators.totalVotingPower);
       const rows = validators.validators.map((v) => {
         const cells = signatures
-          ? [...signatures].reverse().map((b) => (b.signers.map((x) => x.toLowerCase()).includes(v.address.toLowerCase()) ? "signed" : "missed"))
+          ? [...signatures].reverse().map((b) => (b.signers == null ? "unknown"  // the tip: its commit is not in yet
+            : b.signers.map((x) => x.toLowerCase()).includes(v.address.toLowerCase()) ? "signed" : "missed"))
           : Array(WINDOW).fill("unknown");
         const missed = cells.filter((c) => c === "missed").length;
         return [h("code", { title: v.address }, short(v.address, 10)), amount(v.votingPower),
