@@ -151,11 +151,15 @@ def decode_internal(raw: bytes) -> dict[int, bytes]:
 
 
 class _Update:
-    """One batch update at ``version`` over the tree read through ``nodes``."""
+    """One batch update at ``version`` over the tree read through ``nodes``.
+
+    Internally a child is handled as its 41-byte encoded ref (``hash || u64be version
+    || kind``), so a node key is ``entry[32:40] + node_path`` with no decoding.
+    """
 
     def __init__(self, nodes: NodeRead, version: int) -> None:
         self.nodes = nodes
-        self.version = version
+        self.vbytes = _U64.pack(version)
         self.batch = Batch(None)
 
     def read(self, key: bytes) -> bytes:
@@ -171,52 +175,51 @@ class _Update:
         if self.batch.new.pop(key, None) is None:
             self.batch.stale.append(key)
 
-    def put_leaf(self, depth: int, kh: bytes, vh: bytes) -> Ref:
-        self.batch.new[node_key(depth, kh, self.version)] = b"\x00" + kh + vh
-        return Ref(leaf_hash(kh, vh), self.version, LEAF)
+    def put_leaf(self, depth: int, kh: bytes, vh: bytes) -> bytes:
+        self.batch.new[self.vbytes + node_path(depth, kh)] = b"\x00" + kh + vh
+        return _sha256(b"\x00" + kh + vh).digest() + self.vbytes + b"\x00"
 
-    def put_internal(self, path: bytes, children: dict[int, bytes]) -> Ref:
+    def put_internal(self, path: bytes, children: dict[int, bytes]) -> bytes:
         raw, digest = encode_internal(children)
-        self.batch.new[_U64.pack(self.version) + path] = raw
-        return Ref(digest, self.version, INTERNAL)
+        self.batch.new[self.vbytes + path] = raw
+        return digest + self.vbytes + b"\x01"
 
-    def build(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> Ref | None:
+    def build(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> bytes | None:
         """Build the canonical subtree at ``depth`` for ``leaves`` (sorted ``(kh, vh)``)."""
         if not leaves:
             return None
         if len(leaves) == 1:
             return self.put_leaf(depth, *leaves[0])
-        children = {nib: encode_ref(self.build(depth + 1, group)) for nib, group in _groups(leaves, depth)}
+        children = {nib: self.build(depth + 1, group) for nib, group in _groups(leaves, depth)}
         return self.put_internal(node_path(depth, leaves[0][0]), children)
 
-    def update(self, depth: int, ref: Ref | None, writes: list[tuple[bytes, bytes | None]]) -> Ref | None:
-        """Apply ``writes`` (sorted by kh; ``None`` deletes) to the subtree ``ref`` at ``depth``."""
-        if ref is None:
+    def update(self, depth: int, entry: bytes | None, writes: list[tuple[bytes, bytes | None]]) -> bytes | None:
+        """Apply ``writes`` (sorted by kh; ``None`` deletes) to the subtree ``entry`` at ``depth``."""
+        if entry is None:
             return self.build(depth, [w for w in writes if w[1] is not None])
         kh0 = writes[0][0]
         path = node_path(depth, kh0)
-        key = _U64.pack(ref.version) + path
+        key = entry[32:40] + path
         raw = self.read(key)
         if raw[0] == LEAF:
-            return self._update_leaf(depth, key, ref, bytes(raw[1:33]), bytes(raw[33:65]), writes)
+            return self._update_leaf(depth, key, entry, raw[1:33], raw[33:65], writes)
         children = decode_internal(raw)
         changed = False
         for nib, group in _groups(writes, depth):
-            entry = children.get(nib)
-            old = decode_ref(entry) if entry is not None else None
+            old = children.get(nib)
             new = self.update(depth + 1, old, group)
             if new != old:
                 changed = True
                 if new is None:
                     del children[nib]
                 else:
-                    children[nib] = encode_ref(new)
+                    children[nib] = new
         if not changed:
-            return ref
+            return entry
         self.retire(key)
         return self._collapse(depth, kh0, path, children)
 
-    def _update_leaf(self, depth, key, ref, kh, vh, writes) -> Ref | None:
+    def _update_leaf(self, depth, key, entry, kh, vh, writes) -> bytes | None:
         merged = {kh: vh}
         for wkh, wvh in writes:
             if wvh is None:
@@ -224,22 +227,21 @@ class _Update:
             else:
                 merged[wkh] = wvh
         if merged == {kh: vh}:
-            return ref
+            return entry
         self.retire(key)
         return self.build(depth, sorted(merged.items()))
 
-    def _collapse(self, depth: int, kh: bytes, path: bytes, children: dict[int, bytes]) -> Ref | None:
+    def _collapse(self, depth: int, kh: bytes, path: bytes, children: dict[int, bytes]) -> bytes | None:
         """Store an internal node, or lift a lone leaf child into this position."""
         if not children:
             return None
         if len(children) == 1:
-            (nib, entry), = children.items()
-            only = decode_ref(entry)
-            if only.kind == LEAF:
-                child_key = node_key(depth + 1, with_nibble(kh, depth, nib), only.version)
+            (nib, only), = children.items()
+            if only[40] == LEAF:
+                child_key = only[32:40] + node_path(depth + 1, with_nibble(kh, depth, nib))
                 raw = self.read(child_key)
                 self.retire(child_key)
-                return self.put_leaf(depth, bytes(raw[1:33]), bytes(raw[33:65]))
+                return self.put_leaf(depth, raw[1:33], raw[33:65])
         return self.put_internal(path, children)
 
 
@@ -296,12 +298,15 @@ def update(nodes: NodeRead, root: Ref | None, write_set: list[tuple[bytes, bytes
     """
     job = _Update(nodes, version)
     writes = hashed_writes(write_set)
-    job.batch.root = job.update(0, root, writes) if writes else root
+    if writes:
+        job.batch.root = decode_ref(job.update(0, encode_ref(root) or None, writes) or b"")
+    else:
+        job.batch.root = root
     return job.batch
 
 
 def build_hashed(leaves: list[tuple[bytes, bytes]], version: int) -> Batch:
     """Return the tree holding exactly ``leaves`` (``(kh, value hash)`` sorted by kh, distinct kh)."""
     job = _Update({}, version)   # a plain dict is an empty NodeRead
-    job.batch.root = job.build(0, leaves)
+    job.batch.root = decode_ref(job.build(0, leaves) or b"")
     return job.batch
