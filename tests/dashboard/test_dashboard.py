@@ -241,8 +241,10 @@ def test_the_friction_charts_show_the_figures_graphql_gives(stack, open_page):
                                    arg=scope)
             page.wait_for_function("s => document.getElementById('friction-scope').value === s", arg=scope)
             view.settled()
-        figures = server.data('{ friction(period: day%s) { period agreements disputed fees txs '
-                              'toAgreement { median p90 } toSettlement { median p90 } } }' % args)["friction"]
+        # compare at the block the section drew (an agreement may settle by block time meanwhile)
+        drawn_at = int(page.inner_text("[data-section=friction] [data-testid=section-height]").split()[-1])
+        figures = server.data('{ friction(period: day%s, block: {number: %d}) { period agreements disputed fees txs '
+                              'toAgreement { median p90 } toSettlement { median p90 } } }' % (args, drawn_at))["friction"]
         assert figures, f"the story settled agreements in scope {scope}"
         # wait for this scope's figures to be drawn (the first render of a new scope may still be in flight)
         page.wait_for_function("n => document.querySelectorAll(\"[data-chart=disputes] rect[data-series=settled]\").length === n"
@@ -256,8 +258,10 @@ def test_the_friction_charts_show_the_figures_graphql_gives(stack, open_page):
         assert drawn(page, "disputes", "disputed") == [f["disputed"] for f in figures]
         assert drawn(page, "fees", "fees") == [float(f["fees"]) for f in figures]
         assert drawn(page, "fees", "transactions") == [f["txs"] for f in figures]
-    settled = server.data('{ agreements(where: {settled: true, tag: "first-aid"}) { id settledAt '
-                          'friction { toAgreement toSettlement } } }')["agreements"]
+    section = [sec for sec in page.locator("[data-section]").all() if sec.locator("[data-chart=per-agreement-time]").count()]
+    drawn_at = int(section[0].locator("[data-testid=section-height]").inner_text().split()[-1])
+    settled = server.data('{ agreements(where: {settled: true, tag: "first-aid"}, block: {number: %d}) { id settledAt '
+                          'friction { toAgreement toSettlement } } }' % drawn_at)["agreements"]
     settled.sort(key=lambda a: (a["settledAt"], int(a["id"])))
     assert drawn(page, "per-agreement-time", "to settlement") == [float(a["friction"]["toSettlement"]) for a in settled]
     view.shot("friction-first-aid")
