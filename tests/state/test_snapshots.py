@@ -235,3 +235,42 @@ def test_any_state_restores_with_zero_differing_keys_and_any_flipped_byte_is_cau
 def test_impossible_snapshot_settings_are_refused(tmp_path, settings):
     with pytest.raises(ValueError, match=r"\[snapshot\] settings"):
         SnapshotStore(tmp_path, **settings)
+
+
+class HeldStore:
+    """A store whose snapshot reads wait for ``release`` (to hold a background build mid-way)."""
+
+    def __init__(self, store: Store) -> None:
+        import threading
+
+        self.store, self.release, self.reading = store, threading.Event(), threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def state_at(self, txn, height):
+        state, held = self.store.state_at(txn, height), self
+
+        class Held:
+            def iter_prefix(self, prefix):
+                held.reading.set()
+                assert held.release.wait(30)
+                yield from state.iter_prefix(prefix)
+        return Held()
+
+
+def test_a_background_snapshot_does_not_hold_up_commits_and_captures_exactly_its_height(tmp_path):
+    source, _ = source_store(tmp_path / "src", [many_keys(50), {b"a": b"1"}])
+    held = HeldStore(source)
+    snaps = SnapshotStore(tmp_path / "snaps", interval=2)
+    assert snaps.after_commit(held, 2, CHAIN, 0)
+    assert held.reading.wait(30)
+    StoreDriver(source).commit({b"a": None, b"k/00001": b"changed", b"later": b"x"})   # height 3 commits meanwhile
+    assert snaps.list() == []   # not listed before it is complete
+    held.release.set()
+    snaps.wait(30)
+    (info,) = snaps.list()
+    target = Store(tmp_path / "dst", map_size=1 << 26)
+    app_hash_2 = Metadata.decode(info.metadata).app_hash
+    assert restore_all(target, snaps, info, app_hash_2)[-1] == restore.ACCEPT
+    assert all_rows(target) == all_rows(source, 2) != all_rows(source, 3)
