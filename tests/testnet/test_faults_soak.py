@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.node, pytest.mark.soak]
 SOAK_SECONDS = float(os.environ.get("SAMEN_SOAK_SECONDS", "1800"))
 
 
+@pytest.mark.timeout(SOAK_SECONDS + 900)   # the suite-wide 600 s limit is for ordinary tests
 def test_many_rounds_of_kills_pauses_cuts_crashes_and_restarts_keep_one_chain_and_every_acknowledged_tx(faultnet):
     net = faultnet
     deadline = time.monotonic() + SOAK_SECONDS
