@@ -1,6 +1,6 @@
 """Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, same machine, same run.
 
-    python -m bench.e2e [--txs 3000] [--rounds 3] [--connections 4] [--transport ws|http] [--out FILE]
+    python -m bench.e2e [--txs 12000] [--rounds 3] [--connections 4] [--transport ws|http] [--out FILE]
 
 Contenders (one fresh single-validator home each run, identical ``config.toml`` and genesis):
   A        Samen: ``python -m abci_app`` over a unix socket, signed transfers (one per funded account);
@@ -184,7 +184,7 @@ def ratios(rounds: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
-    parser.add_argument("--txs", type=int, default=3000, help="transactions per saturation run")
+    parser.add_argument("--txs", type=int, default=12000, help="transactions per saturation run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--transport", choices=("ws", "http"), default="ws")
@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop the nodes
     if not os.access(ABCI_CLI, os.X_OK):
         print("bench.e2e: abci-cli not found: run `make setup`", file=sys.stderr)
         return 1
