@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 from abci_app import addresses, codec
 from abci_app.codec import SignedTx
@@ -21,6 +21,7 @@ from abci_app.errors import (BadPublicKey, BadSignature, FeeTooLow, Insufficient
                              SequenceMismatch, TxTooLarge, UnknownFeePayer, UnknownSender, UnsupportedVersion, WrongChain)
 
 _VERIFIED_MAX = 1 << 17
+SIGNATURE_BYTES = 64
 _verified: dict[bytes, None] = {}
 
 
@@ -59,8 +60,10 @@ def verify_signature(tx: SignedTx) -> None:
     if tx.hash in _verified:
         return
     try:
-        Ed25519PublicKey.from_public_bytes(tx.public_key).verify(tx.signature, codec.sign_bytes(tx.body))
-    except (InvalidSignature, ValueError):
+        if len(tx.signature) != SIGNATURE_BYTES:
+            raise BadSignatureError("signature length")
+        crypto_sign_open(tx.signature + codec.sign_bytes(tx.body), tx.public_key)  # libsodium, strict RFC 8032
+    except (BadSignatureError, ValueError, TypeError):
         raise BadSignature("signature verification failed (wrong key, wrong chain id or altered body)") from None
     if len(_verified) >= _VERIFIED_MAX:
         del _verified[next(iter(_verified))]
