@@ -68,8 +68,27 @@ def _parse_canonical(message: Any, raw: bytes, what: str) -> None:
         raise NonCanonicalTx(f"{what} is not in canonical encoding (unknown fields, field order, defaults or trailing bytes)")
 
 
+# Recently decoded transactions by their bytes: a transaction is decoded in CheckTx,
+# again at every RECHECK and in FinalizeBlock; ``SignedTx`` is immutable, so the same
+# bytes give the same value.  Bounded; the oldest entry goes first.
+_DECODED: OrderedDict[bytes, "SignedTx"] = OrderedDict()
+_DECODED_MAX = 1 << 15
+
+
 def decode_tx(raw: bytes) -> SignedTx:
     """Decode transaction bytes; raise ``MalformedTx``/``NonCanonicalTx``/``EmptyAction``."""
+    raw = bytes(raw)
+    known = _DECODED.get(raw)
+    if known is not None:
+        return known
+    tx = _decode_tx(raw)
+    _DECODED[raw] = tx
+    if len(_DECODED) > _DECODED_MAX:
+        _DECODED.popitem(last=False)
+    return tx
+
+
+def _decode_tx(raw: bytes) -> SignedTx:
     envelope = samen_tx.Tx()
     _parse_canonical(envelope, raw, "transaction")
     body = samen_tx.TxBody()
@@ -216,8 +235,25 @@ def _remember(cls: type, raw: bytes, value: Any) -> None:
         _RECENT.popitem(last=False)
 
 
+@lru_cache(maxsize=None)
+def _int_template(cls: type) -> tuple[bytes, tuple[str, ...]] | None:
+    """For a dataclass whose fields are all ``int``: a %-template of its canonical JSON, keys sorted."""
+    hints = _hints(cls)
+    if not hints or any(h is not int for _, h in hints):
+        return None
+    names = tuple(sorted(name for name, _ in hints))
+    return ("{" + ",".join(f'"{name}":%d' for name in names) + "}").encode(), names
+
+
 def encode_value(obj: Any) -> bytes:
     """Return the canonical JSON bytes of a dataclass value."""
+    template = _int_template(type(obj))
+    if template is not None:  # fastest path, same bytes: e.g. an account (balance, sequence)
+        values = tuple(getattr(obj, name) for name in template[1])
+        if all(type(v) is int for v in values):
+            raw = template[0] % values
+            _remember(type(obj), raw, obj)
+            return raw
     names = _flat_fields(type(obj))
     if names is not None:  # fast path, same bytes: the values are plain int/str/bool
         plain = {name: getattr(obj, name) for name in names}
@@ -226,6 +262,15 @@ def encode_value(obj: Any) -> bytes:
             _remember(type(obj), raw, obj)
             return raw
     return _JSON.encode(_plain(obj)).encode()
+
+
+def encode_plain(doc: Any) -> bytes:
+    """Return the canonical JSON bytes of an already-plain document (dicts, lists, int/str/bool/None).
+
+    For hot paths that build the plain form of a known dataclass directly; the result
+    must equal ``encode_value`` of that dataclass (each such caller tests this).
+    """
+    return _JSON.encode(doc).encode()
 
 
 def decode_value(cls: type[T], raw: bytes) -> T:

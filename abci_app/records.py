@@ -105,6 +105,14 @@ def _event_rows(height: int, slot: int, events) -> list[tuple[bytes, bytes]]:
     return rows_
 
 
+def encode_tx_record(r: TxRecord) -> bytes:
+    """Return ``codec.encode_value(r)`` without the generic walk (the block-records hot path)."""
+    events = [{"attributes": [list(a) for a in e.attributes], "type": e.type} for e in r.events]
+    return codec.encode_plain({"action": r.action, "code": r.code, "codespace": r.codespace, "events": events,
+                               "hash": r.hash.hex(), "height": r.height, "index": r.index, "log": r.log,
+                               "signer": r.signer})
+
+
 def event_record(event) -> EventRecord:
     return EventRecord(typed_events.event_type(event), tuple(typed_events.attributes(event)))
 
@@ -115,7 +123,7 @@ def rows(block: BlockRecord, outcomes: list[TxOutcome]) -> dict[bytes, list[tupl
     for i, t in enumerate(outcomes):
         record = TxRecord(t.hash, block.height, i, t.code, t.codespace, t.log, t.signer, t.action,
                           tuple(event_record(e) for e in t.events))
-        tx_rows.append((t.hash, codec.encode_value(record)))
+        tx_rows.append((t.hash, encode_tx_record(record)))
         position = position_key(block.height, i)
         index_rows.append((TX_BY_HEIGHT + position, t.hash))
         if t.signer:
