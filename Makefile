@@ -55,7 +55,7 @@ bench: setup
 E2E_ARGS ?= --txs 12000 --rounds 3
 bench-e2e: setup
 	mkdir -p build
-	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json
+	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json --write
 
 # State tree: app-hash cost, block cost, proof size/verification.  STATE_SIZES=10000,100000 for a quick run.
 STATE_SIZES ?= 10000,100000,1000000

@@ -182,6 +182,53 @@ def ratios(rounds: list[dict]) -> dict:
     }
 
 
+SECTION_START, SECTION_END = "<!-- e2e:start -->", "<!-- e2e:end -->"
+ROWS = (("saturation", "as fast as accepted"), ("at_50pct", "at 50% of B's saturation rate"),
+        ("at_80pct", "at 80% of B's saturation rate"))
+
+
+def section(report: dict, command: str) -> str:
+    """Return the BENCHMARKS.md section for a report: every figure per contender and the A/B ratios."""
+    from bench.inprocess import machine
+
+    m = machine()
+    lines = [SECTION_START, "## End to end: Samen next to CometBFT's kvstore — `make bench-e2e`", "",
+             f"Command: `{command}`. One fresh single-validator home per run (identical `config.toml` and "
+             f"genesis, `timeout_commit = {report['timeout_commit']}`, mempool size 5,000), "
+             f"{report['txs']} transactions of {report['tx_bytes']} bytes per saturation run, sent by "
+             f"`bench/loadgen.py` over {report['connections']} pipelined websocket connections; commits read "
+             "from the chain. Machine: "
+             f"{m['nproc']} CPUs, {m['cpu']}; commit `{m['commit']}`; CometBFT {m['cometbft']} (client, node and "
+             "app share the 2 cores).", "",
+             "| round | contender | load | committed tx/s | p50 ms | p99 ms | app CPU s/1000 tx | cometbft CPU s/1000 tx |",
+             "|---:|---|---|---:|---:|---:|---:|---:|"]
+    for i, row in enumerate(report["rounds"], start=1):
+        for kind in ("A", "B", "B-builtin"):
+            for key, label in ROWS:
+                if key not in row[kind]:
+                    continue
+                f = row[kind][key]
+                cpu = f["cpu_s_per_1000"]
+                lines.append(f"| {i} | {kind} | {label} | {f['tps']:,.0f} | {f['p50_ms']:,.0f} | {f['p99_ms']:,.0f} | "
+                             f"{cpu.get('app', float('nan')):.3f} | {cpu.get('cometbft', float('nan')):.3f} |")
+    lines += ["", "| ratio (median, min..max over rounds) | value |", "|---|---:|"]
+    for name, v in report["ratios"].items():
+        lines.append(f"| {name} | {v['median']:.2f} ({v['min']:.2f}..{v['max']:.2f}) |")
+    lines.append(SECTION_END)
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if SECTION_START in old and SECTION_END in old:
+        head, rest = old.split(SECTION_START, 1)
+        new = head + text + rest.split(SECTION_END, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
     parser.add_argument("--txs", type=int, default=12000, help="transactions per saturation run")
@@ -191,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout-commit", default="1s")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
+    parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop the nodes
     if not os.access(ABCI_CLI, os.X_OK):
@@ -201,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.out:
         args.out.write_text(text + "\n")
+    if args.write:
+        write_section(section(report, "python -m bench.e2e " + " ".join(argv if argv is not None else sys.argv[1:])))
     return 0
 
 
