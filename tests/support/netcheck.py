@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 import time
 
@@ -120,3 +122,27 @@ class Monitor:
 
     def top(self) -> int:
         return self.samples[-1][1] if self.samples else 0
+
+
+def check_acknowledged_exactly_once(net, sample: int = 25) -> None:
+    """Assert every transaction ``net.load`` acknowledged is in exactly one block of the common chain.
+
+    Blocks are scanned on one validator; block ids are equal on every live node (the
+    hash check), and ``/tx`` on every live node spot-checks ``sample`` of them.
+    """
+    acked = dict(net.load.acked)
+    common = net.checker.check(net.live())
+    assert max(acked.values(), default=0) <= common
+    reference = net.live()[0]
+    seen: dict[str, int] = {}
+    for height in range(1, common + 1):
+        for tx in reference.rpc.block(height)["block"]["data"]["txs"] or []:
+            digest = hashlib.sha256(base64.b64decode(tx)).hexdigest().upper()
+            if digest in acked:
+                seen[digest] = seen.get(digest, 0) + 1
+    lost = [h for h in acked if h not in seen]
+    duplicated = [h for h, n in seen.items() if n > 1]
+    assert not lost and not duplicated, f"lost {lost[:3]}, duplicated {duplicated[:3]}"
+    for node in net.live():
+        for digest in sorted(acked)[:sample]:
+            assert node.rpc.tx(bytes.fromhex(digest)) is not None, f"{node.name} has no tx {digest}"

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.support.netcheck import check_acknowledged_exactly_once
 from tests.testnet.test_faults import STALL_LIMIT, settle
 
 pytestmark = [pytest.mark.node, pytest.mark.soak]
@@ -42,6 +43,8 @@ def test_many_rounds_of_kills_pauses_cuts_crashes_and_restarts_keep_one_chain_an
                            "max_catch_up_s": round(max(catch_ups or [0]), 2),
                            "max_back_at_tip_s": round(max(back or [0]), 2)}
     assert rounds >= 1 and max(stalls) <= STALL_LIMIT
+    net.load.stop()
+    check_acknowledged_exactly_once(net)
 
 
 def _pause_or_cut(net, node, fault: str) -> None:
