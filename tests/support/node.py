@@ -44,10 +44,9 @@ from abci_app.domain.accounts.messages import Transfer
 from abci_app.node.cometbft import find_binary
 from abci_app.node.home import NodeOptions, init_home, socket_path
 from abci_app.node.supervisor import die_with_parent
-from tests.support.procs import free_port, hex_hash, send_signal, stop_process, wait_exit, wait_for
+from tests.support.procs import free_port, hex_hash, is_failure, send_signal, stop_process, wait_exit, wait_for
 
 CHAIN_ID = "samen-test"
-FAILURE_MARKERS = ("does not match", "panic", "CONSENSUS FAILURE", "wrong Block.Header.AppHash")
 
 
 def signer_for(label: str) -> Signer:
@@ -227,8 +226,7 @@ class TestNode:
 
     def failure_lines(self, since: int = 0) -> list[str]:
         """Return CometBFT log lines (after offset ``since``) showing an app-hash mismatch or a panic."""
-        return [line for line in self.read_log("cometbft")[since:].splitlines()
-                if any(marker in line for marker in FAILURE_MARKERS)]
+        return [line for line in self.read_log("cometbft")[since:].splitlines() if is_failure(line)]
 
     def log_tail(self, lines: int = 40) -> str:
         parts = []

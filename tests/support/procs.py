@@ -64,3 +64,16 @@ def wait_for(condition, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise WaitTimeout(f"timed out after {timeout:g}s waiting for {what}")
         time.sleep(0.05)
+
+
+FAILURE_MARKERS = ("does not match", "panic", "CONSENSUS FAILURE", "wrong Block.Header.AppHash")
+# CometBFT recovers a panic inside one peer connection (e.g. blocksync's "unsolicited BlockResponse"
+# right after a restart) by dropping that peer: a peer-protocol event, not a failure of the node.
+RECOVERED_PEER_PANIC = ("MConnection panicked", "recovered from panic")
+
+
+def is_failure(line: str) -> bool:
+    """Return whether a CometBFT log line shows an app-hash mismatch, a consensus failure or a node panic."""
+    if "module=p2p" in line and any(marker in line for marker in RECOVERED_PEER_PANIC):
+        return False
+    return any(marker in line for marker in FAILURE_MARKERS)

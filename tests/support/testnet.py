@@ -34,10 +34,9 @@ from abci_app.node.home import socket_path
 from abci_app.node.supervisor import die_with_parent
 from abci_app.node.testnet import NodeInfo, Testnet, add_node, configure_peers, init_testnet, load
 from tests.support.netproxy import LinkProxies
-from tests.support.procs import free_port, send_signal
+from tests.support.procs import free_port, is_failure, send_signal
 
 LOAD_KEYS = 8
-FAILURE_MARKERS = ("panic", "CONSENSUS FAILURE", "does not match", "wrong Block.Header.AppHash")
 
 
 def load_signer(index: int) -> Signer:
@@ -144,7 +143,7 @@ class NetNode:
     def failure_lines(self) -> list[str]:
         """CometBFT log lines after ``log_mark`` that show a panic, consensus failure or app-hash mismatch."""
         text = self._log_text()[self.log_mark:]
-        return [line for line in text.splitlines() if any(m in line for m in FAILURE_MARKERS)]
+        return [line for line in text.splitlines() if is_failure(line)]
 
     def close(self) -> None:
         for process in (self.comet, self.app):
