@@ -7,6 +7,8 @@ open offers.
 
 from __future__ import annotations
 
+from abci_app.state import timers
+
 REQUEST_PREFIX = b"mkt/req/"
 OFFER_PREFIX = b"mkt/off/"
 STANDING_PREFIX = b"mkt/so/"
@@ -38,4 +40,4 @@ def offer_link(request_id: int, offer_id: int) -> bytes:
 
 
 def due(time: int, request_id: int) -> bytes:
-    return DUE_PREFIX + b"%016x/%016x" % (time, request_id)
+    return timers.timed_key(DUE_PREFIX, time, request_id)

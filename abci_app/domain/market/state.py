@@ -16,6 +16,7 @@ from typing import Iterator
 from abci_app import codec
 from abci_app.domain.market import keys
 from abci_app.domain.market.messages import MilestoneSpec
+from abci_app.state import timers
 from abci_app.state.protocols import StateRead
 
 
@@ -140,13 +141,7 @@ def unschedule(state, request: Request) -> None:
 
 def due_requests(state: StateRead, now: int) -> list[int]:
     """Return the ids of open requests whose offer period ends at or before ``now``, in time order."""
-    out = []
-    for key, _ in state.iter_prefix(keys.DUE_PREFIX):
-        time_hex, id_hex = key[len(keys.DUE_PREFIX):].split(b"/")
-        if int(time_hex, 16) > now:
-            break
-        out.append(int(id_hex, 16))
-    return out
+    return timers.due_ids(state, keys.DUE_PREFIX, now)
 
 
 def all_requests(state: StateRead) -> Iterator[Request]:

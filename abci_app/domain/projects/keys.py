@@ -7,6 +7,8 @@ project's open requests and unsettled agreements (what moves with it).
 
 from __future__ import annotations
 
+from abci_app.state import timers
+
 NEXT_ID = b"prj/seq"
 PROJECT_PREFIX = b"prj/p/"
 DUE_PREFIX = b"prj/due/"
@@ -45,4 +47,4 @@ def agreement_link(project_id: int, agreement_id: int) -> bytes:
 
 
 def due(time: int, project_id: int) -> bytes:
-    return DUE_PREFIX + b"%016x/%016x" % (time, project_id)
+    return timers.timed_key(DUE_PREFIX, time, project_id)

@@ -16,6 +16,7 @@ from abci_app import addresses, codec
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.projects import keys
 from abci_app.errors import InsufficientBudget
+from abci_app.state import timers
 from abci_app.state.protocols import StateRead
 
 BUDGETS = addresses.module("project_budgets")
@@ -121,13 +122,7 @@ def drop_offer(state, offer: TransferOffer) -> None:
 
 def due_offers(state: StateRead, now: int) -> list[int]:
     """Return the ids of projects whose transfer offer expires at or before ``now``, in time order."""
-    out = []
-    for key, _ in state.iter_prefix(keys.DUE_PREFIX):
-        time_hex, id_hex = key[len(keys.DUE_PREFIX):].split(b"/")
-        if int(time_hex, 16) > now:
-            break
-        out.append(int(id_hex, 16))
-    return out
+    return timers.due_ids(state, keys.DUE_PREFIX, now)
 
 
 def link_request(state, project_id: int, request_id: int) -> None:
