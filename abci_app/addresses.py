@@ -5,8 +5,10 @@
   escrow) has the address SHA-256("samen/module/" + name)[:20]; no key can sign
   for it, so only state-machine rules move its funds.
 
-Encoding and validation are pure functions, memoised because they sit on the
-transaction path.
+Encoding and validation are pure functions on the transaction path: the bech32
+checksum (BIP-173) is computed here with a 32-entry table (one step per 5-bit
+symbol, the prefix's part precomputed) and the results are memoised.  The
+``bech32`` package stays a test-only oracle (``tests/unit/test_addresses.py``).
 """
 
 from __future__ import annotations
@@ -14,16 +16,57 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-import bech32
-
 from abci_app.errors import InvalidAddress
 
 PREFIX = "samen"
 ADDRESS_BYTES = 20
+CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_SYMBOL = {c: i for i, c in enumerate(CHARSET)}
+_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+
+
+def _step_term(top: int) -> int:
+    """XOR of the generator terms selected by the 5 bits ``top`` shifted out of the checksum."""
+    term = 0
+    for i, g in enumerate(_GENERATOR):
+        if (top >> i) & 1:
+            term ^= g
+    return term
+
+
+_STEP = tuple(_step_term(top) for top in range(32))
+
+
+def _polymod(symbols, chk: int = 1) -> int:
+    """Continue the BIP-173 checksum ``chk`` over 5-bit ``symbols``."""
+    step = _STEP
+    for v in symbols:
+        chk = ((chk & 0x1FFFFFF) << 5) ^ v ^ step[chk >> 25]
+    return chk
+
+
+def _prefix_state(hrp: str) -> int:
+    return _polymod([ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp])
+
+
+_PREFIX_STATE = _prefix_state(PREFIX)
+
+
+def _to_symbols(raw: bytes) -> list[int]:
+    """Split bytes into 5-bit symbols, big-endian, zero-padding the last one."""
+    bits = 8 * len(raw)
+    pad = -bits % 5
+    n = int.from_bytes(raw, "big") << pad
+    count = (bits + pad) // 5
+    return [(n >> (5 * (count - 1 - i))) & 31 for i in range(count)]
 
 
 def encode(raw: bytes) -> str:
-    return bech32.bech32_encode(PREFIX, bech32.convertbits(raw, 8, 5))
+    """Return the bech32 string (prefix ``samen``) of ``raw``."""
+    data = _to_symbols(raw)
+    chk = _polymod([0, 0, 0, 0, 0, 0], _polymod(data, _PREFIX_STATE)) ^ 1
+    checksum = [(chk >> (5 * (5 - i))) & 31 for i in range(6)]
+    return PREFIX + "1" + "".join([CHARSET[v] for v in data + checksum])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -38,15 +81,24 @@ def module(name: str) -> str:
     return encode(hashlib.sha256(b"samen/module/" + name.encode()).digest()[:ADDRESS_BYTES])
 
 
+_ADDRESS_SYMBOLS = (8 * ADDRESS_BYTES + 4) // 5   # 32 data symbols for 20 bytes
+
+
 @lru_cache(maxsize=1 << 16)
 def _checked(text: str) -> str | None:
-    hrp, data = bech32.bech32_decode(text)
-    if hrp != PREFIX or data is None:
+    """Return ``text`` if it is the canonical (lower-case) encoding of a 20-byte address, else ``None``."""
+    head = PREFIX + "1"
+    if len(text) != len(head) + _ADDRESS_SYMBOLS + 6 or not text.startswith(head):
         return None
-    raw = bech32.convertbits(data, 5, 8, False)
-    if raw is None or len(raw) != ADDRESS_BYTES or encode(bytes(raw)) != text:
+    try:
+        data = [_SYMBOL[c] for c in text[len(head):len(head) + _ADDRESS_SYMBOLS]]
+    except KeyError:
         return None
-    return text
+    n = 0
+    for v in data:
+        n = (n << 5) | v
+    raw = (n >> (5 * _ADDRESS_SYMBOLS - 8 * ADDRESS_BYTES)).to_bytes(ADDRESS_BYTES, "big")
+    return text if encode(raw) == text else None
 
 
 def validate(text: str, what: str = "address") -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from abci_app import addresses, apphash, block, codec, components, genesis, records
+from abci_app import addresses, apphash, block, codec, components, genesis, recheck, records
 from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.accounts import keys as account_keys
@@ -75,6 +75,7 @@ class LedgerApp:
         self.chain_id = self.committed.chain_id
         self.initial_height = 1   # set by InitChain; only used before the first Commit
         self.pending: _Pending | None = None
+        self.rechecker = recheck.Rechecker()
         self._open_snapshot()
 
     # -- committed snapshot and check state -------------------------------------------
@@ -125,10 +126,13 @@ class LedgerApp:
         """Describe the next block as far as CheckTx can know it (last committed time)."""
         return BlockInfo(self.committed.height + 1, self.committed.time, self.chain_id, b"", self.params)
 
-    def check_tx(self, raw: bytes) -> TxOutcome:
-        """Run a transaction against the check state; keep its effects only if it passes."""
-        info = self._next_block_info()
-        return block.execute_tx(self.check_state, info, raw)
+    def check_tx(self, raw: bytes, recheck: bool = False) -> TxOutcome:
+        """Run a transaction against the check state; keep its effects only if it passes.
+
+        ``recheck``: CometBFT re-validates a mempool transaction after a block; its
+        recorded outcome is replayed when nothing it read has changed (``abci_app.recheck``).
+        """
+        return self.rechecker.check(self.check_state, self._next_block_info(), raw, recheck)
 
     def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:
         """Keep, in order, the transactions that pass stateless checks and fit in ``max_tx_bytes``."""
@@ -170,6 +174,7 @@ class LedgerApp:
         state = Delta(self.base)
         info = BlockInfo(height, time, self.chain_id, proposer, self.params)
         outcome = block.run_block(state, info, txs)
+        self.rechecker.forget(txs)
         validators.record_misbehavior(state, height, list(misbehavior))
         outcome.events.extend(misbehavior)
         updates = validators.take_updates(state)

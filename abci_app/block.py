@@ -60,17 +60,24 @@ def check_stateless(raw: bytes, block: BlockInfo):
 
 def execute_tx(state: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
     """Run one transaction atomically on ``state``."""
+    fork = state.fork()
+    outcome = execute_on(fork, block, raw)
+    if outcome.ok:
+        fork.apply()
+    return outcome
+
+
+def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
+    """Run one transaction on ``fork``, a fresh overlay the caller applies only if the outcome is ok."""
     tx_hash, signer, action = b"", "", ""
     try:
         tx, ctx = check_stateless(raw, block)
         tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
-        fork = state.fork()
         auth.authenticate(fork, ctx, components.FEE_PAYER, block)
         _, execute = components.HANDLERS[type(tx.action)]
         events = execute(fork, block, ctx, tx.action)
     except LedgerError as error:
         return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
-    fork.apply()
     return TxOutcome(0, "", "", tuple(events), tx_hash, signer, action)
 
 

@@ -196,7 +196,7 @@ class AbciServer:
         return abci.Response(query=response)
 
     def check_tx(self, req):
-        r = self.app.check_tx(req.tx)
+        r = self.app.check_tx(req.tx, req.type == abci.CheckTxType.RECHECK)
         return abci.Response(check_tx=abci.ResponseCheckTx(
             code=r.code, codespace=r.codespace, log=r.log, gas_wanted=1))
 
