@@ -35,6 +35,7 @@ from abci_app.client.signer import Signer
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.node.cometbft import find_binary, patch_config
 from abci_app.node.home import NodeOptions, init_home, socket_path
+from bench.inprocess import bare_verify
 from bench.loadgen import run_load
 
 CHAIN_ID = "bench-e2e"
@@ -150,7 +151,7 @@ def run(args) -> dict:
     rounds = []
     try:
         for r in range(args.rounds):
-            row = {}
+            row = {"verify_per_s": bare_verify(a_txs[:3000])}
             for kind, txs in (("A", a_txs), ("B", b_txs), ("B-builtin", b_txs)):
                 row[kind] = {"saturation": one_run(root, kind, txs, accounts, None, args)}
                 print(f"round {r + 1} {kind} saturation: {row[kind]['saturation']}", file=sys.stderr)
@@ -165,7 +166,7 @@ def run(args) -> dict:
             rounds.append(row)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return {"rounds": rounds, "ratios": ratios(rounds), "tx_bytes": len(a_txs[0]), "txs": args.txs,
+    return {"rounds": rounds, "ratios": ratios(rounds), "budget": budget(rounds), "tx_bytes": len(a_txs[0]), "txs": args.txs,
             "connections": args.connections, "transport": args.transport, "timeout_commit": args.timeout_commit}
 
 
@@ -180,6 +181,36 @@ def ratios(rounds: list[dict]) -> dict:
         "p50_at_80pct_A/B": spread(collect("A", "B", "at_80pct", "p50_ms")),
         "p99_at_50pct_A/B": spread(collect("A", "B", "at_50pct", "p99_ms")),
     }
+
+
+def total_cpu(figures: dict) -> float:
+    """CPU seconds per 1,000 committed transactions, all processes of the run (client, node, app)."""
+    return sum(v for v in figures["cpu_s_per_1000"].values() if v == v)   # skip NaN
+
+
+def budget(rounds: list[dict]) -> dict:
+    """The CPU budget behind the throughput floor, from the saturation runs (medians over rounds).
+
+    At saturation both contenders are CPU-bound on the same cores, so throughput is about
+    (cores busy) / (CPU per transaction).  A/B >= 0.8 then needs A's total CPU per
+    transaction <= B's / 0.8; what is left of that after A's client and CometBFT is what
+    the app may spend, to compare with one bare signature verification.
+    """
+    def med(values):
+        return statistics.median(values)
+
+    a = [r["A"]["saturation"] for r in rounds]
+    b = [r["B"]["saturation"] for r in rounds]
+    b_total = med([total_cpu(f) for f in b])
+    a_rest = med([f["cpu_s_per_1000"]["client"] + f["cpu_s_per_1000"]["cometbft"] for f in a])
+    cores = os.cpu_count() or 1
+    return {"b_total_cpu_s_per_1000": round(b_total, 3), "a_total_cpu_s_per_1000": round(med([total_cpu(f) for f in a]), 3),
+            "a_client_and_cometbft_cpu_s_per_1000": round(a_rest, 3),
+            "a_app_cpu_s_per_1000": round(med([f["cpu_s_per_1000"]["app"] for f in a]), 3),
+            "app_allowance_for_0.8_cpu_s_per_1000": round(b_total / 0.8 - a_rest, 3),
+            "verify_cpu_s_per_1000": round(1000 / med([r["verify_per_s"] for r in rounds]), 3),
+            "a_cpu_busy": round(med([total_cpu(f) * f["tps"] / 1000 / cores for f in a]), 2),
+            "b_cpu_busy": round(med([total_cpu(f) * f["tps"] / 1000 / cores for f in b]), 2)}
 
 
 SECTION_START, SECTION_END = "<!-- e2e:start -->", "<!-- e2e:end -->"
@@ -200,8 +231,10 @@ def section(report: dict, command: str) -> str:
              "from the chain. Machine: "
              f"{m['nproc']} CPUs, {m['cpu']}; commit `{m['commit']}`; CometBFT {m['cometbft']} (client, node and "
              "app share the 2 cores).", "",
-             "| round | contender | load | committed tx/s | p50 ms | p99 ms | app CPU s/1000 tx | cometbft CPU s/1000 tx |",
-             "|---:|---|---|---:|---:|---:|---:|---:|"]
+             "CPU columns: seconds per 1,000 committed transactions of the app process, the `cometbft` process, "
+             "the load generator (`client`) and all three.", "",
+             "| round | contender | load | committed tx/s | p50 ms | p99 ms | app CPU | cometbft CPU | client CPU | total CPU |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for i, row in enumerate(report["rounds"], start=1):
         for kind in ("A", "B", "B-builtin"):
             for key, label in ROWS:
@@ -210,12 +243,28 @@ def section(report: dict, command: str) -> str:
                 f = row[kind][key]
                 cpu = f["cpu_s_per_1000"]
                 lines.append(f"| {i} | {kind} | {label} | {f['tps']:,.0f} | {f['p50_ms']:,.0f} | {f['p99_ms']:,.0f} | "
-                             f"{cpu.get('app', float('nan')):.3f} | {cpu.get('cometbft', float('nan')):.3f} |")
+                             f"{cpu.get('app', float('nan')):.3f} | {cpu.get('cometbft', float('nan')):.3f} | "
+                             f"{cpu.get('client', float('nan')):.3f} | {total_cpu(f):.3f} |")
     lines += ["", "| ratio (median, min..max over rounds) | value |", "|---|---:|"]
     for name, v in report["ratios"].items():
         lines.append(f"| {name} | {v['median']:.2f} ({v['min']:.2f}..{v['max']:.2f}) |")
-    lines.append(SECTION_END)
+    lines += ["", *budget_lines(report["budget"]), SECTION_END]
     return "\n".join(lines)
+
+
+def budget_lines(b: dict) -> list[str]:
+    """The CPU budget of the throughput floor, in words (figures from ``budget``)."""
+    allowance = b["app_allowance_for_0.8_cpu_s_per_1000"]
+    return [
+        "CPU budget at saturation (medians over rounds; CPU seconds per 1,000 committed transactions): "
+        f"B uses {b['b_total_cpu_s_per_1000']:.3f} in all processes and keeps the cores "
+        f"{100 * b['b_cpu_busy']:.0f}% busy, A uses {b['a_total_cpu_s_per_1000']:.3f} "
+        f"({100 * b['a_cpu_busy']:.0f}% busy), of which its app {b['a_app_cpu_s_per_1000']:.3f} and its client "
+        f"and CometBFT {b['a_client_and_cometbft_cpu_s_per_1000']:.3f}. With the cores the limit, A/B >= 0.8 needs "
+        f"A's total <= {b['b_total_cpu_s_per_1000'] / 0.8:.3f}, which leaves the app **{allowance:.3f}** "
+        f"({1000 * allowance:.0f} µs per transaction) for everything it does; one bare ed25519 verification "
+        f"(libsodium, same run) costs {b['verify_cpu_s_per_1000']:.3f} ({1000 * b['verify_cpu_s_per_1000']:.0f} µs).",
+    ]
 
 
 def write_section(text: str) -> None:

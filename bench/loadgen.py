@@ -13,7 +13,8 @@ Contract:
   send to the moment the follower saw the block that holds it (20 ms resolution;
   polling rather than a websocket subscription, which CometBFT drops for clients
   that fall behind on large blocks);
-* CPU seconds of the given process ids are read from ``/proc`` before and after.
+* CPU seconds of the given process ids are read from ``/proc`` before and after, and
+  the load generator's own (``client``: sending, following blocks) from ``process_time``.
 
 Only loopback addresses are meant as targets (tests and benchmarks run on one machine).
 """
@@ -200,6 +201,7 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
     follower = asyncio.create_task(_follow_blocks(rpc_url, tracker, ready))
     await asyncio.wait_for(ready.wait(), 10)
     cpu_before = {name: cpu_seconds(pid) for name, pid in (pids or {}).items()}
+    client_before = time.process_time()
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         queue: asyncio.Queue = asyncio.Queue()
@@ -223,6 +225,7 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
         follower.cancel()
         await _count_codes(client, rpc_url, tracker, result)
     result.cpu_seconds = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in (pids or {}).items()}
+    result.cpu_seconds["client"] = time.process_time() - client_before
     end = max(tracker.committed_at.values(), default=start)  # only successful commits count
     result.seconds = end - start
     result.blocks = len(tracker.heights)
