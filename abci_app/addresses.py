@@ -61,12 +61,30 @@ def _to_symbols(raw: bytes) -> list[int]:
     return [(n >> (5 * (count - 1 - i))) & 31 for i in range(count)]
 
 
+def _two_steps(chk: int) -> int:
+    return _polymod([0, 0], chk)
+
+
+# Two symbols at a time for 20-byte addresses (160 bits = 16 ten-bit chunks): the checksum
+# step is linear over GF(2), so the 10 bits shifted out select one precomputed term.
+_STEP2 = tuple(_two_steps(top << 20) for top in range(1024))
+_PAIR = tuple(CHARSET[i >> 5] + CHARSET[i & 31] for i in range(1024))
+
+
 def encode(raw: bytes) -> str:
     """Return the bech32 string (prefix ``samen``) of ``raw``."""
-    data = _to_symbols(raw)
-    chk = _polymod([0, 0, 0, 0, 0, 0], _polymod(data, _PREFIX_STATE)) ^ 1
-    checksum = [(chk >> (5 * (5 - i))) & 31 for i in range(6)]
-    return PREFIX + "1" + "".join([CHARSET[v] for v in data + checksum])
+    if len(raw) != ADDRESS_BYTES:
+        data = _to_symbols(raw)
+        chk = _polymod([0, 0, 0, 0, 0, 0], _polymod(data, _PREFIX_STATE)) ^ 1
+        return PREFIX + "1" + "".join([CHARSET[v] for v in data] + [CHARSET[(chk >> (5 * (5 - i))) & 31] for i in range(6)])
+    n = int.from_bytes(raw, "big")
+    chunks = [(n >> shift) & 1023 for shift in range(150, -10, -10)] + [0, 0, 0]
+    chk, step2 = _PREFIX_STATE, _STEP2
+    for c in chunks:
+        chk = ((chk & 0xFFFFF) << 10) ^ c ^ step2[chk >> 20]
+    chk ^= 1
+    chunks[16:] = (chk >> 20, (chk >> 10) & 1023, chk & 1023)
+    return PREFIX + "1" + "".join([_PAIR[c] for c in chunks])
 
 
 @lru_cache(maxsize=1 << 16)

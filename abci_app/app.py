@@ -86,6 +86,7 @@ class LedgerApp:
         self.base = self.genesis if self.genesis is not None else base
         self.params = params_mod.get(self.base)
         self.check_state = Delta(self.base)
+        self._check_info: BlockInfo | None = None
 
     def _close_snapshot(self) -> None:
         self._txn.abort()
@@ -120,11 +121,14 @@ class LedgerApp:
         self.base = state
         self.params = params_mod.get(state)
         self.check_state = Delta(state)
+        self._check_info = None
         return self.genesis_hash
 
     def _next_block_info(self) -> BlockInfo:
-        """Describe the next block as far as CheckTx can know it (last committed time)."""
-        return BlockInfo(self.committed.height + 1, self.committed.time, self.chain_id, b"", self.params)
+        """Describe the next block as far as CheckTx can know it (last committed time); one per Commit."""
+        if self._check_info is None:
+            self._check_info = BlockInfo(self.committed.height + 1, self.committed.time, self.chain_id, b"", self.params)
+        return self._check_info
 
     def check_tx(self, raw: bytes, recheck: bool = False) -> TxOutcome:
         """Run a transaction against the check state; keep its effects only if it passes.
