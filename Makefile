@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-state bench-graphql clean distclean
+.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -56,6 +56,11 @@ E2E_ARGS ?= --txs 12000 --rounds 3
 bench-e2e: setup
 	mkdir -p build
 	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json --write
+
+# Where the app's CPU goes under saturation load (py-spy on a real node; tables into BENCHMARKS.md).
+bench-profile: setup
+	$(BIN)/python -m pip install --quiet 'py-spy>=0.3,<1'
+	$(BIN)/python -m bench.profile --write
 
 # State tree: app-hash cost, block cost, proof size/verification.  STATE_SIZES=10000,100000 for a quick run.
 STATE_SIZES ?= 10000,100000,1000000

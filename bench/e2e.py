@@ -267,12 +267,13 @@ def budget_lines(b: dict) -> list[str]:
     ]
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, start: str = SECTION_START, end: str = SECTION_END) -> None:
+    """Replace the text between ``start`` and ``end`` in BENCHMARKS.md (append it if they are missing)."""
     path = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION_START in old and SECTION_END in old:
-        head, rest = old.split(SECTION_START, 1)
-        new = head + text + rest.split(SECTION_END, 1)[1]
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        new = head + text + rest.split(end, 1)[1]
     else:
         new = old.rstrip("\n") + "\n\n" + text + "\n"
     path.write_text(new, encoding="utf-8")
