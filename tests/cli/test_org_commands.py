@@ -83,3 +83,16 @@ def test_an_organization_decides_and_pays_through_a_real_node(node_factory, tmp_
     assert [p["id"] for p in query("proposals", "1")] == [1]
     again = samen(["tx", "org", "vote", "1", "no", "--from", "bo", *target])
     assert again.returncode == 3 and "(proposals/6)" in again.stderr
+
+    # A newcomer without an account acts with --fee-payer: the treasury's allowance pays the fee.
+    newcomer = json.loads(samen(["keys", "add", "newcomer", "--unencrypted", "-o", "json", *keyring]).stdout)["address"]
+    tx("org", "propose", "--from", "ann", "--org", "1", "--title", "Sponsor a newcomer", "--grant", f"{newcomer}:50:+7d")
+    tx("org", "vote", "2", "yes", "--from", "ann")
+    tx("org", "vote", "2", "yes", "--from", "cas")
+    pool_before = node.balance(treasury)
+    tx("document", "publish", "--from", "newcomer", "--title", "First aid checklist", "--media-type", "text/plain",
+       "--hash", "ab" * 32, "--fee", "5", "--fee-payer", treasury)
+    assert node.balance(treasury) == pool_before - 5 and node.balance(newcomer) == 0
+    unsponsored = samen(["tx", "document", "publish", "--from", "newcomer", "--title", "Again", "--media-type",
+                         "text/plain", "--hash", "cd" * 32, "--fee", "5", *target])
+    assert unsponsored.returncode == 3 and "cannot pay fee 5" in unsponsored.stderr   # its own balance is 0
