@@ -22,6 +22,7 @@ from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.accounts import keys as account_keys
 from abci_app.domain.accounts import state as accounts
+from abci_app.domain.validators import genesis as validators_genesis
 from abci_app.domain.validators import state as validators
 from abci_app.errors import LedgerError, NotFound, UnknownQuery
 from abci_app.faults import FailPoint
@@ -97,11 +98,15 @@ class LedgerApp:
         """Return the last committed height and its app hash."""
         return self.committed.height, self.committed.app_hash
 
-    def init_chain(self, chain_id: str, app_state: bytes, initial_height: int = 1) -> bytes:
+    def init_chain(self, chain_id: str, app_state: bytes, initial_height: int = 1,
+                   consensus_validators: list[tuple[bytes, int]] | None = None) -> bytes:
         """Apply genesis to an in-memory overlay and return the initial app hash.
 
         Nothing is persisted: if the node stops before the first Commit, CometBFT
-        sends InitChain again and this runs again from scratch.
+        sends InitChain again and this runs again from scratch.  When the genesis
+        holds a validator set (the ``validators`` section) and ``consensus_validators``
+        (CometBFT's ``genesis.json`` validators: ed25519 key, power) is given, the two
+        must be equal; otherwise this raises ``ValidatorsGenesisError`` and the node does not start.
         """
         imported = export.load(app_state)   # a state exported from another chain (samen export)
         doc = genesis.load(app_state) if imported is None else None
@@ -113,6 +118,7 @@ class LedgerApp:
             genesis.apply(state, doc)
         else:
             export.import_state(state, imported)
+        validators_genesis.check_consensus_set(state, consensus_validators)
         self.chain_id = chain_id
         self.initial_height = max(1, initial_height)
         self.genesis = state

@@ -184,7 +184,8 @@ class AbciServer:
             last_block_height=height, last_block_app_hash=app_hash))
 
     def init_chain(self, req):
-        app_hash = self.app.init_chain(req.chain_id, req.app_state_bytes, req.initial_height)
+        consensus = [(v.pub_key.ed25519, v.power) for v in req.validators]
+        app_hash = self.app.init_chain(req.chain_id, req.app_state_bytes, req.initial_height, consensus)
         return abci.Response(init_chain=abci.ResponseInitChain(app_hash=app_hash))
 
     def query(self, req):

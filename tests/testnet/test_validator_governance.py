@@ -8,11 +8,13 @@ import json
 
 import pytest
 
+from abci_app.app import LedgerApp
 from abci_app.domain.organizations.messages import PERCENTAGE, OrgPolicy
 from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
 from abci_app.domain.validators.events import ValidatorMisbehavior
 from abci_app.domain.validators.genesis import ValidatorsGenesisError
 from abci_app.domain.validators.messages import UpdateValidator
+from abci_app.state.store import Store
 from tests.support.chain import TestChain, key, ok
 
 OPERATORS = [key(n) for n in (11, 12, 13, 14)]
@@ -125,3 +127,27 @@ def test_an_invalid_validators_section_stops_genesis(tmp_path, section):
     full.update(section)
     with pytest.raises(ValidatorsGenesisError):
         TestChain(tmp_path / "db", extra_genesis={"validators": full})
+
+
+def test_genesis_validators_equal_to_cometbfts_start_the_chain(tmp_path):
+    app = LedgerApp(Store(tmp_path / "db"))
+    doc = json.dumps({"accounts": [], "validators": validators_section()}).encode()
+    consensus = [(k, 10) for k in reversed(CONSENSUS)]     # order does not matter
+    assert len(app.init_chain("samen-test", doc, 1, consensus)) == 32
+
+
+@pytest.mark.parametrize("consensus", [
+    [(k, 10) for k in CONSENSUS[:3]],                          # one validator missing
+    [(k, 10 if k != CONSENSUS[0] else 11) for k in CONSENSUS],  # another power
+    [(k, 10) for k in CONSENSUS[:3]] + [(NEW_KEY, 10)],        # another key
+])
+def test_genesis_validators_that_differ_from_cometbfts_stop_the_node_with_both_sets_named(tmp_path, consensus):
+    app = LedgerApp(Store(tmp_path / "db"))
+    doc = json.dumps({"accounts": [], "validators": validators_section()}).encode()
+    with pytest.raises(ValidatorsGenesisError, match=r"genesis.json has \[.*\], the section has \[.*\]"):
+        app.init_chain("samen-test", doc, 1, consensus)
+
+
+def test_without_a_validators_section_any_cometbft_set_is_accepted(tmp_path):
+    app = LedgerApp(Store(tmp_path / "db"))
+    assert len(app.init_chain("samen-test", b'{"accounts": []}', 1, [(NEW_KEY, 7)])) == 32

@@ -52,6 +52,21 @@ def init_genesis(state, section: dict | None) -> None:
         state.put(keys.member(pub_key), b"%d" % power)
 
 
+def check_consensus_set(state, consensus: list[tuple[bytes, int]] | None) -> None:
+    """Raise unless CometBFT's genesis validators ``(ed25519 key, power)`` equal the recorded set.
+
+    Nothing to compare when the genesis has no ``validators`` section or ``consensus`` is ``None``.
+    """
+    recorded = vals.members(state)
+    if consensus is None or not recorded or sorted(recorded) == sorted(consensus):
+        return
+
+    def show(entries):
+        return ", ".join(f"{base64.b64encode(key).decode()}:{power}" for key, power in sorted(entries))
+    raise ValidatorsGenesisError("CometBFT's genesis.json validators differ from the validators section: "
+                                 f"genesis.json has [{show(consensus)}], the section has [{show(recorded)}]")
+
+
 def _parse_validators(entries) -> list[tuple[bytes, int]]:
     if not isinstance(entries, list) or not entries:
         raise ValidatorsGenesisError("validators.validators must be a non-empty list")
