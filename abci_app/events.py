@@ -8,6 +8,7 @@ hex, booleans as ``true``/``false``).
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from typing import Any
 
 
@@ -15,15 +16,22 @@ def event_type(event: Any) -> str:
     return type(event).TYPE
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def attributes(event: Any) -> list[tuple[str, str]]:
     """Return an event's attributes as ``(key, value)`` strings in field order."""
-    out = []
-    for field in dataclasses.fields(event):
-        out.append((field.name, _text(getattr(event, field.name))))
-    return out
+    return [(name, _text(getattr(event, name))) for name in _field_names(type(event))]
 
 
 def _text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, bytes):

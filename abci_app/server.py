@@ -23,7 +23,7 @@ from pathlib import Path
 
 from google.protobuf.message import DecodeError
 
-from abci_app import events as typed_events
+from abci_app import events as typed_events, wire
 from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
 from abci_app.block import TxOutcome
 from abci_app.domain.validators.events import ValidatorMisbehavior
@@ -31,6 +31,7 @@ from abci_app.protos import abci
 from abci_app.records import CommitVote
 from abci_app.state.proofs import PROOF_OP_TYPE
 from abci_app.state.restore import Offered
+from abci_app.wire import encode_varint
 
 log = logging.getLogger("samen.abci")
 
@@ -40,15 +41,6 @@ READ_CHUNK = 1 << 18
 
 class FrameError(Exception):
     """A frame on the wire is not a valid ABCI request."""
-
-
-def encode_varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
 
 
 def decode_varint(buf: bytes | bytearray | memoryview, pos: int) -> tuple[int, int] | None:
@@ -67,7 +59,8 @@ def decode_varint(buf: bytes | bytearray | memoryview, pos: int) -> tuple[int, i
 
 
 def frame(message) -> bytes:
-    body = message.SerializeToString()
+    """Return a length-prefixed ``Response``: a message, or bytes a handler encoded itself (``wire``)."""
+    body = message if isinstance(message, bytes) else message.SerializeToString()
     return encode_varint(len(body)) + body
 
 
@@ -152,7 +145,7 @@ class AbciServer:
             writer.close()
 
     def respond(self, body: bytes) -> tuple[object, bool]:
-        """Decode one request and return its response; a bug stops the whole server."""
+        """Decode one request and return its response (a ``Response``, or its bytes); a bug stops the server."""
         request = abci.Request()
         try:
             request.ParseFromString(body)
@@ -247,9 +240,10 @@ class AbciServer:
                             for v in req.decided_last_commit.votes)
         r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash,
                                     misbehavior, last_commit)
-        return abci.Response(finalize_block=abci.ResponseFinalizeBlock(
-            tx_results=[exec_tx_result(t) for t in r.txs], events=[abci_event(e) for e in r.events],
-            app_hash=r.app_hash, validator_updates=[validator_update(k, p) for k, p in r.validator_updates]))
+        head = abci.ResponseFinalizeBlock(events=[abci_event(e) for e in r.events]).SerializeToString()
+        tail = abci.ResponseFinalizeBlock(app_hash=r.app_hash, validator_updates=[
+            validator_update(k, p) for k, p in r.validator_updates]).SerializeToString()
+        return wire.finalize_block_response(head, [exec_tx_result(t) for t in r.txs], tail)
 
 
 def validator_update(pub_key: bytes, power: int):
@@ -266,13 +260,12 @@ def misbehavior_value(m) -> ValidatorMisbehavior:
                                 m.height, m.time.seconds)
 
 
-def exec_tx_result(outcome: TxOutcome):
-    events = [abci_event(e) for e in outcome.events]
+def exec_tx_result(outcome: TxOutcome) -> bytes:
+    """Return the encoded ``ExecTxResult``; a success leads with a ``message`` event (action, sender)."""
+    events = [wire.event(typed_events.event_type(e), typed_events.attributes(e)) for e in outcome.events]
     if outcome.ok:
-        events.insert(0, abci.Event(type="message", attributes=[
-            abci.EventAttribute(key="action", value=outcome.action, index=True),
-            abci.EventAttribute(key="sender", value=outcome.signer, index=True)]))
-    return abci.ExecTxResult(code=outcome.code, codespace=outcome.codespace, log=outcome.log, events=events)
+        events.insert(0, wire.event("message", (("action", outcome.action), ("sender", outcome.signer))))
+    return wire.exec_tx_result(outcome.code, outcome.codespace, outcome.log, events)
 
 
 def abci_event(event):
