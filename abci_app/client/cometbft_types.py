@@ -14,18 +14,15 @@ import hashlib
 import struct
 import time as _time
 
+from abci_app.wire import encode_varint
+
 PRECOMMIT = 2
 FLAG_COMMIT = 2
 
 
 def varint(value: int) -> bytes:
-    out = bytearray()
-    value &= (1 << 64) - 1
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+    """Protobuf varint; a negative int64 is written as its 64-bit two's complement."""
+    return encode_varint(value & ((1 << 64) - 1))
 
 
 def _tag(field: int, wire: int) -> bytes:

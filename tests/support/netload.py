@@ -25,6 +25,7 @@ import httpx
 
 from abci_app.client.rpc import NodeUnreachable, RpcClient, RpcError
 from abci_app.domain.accounts.messages import Transfer
+from abci_app.wire import encode_varint
 
 
 
@@ -108,17 +109,8 @@ def junk(count: int, size_range=(40, 400), seed: int = 1) -> list[bytes]:
             out.append(os.urandom(size))
         else:   # looks like a Tx (field 1 body, field 2 signature) but the signature is garbage
             body = os.urandom(size)
-            out.append(b"\x0a" + _varint(len(body)) + body + b"\x12\x40" + os.urandom(64))
+            out.append(b"\x0a" + encode_varint(len(body)) + body + b"\x12\x40" + os.urandom(64))
     return out
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
 
 
 MAX_BATCH = 10   # CometBFT's default rpc.max_request_batch_size
