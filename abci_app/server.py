@@ -190,9 +190,8 @@ class AbciServer:
         return abci.Response(query=response)
 
     def check_tx(self, req):
-        r = self.app.check_tx(req.tx, req.type == abci.CheckTxType.RECHECK)
-        return abci.Response(check_tx=abci.ResponseCheckTx(
-            code=r.code, codespace=r.codespace, log=r.log, gas_wanted=1))
+        r = self.app.check_tx(req.tx, req.type == RECHECK)
+        return wire.check_tx_response(r.code, r.codespace, r.log)
 
     def commit(self, req):
         return abci.Response(commit=abci.ResponseCommit(retain_height=self.app.commit()))
@@ -251,6 +250,7 @@ def validator_update(pub_key: bytes, power: int):
     return abci.ValidatorUpdate(pub_key={"ed25519": pub_key}, power=power)
 
 
+RECHECK = abci.CheckTxType.RECHECK
 MISBEHAVIOR_KINDS = {1: "duplicate_vote", 2: "light_client_attack"}
 BLOCK_ID_FLAG_COMMIT = 2   # tendermint.types.BlockIDFlag: the validator signed the block
 

@@ -1,4 +1,4 @@
-"""Hand-written protobuf encoding for FinalizeBlock's transaction results, the one large, hot response.
+"""Hand-written protobuf encoding for the hot responses: CheckTx and FinalizeBlock's transaction results.
 
 Building ``ExecTxResult`` messages field by field through the protobuf runtime costs
 ~40 µs per transaction (a third of FinalizeBlock's own time for a transfer); writing
@@ -6,7 +6,8 @@ the same bytes directly costs a fraction.  The output is byte-identical to proto
 serialization of the same message (``tests/unit/test_wire.py`` compares them under
 Hypothesis).  Field numbers are those of CometBFT v0.38's ``tendermint/abci/types.proto``:
 
-* ``Response.finalize_block`` = 21 (the oneof field; this module returns whole ``Response`` bytes);
+* ``Response.check_tx`` = 9 and ``Response.finalize_block`` = 21 (oneof fields; whole ``Response`` bytes);
+* ``ResponseCheckTx``: code 1, log 3, gas_wanted 5, codespace 8;
 * ``ResponseFinalizeBlock``: events 1, tx_results 2, validator_updates 3, app_hash 5;
 * ``ExecTxResult``: code 1, log 3, events 7, codespace 8 (data, info and gas stay unset);
 * ``Event``: type 1, attributes 2; ``EventAttribute``: key 1, value 2, index 3.
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+_RESPONSE_CHECK_TX = b"\x4a"             # field 9, wire type 2
 _RESPONSE_FINALIZE_BLOCK = b"\xaa\x01"   # field 21, wire type 2 (two-byte tag)
+_ACCEPTED = b"\x4a\x02\x28\x01"           # check_tx { gas_wanted: 1 }
 _TX_RESULTS = b"\x12"                    # ResponseFinalizeBlock.tx_results: field 2, wire type 2
 
 
@@ -70,3 +73,11 @@ def finalize_block_response(head: bytes, tx_results: Iterable[bytes], tail: byte
     """
     body = head + b"".join(_nested(_TX_RESULTS, r) for r in tx_results) + tail
     return _nested(_RESPONSE_FINALIZE_BLOCK, body)
+
+
+def check_tx_response(code: int, codespace: str, log: str) -> bytes:
+    """Return ``Response`` bytes for a ``ResponseCheckTx`` (``gas_wanted`` = 1, as every answer has)."""
+    if not code and not log and not codespace:
+        return _ACCEPTED
+    body = (b"\x08" + encode_varint(code) if code else b"") + _text(b"\x1a", log) + b"\x28\x01" + _text(b"\x42", codespace)
+    return _nested(_RESPONSE_CHECK_TX, body)

@@ -34,7 +34,7 @@ def recheck(chain, raw: bytes):
     """Send ``raw`` through the server as CometBFT does after Commit (type RECHECK)."""
     request = abci.Request(check_tx=abci.RequestCheckTx(tx=raw, type=abci.CheckTxType.RECHECK))
     response, _ = AbciServer(chain.app).respond(request.SerializeToString())
-    return response.check_tx
+    return abci.Response.FromString(response).check_tx   # the server encodes CheckTx answers itself
 
 
 def test_check_tx_accepts_several_pending_transactions_of_one_signer_in_sequence(chain):

@@ -61,3 +61,9 @@ def test_a_rejected_transaction_has_its_code_codespace_and_log_and_no_events():
     outcome = TxOutcome(5, "tx", "account sequence mismatch", (), b"h" * 32, "samen1a", "Transfer")
     parsed = abci.ExecTxResult.FromString(exec_tx_result(outcome))
     assert (parsed.code, parsed.codespace, parsed.log, list(parsed.events)) == (5, "tx", "account sequence mismatch", [])
+
+
+@given(st.integers(0, 2**32 - 1), text, text)
+def test_a_check_tx_response_is_encoded_exactly_as_protobuf_does(code, codespace, log):
+    expected = abci.Response(check_tx=abci.ResponseCheckTx(code=code, codespace=codespace, log=log, gas_wanted=1))
+    assert wire.check_tx_response(code, codespace, log) == expected.SerializeToString(deterministic=True)
