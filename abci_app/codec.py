@@ -286,7 +286,7 @@ def decode_value(cls: type[T], raw: bytes) -> T:
         decoded = cls(**{name: value.get(name) for name in names})
         _remember(cls, raw, decoded)
         return decoded
-    return _typed(cls, value)
+    return _decoder(cls)(value)
 
 
 def _plain(obj: Any, hint: Any = None) -> Any:
@@ -306,6 +306,54 @@ def _plain(obj: Any, hint: Any = None) -> Any:
     if isinstance(obj, float):
         raise TypeError("floats are not allowed in state")
     return obj
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@lru_cache(maxsize=None)
+def _decoder(hint: Any):
+    """Return a function giving ``_typed(hint, value)``, with the type analysis done once per hint.
+
+    ``_typed`` inspects the hints of every nested value on every call (``get_origin``,
+    ``is_dataclass``, ...), which dominated reading records with nested tuples (an
+    agreement's milestones, a friction aggregate's histograms).  Plain leaves (int,
+    str, bool, and values of unknown hints) are taken as they are.
+    """
+    origin = typing.get_origin(hint)
+    if hint is Action:
+        return lambda value: _typed(hint, value)
+    if origin is tuple:
+        inner = _decoder(typing.get_args(hint)[0])
+        if inner is _identity:
+            return lambda value: None if value is None else tuple(value)
+        return lambda value: None if value is None else tuple(inner(v) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        return _decoder([a for a in typing.get_args(hint) if a is not type(None)][0])
+    if dataclasses.is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    if hint is bytes:
+        return lambda value: None if value is None else bytes.fromhex(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return lambda value: None if value is None else hint(value)
+    return _identity
+
+
+def _dataclass_decoder(cls: type):
+    plain = tuple(name for name, h in _hints(cls) if _decoder(h) is _identity)
+    nested = tuple((name, _decoder(h)) for name, h in _hints(cls) if _decoder(h) is not _identity)
+
+    def decode(value: Any) -> Any:
+        if value is None:
+            return None
+        get = value.get
+        fields = {name: get(name) for name in plain}
+        for name, inner in nested:
+            fields[name] = inner(get(name))
+        return cls(**fields)
+
+    return decode
 
 
 def _typed(hint: Any, value: Any) -> Any:

@@ -67,84 +67,31 @@ def make_milestone(index: int, m: agreements.Milestone) -> Milestone:
 
 @strawberry.type(name="Agreement")
 class Agreement:
+    """Plain fields, filled once per row by ``make_agreement``: a list of 100 agreements costs
+    100 object constructions, not one resolver call per field (``ratings`` and ``friction``
+    read more state, so they stay resolvers)."""
+
+    id: str
+    requester: str
+    provider: str
+    arbiter: str
+    price: BigInt
+    escrow: BigInt = strawberry.field(description="amount still held in escrow")
+    terms: str = strawberry.field(description="hash of the off-chain terms, hex")
+    tags: list[str]
+    project: str | None
+    request: str | None
+    standing_offer: str | None
+    milestones: list[Milestone]
+    status: str = strawberry.field(description="open, or the outcome once settled")
+    settled: bool
+    outcome: str
+    created_at: int
+    settled_at: int
+    txs: int = strawberry.field(description="transactions and fees spent on this agreement so far")
+    fees: BigInt
     record: strawberry.Private[agreements.Agreement]
     height: strawberry.Private[int]
-
-    @strawberry.field
-    def id(self) -> str:
-        return str(self.record.id)
-
-    @strawberry.field
-    def requester(self) -> str:
-        return self.record.requester
-
-    @strawberry.field
-    def provider(self) -> str:
-        return self.record.provider
-
-    @strawberry.field
-    def arbiter(self) -> str:
-        return self.record.arbiter
-
-    @strawberry.field
-    def price(self) -> BigInt:
-        return self.record.price
-
-    @strawberry.field(description="amount still held in escrow")
-    def escrow(self) -> BigInt:
-        return self.record.escrow
-
-    @strawberry.field(description="hash of the off-chain terms, hex")
-    def terms(self) -> str:
-        return self.record.terms.hex()
-
-    @strawberry.field
-    def tags(self) -> list[str]:
-        return list(self.record.tags)
-
-    @strawberry.field
-    def project(self) -> str | None:
-        return str(self.record.project_id) if self.record.project_id else None
-
-    @strawberry.field
-    def request(self) -> str | None:
-        return str(self.record.request_id) if self.record.request_id else None
-
-    @strawberry.field
-    def standing_offer(self) -> str | None:
-        return str(self.record.standing_offer_id) if self.record.standing_offer_id else None
-
-    @strawberry.field
-    def milestones(self) -> list[Milestone]:
-        return [make_milestone(i, m) for i, m in enumerate(self.record.milestones)]
-
-    @strawberry.field(description="open, or the outcome once settled")
-    def status(self) -> str:
-        return self.record.outcome if self.record.settled else "open"
-
-    @strawberry.field
-    def settled(self) -> bool:
-        return self.record.settled
-
-    @strawberry.field
-    def outcome(self) -> str:
-        return self.record.outcome
-
-    @strawberry.field
-    def created_at(self) -> int:
-        return self.record.created_at
-
-    @strawberry.field
-    def settled_at(self) -> int:
-        return self.record.settled_at
-
-    @strawberry.field(description="transactions and fees spent on this agreement so far")
-    def txs(self) -> int:
-        return self.record.txs
-
-    @strawberry.field
-    def fees(self) -> BigInt:
-        return self.record.fees
 
     @strawberry.field
     def ratings(self, info: Info) -> list[Rating]:
@@ -161,9 +108,23 @@ class Agreement:
             figures = friction.get_figures(reader.state_at(self.height), self.record.id)
         return None if figures is None else make_figures(figures)
 
-    @strawberry.field
-    def cursor(self) -> str:
-        return encode_cursor(AGREEMENT_CURSOR, str(self.record.id).encode())
+    cursor: str
+
+
+def _optional_id(value: int) -> str | None:
+    return str(value) if value else None
+
+
+def make_agreement(r: agreements.Agreement, height: int) -> Agreement:
+    """Return the API object of an agreement record read at ``height``."""
+    return Agreement(
+        id=str(r.id), requester=r.requester, provider=r.provider, arbiter=r.arbiter, price=r.price, escrow=r.escrow,
+        terms=r.terms.hex(), tags=list(r.tags), project=_optional_id(r.project_id), request=_optional_id(r.request_id),
+        standing_offer=_optional_id(r.standing_offer_id),
+        milestones=[make_milestone(i, m) for i, m in enumerate(r.milestones)],
+        status=r.outcome if r.settled else "open", settled=r.settled, outcome=r.outcome, created_at=r.created_at,
+        settled_at=r.settled_at, txs=r.txs, fees=r.fees, record=r, height=height,
+        cursor=encode_cursor(AGREEMENT_CURSOR, str(r.id).encode()))
 
 
 @strawberry.input(name="Agreement_filter")
@@ -235,11 +196,11 @@ def _listed(reader, where: AgreementFilter, after: int | None, reverse: bool, he
         for agreement_id in _ids_by_party(reader, prefixes, start, reverse):
             found = agreements.get(state, agreement_id)
             if found is not None:
-                yield Agreement(record=found, height=height)
+                yield make_agreement(found, height)
         return
     seek = None if start is None else keys.agreement(start)
     for _key, raw in state.iter_prefix(keys.AGREEMENT_PREFIX, seek, reverse):
-        yield Agreement(record=codec.decode_value(agreements.Agreement, raw), height=height)
+        yield make_agreement(codec.decode_value(agreements.Agreement, raw), height)
 
 
 @strawberry.type
@@ -251,7 +212,7 @@ class AgreementQueries:
         with ctx.read() as reader:
             height = state_height(reader, block)
             found = agreements.get(reader.state_at(height), _int_id(id))
-            return None if found is None else Agreement(record=found, height=height)
+            return None if found is None else make_agreement(found, height)
 
     @strawberry.field(description="Agreements in id order; keyset pagination with after")
     def agreements(self, info: Info, first: int | None = None, after: str | None = None,
@@ -278,4 +239,4 @@ async def agreement_updates(info: Info, heights, agreement_id: str | None, party
         for record in updated:
             if (agreement_id is None or str(record.id) == agreement_id) and \
                     (party is None or party in (record.requester, record.provider, record.arbiter)):
-                yield Agreement(record=record, height=height)
+                yield make_agreement(record, height)
