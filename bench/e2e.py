@@ -1,6 +1,7 @@
 """Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, same machine, same run.
 
-    python -m bench.e2e [--txs 12000] [--rounds 3] [--connections 4] [--transport ws|http] [--out FILE]
+    python -m bench.e2e [--txs 12000] [--rounds 3] [--connections 4] [--transport ws|http]
+                        [--sweep 0.25,0.5,0.75,1.0] [--out FILE] [--write]
 
 Contenders (one fresh single-validator home each run, identical ``config.toml`` and genesis):
   A        Samen: ``python -m abci_app`` over a unix socket, signed transfers (one per funded account);
@@ -9,8 +10,10 @@ Contenders (one fresh single-validator home each run, identical ``config.toml`` 
   B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket) as a second ceiling.
 Each round runs A, B and B-builtin in turn (alternating, so drift on a shared machine hits all
 of them); per round it measures saturation (as fast as accepted) and then, at 50% and 80% of
-that round's B saturation rate, latency.  Reports every figure for each contender, and the
-A/B ratios with their spread (min..max over rounds).
+that round's B saturation rate, latency.  After the rounds, a rate sweep offers A and B the
+same fixed rates (shares of B's median saturation rate) to find the highest rate each side
+sustains (>= 95% committed).  Reports every figure for each contender, the A/B ratios with
+their spread (min..max over rounds) and the CPU budget the throughput floor leaves the app.
 """
 
 from __future__ import annotations
@@ -134,6 +137,22 @@ def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | Non
         node.stop()
 
 
+def sweep_point(root: Path, share: float, b_saturation: float, a_txs, b_txs, accounts, args) -> dict:
+    """Offer A and B the same fixed rate (``share`` of B's median saturation) and record what each commits."""
+    rate = max(1.0, b_saturation * share)
+    count = min(args.txs, max(200, int(rate * args.latency_seconds)))
+    point = {"share": share, "rate": round(rate, 1)}
+    for kind, txs in (("A", a_txs), ("B", b_txs)):
+        point[kind] = one_run(root, kind, txs[:count], accounts, rate, args)
+        print(f"sweep {kind} at {rate:.0f} tx/s: {point[kind]}", file=sys.stderr)
+    return point
+
+
+def sustained(point: dict, kind: str) -> bool:
+    """A rate is sustained when at least 95% of it is committed."""
+    return point[kind]["tps"] >= 0.95 * point["rate"]
+
+
 def ratio(a: float, b: float) -> float:
     return round(a / b, 3) if b else float("nan")
 
@@ -164,9 +183,11 @@ def run(args) -> dict:
                     row[kind][f"at_{share}pct"] = summary
                     print(f"round {r + 1} {kind} at {share}% of B ({rate:.0f} tx/s): {summary}", file=sys.stderr)
             rounds.append(row)
+        b_saturation = statistics.median(r["B"]["saturation"]["tps"] for r in rounds)
+        sweep = [sweep_point(root, share, b_saturation, a_txs, b_txs, accounts, args) for share in args.sweep]
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return {"rounds": rounds, "ratios": ratios(rounds), "budget": budget(rounds), "tx_bytes": len(a_txs[0]), "txs": args.txs,
+    return {"rounds": rounds, "ratios": ratios(rounds), "budget": budget(rounds), "sweep": sweep, "tx_bytes": len(a_txs[0]), "txs": args.txs,
             "connections": args.connections, "transport": args.transport, "timeout_commit": args.timeout_commit}
 
 
@@ -248,8 +269,27 @@ def section(report: dict, command: str) -> str:
     lines += ["", "| ratio (median, min..max over rounds) | value |", "|---|---:|"]
     for name, v in report["ratios"].items():
         lines.append(f"| {name} | {v['median']:.2f} ({v['min']:.2f}..{v['max']:.2f}) |")
-    lines += ["", *budget_lines(report["budget"]), SECTION_END]
+    lines += ["", *budget_lines(report["budget"]), *sweep_lines(report.get("sweep", [])), SECTION_END]
     return "\n".join(lines)
+
+
+def sweep_lines(sweep: list[dict]) -> list[str]:
+    """The rate sweep: committed rate and p50 of A and B at the same offered rates."""
+    if not sweep:
+        return []
+    lines = ["", "Rate sweep (one pass; offered = a share of B's median saturation rate; a rate counts as "
+             "sustained when >= 95% of it is committed):", "",
+             "| offered tx/s (share of B) | A committed tx/s | A p50 ms | B committed tx/s | B p50 ms |",
+             "|---|---:|---:|---:|---:|"]
+    for p in sweep:
+        marks = {k: "" if sustained(p, k) else " (not sustained)" for k in ("A", "B")}
+        lines.append(f"| {p['rate']:,.0f} ({100 * p['share']:.0f}%) | {p['A']['tps']:,.0f}{marks['A']} | "
+                     f"{p['A']['p50_ms']:,.0f} | {p['B']['tps']:,.0f}{marks['B']} | {p['B']['p50_ms']:,.0f} |")
+    lines.append("")
+    for kind in ("A", "B"):
+        held = [p["rate"] for p in sweep if sustained(p, kind)]
+        lines.append(f"* highest sustained offered rate, {kind}: " + (f"{max(held):,.0f} tx/s" if held else "none"))
+    return lines
 
 
 def budget_lines(b: dict) -> list[str]:
@@ -287,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--transport", choices=("ws", "http"), default="ws")
     parser.add_argument("--timeout-commit", default="1s")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
+    parser.add_argument("--sweep", type=lambda t: [float(x) for x in t.split(",") if x], default=[0.25, 0.5, 0.75, 1.0],
+                        help="shares of B's saturation rate offered to A and B after the rounds ('' for none)")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
     args = parser.parse_args(argv)

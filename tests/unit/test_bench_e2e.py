@@ -43,3 +43,13 @@ def test_the_section_lists_every_run_the_ratios_and_the_budget():
     assert text.count("| 1 | A |") == 3 and text.count("| 1 | B |") == 3 and text.count("| 1 | B-builtin |") == 1
     assert "| tps_saturation_A/B | 0.50 (0.50..0.50) |" in text
     assert "leaves the app **0.075** (75 µs per transaction)" in text
+
+
+def test_the_sweep_marks_rates_a_contender_did_not_sustain():
+    point = {"share": 0.5, "rate": 2_000.0, "A": figures(1_500, 0.4, 0.45, 0.1, 900), "B": figures(1_990, 0.02, 0.5, 0.1)}
+    assert not e2e.sustained(point, "A") and e2e.sustained(point, "B")
+    lines = e2e.sweep_lines([point])
+    assert "| 2,000 (50%) | 1,500 (not sustained) | 900 | 1,990 | 500 |" in lines
+    assert "* highest sustained offered rate, A: none" in lines
+    assert "* highest sustained offered rate, B: 2,000 tx/s" in lines
+    assert e2e.sweep_lines([]) == []
