@@ -26,6 +26,7 @@ class Settings:
     snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
+    graphql_nice: int = 10            # the GraphQL server runs this much lower in CPU priority (0-19)
     log_level: str = "info"
 
     @property

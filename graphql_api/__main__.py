@@ -2,6 +2,11 @@
 
 ``--export-schema PATH`` writes the schema's SDL and exits (``-`` for stdout).
 Logs are JSON lines on stderr.  Several servers may run against one node.
+
+The server lowers its own CPU priority by ``[graphql] nice`` in ``app.toml``
+(``--nice`` overrides; default 10, 0 keeps the starter's priority): when readers
+and the node compete for the CPU, the app and CometBFT get most of it, so a read
+load can slow the answers but hardly the chain.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +34,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc)
 
 
+def lower_priority(increment: int) -> None:
+    """Add ``increment`` (clamped to 0..19) to this process's niceness and log the result."""
+    increment = max(0, min(19, increment))
+    niceness = os.nice(increment)
+    logging.getLogger("samen.graphql").info(json.dumps({"event": "priority", "nice": niceness}))
+
+
 def parse(argv: list[str] | None):
     parser = argparse.ArgumentParser(prog="python -m graphql_api", description="Samen GraphQL server")
     parser.add_argument("--home", type=Path, help="node home directory")
@@ -38,6 +51,8 @@ def parse(argv: list[str] | None):
     parser.add_argument("--no-introspection", dest="introspection", action="store_false", default=None)
     parser.add_argument("--timeout", dest="timeout_seconds", type=float, help="seconds per operation")
     parser.add_argument("--response-cache", type=int, help="answers cached per block (0: off; default 512)")
+    parser.add_argument("--nice", type=int, help="lower the CPU priority by this much (0-19; default app.toml "
+                                                 "graphql.nice, 10)")
     parser.add_argument("--export-schema", metavar="PATH", help="write schema.graphql and exit")
     return parser.parse_args(argv)
 
@@ -55,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m graphql_api: --home is required", file=sys.stderr)
         return 2
     overrides = {k: getattr(args, k) for k in ("host", "port", "rpc_url", "graphiql", "introspection",
-                                              "timeout_seconds", "response_cache")}
+                                              "timeout_seconds", "response_cache", "nice")}
     try:
         config = config_mod.from_home(args.home.resolve(), **overrides)
     except (ValueError, OSError) as exc:
@@ -65,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    lower_priority(config.nice)
 
     import uvicorn
 

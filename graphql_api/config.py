@@ -37,6 +37,7 @@ class ApiConfig:
     poll_interval: float = 0.1          # commit notifier's polling period
     response_cache: int = 512           # answers kept per process (0: off); see cache.py
     map_size_gib: int = 64
+    nice: int = 10                      # CPU priority below the starting process (``__main__``)
 
 
 def rpc_url_from_home(home: Path) -> str:
@@ -56,6 +57,6 @@ def from_home(home: Path, **overrides) -> ApiConfig:
     settings = Settings.load(home)
     values = {"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
               "host": settings.graphql_host, "port": settings.graphql_port,
-              "map_size_gib": settings.store_map_size_gib}
+              "map_size_gib": settings.store_map_size_gib, "nice": settings.graphql_nice}
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ApiConfig(**values)

@@ -27,15 +27,16 @@ def _alive(pid: int) -> bool:
 class StartedGroup:
     """``python -m abci_app.cli start`` on a node home, with its stderr in a file."""
 
-    def __init__(self, node) -> None:
+    def __init__(self, node, graphql: bool = False) -> None:
         self.log = node.root / "start.log"
+        argv = [sys.executable, "-m", "abci_app.cli", "start", "--home", str(node.home)]
         with open(self.log, "wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "abci_app.cli", "start", "--home", str(node.home),
-                                             "--no-graphql"], stdout=subprocess.DEVNULL, stderr=out,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(argv + ([] if graphql else ["--no-graphql"]), stdout=subprocess.DEVNULL,
+                                            stderr=out, start_new_session=True)
+        children = 3 if graphql else 2
         try:
             node.wait_for_height(2, 60)
-            wait_until(lambda: len(self.pids()) == 2, 10, "both child pids in the output")
+            wait_until(lambda: len(self.pids()) == children, 10, "every child pid in the output")
         except WaitTimeout as exc:
             tail = "\n".join(self.output().splitlines()[-30:])
             raise AssertionError(f"samen start did not come up ({exc}); exit {self.process.poll()}:\n{tail}") from None
@@ -55,14 +56,18 @@ class StartedGroup:
             self.process.wait(10)
 
 
-@pytest.fixture
-def group(node_factory):
-    started = StartedGroup(node_factory())
-    yield started
+def _stop(started: StartedGroup) -> None:
     started.kill()
     for pid in started.pids().values():
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def group(node_factory):
+    started = StartedGroup(node_factory())
+    yield started
+    _stop(started)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -83,3 +88,19 @@ def test_a_dying_child_stops_the_group_with_a_clear_message_and_non_zero_exit(gr
     assert group.wait() == 1
     assert "[samen] error: cometbft exited unexpectedly (killed by signal SIGKILL); stopped the group" in group.output()
     assert not _alive(pids["abci"])
+
+
+def test_the_graphql_server_runs_at_the_lower_cpu_priority_its_app_toml_names(node_factory):
+    node = node_factory()
+    settings = (node.home / "config" / "app.toml").read_text()
+    assert "nice = 10" in settings                                  # what samen init writes
+    (node.home / "config" / "app.toml").write_text(settings.replace("nice = 10", "nice = 7"))
+    started = StartedGroup(node, graphql=True)
+    try:
+        pids = started.pids()
+        node_priority = os.getpriority(os.PRIO_PROCESS, pids["abci"])
+        assert os.getpriority(os.PRIO_PROCESS, pids["cometbft"]) == node_priority
+        wait_until(lambda: os.getpriority(os.PRIO_PROCESS, pids["graphql"]) == node_priority + 7, 30,
+                   "the graphql server lowering its priority")
+    finally:
+        _stop(started)
