@@ -8,7 +8,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from abci_app.cli.main import app
+from abci_app.cli.main import app, main
 
 
 def invoke(args: list[str], env: dict | None = None, input: str | None = None):
@@ -25,3 +25,18 @@ def samen(args: list[str], env: dict | None = None, timeout: float = 60.0,
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "abci_app.cli", *args], capture_output=True, text=True,
                           env=full_env, timeout=timeout, input=input)
+
+
+def samen_in_process(args: list[str], env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``samen ARGS`` through ``main`` in this process, answering like ``samen``; no interpreter start-up.
+
+    For long CLI stories against a node, where ~100 subprocess start-ups would dominate; the
+    process boundary itself (exit codes, streams) is covered by the tests that use ``samen``.
+    """
+    with CliRunner().isolation(input=input, env={"SAMEN_PASSPHRASE": None, **(env or {})}) as (out, err, _):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return subprocess.CompletedProcess(args, code, stdout, stderr)

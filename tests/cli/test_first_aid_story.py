@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from tests.cli.helpers import samen
+from tests.cli.helpers import samen_in_process as samen   # ~100 commands: no start-up each
 
 pytestmark = pytest.mark.node
 
