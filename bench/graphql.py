@@ -1,291 +1,220 @@
-"""GraphQL benchmark (``make bench-graphql``): three dashboard queries at a large state, next to abci_query.
+"""GraphQL benchmark (``make bench-graphql``): three dashboard queries at 100,000 agreements, next to abci_query.
 
-    python -m bench.graphql [--accounts 20000] [--blocks 200] [--txs 500] [--requests 1000] [--concurrency 4]
+    python -m bench.graphql [--agreements 100000] [--requests 1000] [--concurrency 4] [--viewers 4] [--rebuild]
 
-Phase 1, large state: a real LMDB store is filled through the app's own code path
-(``LedgerApp.init_chain`` with ``--accounts`` funded accounts, then ``--blocks``
-blocks of ``--txs`` signed transfers through FinalizeBlock + Commit, so records
-and secondary indexes are the ones a node writes).  ``python -m graphql_api`` serves
-it as a separate process and three dashboard queries are measured:
+Phase 1, large state (``bench.graphql_state``): at least ``--agreements`` agreements made
+by signed transactions through ``LedgerApp`` FinalizeBlock + Commit, so state, records
+and secondary indexes are what a node writes; cached under ``build/bench-graphql``
+(keyed by the parameters and the source), ``--rebuild`` builds it again.
+``python -m graphql_api`` serves it as a separate process (response cache off, CPU
+priority not lowered: the figures are the cost of answering) and the dashboard queries
+of ``bench.graphql_queries`` are measured: ``--requests`` requests after a warm-up,
+``--concurrency`` in flight, keep-alive HTTP on loopback; requests/s, p50 and p99.
 
-* one object: an account (balance, sequence) with ``_meta``;
-* a page of 100 with filters: successful Transfer transactions below a height, newest first;
-* aggregates: ``status`` (supply, block and transaction counts, recent averages).
+Phase 2, same machine, same run: the built state is exported (``samen export``'s format)
+as the genesis of a real single-validator node (cometbft + the app, 1 s blocks), whose
+GraphQL server runs as ``samen start`` runs it (CPU priority lowered by ``[graphql]
+nice``, 10).  The same agreement and account are read through CometBFT's ``abci_query``
+and through GraphQL.
 
-Phase 2, same machine, same run: a real single-validator node (cometbft + the app)
-whose genesis holds the same accounts; the same one-object read is measured through
-CometBFT's ``abci_query`` (``/account/<address>``) and through GraphQL on that node.
-
-The server runs with its per-block response cache off (``--response-cache 0``): the
-figures are the cost of answering, not of a cache lookup.  Each measurement sends
-``--requests`` requests after a warm-up, ``--concurrency`` in
-flight, over keep-alive HTTP on loopback; it reports requests/s and p50/p99 latency.
-
-Phase 3, on the same node: committed transactions per second for ``--load-txs``
-signed transfers (``bench.loadgen.run_load``, as fast as accepted), once alone and
-once while ``--readers`` GraphQL clients query without pause; the ratio is reported.
+Phase 3, on that node: committed transactions per second for ``--load-txs`` signed
+transfers (``bench.loadgen.run_load``, as fast as the node accepts), in rounds: alone,
+under the dashboard load (``--viewers`` dashboard viewers, ``bench.graphql_viewers``),
+alone again, and under ``--hammer`` clients querying without pause.  The ratio is the
+dashboard round over the mean of the two rounds alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
+from bench import graphql_http as web
+from bench.graphql_queries import ACCOUNT, AGGREGATES, ONE_OBJECT, PAGE, PAGE_ALL, Variables, spread_index
+from bench.graphql_state import CHAIN_ID, Actors, Shape, cached
 
-from abci_app.app import LedgerApp
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.node.cometbft import find_binary
-from abci_app.node.home import NodeOptions, init_home, socket_path
-from abci_app.state.store import Store
-from bench.loadgen import run_load
-
-CHAIN_ID = "bench-graphql"
-GENESIS_TIME = 1_700_000_000
-WARMUP = 50
-
-ONE_OBJECT = "query($id: String!) { account(id: $id) { balance sequence } _meta { block { number } } }"
-PAGE = ("query($below: Int!) { transactions(first: 100, orderDirection: desc, "
-        "where: {action: \"Transfer\", success: true, block_lt: $below}) "
-        "{ hash blockNumber index signer code events { type attributes { key value } } } }")
-AGGREGATES = ("{ status { height supply blockCount transactionCount recentBlocks recentTransactions "
-              "averageBlockTimeMs } _meta { block { number timestamp } appHash } }")
+CACHE = Path(__file__).resolve().parent.parent / "build" / "bench-graphql"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def phase_large_state(root: Path, shape: Shape, actors: Actors, args) -> tuple[Path, dict]:
+    home, built = cached(shape, CACHE, args.rebuild, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    process, url = web.start_graphql(home, root, "http://127.0.0.1:9", nice=0)
+    v = variables(shape, actors)
+    run = lambda query, variables, rows=None: asyncio.run(web.measure(  # noqa: E731
+        web.graphql_sender(url, query, variables, rows), args.requests, args.concurrency))
+    try:
+        results = {"one_object": run(ONE_OBJECT, v.one_object),
+                   "page_of_100_by_party": run(PAGE, v.page, 100),
+                   "page_of_100_all": run(PAGE_ALL, v.page_all, 100),
+                   "aggregates": run(AGGREGATES, v.aggregates)}
+    finally:
+        web.stop(process)
+    return home, {"state": built, "graphql": results}
 
 
-def signers(count: int) -> list[Signer]:
-    return [Signer(hashlib.sha256(b"bench-graphql/%d" % i).digest()) for i in range(count)]
+def variables(shape: Shape, actors: Actors) -> Variables:
+    return Variables(shape.agreements, tuple(k.address for k in actors.requesters))
 
 
-def build_state(store_dir: Path, keys: list[Signer], blocks: int, txs: int) -> dict:
-    """Fill ``store_dir`` through LedgerApp: genesis accounts, then blocks of transfers."""
+def export_genesis(home: Path, node_home: Path, height: int) -> dict:
+    """Write the built state at ``height`` as the app_state of ``node_home``'s genesis (as ``samen export``)."""
+    from abci_app.state.export import export_state
+    from abci_app.state.store import Store
+
     started = time.perf_counter()
-    store = Store(store_dir)
-    app = LedgerApp(store)
-    genesis = {"accounts": [{"address": k.address, "balance": 1_000_000} for k in keys]}
-    app.init_chain(CHAIN_ID, json.dumps(genesis).encode())
-    sequences = [0] * len(keys)
-    for height in range(1, blocks + 1):
-        batch = []
-        for i in range(txs):
-            n = (height * txs + i) % len(keys)
-            to = keys[(n * 7 + 1) % len(keys)].address
-            batch.append(keys[n].sign_tx(CHAIN_ID, sequences[n], Transfer(to, 1 + i % 5)))
-            sequences[n] += 1
-        app.finalize_block(height, GENESIS_TIME + height, b"\x01" * 20, batch, hashlib.sha256(b"%d" % height).digest())
-        app.commit()
-    app._close_snapshot()
-    store.close()
-    return {"accounts": len(keys), "blocks": blocks, "transactions": blocks * txs,
-            "build_seconds": round(time.perf_counter() - started, 1)}
+    store = Store(home / "data" / "samen", readonly=True, map_size=64 << 30)
+    try:
+        app_state = export_state(store, height)
+    finally:
+        store.close()
+    path = node_home / "config" / "genesis.json"
+    doc = json.loads(path.read_text())
+    doc["app_state"], doc["app_hash"] = app_state, ""
+    path.write_text(json.dumps(doc))
+    return {"keys": len(app_state["samen_state"]["entries"]), "genesis_mb": round(path.stat().st_size / 1e6, 1),
+            "export_seconds": round(time.perf_counter() - started, 1)}
 
 
-def spawn(argv: list[str], log: Path) -> subprocess.Popen:
-    with open(log, "ab") as out:
-        return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+def start_node(root: Path, built_home: Path, built: dict):
+    """Init a node home on the exported state and start the app, CometBFT and GraphQL; return them."""
+    from abci_app.node.cometbft import find_binary
+    from abci_app.node.home import NodeOptions, init_home, socket_path
+
+    home, rpc_port = root / "node", web.free_port()
+    init_home(home, NodeOptions(chain_id=CHAIN_ID, rpc_port=rpc_port, p2p_port=web.free_port(),
+                                timeout_commit="1s", graphql_port=web.free_port()))
+    exported = export_genesis(built_home, home, built["height"])
+    rpc = f"http://127.0.0.1:{rpc_port}"
+    started = time.perf_counter()
+    app = web.spawn([sys.executable, "-m", "abci_app", "--home", str(home)], root / "abci.log")
+    procs = {"abci": app}
+    deadline = time.monotonic() + 60
+    while not socket_path(home).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    procs["cometbft"] = web.spawn([find_binary(), "start", "--home", str(home)], root / "cometbft.log")
+    web.wait_http(f"{rpc}/status", 1800, procs["cometbft"])
+    _wait_height(rpc, 2, 600)
+    exported["start_seconds"] = round(time.perf_counter() - started, 1)
+    procs["graphql"], url = web.start_graphql(home, root, rpc)
+    return procs, rpc, url, exported
 
 
-def stop(process: subprocess.Popen | None) -> None:
-    if process is not None and process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(15)
+def _wait_height(rpc: str, height: int, timeout: float) -> None:
+    import httpx
 
-
-def wait_http(url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout:g}s")
+        status = httpx.get(f"{rpc}/status", timeout=10).json()["result"]["sync_info"]
+        if int(status["latest_block_height"]) >= height:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"the node did not reach height {height} within {timeout:g}s")
 
 
-def start_graphql(home: Path, root: Path, rpc: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = spawn([sys.executable, "-m", "graphql_api", "--home", str(home), "--port", str(port),
-                     "--rpc", rpc, "--response-cache", "0"], root / "graphql.log")
-    wait_http(f"http://127.0.0.1:{port}/healthz")
-    return process, f"http://127.0.0.1:{port}/graphql"
-
-
-async def measure(send, requests: int, concurrency: int) -> dict:
-    """Run ``send(client, i)`` ``requests`` times (after a warm-up), ``concurrency`` at a time."""
-    latencies: list[float] = []
-    failures = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30.0, limits=limits) as client:
-        for i in range(WARMUP):
-            await send(client, i)
-        queue = iter(range(requests))
-
-        async def worker() -> None:
-            nonlocal failures
-            for i in queue:
-                started = time.perf_counter()
-                ok = await send(client, i)
-                latencies.append(time.perf_counter() - started)
-                failures += not ok
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"requests": requests, "failures": failures, "rps": round(requests / elapsed, 1),
-            "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
-            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 2)}
-
-
-def graphql_sender(url: str, query: str, variables):
-    async def send(client: httpx.AsyncClient, i: int) -> bool:
-        response = await client.post(url, json={"query": query, "variables": variables(i)})
-        body = response.json()
-        return response.status_code == 200 and "errors" not in body
-    return send
-
-
-def abci_sender(rpc: str, keys: list[Signer]):
-    async def send(client: httpx.AsyncClient, i: int) -> bool:
-        path = f"/account/{keys[(i * 7919) % len(keys)].address}"
-        payload = {"jsonrpc": "2.0", "id": i, "method": "abci_query", "params": {"path": path, "data": ""}}
-        response = await client.post(rpc, json=payload)
-        return response.status_code == 200 and response.json()["result"]["response"].get("code", 0) == 0
-    return send
-
-
-def account_variables(keys: list[Signer]):
-    return lambda i: {"id": keys[(i * 7919) % len(keys)].address}
-
-
-def phase_large_state(root: Path, keys: list[Signer], args) -> dict:
-    home = root / "large"
-    state = build_state(home / "data" / "samen", keys, args.blocks, args.txs)
-    process, url = start_graphql(home, root, "http://127.0.0.1:9")
+def phase_real_node(root: Path, built_home: Path, built: dict, shape: Shape, actors: Actors, args) -> dict:
+    procs, rpc, url, exported = start_node(root, built_home, built)
+    v = variables(shape, actors)
+    agreement = lambda i: f"/agreement/{1 + spread_index(i, shape.agreements)}"  # noqa: E731
+    account = lambda i: {"id": actors.idle[spread_index(i, len(actors.idle))].address}  # noqa: E731
+    run = lambda send: asyncio.run(web.measure(send, args.requests, args.concurrency))  # noqa: E731
     try:
-        below = lambda i: {"below": args.blocks - (i % 50)}
-        results = {
-            "one_object": asyncio.run(measure(graphql_sender(url, ONE_OBJECT, account_variables(keys)),
-                                              args.requests, args.concurrency)),
-            "page_of_100_filtered": asyncio.run(measure(graphql_sender(url, PAGE, below),
-                                                        args.requests, args.concurrency)),
-            "aggregates": asyncio.run(measure(graphql_sender(url, AGGREGATES, lambda i: {}),
-                                              args.requests, args.concurrency)),
-        }
-    finally:
-        stop(process)
-    return {"state": state, "graphql": results}
-
-
-def phase_real_node(root: Path, keys: list[Signer], args) -> dict:
-    home = root / "node"
-    rpc_port = free_port()
-    options = NodeOptions(chain_id=CHAIN_ID, rpc_port=rpc_port, p2p_port=free_port(), timeout_commit="1s",
-                          accounts=tuple((k.address, 1_000_000) for k in keys), graphql_port=free_port())
-    init_home(home, options)
-    rpc = f"http://127.0.0.1:{rpc_port}"
-    app = spawn([sys.executable, "-m", "abci_app", "--home", str(home)], root / "abci.log")
-    comet = graphql = None
-    try:
-        deadline = time.monotonic() + 60
-        while not socket_path(home).exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        comet = spawn([find_binary(), "start", "--home", str(home)], root / "cometbft.log")
-        wait_http(f"{rpc}/status", 120)
-        graphql, url = start_graphql(home, root, rpc)
-        report = {
-            "abci_query_one_object": asyncio.run(measure(abci_sender(rpc, keys), args.requests, args.concurrency)),
-            "graphql_one_object": asyncio.run(measure(graphql_sender(url, ONE_OBJECT, account_variables(keys)),
-                                                      args.requests, args.concurrency)),
-        }
-        report["throughput"] = throughput(rpc, url, keys, args)
+        report = {"node": exported,
+                  "abci_query_agreement": run(web.abci_sender(rpc, agreement)),
+                  "graphql_agreement": run(web.graphql_sender(url, ONE_OBJECT, v.one_object)),
+                  "abci_query_account": run(web.abci_sender(rpc, lambda i: "/account/" + account(i)["id"])),
+                  "graphql_account": run(web.graphql_sender(url, ACCOUNT, account))}
+        report["throughput"] = throughput(root, rpc, url, procs, shape, actors, args)
         return report
     finally:
-        for process in (graphql, comet, app):
-            stop(process)
+        for name in ("graphql", "cometbft", "abci"):
+            web.stop(procs.get(name))
 
 
-def transfers(keys: list[Signer], first: int, count: int) -> list[bytes]:
-    """One transfer from each of ``count`` accounts starting at ``first`` (sequence 0: never used)."""
-    return [keys[i].sign_tx(CHAIN_ID, 0, Transfer(keys[(i + 1) % len(keys)].address, 1))
-            for i in range(first, first + count)]
+def throughput(root: Path, rpc: str, url: str, procs: dict, shape: Shape, actors: Actors, args) -> dict:
+    """Rounds of ``--load-txs`` transfers from idle accounts: alone, dashboard load, alone, hammer."""
+    from abci_app.domain.accounts.messages import Transfer
+    from bench.loadgen import run_load
+
+    pids = {name: p.pid for name, p in procs.items()}
+    rounds = (("alone", None), ("dashboard", ("dashboard", args.viewers)), ("alone_again", None),
+              ("hammer", ("hammer", args.hammer)))
+    out = {}
+    for n, (name, readers) in enumerate(rounds):
+        senders = actors.idle[n * args.load_txs:(n + 1) * args.load_txs]
+        txs = [k.sign(Transfer(actors.requesters[i % len(actors.requesters)].address, 1)) for i, k in enumerate(senders)]
+        viewers = None if readers is None else start_viewers(root, url, shape, readers)
+        load = asyncio.run(run_load(rpc, txs, connections=4, pids=pids)).summary()
+        out[name] = {"load": load, "readers": None if viewers is None else stop_viewers(viewers)}
+    alone = (out["alone"]["load"]["tps"] + out["alone_again"]["load"]["tps"]) / 2
+    for name in ("dashboard", "hammer"):
+        out[name + "_ratio"] = round(out[name]["load"]["tps"] / alone, 3) if alone else 0.0
+    return out
 
 
-async def load_with_readers(rpc: str, url: str, txs: list[bytes], keys: list[Signer], readers: int) -> dict:
-    """Run the transfer load while ``readers`` GraphQL clients query without pause."""
-    stop = asyncio.Event()
-
-    async def reader(n: int) -> int:
-        done = 0
-        async with httpx.AsyncClient(timeout=30.0) as client:
-            while not stop.is_set():
-                query = (ONE_OBJECT, {"id": keys[(n * 31 + done) % len(keys)].address}) if done % 2 else (AGGREGATES, {})
-                await client.post(url, json={"query": query[0], "variables": query[1]})
-                done += 1
-        return done
-
-    tasks = [asyncio.create_task(reader(n)) for n in range(readers)]
-    result = await run_load(rpc, txs, connections=4)
-    stop.set()
-    return {"load": result.summary(), "graphql_reads": sum(await asyncio.gather(*tasks))}
+def start_viewers(root: Path, url: str, shape: Shape, readers: tuple[str, int]) -> subprocess.Popen:
+    mode, clients = readers
+    argv = [sys.executable, "-m", "bench.graphql_viewers", "--url", url, "--mode", mode, "--clients", str(clients),
+            "--agreements", str(shape.agreements), "--requesters", str(shape.requesters), "--seconds", "600"]
+    process = web.spawn(argv, root / "viewers.log", stdout=subprocess.PIPE, stdin=subprocess.PIPE)
+    time.sleep(3)   # connected, subscribed, first refreshes done
+    return process
 
 
-def throughput(rpc: str, url: str, keys: list[Signer], args) -> dict:
-    alone = asyncio.run(run_load(rpc, transfers(keys, 0, args.load_txs), connections=4)).summary()
-    loaded = asyncio.run(load_with_readers(rpc, url, transfers(keys, args.load_txs, args.load_txs), keys,
-                                           args.readers))
-    ratio = loaded["load"]["tps"] / alone["tps"] if alone["tps"] else 0.0
-    return {"without_graphql_load": alone, "with_graphql_load": loaded, "tps_ratio": round(ratio, 3)}
+def stop_viewers(process: subprocess.Popen) -> dict:
+    out, _ = process.communicate(b"stop\n", timeout=60)
+    return json.loads(out.decode().strip().splitlines()[-1])
 
 
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.platform()}
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.platform(),
+            "commit": _git("rev-parse", "--short", "HEAD") + ("-dirty" if _git("status", "--porcelain") else "")}
+
+
+def _git(*argv: str) -> str:
+    done = subprocess.run(["git", *argv], capture_output=True, text=True, cwd=Path(__file__).parent)
+    return done.stdout.strip()
+
+
+def parse(argv: list[str] | None):
+    parser = argparse.ArgumentParser(prog="python -m bench.graphql", description=__doc__.splitlines()[0])
+    parser.add_argument("--agreements", type=int, default=Shape.agreements)
+    parser.add_argument("--requesters", type=int, default=Shape.requesters)
+    parser.add_argument("--providers", type=int, default=Shape.providers)
+    parser.add_argument("--per-block", type=int, default=Shape.per_block, help="agreements started per block")
+    parser.add_argument("--rebuild", action="store_true", help="build the state even if a cached one matches")
+    parser.add_argument("--requests", type=int, default=1000, help="per latency measurement")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--load-txs", type=int, default=4000, help="transfers per throughput round")
+    parser.add_argument("--viewers", type=int, default=4, help="dashboard viewers in the dashboard round")
+    parser.add_argument("--hammer", type=int, default=8, help="clients without pause in the hammer round")
+    parser.add_argument("--out", type=Path, help="also write the JSON report here")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.graphql", description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=20_000)
-    parser.add_argument("--blocks", type=int, default=200)
-    parser.add_argument("--txs", type=int, default=500, help="transfers per block")
-    parser.add_argument("--requests", type=int, default=1000, help="per measurement")
-    parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--load-txs", type=int, default=2000, help="transfers per throughput run")
-    parser.add_argument("--readers", type=int, default=8, help="GraphQL clients during the loaded run")
-    parser.add_argument("--out", type=Path, help="also write the JSON report here")
-    args = parser.parse_args(argv)
+    args = parse(argv)
+    shape = Shape(agreements=args.agreements, requesters=args.requesters, providers=args.providers,
+                  per_block=args.per_block, idle=4 * args.load_txs)
+    actors = Actors.of(shape)
     root = Path(tempfile.mkdtemp(prefix="bgq", dir="/tmp"))
+    report = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items() if k != "out"},
+              "load_average_start": os.getloadavg()}
     try:
-        keys = signers(args.accounts)
-        report = {"machine": machine(), "args": {k: v for k, v in vars(args).items() if k != "out"},
-                  "large_state": phase_large_state(root, keys, args), "real_node": phase_real_node(root, keys, args)}
+        built_home, report["large_state"] = phase_large_state(root, shape, actors, args)
+        report["real_node"] = phase_real_node(root, built_home, report["large_state"]["state"], shape, actors, args)
     finally:
+        report["load_average_end"] = os.getloadavg()
         shutil.rmtree(root, ignore_errors=True)
     text = json.dumps(report, indent=2)
     print(text)

@@ -141,8 +141,7 @@ class AgreementFilter:
     tag: str | None = None
     project: str | None = None
 
-    def matches(self, a: Agreement) -> bool:
-        r = a.record
+    def matches(self, r: agreements.Agreement) -> bool:
         return ((self.id_lt is None or r.id < _int_id(self.id_lt))
                 and (self.party is None or self.party in (r.requester, r.provider, r.arbiter))
                 and all(getattr(self, p) is None or getattr(self, p) == getattr(r, p) for p in PARTIES)
@@ -187,6 +186,7 @@ def _index_ids(txn, db, prefix: bytes, seek: bytes | None, reverse: bool):
 
 
 def _listed(reader, where: AgreementFilter, after: int | None, reverse: bool, height: int):
+    """Yield agreement records in id order from ``after`` (the API objects are made for the kept ones only)."""
     state = reader.state_at(height)
     bound = _int_id(where.id_gt) if where.id_gt is not None and not reverse else None
     lower = max(filter(lambda v: v is not None, [after, bound]), default=None)
@@ -196,11 +196,11 @@ def _listed(reader, where: AgreementFilter, after: int | None, reverse: bool, he
         for agreement_id in _ids_by_party(reader, prefixes, start, reverse):
             found = agreements.get(state, agreement_id)
             if found is not None:
-                yield make_agreement(found, height)
+                yield found
         return
     seek = None if start is None else keys.agreement(start)
     for _key, raw in state.iter_prefix(keys.AGREEMENT_PREFIX, seek, reverse):
-        yield make_agreement(codec.decode_value(agreements.Agreement, raw), height)
+        yield codec.decode_value(agreements.Agreement, raw)
 
 
 @strawberry.type
@@ -226,7 +226,7 @@ class AgreementQueries:
         with ctx.read() as reader:
             height = state_height(reader, block)
             rows = _listed(reader, where, after_id, order_direction == OrderDirection.desc, height)
-            return take(rows, size, where.matches, lambda: ctx.charge(reader))
+            return [make_agreement(r, height) for r in take(rows, size, where.matches, lambda: ctx.charge(reader))]
 
 
 async def agreement_updates(info: Info, heights, agreement_id: str | None, party: str | None):
