@@ -3,6 +3,13 @@
 Handlers return them; ``abci_app.server`` turns them into ABCI events whose
 attributes are the dataclass fields as strings (integers in decimal, bytes in
 hex, booleans as ``true``/``false``).
+
+CometBFT's transaction index (``tx_search``) gets the attributes that identify
+something: ids, addresses, hashes, tags, kinds and statuses.  Amounts, counts,
+weights, times, flags and free text (``UNINDEXED``) travel in the event with
+``index: false``: nobody searches transactions by them, and each indexed attribute
+costs CometBFT a write per transaction.  They are all in the app's own records
+and queryable through GraphQL.
 """
 
 from __future__ import annotations
@@ -10,6 +17,19 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 from typing import Any
+
+
+UNINDEXED = frozenset({
+    "amount", "budget", "price", "delta", "limit", "exit_share", "to_community_pool", "to_provider", "to_requester",
+    "power", "old_power", "weight", "total_weight", "threshold", "score", "yes", "no", "abstain",
+    "deadline", "expires_at", "offers_until", "execute_after", "voting_end", "time", "height",
+    "on_time", "broken", "disputed", "rated", "memo", "reason", "name", "log", "code", "codespace", "milestone",
+})
+
+
+def indexed(key: str) -> bool:
+    """Whether CometBFT's transaction index gets this attribute (see the module docstring)."""
+    return key not in UNINDEXED
 
 
 def event_type(event: Any) -> str:

@@ -262,7 +262,8 @@ def misbehavior_value(m) -> ValidatorMisbehavior:
 
 def exec_tx_result(outcome: TxOutcome) -> bytes:
     """Return the encoded ``ExecTxResult``; a success leads with a ``message`` event (action, sender)."""
-    events = [wire.event(typed_events.event_type(e), typed_events.attributes(e)) for e in outcome.events]
+    events = [wire.event(typed_events.event_type(e), typed_events.attributes(e), typed_events.indexed)
+              for e in outcome.events]
     if outcome.ok:
         events.insert(0, wire.event("message", (("action", outcome.action), ("sender", outcome.signer))))
     return wire.exec_tx_result(outcome.code, outcome.codespace, outcome.log, events)
@@ -270,4 +271,4 @@ def exec_tx_result(outcome: TxOutcome) -> bytes:
 
 def abci_event(event):
     return abci.Event(type=typed_events.event_type(event), attributes=[
-        abci.EventAttribute(key=k, value=v, index=True) for k, v in typed_events.attributes(event)])
+        abci.EventAttribute(key=k, value=v, index=typed_events.indexed(k)) for k, v in typed_events.attributes(event)])

@@ -48,11 +48,12 @@ def _nested(tag: bytes, body: bytes) -> bytes:
     return tag + encode_varint(len(body)) + body
 
 
-def event(kind: str, attributes: Iterable[tuple[str, str]]) -> bytes:
-    """Return an ``Event`` whose attributes are all indexed."""
+def event(kind: str, attributes: Iterable[tuple[str, str]], indexed=lambda key: True) -> bytes:
+    """Return an ``Event``; ``indexed(key)`` sets each attribute's ``index`` flag."""
     parts = [_text(b"\x0a", kind)]
     for key, value in attributes:
-        parts.append(_nested(b"\x12", _text(b"\x0a", key) + _text(b"\x12", value) + b"\x18\x01"))
+        flag = b"\x18\x01" if indexed(key) else b""
+        parts.append(_nested(b"\x12", _text(b"\x0a", key) + _text(b"\x12", value) + flag))
     return b"".join(parts)
 
 
