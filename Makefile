@@ -52,7 +52,7 @@ bench: setup
 	$(BIN)/python -m bench.inprocess
 
 # Samen against CometBFT's kvstore (socket and built-in), same binary, config and tx size.
-E2E_ARGS ?= --txs 12000 --rounds 3
+E2E_ARGS ?= --txs 30000 --rounds 3
 bench-e2e: setup
 	mkdir -p build
 	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json --write

@@ -1,6 +1,6 @@
 """Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, same machine, same run.
 
-    python -m bench.e2e [--txs 12000] [--rounds 3] [--connections 4] [--transport ws|http]
+    python -m bench.e2e [--txs 30000] [--rounds 3] [--connections 4] [--transport ws|http]
                         [--sweep 0.25,0.5,0.75,1.0] [--out FILE] [--write]
 
 Contenders (one fresh single-validator home each run, identical ``config.toml`` and genesis):
@@ -9,7 +9,9 @@ Contenders (one fresh single-validator home each run, identical ``config.toml`` 
            transport, ``key=value`` transactions padded to the same byte size as A's;
   B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket) as a second ceiling.
 Each round runs A, B and B-builtin in turn (alternating, so drift on a shared machine hits all
-of them); per round it measures saturation (as fast as accepted) and then, at 50% and 80% of
+of them); per round it measures saturation (as fast as accepted: the sender pauses while the
+mempool holds ``--backpressure`` transactions or more, so the surplus of an open-loop flood is
+not dropped at a full mempool after costing work) and then, at 50% and 80% of
 that round's B saturation rate, latency.  After the rounds, a rate sweep offers A and B the
 same fixed rates (shares of B's median saturation rate) to find the highest rate each side
 sustains (>= 95% committed).  Reports every figure for each contender, the A/B ratios with
@@ -131,7 +133,7 @@ def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | Non
         node.start()
         result = asyncio.run(run_load(node.rpc_url, txs, rate=rate, connections=args.connections,
                                       deadline=max(60.0, 3 * len(txs) / (rate or 200)), pids=node.pids(),
-                                      transport=args.transport))
+                                      transport=args.transport, backpressure=args.backpressure or None))
         return result.summary()
     finally:
         node.stop()
@@ -187,7 +189,8 @@ def run(args) -> dict:
         sweep = [sweep_point(root, share, b_saturation, a_txs, b_txs, accounts, args) for share in args.sweep]
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return {"rounds": rounds, "ratios": ratios(rounds), "budget": budget(rounds), "sweep": sweep, "tx_bytes": len(a_txs[0]), "txs": args.txs,
+    return {"rounds": rounds, "ratios": ratios(rounds), "budget": budget(rounds), "sweep": sweep,
+            "backpressure": args.backpressure, "tx_bytes": len(a_txs[0]), "txs": args.txs,
             "connections": args.connections, "transport": args.transport, "timeout_commit": args.timeout_commit}
 
 
@@ -248,7 +251,8 @@ def section(report: dict, command: str) -> str:
              f"Command: `{command}`. One fresh single-validator home per run (identical `config.toml` and "
              f"genesis, `timeout_commit = {report['timeout_commit']}`, mempool size 5,000), "
              f"{report['txs']} transactions of {report['tx_bytes']} bytes per saturation run, sent by "
-             f"`bench/loadgen.py` over {report['connections']} pipelined websocket connections; commits read "
+             f"`bench/loadgen.py` over {report['connections']} pipelined websocket connections (as fast as "
+             f"accepted = pausing while the mempool holds {report.get('backpressure', 0):,} or more); commits read "
              "from the chain. Machine: "
              f"{m['nproc']} CPUs, {m['cpu']}; commit `{m['commit']}`; CometBFT {m['cometbft']} (client, node and "
              "app share the 2 cores).", "",
@@ -321,12 +325,14 @@ def write_section(text: str, start: str = SECTION_START, end: str = SECTION_END)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
-    parser.add_argument("--txs", type=int, default=12000, help="transactions per saturation run")
+    parser.add_argument("--txs", type=int, default=30000, help="transactions per saturation run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--transport", choices=("ws", "http"), default="ws")
     parser.add_argument("--timeout-commit", default="1s")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
+    parser.add_argument("--backpressure", type=int, default=3000,
+                        help="as fast as accepted: pause sending while the mempool (5,000) holds this many (0: never)")
     parser.add_argument("--sweep", type=lambda t: [float(x) for x in t.split(",") if x], default=[0.25, 0.5, 0.75, 1.0],
                         help="shares of B's saturation rate offered to A and B after the rounds ('' for none)")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")

@@ -7,6 +7,10 @@ Contract:
   ``connections`` parallel connections, at a fixed ``rate`` (tx/s) or as fast as
   the node accepts (``rate=None``); it stops after all are sent and committed, or
   at ``deadline`` seconds, whichever comes first (bounded by design);
+* as fast as accepted, with ``backpressure=N`` the sender pauses while the node's mempool
+  holds N or more transactions (sampled every 50 ms): an async broadcast is answered
+  before CheckTx, so without it the client outruns a slower app, its mempool fills and
+  the surplus is dropped after costing the client, CometBFT and CheckTx their work;
 * what counts as committed is read from the chain itself: a follower polls
   ``/status`` every 20 ms and fetches each new block's transactions (``/block``);
   ``/block_results`` gives their codes.  Latency is the time from a transaction's
@@ -163,23 +167,28 @@ async def _ws_sender(ws_url: str, method: str, queue: asyncio.Queue, txs: list[b
         reader.cancel()
 
 
-async def _pace(queue: asyncio.Queue, count: int, rate: float | None, connections: int, result: LoadResult) -> None:
+async def _pace(queue: asyncio.Queue, count: int, rate: float | None, connections: int, result: LoadResult,
+                backpressure: int | None = None) -> None:
     start = time.perf_counter()
     for i in range(count):
         if rate:
             delay = start + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-        elif queue.qsize() > 2 * connections:
-            while queue.qsize() > connections:
-                await asyncio.sleep(0.001)
+        else:
+            if queue.qsize() > 2 * connections:
+                while queue.qsize() > connections:
+                    await asyncio.sleep(0.001)
+            while backpressure is not None and result.mempool_last >= backpressure:
+                await asyncio.sleep(0.005)
         await queue.put(i)
         result.sent += 1
     for _ in range(connections):
         await queue.put(None)
 
 
-async def _sample_mempool(client: httpx.AsyncClient, url: str, result: LoadResult, stop: asyncio.Event) -> None:
+async def _sample_mempool(client: httpx.AsyncClient, url: str, result: LoadResult, stop: asyncio.Event,
+                          every: float = 0.2) -> None:
     while not stop.is_set():
         try:
             answer = (await client.get(f"{url}/num_unconfirmed_txs")).json()
@@ -188,12 +197,12 @@ async def _sample_mempool(client: httpx.AsyncClient, url: str, result: LoadResul
             result.mempool_last = depth
         except (httpx.HTTPError, KeyError, ValueError):
             pass
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(every)
 
 
 async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, connections: int = 4,
                    mode: str = "async", deadline: float = 120.0, pids: dict[str, int] | None = None,
-                   transport: str = "http") -> LoadResult:
+                   transport: str = "http", backpressure: int | None = None) -> LoadResult:
     """Send ``txs`` and return what the chain committed (see the module docstring)."""
     result, tracker = LoadResult(), _Tracker(txs)
     ws_url = rpc_url.replace("http://", "ws://") + "/websocket"
@@ -206,7 +215,8 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         queue: asyncio.Queue = asyncio.Queue()
         method = "broadcast_tx_async" if mode == "async" else "broadcast_tx_sync"
-        sampler = asyncio.create_task(_sample_mempool(client, rpc_url, result, stop))
+        every = 0.05 if backpressure is not None else 0.2
+        sampler = asyncio.create_task(_sample_mempool(client, rpc_url, result, stop, every))
         if transport == "ws":
             senders = [asyncio.create_task(_ws_sender(ws_url, method, queue, txs, tracker, result))
                        for _ in range(connections)]
@@ -214,7 +224,7 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
             senders = [asyncio.create_task(_sender(client, rpc_url, method, queue, txs, tracker, result))
                        for _ in range(connections)]
         start = time.perf_counter()
-        await _pace(queue, len(txs), rate, connections, result)
+        await _pace(queue, len(txs), rate, connections, result, backpressure)
         await asyncio.gather(*senders)
         while not tracker.done(result.accepted) and time.perf_counter() - start < deadline:
             if result.mempool_last == 0 and _quiet_for(tracker, 2.0):
