@@ -1,10 +1,10 @@
 """Where the app's CPU goes under saturation load: a py-spy profile of a real node, summarised.
 
-    python -m bench.profile [--txs 12000] [--rate R] [--write]
+    python -m bench.profile [--txs 30000] [--rate R] [--backpressure 3000] [--write]
 
 Starts one single-validator Samen node exactly as ``bench.e2e`` does (contender A),
 samples the app process with ``py-spy record`` (raw format, busy samples only) while
-``bench.loadgen`` sends ``--txs`` signed transfers, and reports the share of the app's
+``bench.loadgen`` sends ``--txs`` signed transfers (as ``bench.e2e`` does), and reports the share of the app's
 busy samples spent in each stage of the transaction path (a frame counts once per
 sample, so nested stages are shares of their parent) and the functions with the most
 self time.  ``--write`` puts the tables in BENCHMARKS.md between the ``profile`` markers.
@@ -114,7 +114,7 @@ def run(args) -> tuple[dict, dict]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             load = asyncio.run(run_load(node.rpc_url, txs, rate=args.rate, connections=4, deadline=120,
-                                        pids=node.pids(), transport="ws")).summary()
+                                        pids=node.pids(), transport="ws", backpressure=args.backpressure)).summary()
         finally:
             spy.send_signal(2)
             spy.wait(60)
@@ -126,7 +126,8 @@ def run(args) -> tuple[dict, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
-    parser.add_argument("--txs", type=int, default=12000)
+    parser.add_argument("--txs", type=int, default=30000)
+    parser.add_argument("--backpressure", type=int, default=3000, help="as in bench.e2e")
     parser.add_argument("--rate", type=float, default=None, help="tx/s (default: as fast as accepted)")
     parser.add_argument("--py-spy", default=str(Path(sys.executable).parent / "py-spy"))
     parser.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
