@@ -14,12 +14,13 @@ import dataclasses
 import enum
 import hashlib
 import json
+import operator
 import types
 import typing
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from google.protobuf.message import DecodeError
 
@@ -236,21 +237,26 @@ def _remember(cls: type, raw: bytes, value: Any) -> None:
 
 
 @lru_cache(maxsize=None)
-def _int_template(cls: type) -> tuple[bytes, tuple[str, ...]] | None:
-    """For a dataclass whose fields are all ``int``: a %-template of its canonical JSON, keys sorted."""
+def _int_template(cls: type) -> tuple[bytes, Callable[[Any], tuple]] | None:
+    """For a dataclass whose fields are all ``int``: a %-template of its canonical JSON (keys sorted)
+    and a getter of the values in that order."""
     hints = _hints(cls)
     if not hints or any(h is not int for _, h in hints):
         return None
     names = tuple(sorted(name for name, _ in hints))
-    return ("{" + ",".join(f'"{name}":%d' for name in names) + "}").encode(), names
+    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, n=names[0]: (getattr(obj, n),))
+    return ("{" + ",".join(f'"{name}":%d' for name in names) + "}").encode(), getter
+
+
+_INT_ONLY = {int}
 
 
 def encode_value(obj: Any) -> bytes:
     """Return the canonical JSON bytes of a dataclass value."""
     template = _int_template(type(obj))
     if template is not None:  # fastest path, same bytes: e.g. an account (balance, sequence)
-        values = tuple(getattr(obj, name) for name in template[1])
-        if all(type(v) is int for v in values):
+        values = template[1](obj)
+        if set(map(type, values)) <= _INT_ONLY:   # not bool (a subclass of int that JSON writes as true)
             raw = template[0] % values
             _remember(type(obj), raw, obj)
             return raw

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.profile: {args.py_spy} not found: run `make bench-profile`", file=sys.stderr)
         return 1
     report, load = run(args)
-    text = section(report, "python -m bench.profile " + " ".join(argv if argv is not None else sys.argv[1:]), load)
+    text = section(report, " ".join(["python -m bench.profile", *(argv if argv is not None else sys.argv[1:])]), load)
     print(text)
     if args.write:
         from bench.e2e import write_section
