@@ -17,11 +17,11 @@ GraphQL server runs as ``samen start`` runs it (CPU priority lowered by ``[graph
 nice``, 10).  The same agreement and account are read through CometBFT's ``abci_query``
 and through GraphQL.
 
-Phase 3, on that node: committed transactions per second for ``--load-txs`` signed
-transfers (``bench.loadgen.run_load``, as fast as the node accepts), in rounds: alone,
-under the dashboard load (``--viewers`` dashboard viewers, ``bench.graphql_viewers``),
-alone again, and under ``--hammer`` clients querying without pause.  The ratio is the
-dashboard round over the mean of the two rounds alone.
+Phase 3, on that node (``bench.graphql_throughput``): committed transactions per second
+for ``--load-txs`` signed transfers per round, rounds alone alternating with rounds under
+the dashboard load (``--viewers`` dashboard viewers, ``bench.graphql_viewers``) and under
+``--hammer`` clients querying without pause, ``--pairs`` of each; each loaded round is
+compared with the rounds alone on either side of it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 from bench import graphql_http as web
+from bench import graphql_throughput as rounds
 from bench.graphql_queries import ACCOUNT, AGGREGATES, ONE_OBJECT, PAGE, PAGE_ALL, Variables, spread_index
 from bench.graphql_state import CHAIN_ID, Actors, Shape, cached
 
@@ -132,46 +133,22 @@ def phase_real_node(root: Path, built_home: Path, built: dict, shape: Shape, act
                   "graphql_agreement": run(web.graphql_sender(url, ONE_OBJECT, v.one_object)),
                   "abci_query_account": run(web.abci_sender(rpc, lambda i: "/account/" + account(i)["id"])),
                   "graphql_account": run(web.graphql_sender(url, ACCOUNT, account))}
-        report["throughput"] = throughput(root, rpc, url, procs, shape, actors, args)
+        receivers = [k.address for k in actors.requesters]
+        report["throughput"] = rounds.run(root, rpc, procs, actors.idle, receivers, args,
+                                          viewers_argv(url, shape, args))
         return report
     finally:
         for name in ("graphql", "cometbft", "abci"):
             web.stop(procs.get(name))
 
 
-def throughput(root: Path, rpc: str, url: str, procs: dict, shape: Shape, actors: Actors, args) -> dict:
-    """Rounds of ``--load-txs`` transfers from idle accounts: alone, dashboard load, alone, hammer."""
-    from abci_app.domain.accounts.messages import Transfer
-    from bench.loadgen import run_load
-
-    pids = {name: p.pid for name, p in procs.items()}
-    rounds = (("alone", None), ("dashboard", ("dashboard", args.viewers)), ("alone_again", None),
-              ("hammer", ("hammer", args.hammer)))
-    out = {}
-    for n, (name, readers) in enumerate(rounds):
-        senders = actors.idle[n * args.load_txs:(n + 1) * args.load_txs]
-        txs = [k.sign(Transfer(actors.requesters[i % len(actors.requesters)].address, 1)) for i, k in enumerate(senders)]
-        viewers = None if readers is None else start_viewers(root, url, shape, readers)
-        load = asyncio.run(run_load(rpc, txs, connections=4, pids=pids)).summary()
-        out[name] = {"load": load, "readers": None if viewers is None else stop_viewers(viewers)}
-    alone = (out["alone"]["load"]["tps"] + out["alone_again"]["load"]["tps"]) / 2
-    for name in ("dashboard", "hammer"):
-        out[name + "_ratio"] = round(out[name]["load"]["tps"] / alone, 3) if alone else 0.0
-    return out
-
-
-def start_viewers(root: Path, url: str, shape: Shape, readers: tuple[str, int]) -> subprocess.Popen:
-    mode, clients = readers
-    argv = [sys.executable, "-m", "bench.graphql_viewers", "--url", url, "--mode", mode, "--clients", str(clients),
-            "--agreements", str(shape.agreements), "--requesters", str(shape.requesters), "--seconds", "600"]
-    process = web.spawn(argv, root / "viewers.log", stdout=subprocess.PIPE, stdin=subprocess.PIPE)
-    time.sleep(3)   # connected, subscribed, first refreshes done
-    return process
-
-
-def stop_viewers(process: subprocess.Popen) -> dict:
-    out, _ = process.communicate(b"stop\n", timeout=60)
-    return json.loads(out.decode().strip().splitlines()[-1])
+def viewers_argv(url: str, shape: Shape, args):
+    """Return ``readers(kind)``: the argv of ``bench.graphql_viewers`` for a loaded round."""
+    def readers(kind: str) -> list[str]:
+        clients = args.viewers if kind == "dashboard" else args.hammer
+        return ["--url", url, "--mode", kind, "--clients", str(clients), "--agreements", str(shape.agreements),
+                "--requesters", str(shape.requesters), "--seconds", "600"]
+    return readers
 
 
 def machine() -> dict:
@@ -195,7 +172,8 @@ def parse(argv: list[str] | None):
     parser.add_argument("--rebuild", action="store_true", help="build the state even if a cached one matches")
     parser.add_argument("--requests", type=int, default=1000, help="per latency measurement")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--load-txs", type=int, default=4000, help="transfers per throughput round")
+    parser.add_argument("--load-txs", type=int, default=10_000, help="transfers per throughput round")
+    parser.add_argument("--pairs", type=int, default=3, help="dashboard and hammer rounds (each between rounds alone)")
     parser.add_argument("--viewers", type=int, default=4, help="dashboard viewers in the dashboard round")
     parser.add_argument("--hammer", type=int, default=8, help="clients without pause in the hammer round")
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
@@ -205,7 +183,7 @@ def parse(argv: list[str] | None):
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     shape = Shape(agreements=args.agreements, requesters=args.requesters, providers=args.providers,
-                  per_block=args.per_block, idle=4 * args.load_txs)
+                  per_block=args.per_block, idle=len(rounds.schedule(args.pairs)) * args.load_txs)
     actors = Actors.of(shape)
     root = Path(tempfile.mkdtemp(prefix="bgq", dir="/tmp"))
     report = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items() if k != "out"},

@@ -121,7 +121,7 @@ async def run(args) -> dict:
     actors = Actors.of(Shape(requesters=args.requesters, providers=0, arbiters=0, idle=0))
     variables = Variables(args.agreements, tuple(k.address for k in actors.requesters))
     queries = variables.dashboard(party_index=args.party_index)
-    stats, stop = Stats(), asyncio.Event()
+    stats, stop, started = Stats(), asyncio.Event(), time.perf_counter()
     client = viewer if args.mode == "dashboard" else hammer
     tasks = [asyncio.create_task(client(args.url, queries, stats, stop, n)) for n in range(args.clients)]
     loop = asyncio.get_running_loop()
@@ -133,6 +133,7 @@ async def run(args) -> dict:
         task.cancel()
     failed = [t.exception() for t in tasks if t.done() and not t.cancelled() and t.exception()]
     return {**stats.report(), "mode": args.mode, "clients": args.clients,
+            "seconds": round(time.perf_counter() - started, 1), "cpu_seconds": round(time.process_time(), 2),
             "client_errors": [repr(e) for e in failed][:3]}
 
 

@@ -7,7 +7,8 @@ from collections import Counter
 
 from abci_app.domain.agreements import state as agreements
 from abci_app.state.store import Store
-from bench import graphql_state
+from bench import graphql_state, graphql_throughput
+from bench.graphql_viewers import Stats
 from bench.graphql_queries import Variables, spread_index
 from bench.graphql_state import FAST_PLAN, LONG_PLAN, Shape, build, cached, plan
 from graphql_api.pagination import decode_cursor
@@ -83,3 +84,24 @@ def test_the_scattered_order_visits_every_item():
 def test_aggregates_rotate_over_the_network_a_skill_and_a_requester():
     v = Variables(agreements=10, requesters=("r1", "r2"))
     assert [v.aggregates(i) for i in range(3)] == [{}, {"tag": "first-aid"}, {"org": "r1"}]
+
+
+def test_every_loaded_throughput_round_sits_between_two_rounds_alone():
+    rounds = graphql_throughput.schedule(2)
+    assert rounds[0] == rounds[-1] == "alone" and rounds.count("dashboard") == rounds.count("hammer") == 2
+    assert all(rounds[i - 1] == rounds[i + 1] == "alone" for i, kind in enumerate(rounds) if kind != "alone")
+
+
+def test_a_loaded_round_is_compared_with_the_mean_of_its_neighbours_alone():
+    rounds = [("alone", 100.0), ("dashboard", 90.0), ("alone", 80.0), ("hammer", 45.0), ("alone", 100.0),
+              ("dashboard", 100.0), ("alone", 100.0)]
+    found = graphql_throughput.ratios(rounds)
+    assert found["dashboard"] == {"rounds": [1.0, 1.0], "median": 1.0}
+    assert found["hammer"] == {"rounds": [0.5], "median": 0.5}
+
+
+def test_reader_statistics_give_counts_failures_and_percentiles_per_query():
+    stats = Stats()
+    stats.latencies["page"] = [i / 1000 for i in range(1, 101)]
+    stats.failures["page"] = 2
+    assert stats.report()["page"] == {"requests": 100, "failures": 2, "p50_ms": 51.0, "p99_ms": 100.0}
