@@ -191,9 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         built_home, report["large_state"] = phase_large_state(root, shape, actors, args)
         report["real_node"] = phase_real_node(root, built_home, report["large_state"]["state"], shape, actors, args)
-    finally:
-        report["load_average_end"] = os.getloadavg()
-        shutil.rmtree(root, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(root / "node" / "data", ignore_errors=True)    # the node's state; its logs stay
+        print(f"bench-graphql: failed; logs kept in {root}", file=sys.stderr)
+        raise
+    report["load_average_end"] = os.getloadavg()
+    shutil.rmtree(root, ignore_errors=True)
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:

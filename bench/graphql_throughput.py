@@ -42,13 +42,18 @@ def schedule(pairs: int) -> list[str]:
     return rounds
 
 
-def ratios(rounds: list[tuple[str, float]]) -> dict[str, dict]:
-    """Return, per loaded kind, each round's rate over the mean of its neighbouring rounds alone, and the median."""
+def ratios(rounds: list[tuple[str, float | None]]) -> dict[str, dict]:
+    """Return, per loaded kind, each round's rate over the mean of its neighbouring rounds alone, and the median.
+
+    A round whose rate is ``None`` (it failed) gives no ratio, nor do the loaded rounds beside it.
+    """
     out: dict[str, dict] = {}
     for i, (kind, tps) in enumerate(rounds):
         if kind == ALONE or i == 0 or i == len(rounds) - 1:
             continue
         before, after = rounds[i - 1][1], rounds[i + 1][1]
+        if None in (tps, before, after):
+            continue
         mean = (before + after) / 2
         out.setdefault(kind, {"rounds": []})["rounds"].append(round(tps / mean, 3) if mean else 0.0)
     for entry in out.values():
@@ -68,13 +73,17 @@ def run(root: Path, rpc: str, procs: dict, senders: list, receivers: list[str], 
         txs = [k.sign(Transfer(receivers[i % len(receivers)], 1)) for i, k in enumerate(keys)]
         load_average = os.getloadavg()[0]
         viewers = None if kind == ALONE else start_viewers(root, readers(kind))
-        load = asyncio.run(run_load(rpc, txs, connections=4, pids=pids, transport="ws",
-                                    backpressure=BACKPRESSURE)).summary()
-        detail = {"round": kind, "load_average": round(load_average, 2), "load": load,
-                  "readers": None if viewers is None else stop_viewers(viewers)}
+        detail = {"round": kind, "load_average": round(load_average, 2)}
+        try:
+            detail["load"] = asyncio.run(run_load(rpc, txs, connections=4, pids=pids, transport="ws",
+                                                  backpressure=BACKPRESSURE)).summary()
+        except Exception as error:   # a failed round is reported and left out of the ratios
+            detail["error"] = repr(error)
+        detail["readers"] = None if viewers is None else stop_viewers(viewers)
         details.append(detail)
-        rounds.append((kind, load["tps"]))
-        print(f"bench-graphql: round {n + 1} {kind}: {load['tps']} tx/s", file=sys.stderr, flush=True)
+        rounds.append((kind, detail["load"]["tps"] if "load" in detail else None))
+        print(f"bench-graphql: round {n + 1} {kind}: {detail.get('load', detail).get('tps', detail.get('error'))}",
+              file=sys.stderr, flush=True)
     return {"rounds": details, "ratios": ratios(rounds)}
 
 

@@ -100,6 +100,12 @@ def test_a_loaded_round_is_compared_with_the_mean_of_its_neighbours_alone():
     assert found["hammer"] == {"rounds": [0.5], "median": 0.5}
 
 
+def test_a_failed_round_gives_no_ratio_nor_do_the_loaded_rounds_beside_it():
+    rounds = [("alone", 100.0), ("dashboard", 90.0), ("alone", None), ("hammer", 45.0), ("alone", 100.0),
+              ("dashboard", None), ("alone", 100.0), ("hammer", 50.0), ("alone", 100.0)]
+    assert graphql_throughput.ratios(rounds) == {"hammer": {"rounds": [0.5], "median": 0.5}}
+
+
 def test_reader_statistics_give_counts_failures_and_percentiles_per_query():
     stats = Stats()
     stats.latencies["page"] = [i / 1000 for i in range(1, 101)]
