@@ -150,9 +150,17 @@ def sweep_point(root: Path, share: float, b_saturation: float, a_txs, b_txs, acc
     return point
 
 
+MEMPOOL_SIZE = 5000   # config.toml [mempool] size of every benchmark home (CometBFT's default)
+
+
 def sustained(point: dict, kind: str) -> bool:
-    """A rate is sustained when at least 95% of it is committed."""
-    return point[kind]["tps"] >= 0.95 * point["rate"]
+    """A rate is sustained when the node kept up: its mempool never filled and >= 99% of the sent txs committed.
+
+    (Committed tx/s of a fixed-rate run is a little below the offered rate even then: the
+    last block lands a latency after the last send.)
+    """
+    f = point[kind]
+    return f["mempool_max"] < MEMPOOL_SIZE and f["committed"] >= 0.99 * f["sent"]
 
 
 def ratio(a: float, b: float) -> float:
@@ -282,7 +290,7 @@ def sweep_lines(sweep: list[dict]) -> list[str]:
     if not sweep:
         return []
     lines = ["", "Rate sweep (one pass; offered = a share of B's median saturation rate; a rate counts as "
-             "sustained when >= 95% of it is committed):", "",
+             "sustained when the mempool never filled and >= 99% of what was sent committed):", "",
              "| offered tx/s (share of B) | A committed tx/s | A p50 ms | B committed tx/s | B p50 ms |",
              "|---|---:|---:|---:|---:|"]
     for p in sweep:

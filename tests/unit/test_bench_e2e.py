@@ -46,7 +46,9 @@ def test_the_section_lists_every_run_the_ratios_and_the_budget():
 
 
 def test_the_sweep_marks_rates_a_contender_did_not_sustain():
-    point = {"share": 0.5, "rate": 2_000.0, "A": figures(1_500, 0.4, 0.45, 0.1, 900), "B": figures(1_990, 0.02, 0.5, 0.1)}
+    point = {"share": 0.5, "rate": 2_000.0, "A": {**figures(1_500, 0.4, 0.45, 0.1, 900), "sent": 20_000,
+                                                  "committed": 15_000, "mempool_max": 5_000},
+             "B": {**figures(1_990, 0.02, 0.5, 0.1), "sent": 20_000, "committed": 20_000, "mempool_max": 2_500}}
     assert not e2e.sustained(point, "A") and e2e.sustained(point, "B")
     lines = e2e.sweep_lines([point])
     assert "| 2,000 (50%) | 1,500 (not sustained) | 900 | 1,990 | 500 |" in lines
