@@ -134,8 +134,8 @@ def phase_real_node(root: Path, built_home: Path, built: dict, shape: Shape, act
                   "abci_query_account": run(web.abci_sender(rpc, lambda i: "/account/" + account(i)["id"])),
                   "graphql_account": run(web.graphql_sender(url, ACCOUNT, account))}
         receivers = [k.address for k in actors.requesters]
-        report["throughput"] = rounds.run(root, rpc, procs, actors.idle, receivers, args,
-                                          viewers_argv(url, shape, args))
+        node = {"rpc": rpc, "procs": procs, "store": root / "node" / "data" / "samen"}
+        report["throughput"] = rounds.run(root, node, actors.idle, receivers, args, viewers_argv(url, shape, args))
         return report
     finally:
         for name in ("graphql", "cometbft", "abci"):
@@ -172,7 +172,7 @@ def parse(argv: list[str] | None):
     parser.add_argument("--rebuild", action="store_true", help="build the state even if a cached one matches")
     parser.add_argument("--requests", type=int, default=1000, help="per latency measurement")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--load-txs", type=int, default=10_000, help="transfers per throughput round")
+    parser.add_argument("--load-txs", type=int, default=30_000, help="transfers per throughput round")
     parser.add_argument("--pairs", type=int, default=3, help="dashboard and hammer rounds (each between rounds alone)")
     parser.add_argument("--viewers", type=int, default=4, help="dashboard viewers in the dashboard round")
     parser.add_argument("--hammer", type=int, default=8, help="clients without pause in the hammer round")
@@ -183,7 +183,7 @@ def parse(argv: list[str] | None):
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     shape = Shape(agreements=args.agreements, requesters=args.requesters, providers=args.providers,
-                  per_block=args.per_block, idle=len(rounds.schedule(args.pairs)) * args.load_txs)
+                  per_block=args.per_block, idle=args.load_txs)
     actors = Actors.of(shape)
     root = Path(tempfile.mkdtemp(prefix="bgq", dir="/tmp"))
     report = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items() if k != "out"},

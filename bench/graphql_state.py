@@ -60,7 +60,7 @@ class Shape:
     providers: int = 400
     arbiters: int = 20
     per_block: int = 1_000
-    idle: int = 130_000
+    idle: int = 30_000
 
     def key(self, code: str = "") -> str:
         """The cache key: these parameters and ``code`` (a digest of the app's and this builder's source)."""

@@ -12,9 +12,10 @@ load, so a change in the machine's load shows in the rounds alone on both sides:
 * ``hammer``: ``hammer`` clients sending the three queries without pause.
 
 A loaded round's ratio is its rate over the mean of the rounds alone just before and
-just after it; the figure per kind is the median of its rounds' ratios.  Each transfer
-comes from an account that sent none before, so a transfer lost in one round cannot
-spoil the sequences of the next.
+just after it; the figure per kind is the median of its rounds' ratios.  Every round
+sends one transfer from each of the same ``load_txs`` accounts; when a round commits
+fewer than it sent (a transfer dropped at a full mempool), the accounts' sequences are
+read back from the node's state before the next round.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench import graphql_http as web
@@ -61,30 +63,98 @@ def ratios(rounds: list[tuple[str, float | None]]) -> dict[str, dict]:
     return out
 
 
-def run(root: Path, rpc: str, procs: dict, senders: list, receivers: list[str], args, readers) -> dict:
-    """Run the rounds; ``readers(kind)`` gives the viewers' argv for a loaded round."""
-    from abci_app.domain.accounts.messages import Transfer
-    from bench.loadgen import run_load
+def run(root: Path, node: dict, senders: list, receivers: list[str], args, readers) -> dict:
+    """Run the rounds against ``node`` (``rpc``, ``procs``, ``store``: its LMDB directory);
+    ``readers(kind)`` gives the viewers' argv for a loaded round."""
+    rounds = Rounds(root, node, senders, receivers, args, readers)
+    with results_awaited():
+        for n, kind in enumerate(schedule(args.pairs)):
+            rounds.one(n, kind)
+    return {"rounds": rounds.details, "ratios": ratios(rounds.rates)}
 
-    pids = {name: p.pid for name, p in procs.items()}
-    rounds, details = [], []
-    for n, kind in enumerate(schedule(args.pairs)):
-        keys = senders[n * args.load_txs:(n + 1) * args.load_txs]
-        txs = [k.sign(Transfer(receivers[i % len(receivers)], 1)) for i, k in enumerate(keys)]
-        load_average = os.getloadavg()[0]
-        viewers = None if kind == ALONE else start_viewers(root, readers(kind))
-        detail = {"round": kind, "load_average": round(load_average, 2)}
+
+class Rounds:
+    def __init__(self, root: Path, node: dict, senders: list, receivers: list[str], args, readers) -> None:
+        self.root, self.node, self.senders, self.receivers = root, node, senders, receivers
+        self.args, self.readers = args, readers
+        self.pids = {name: p.pid for name, p in node["procs"].items()}
+        self.details: list[dict] = []
+        self.rates: list[tuple[str, float | None]] = []
+
+    def one(self, n: int, kind: str) -> None:
+        """Send one transfer from every sender, under ``kind``'s readers; record the rate."""
+        from abci_app.domain.accounts.messages import Transfer
+        from bench.loadgen import run_load
+
+        txs = [k.sign(Transfer(self.receivers[i % len(self.receivers)], 1)) for i, k in enumerate(self.senders)]
+        detail = {"round": kind, "load_average": round(os.getloadavg()[0], 2)}
+        viewers = None if kind == ALONE else start_viewers(self.root, self.readers(kind))
         try:
-            detail["load"] = asyncio.run(run_load(rpc, txs, connections=4, pids=pids, transport="ws",
-                                                  backpressure=BACKPRESSURE)).summary()
+            detail["load"] = asyncio.run(run_load(self.node["rpc"], txs, connections=4, pids=self.pids,
+                                                  transport="ws", backpressure=BACKPRESSURE)).summary()
         except Exception as error:   # a failed round is reported and left out of the ratios
             detail["error"] = repr(error)
         detail["readers"] = None if viewers is None else stop_viewers(viewers)
-        details.append(detail)
-        rounds.append((kind, detail["load"]["tps"] if "load" in detail else None))
-        print(f"bench-graphql: round {n + 1} {kind}: {detail.get('load', detail).get('tps', detail.get('error'))}",
-              file=sys.stderr, flush=True)
-    return {"rounds": details, "ratios": ratios(rounds)}
+        self.details.append(detail)
+        self.rates.append((kind, detail["load"]["tps"] if "load" in detail else None))
+        if detail.get("load", {}).get("committed") != len(txs):
+            detail["resynced"] = resync(self.node["store"], self.senders)
+        shown = detail["load"]["tps"] if "load" in detail else detail["error"]
+        print(f"bench-graphql: round {n + 1} {kind}: {shown}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def results_awaited():
+    """Make ``bench.loadgen`` wait for the last block's results before it counts codes.
+
+    CometBFT stores a block (so ``/status`` and ``/block`` show it) before it executes it
+    and stores its results; the load generator asks ``/block_results`` as soon as it has
+    seen every transaction in a block, so for the last block it can get "could not find
+    results for height" and fail the round.  Within this context the last height's
+    results are awaited first (at most 10 s), then counted as before.
+    """
+    from bench import loadgen
+
+    count_codes = loadgen._count_codes
+
+    async def awaiting(client, url, tracker, result):
+        deadline = time.monotonic() + 10
+        last = max(tracker.positions, default=None)
+        while last is not None and time.monotonic() < deadline:
+            answer = (await client.get(f"{url}/block_results", params={"height": last})).json()
+            if "result" in answer:
+                break
+            await asyncio.sleep(0.1)
+        await count_codes(client, url, tracker, result)
+
+    loadgen._count_codes = awaiting
+    try:
+        yield
+    finally:
+        loadgen._count_codes = count_codes
+
+
+def resync(store_dir: Path, keys: list, settle: float = 2.0) -> int:
+    """Set each key's next sequence to its account's committed one (after ``settle`` seconds, for a
+    last block to commit); return how many changed."""
+    from abci_app.domain.accounts import state as accounts
+    from abci_app.state.store import Store
+
+    time.sleep(settle)
+    store = Store(store_dir, readonly=True, map_size=64 << 30)
+    changed = 0
+    try:
+        txn = store.read_txn()
+        state = store.snapshot(txn)
+        for key in keys:
+            account = accounts.get(state, key.address)
+            sequence = account.sequence if account is not None else 0
+            changed += sequence != key.sequence
+            key.sequence = sequence
+        txn.abort()
+    finally:
+        store.close()
+    return changed
 
 
 def start_viewers(root: Path, argv: list[str]) -> subprocess.Popen:

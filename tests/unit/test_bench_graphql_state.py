@@ -111,3 +111,11 @@ def test_reader_statistics_give_counts_failures_and_percentiles_per_query():
     stats.latencies["page"] = [i / 1000 for i in range(1, 101)]
     stats.failures["page"] = 2
     assert stats.report()["page"] == {"requests": 100, "failures": 2, "p50_ms": 51.0, "p99_ms": 100.0}
+
+
+def test_sequences_are_read_back_from_the_node_state_after_a_round_that_lost_transfers(tmp_path):
+    build(tmp_path / "db", SMALL, progress=lambda _: None)
+    actors = graphql_state.Actors.of(SMALL)        # fresh keys: every next sequence is 0
+    assert graphql_throughput.resync(tmp_path / "db", actors.requesters, settle=0) == len(actors.requesters)
+    assert all(k.sequence > 0 for k in actors.requesters)
+    assert graphql_throughput.resync(tmp_path / "db", actors.requesters + actors.idle, settle=0) == 0
