@@ -252,7 +252,13 @@ def _quiet_for(tracker: _Tracker, seconds: float) -> bool:
 async def _count_codes(client: httpx.AsyncClient, url: str, tracker: _Tracker, result: LoadResult) -> None:
     """Split our transactions seen in blocks into committed (code 0) and failed; drop failed ones' latency."""
     for height in sorted(tracker.positions):
-        answer = (await client.get(f"{url}/block_results", params={"height": height})).json()
+        for _ in range(100):   # a block is visible a moment before its results ("could not find results")
+            answer = (await client.get(f"{url}/block_results", params={"height": height})).json()
+            if "result" in answer:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise RuntimeError(f"no results for height {height}: {answer.get('error')}")
         results = answer["result"].get("txs_results") or []
         for position, index in tracker.positions[height]:
             if int(results[position].get("code", 0)) != 0:
