@@ -141,15 +141,16 @@ class AgreementFilter:
     tag: str | None = None
     project: str | None = None
 
-    def matches(self, r: agreements.Agreement) -> bool:
-        return ((self.id_lt is None or r.id < _int_id(self.id_lt))
-                and (self.party is None or self.party in (r.requester, r.provider, r.arbiter))
-                and all(getattr(self, p) is None or getattr(self, p) == getattr(r, p) for p in PARTIES)
-                and (self.settled is None or r.settled == self.settled)
-                and (self.outcome is None or r.outcome == self.outcome)
-                and (self.outcome_in is None or r.outcome in self.outcome_in)
-                and (self.tag is None or self.tag in r.tags)
-                and (self.project is None or str(r.project_id) == self.project))
+    def matches(self, doc: dict) -> bool:
+        """Test an agreement's stored document (``codec.read_plain``: its keys are the record's fields)."""
+        return ((self.id_lt is None or doc["id"] < _int_id(self.id_lt))
+                and (self.party is None or self.party in (doc["requester"], doc["provider"], doc["arbiter"]))
+                and all(getattr(self, p) is None or getattr(self, p) == doc[p] for p in PARTIES)
+                and (self.settled is None or doc["settled"] == self.settled)
+                and (self.outcome is None or doc["outcome"] == self.outcome)
+                and (self.outcome_in is None or doc["outcome"] in self.outcome_in)
+                and (self.tag is None or self.tag in doc["tags"])
+                and (self.project is None or str(doc["project_id"]) == self.project))
 
     def party_prefixes(self) -> list[bytes] | None:
         """Return the ``obj/`` prefixes to walk, or None to walk every agreement."""
@@ -186,7 +187,11 @@ def _index_ids(txn, db, prefix: bytes, seek: bytes | None, reverse: bool):
 
 
 def _listed(reader, where: AgreementFilter, after: int | None, reverse: bool, height: int):
-    """Yield agreement records in id order from ``after`` (the API objects are made for the kept ones only)."""
+    """Yield agreements' stored documents in id order from ``after``.
+
+    The filter reads the documents; records and API objects are built for the kept ones
+    only (a filtered page of 100 may examine twice as many agreements).
+    """
     state = reader.state_at(height)
     bound = _int_id(where.id_gt) if where.id_gt is not None and not reverse else None
     lower = max(filter(lambda v: v is not None, [after, bound]), default=None)
@@ -194,13 +199,13 @@ def _listed(reader, where: AgreementFilter, after: int | None, reverse: bool, he
     prefixes = where.party_prefixes()
     if prefixes is not None:
         for agreement_id in _ids_by_party(reader, prefixes, start, reverse):
-            found = agreements.get(state, agreement_id)
-            if found is not None:
-                yield found
+            raw = state.get(keys.agreement(agreement_id))
+            if raw is not None:
+                yield codec.read_plain(raw)
         return
     seek = None if start is None else keys.agreement(start)
     for _key, raw in state.iter_prefix(keys.AGREEMENT_PREFIX, seek, reverse):
-        yield codec.decode_value(agreements.Agreement, raw)
+        yield codec.read_plain(raw)
 
 
 @strawberry.type
@@ -225,8 +230,9 @@ class AgreementQueries:
         after_id = None if after is None else _int_id(decode_cursor(AGREEMENT_CURSOR, after).decode())
         with ctx.read() as reader:
             height = state_height(reader, block)
-            rows = _listed(reader, where, after_id, order_direction == OrderDirection.desc, height)
-            return [make_agreement(r, height) for r in take(rows, size, where.matches, lambda: ctx.charge(reader))]
+            docs = _listed(reader, where, after_id, order_direction == OrderDirection.desc, height)
+            kept = take(docs, size, where.matches, lambda: ctx.charge(reader))
+            return [make_agreement(codec.from_plain(agreements.Agreement, doc), height) for doc in kept]
 
 
 async def agreement_updates(info: Info, heights, agreement_id: str | None, party: str | None):

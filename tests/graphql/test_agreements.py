@@ -49,6 +49,15 @@ def test_agreements_filter_by_settlement_and_outcome(api):
     assert ids(api, "{settled: false}") == ["2", "3"]
 
 
+def test_agreements_filter_by_id_range_outcomes_tag_project_and_arbiter(api):
+    assert ids(api, '{id_gt: "1"}') == ["2", "3"]
+    assert ids(api, '{id_lt: "3"}', ", orderDirection: desc") == ["2", "1"]
+    assert ids(api, '{outcome_in: ["completed", "broken"]}') == ["1"]
+    assert ids(api, '{tag: "training"}') == ["1", "2", "3"] and ids(api, '{tag: "carpentry"}') == []
+    assert ids(api, '{project: "0"}') == ["1", "2", "3"] and ids(api, '{project: "7"}') == []
+    assert ids(api, '{arbiter: "%s"}' % RIVAL.address) == []
+
+
 def test_agreement_pages_chain_through_cursors(api):
     page = api.data("{ agreements(first: 2) { id cursor } }")["agreements"]
     rest = api.data("query($c: String) { agreements(after: $c) { id } }", {"c": page[-1]["cursor"]})["agreements"]

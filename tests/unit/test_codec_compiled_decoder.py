@@ -24,6 +24,7 @@ def test_every_nested_state_value_decodes_as_the_generic_walk_does(data):
         value = data.draw(st.from_type(cls), label=cls.__name__)
         raw = codec.encode_value(value)
         assert codec.decode_value(cls, raw) == codec._typed(cls, json.loads(raw)) == value
+        assert codec.from_plain(cls, codec.read_plain(raw)) == value
 
 
 def test_missing_fields_decode_as_none_like_the_generic_walk():
