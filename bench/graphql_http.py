@@ -63,7 +63,10 @@ def start_graphql(home: Path, root: Path, rpc: str, nice: int | None = None) -> 
 
 
 async def measure(send, requests: int, concurrency: int) -> dict:
-    """Run ``send(client, i)`` ``requests`` times (after a warm-up), ``concurrency`` at a time."""
+    """Run ``send(client, i)`` ``requests`` times (after a warm-up), ``concurrency`` at a time.
+
+    The result also gives the machine's one-minute load average when the counted requests began.
+    """
     latencies: list[float] = []
     failures = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -80,13 +83,15 @@ async def measure(send, requests: int, concurrency: int) -> dict:
                 latencies.append(time.perf_counter() - started)
                 failures += not ok
 
+        load_average = os.getloadavg()[0]
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     latencies.sort()
     return {"requests": requests, "failures": failures, "rps": round(requests / elapsed, 1),
             "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
-            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 2)}
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 2),
+            "load_average": round(load_average, 2)}
 
 
 def graphql_sender(url: str, query: str, variables, rows: int | None = None):
