@@ -21,7 +21,9 @@ Phase 3, on that node (``bench.graphql_throughput``): committed transactions per
 for ``--load-txs`` signed transfers per round, rounds alone alternating with rounds under
 the dashboard load (``--viewers`` dashboard viewers, ``bench.graphql_viewers``) and under
 ``--hammer`` clients querying without pause, ``--pairs`` of each; each loaded round is
-compared with the rounds alone on either side of it.
+compared with the rounds alone on either side of it.  The readers' client process runs
+at the lowest CPU priority (``--readers-nice``): it stands in for browsers on other
+machines; its CPU time is reported.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def viewers_argv(url: str, shape: Shape, args):
     def readers(kind: str) -> list[str]:
         clients = args.viewers if kind == "dashboard" else args.hammer
         return ["--url", url, "--mode", kind, "--clients", str(clients), "--agreements", str(shape.agreements),
-                "--requesters", str(shape.requesters), "--seconds", "600"]
+                "--requesters", str(shape.requesters), "--seconds", "600", "--nice", str(args.readers_nice)]
     return readers
 
 
@@ -176,6 +178,8 @@ def parse(argv: list[str] | None):
     parser.add_argument("--pairs", type=int, default=3, help="dashboard and hammer rounds (each between rounds alone)")
     parser.add_argument("--viewers", type=int, default=4, help="dashboard viewers in the dashboard round")
     parser.add_argument("--hammer", type=int, default=8, help="clients without pause in the hammer round")
+    parser.add_argument("--readers-nice", type=int, default=19,
+                        help="CPU priority of the readers' client process (stand-ins for remote browsers)")
     parser.add_argument("--out", type=Path, help="also write the JSON report here")
     return parser.parse_args(argv)
 
