@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench import graphql_http as web
@@ -67,9 +66,8 @@ def run(root: Path, node: dict, senders: list, receivers: list[str], args, reade
     """Run the rounds against ``node`` (``rpc``, ``procs``, ``store``: its LMDB directory);
     ``readers(kind)`` gives the viewers' argv for a loaded round."""
     rounds = Rounds(root, node, senders, receivers, args, readers)
-    with results_awaited():
-        for n, kind in enumerate(schedule(args.pairs)):
-            rounds.one(n, kind)
+    for n, kind in enumerate(schedule(args.pairs)):
+        rounds.one(n, kind)
     return {"rounds": rounds.details, "ratios": ratios(rounds.rates)}
 
 
@@ -101,37 +99,6 @@ class Rounds:
             detail["resynced"] = resync(self.node["store"], self.senders)
         shown = detail["load"]["tps"] if "load" in detail else detail["error"]
         print(f"bench-graphql: round {n + 1} {kind}: {shown}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def results_awaited():
-    """Make ``bench.loadgen`` wait for the last block's results before it counts codes.
-
-    CometBFT stores a block (so ``/status`` and ``/block`` show it) before it executes it
-    and stores its results; the load generator asks ``/block_results`` as soon as it has
-    seen every transaction in a block, so for the last block it can get "could not find
-    results for height" and fail the round.  Within this context the last height's
-    results are awaited first (at most 10 s), then counted as before.
-    """
-    from bench import loadgen
-
-    count_codes = loadgen._count_codes
-
-    async def awaiting(client, url, tracker, result):
-        deadline = time.monotonic() + 10
-        last = max(tracker.positions, default=None)
-        while last is not None and time.monotonic() < deadline:
-            answer = (await client.get(f"{url}/block_results", params={"height": last})).json()
-            if "result" in answer:
-                break
-            await asyncio.sleep(0.1)
-        await count_codes(client, url, tracker, result)
-
-    loadgen._count_codes = awaiting
-    try:
-        yield
-    finally:
-        loadgen._count_codes = count_codes
 
 
 def resync(store_dir: Path, keys: list, settle: float = 2.0) -> int:
