@@ -52,15 +52,6 @@ def _prefix_state(hrp: str) -> int:
 _PREFIX_STATE = _prefix_state(PREFIX)
 
 
-def _to_symbols(raw: bytes) -> list[int]:
-    """Split bytes into 5-bit symbols, big-endian, zero-padding the last one."""
-    bits = 8 * len(raw)
-    pad = -bits % 5
-    n = int.from_bytes(raw, "big") << pad
-    count = (bits + pad) // 5
-    return [(n >> (5 * (count - 1 - i))) & 31 for i in range(count)]
-
-
 def _two_steps(chk: int) -> int:
     return _polymod([0, 0], chk)
 
@@ -72,11 +63,9 @@ _PAIR = tuple(CHARSET[i >> 5] + CHARSET[i & 31] for i in range(1024))
 
 
 def encode(raw: bytes) -> str:
-    """Return the bech32 string (prefix ``samen``) of ``raw``."""
+    """Return the bech32 string (prefix ``samen``) of a 20-byte address (every address is 20 bytes)."""
     if len(raw) != ADDRESS_BYTES:
-        data = _to_symbols(raw)
-        chk = _polymod([0, 0, 0, 0, 0, 0], _polymod(data, _PREFIX_STATE)) ^ 1
-        return PREFIX + "1" + "".join([CHARSET[v] for v in data] + [CHARSET[(chk >> (5 * (5 - i))) & 31] for i in range(6)])
+        raise ValueError(f"an address is {ADDRESS_BYTES} bytes, got {len(raw)}")
     n = int.from_bytes(raw, "big")
     chunks = [(n >> shift) & 1023 for shift in range(150, -10, -10)] + [0, 0, 0]
     chk, step2 = _PREFIX_STATE, _STEP2

@@ -239,10 +239,10 @@ class AbciServer:
                             for v in req.decided_last_commit.votes)
         r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash,
                                     misbehavior, last_commit)
-        head = abci.ResponseFinalizeBlock(events=[abci_event(e) for e in r.events]).SerializeToString()
         tail = abci.ResponseFinalizeBlock(app_hash=r.app_hash, validator_updates=[
             validator_update(k, p) for k, p in r.validator_updates]).SerializeToString()
-        return wire.finalize_block_response(head, [exec_tx_result(t) for t in r.txs], tail)
+        return wire.finalize_block_response([encoded_event(e) for e in r.events],
+                                            [exec_tx_result(t) for t in r.txs], tail)
 
 
 def validator_update(pub_key: bytes, power: int):
@@ -262,13 +262,12 @@ def misbehavior_value(m) -> ValidatorMisbehavior:
 
 def exec_tx_result(outcome: TxOutcome) -> bytes:
     """Return the encoded ``ExecTxResult``; a success leads with a ``message`` event (action, sender)."""
-    events = [wire.event(typed_events.event_type(e), typed_events.attributes(e), typed_events.indexed)
-              for e in outcome.events]
+    events = [encoded_event(e) for e in outcome.events]
     if outcome.ok:
         events.insert(0, wire.event("message", (("action", outcome.action), ("sender", outcome.signer))))
     return wire.exec_tx_result(outcome.code, outcome.codespace, outcome.log, events)
 
 
-def abci_event(event):
-    return abci.Event(type=typed_events.event_type(event), attributes=[
-        abci.EventAttribute(key=k, value=v, index=typed_events.indexed(k)) for k, v in typed_events.attributes(event)])
+def encoded_event(event) -> bytes:
+    """Return a typed event as an encoded ABCI ``Event`` (``events.indexed`` sets each attribute's flag)."""
+    return wire.event(typed_events.event_type(event), typed_events.attributes(event), typed_events.indexed)

@@ -22,6 +22,7 @@ from typing import Iterable
 _RESPONSE_CHECK_TX = b"\x4a"             # field 9, wire type 2
 _RESPONSE_FINALIZE_BLOCK = b"\xaa\x01"   # field 21, wire type 2 (two-byte tag)
 _ACCEPTED = b"\x4a\x02\x28\x01"           # check_tx { gas_wanted: 1 }
+_BLOCK_EVENTS = b"\x0a"                  # ResponseFinalizeBlock.events: field 1, wire type 2
 _TX_RESULTS = b"\x12"                    # ResponseFinalizeBlock.tx_results: field 2, wire type 2
 
 
@@ -65,14 +66,15 @@ def exec_tx_result(code: int, codespace: str, log: str, events: Iterable[bytes])
     return b"".join(parts)
 
 
-def finalize_block_response(head: bytes, tx_results: Iterable[bytes], tail: bytes) -> bytes:
+def finalize_block_response(events: Iterable[bytes], tx_results: Iterable[bytes], tail: bytes) -> bytes:
     """Return ``Response`` bytes for a ``ResponseFinalizeBlock``.
 
-    ``head`` is the serialized message holding only its block events (field 1) and ``tail``
-    the one holding the fields after the results (validator updates, app hash); with the
-    results (field 2) between them the bytes are exactly the whole message's serialization.
+    ``events`` (field 1) and ``tx_results`` (field 2) are encoded messages; ``tail`` is the
+    serialized message holding only the fields after them (validator updates, app hash).
+    In field order, the bytes are exactly the whole message's serialization.
     """
-    body = head + b"".join(_nested(_TX_RESULTS, r) for r in tx_results) + tail
+    body = (b"".join(_nested(_BLOCK_EVENTS, e) for e in events)
+            + b"".join(_nested(_TX_RESULTS, r) for r in tx_results) + tail)
     return _nested(_RESPONSE_FINALIZE_BLOCK, body)
 
 
