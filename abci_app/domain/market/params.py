@@ -28,6 +28,7 @@ class MarketParams:
     max_transfer_window: int = 90 * DAY     # a project transfer offer stays open at most this long
     default_provider_bps: int = 5_000       # provider's share when the arbiter stays silent
     reputation_half_life: int = 90 * DAY    # reputation score halves every half-life of block time
+    max_due_per_block: int = 256            # items each time-driven queue handles per block; the rest wait
 
 
 class MarketParamsError(ValueError):
