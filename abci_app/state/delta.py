@@ -6,10 +6,12 @@ its parent through ``merge``, the one way writes enter an overlay from outside. 
 failed transaction's fork is simply dropped.
 
 Prefix queries cost O(log n + k): the written keys are also kept in a sorted list
-(``sortedcontainers.SortedList``), filled lazily (a key written since the last query
-waits in ``_fresh`` until the next one), and ``iter_prefix`` walks only the range
-under the prefix, merged with the base's own prefix iteration.  Nothing re-scans the
-block's writes per query (issue #12, finding 1).
+(``sortedcontainers.SortedList``), and ``iter_prefix`` walks only the range under the
+prefix, merged with the base's own prefix iteration.  Nothing re-scans the block's
+writes per query (issue #12, finding 1).  The index is filled lazily, so ``put`` and
+``merge`` cost what a dict write costs: keys never leave ``writes`` (a delete stores
+``None``), so the keys written since the last query are the last ones in the dict's
+insertion order, read backwards from its end.
 """
 
 from __future__ import annotations
@@ -25,14 +27,13 @@ _FIRST_CHUNK, _MAX_CHUNK = 16, 1024
 
 
 class Delta:
-    __slots__ = ("base", "writes", "parent", "_sorted", "_fresh")
+    __slots__ = ("base", "writes", "parent", "_sorted")
 
     def __init__(self, base: StateRead, parent: "Delta | None" = None) -> None:
         self.base = base
         self.parent = parent
         self.writes: dict[bytes, bytes | None] = {}
-        self._sorted = SortedList()        # written keys already indexed
-        self._fresh: list[bytes] = []      # written keys not yet in ``_sorted``
+        self._sorted: SortedList | None = None   # the first len(_sorted) keys of ``writes``, sorted
 
     def get(self, key: bytes) -> bytes | None:
         writes = self.writes
@@ -41,16 +42,10 @@ class Delta:
         return self.base.get(key)
 
     def put(self, key: bytes, value: bytes) -> None:
-        writes = self.writes
-        if key not in writes:
-            self._fresh.append(key)
-        writes[key] = value
+        self.writes[key] = value
 
     def delete(self, key: bytes) -> None:
-        writes = self.writes
-        if key not in writes:
-            self._fresh.append(key)
-        writes[key] = None
+        self.writes[key] = None
 
     def fork(self) -> "Delta":
         """Return a child overlay whose writes reach this one only through ``apply``."""
@@ -58,20 +53,17 @@ class Delta:
 
     def merge(self, writes: Mapping[bytes, bytes | None]) -> None:
         """Take ``writes`` (key -> value, ``None`` a delete) over this overlay's own."""
-        mine = self.writes
-        self._fresh.extend([key for key in writes if key not in mine])
-        mine.update(writes)
+        self.writes.update(writes)
 
     def apply(self) -> None:
         """Merge this overlay's writes into its parent; this overlay is empty afterwards."""
         assert self.parent is not None, "apply() on a root overlay"
         self.parent.merge(self.writes)
-        self.writes, self._sorted, self._fresh = {}, SortedList(), []
+        self.writes, self._sorted = {}, None
 
     def write_set(self) -> list[tuple[bytes, bytes | None]]:
         """Return the writes sorted by key; ``None`` marks a delete."""
-        writes = self.writes
-        return [(key, writes[key]) for key in self._index()]
+        return sorted(self.writes.items())
 
     def iter_prefix(self, prefix: bytes, start: bytes | None = None, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Yield the merged view of base and overlay under ``prefix``, in key order (``reverse``: descending).
@@ -98,10 +90,12 @@ class Delta:
 
     def _index(self) -> SortedList:
         """Return the sorted written keys, taking in any written since the last call."""
-        if self._fresh:
-            self._sorted.update(self._fresh)
-            self._fresh = []
-        return self._sorted
+        writes, index = self.writes, self._sorted
+        if index is None:
+            index = self._sorted = SortedList(writes)
+        elif len(index) < len(writes):
+            index.update(islice(reversed(writes), len(writes) - len(index)))
+        return index
 
     def _local_keys(self, prefix: bytes, start: bytes | None, reverse: bool) -> Iterator[bytes]:
         """Yield the written keys under ``prefix`` (bounded by ``start``) in chunks.
