@@ -2,18 +2,16 @@
 
 Anyone who reaches the RPC port can send these (``curl '127.0.0.1:26657/abci_query?path="/org/²"'``
 stopped a validator before).  Each is answered with its code; afterwards the node still
-commits blocks, the app process is alive and its log holds no traceback.
+commits blocks (``hostile.assert_healthy``), the app process is alive and its log holds
+no traceback.  Uses the suite's shared node (``tests/hostile/conftest.py``).
 """
 
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from abci_app.errors import NotFound, UnknownQuery
-from tests.support.node import node_factory, pytest_runtest_makereport, signer_for  # noqa: F401 (fixture, hook)
-
-pytestmark = pytest.mark.node
+from tests.support.node import signer_for
 
 ALICE = signer_for("alice")
 UNKNOWN = (UnknownQuery.codespace, UnknownQuery.code)
@@ -37,16 +35,15 @@ def rpc_query(node, path: str, data: bytes, height: int, prove: bool) -> tuple[s
     return answer.get("codespace", ""), int(answer.get("code", 0))
 
 
-def test_hostile_abci_queries_are_answered_with_codes_and_the_node_keeps_committing(node_factory):
-    node = node_factory(accounts=[(ALICE.address, 1_000)]).start()
+def test_hostile_abci_queries_are_answered_with_codes_and_the_node_keeps_committing(hostile):
+    node = hostile.node
+    balance = node.balance(ALICE.address)
     for (path, data, height, prove), expected in HOSTILE:
         assert rpc_query(node, path, data, height, prove) == expected, path[:60]
-    raw = httpx.get(f"{node.rpc_url}/abci_query", params={"path": '"/org/²"'}, timeout=10).json()
+    raw = httpx.get(f"{hostile.rpc_url}/abci_query", params={"path": '"/org/²"'}, timeout=10).json()
     assert (raw["result"]["response"]["codespace"], raw["result"]["response"]["code"]) == UNKNOWN
 
-    height = node.height()
-    node.wait_for_height(height + 3, timeout=30)
-    assert node.app.poll() is None, node.log_tail()
-    assert node.balance(ALICE.address) == 1_000
+    hostile.assert_healthy()
+    assert node.balance(ALICE.address) == balance
     assert "Traceback" not in node.read_log("abci")
     assert not node.failure_lines()
