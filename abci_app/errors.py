@@ -336,6 +336,12 @@ class NotFound(LedgerError):
     code = 3
 
 
+class QueryFailed(LedgerError):
+    """A query could not be answered on this node (an internal failure, logged); nothing changed."""
+    codespace = "query"
+    code = 60
+
+
 # -- codespace "organizations" ----------------------------------------------------------
 
 
