@@ -76,7 +76,7 @@ def test_idle_subscriptions_hold_no_lmdb_reader_slot(seeded):
     assert held <= 1, f"{held} reader slots held by 50 idle subscriptions"
 
 
-def test_every_reader_slot_taken_is_a_retryable_error_and_the_server_recovers(seeded):
+def test_every_reader_slot_taken_is_a_retryable_error_for_graphql_and_the_app_and_both_recover(seeded):
     with make_api(seeded) as client:
         hogs = []
         try:
@@ -87,11 +87,14 @@ def test_every_reader_slot_taken_is_a_retryable_error_and_the_server_recovers(se
         body = client.post("/graphql", json={"query": "{ blocks(first: 1) { number } }"}).json()
         assert body["errors"][0]["extensions"] == {"code": "UNAVAILABLE", "retryable": True}
         assert client.get("/healthz").status_code == 200
+        proven = seeded.app.query(f"/account/{key(1).address}", b"", prove=True)   # the app's read path
+        assert proven.code != 0 and "try again" in proven.log
         for txn in hogs:
             txn.abort()
         hogs.clear()
         body = client.post("/graphql", json={"query": "{ blocks(first: 1) { number } }"}).json()
         assert "errors" not in body and body["data"]["blocks"]
+        assert seeded.app.query(f"/account/{key(1).address}", b"", prove=True).code == 0
 
 
 def test_a_connection_over_the_per_client_cap_is_closed_with_try_again_later(seeded):
