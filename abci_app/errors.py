@@ -401,6 +401,12 @@ class InvalidName(OrganizationsError):
     code = 14
 
 
+class NetworkOrganizationPermanent(OrganizationsError):
+    """The network organization must keep a member that is not an organization (it never dissolves)."""
+
+    code = 50
+
+
 # -- codespace "proposals" --------------------------------------------------------------
 
 

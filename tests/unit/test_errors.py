@@ -117,6 +117,7 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("validators", 2, "InvalidValidatorUpdate"),
     ("validators", 3, "NotTheNetworkOrganization"),
     ("validators", 4, "UnsafeValidatorSet"),
+    ("organizations", 50, "NetworkOrganizationPermanent"),
     ("query", 60, "QueryFailed"),
 ]
 
