@@ -7,13 +7,18 @@ runs the same abuse against a real node.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from abci_app.domain.accounts.messages import Transfer
+from graphql_api import rpc as rpc_module
+from graphql_api.rpc import NodeRpc, RpcUnavailable
 from graphql_api.ws import TRY_AGAIN_LATER
 from tests.graphql.conftest import make_api
 from tests.graphql.test_subscriptions import open_ws, subscribe
@@ -225,3 +230,64 @@ def test_commit_mode_switched_off_is_refused_and_not_forwarded(seeded):
                                                       "mode: COMMIT) { hash } }", "variables": {"tx": tx}}).json()
         assert body["errors"][0]["extensions"] == {"code": "COMMIT_DISABLED"}
         assert recorder.sent == []
+
+
+class BlockingRecorder(Recorder):
+    """A recorder whose COMMIT answers wait until ``release`` is set (a block that is slow to come)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    async def send(self, raw: bytes, mode: str) -> dict:
+        self.sent.append((raw, mode))
+        await asyncio.to_thread(self.release.wait, 30)
+        return {"check_tx": {"code": 0}, "tx_result": {"code": 0}, "height": "9", "hash": "AB" * 32}
+
+
+def test_commit_waits_past_the_per_client_cap_are_refused_while_the_others_wait(seeded):
+    commit = "mutation($tx: String!) { broadcastTransaction(tx: $tx, mode: COMMIT) { blockNumber } }"
+    with make_api(seeded) as client:
+        recorder = BlockingRecorder()
+        client.app.state.services.broadcaster = recorder
+        txs = [b64(seeded.tx(key(1), Transfer(key(2).address, 1 + n), sequence=n)) for n in range(3)]
+
+        def post(tx: str) -> dict:
+            return client.post("/graphql", json={"query": commit, "variables": {"tx": tx}}).json()
+
+        with ThreadPoolExecutor(2) as pool:
+            waiting = [pool.submit(post, tx) for tx in txs[:2]]
+            deadline = time.monotonic() + 20
+            while len(recorder.sent) < 2:
+                assert time.monotonic() < deadline, "the two COMMITs never reached the broadcaster"
+                time.sleep(0.01)
+            refused = post(txs[2])
+            recorder.release.set()
+            answers = [w.result(30) for w in waiting]
+        assert refused["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "retryable": True}
+        assert [a["data"]["broadcastTransaction"]["blockNumber"] for a in answers] == [9, 9]
+        assert len(recorder.sent) == 2
+        assert post(txs[2])["data"]["broadcastTransaction"]["blockNumber"] == 9     # slots given back
+
+
+def test_a_commit_broadcast_waits_at_most_commit_wait_for_the_node(monkeypatch):
+    async def scenario() -> str:
+        async def silent(reader, writer):      # a node RPC that accepts and never answers
+            await reader.read(1 << 16)
+            await asyncio.sleep(30)
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        rpc = NodeRpc(f"http://127.0.0.1:{port}")
+        try:
+            await rpc.send(b"tx", "COMMIT")
+        except RpcUnavailable as exc:
+            return str(exc)
+        finally:
+            await rpc.close()
+            server.close()
+        return "answered"
+
+    monkeypatch.setattr(rpc_module, "COMMIT_WAIT", 0.3)
+    message = asyncio.run(scenario())
+    assert "within 0.3s" in message or "ReadTimeout" in message, message
