@@ -161,3 +161,17 @@ def test_a_newcomer_without_an_account_or_a_sponsor_is_an_unknown_sender(chain, 
     outcome = send(chain, key(98), Transfer(people[0].address, 1))
     assert code(outcome) == ("tx", 10)
     assert accounts.get(chain.state, key(98).address) is None
+
+
+def test_a_sponsored_newcomers_first_transaction_cannot_be_replayed(chain, people):
+    """docs/lifecycles.md: a grantee needs no account; its first sponsored transaction creates one at sequence 0."""
+    a = people[0]
+    newcomer = key(97)
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 30, chain.time + 1000))
+    document = PublishDocument(hashlib.sha256(b"volunteer list").digest(), "volunteers", "text/plain")
+    raw = chain.tx(newcomer, document, fee=3, fee_payer=treasury)
+    assert chain.block(raw).txs[0].ok
+    replay = chain.block(raw).txs[0]
+    assert (replay.codespace, replay.code) == ("tx", 9)
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3
