@@ -50,6 +50,8 @@ class EconomyMachine(RuleBasedStateMachine):
         cls.totals["cap_hits"] = cls.totals.get("cap_hits", 0) + sim.cap_hits
         for action, n in sim.accepted.items():
             cls.totals.setdefault("accepted", {})[action] = cls.totals.get("accepted", {}).get(action, 0) + n
+        for kind, n in sim.seen.items():
+            cls.totals.setdefault("seen", {})[kind] = cls.totals.get("seen", {}).get(kind, 0) + n
         for code, n in sim.rejected.items():
             cls.totals.setdefault("rejected", {})[code] = cls.totals.get("rejected", {}).get(code, 0) + n
         if cls.record is not None:

@@ -35,9 +35,9 @@ CAP = 3
 BALANCE = 50_000
 WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_window": 4 * DAY,
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
-           "reputation_half_life": 10 * DAY}
+           "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
-MOVES = ADVERSARIES + ORG_ACTORS + BACKGROUND
+MOVES = ADVERSARIES * 2 + ORG_ACTORS + BACKGROUND
 ENFORCED = frozenset({"supply", "escrow", "exits"})
 EXCUSED_PLACES = frozenset({"community pool"})    # until the pool has a spend path (issue 12, finding 8)
 BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))
@@ -66,6 +66,7 @@ class EconSim:
         self.accepted: dict[str, int] = {}
         self.rejected: dict[tuple[str, int], int] = {}
         self.cap_hits = 0
+        self.seen: dict[str, int] = {}          # event type -> count, over transactions and END_BLOCK
 
     def block(self, draw, bursts: int, step: int):
         """Draw, run and check one block."""
@@ -93,6 +94,8 @@ class EconSim:
         result = self.chain.block(*txs, time=time)
         self.blocks.append((time, txs, result.app_hash))
         self.history.extend(txs)
+        for e in [e for t in result.txs for e in t.events] + list(result.events):
+            self.seen[e.TYPE] = self.seen.get(e.TYPE, 0) + 1
         for t in result.txs:
             if t.ok:
                 self.accepted[t.action] = self.accepted.get(t.action, 0) + 1
@@ -120,7 +123,7 @@ class EconSim:
         if "replay" in on:
             self.replays.observe(result)
         if "cap" in on:
-            self.cap_hits += inv.due_work_capped(result, self.cap)
+            self.cap_hits += inv.due_work_capped(result, state, now, self.cap)
 
     def silence(self) -> int:
         """Everyone goes silent: blocks at the next due time (or a second later while a backlog waits) until
