@@ -20,7 +20,7 @@ result.  Each raises ``AssertionError`` with a readable message.
 * ``CancelWatch``: confirming a cancel never refunds a milestone delivered after
   the proposal (followed through the transactions' events, in order).
 * ``ReplayWatch``: signed bytes that were executed once (succeeded, or failed after
-  authentication) never succeed again.
+  authentication, which charges the fee and consumes the sequence) never succeed again.
 """
 
 from __future__ import annotations
@@ -158,5 +158,5 @@ class ReplayWatch:
         for t in result.txs:
             if t.ok:
                 assert t.hash not in self.executed, f"transaction {t.hash.hex()} ({t.action}) succeeded twice"
-            if t.ok or (t.signer and t.codespace != "tx"):
+            if t.ok or t.charged:
                 self.executed.add(t.hash)

@@ -26,6 +26,7 @@ from abci_app.domain.projects import messages as pm
 from abci_app.domain.projects import state as projects
 from abci_app.domain.proposals import state as proposals
 from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.domain.validators.messages import SpendCommunityPool
 from tests.support.econ_actors import ADDRESS, BY_ADDRESS, DISPUTERS, EVERYONE, HONEST
 from tests.support.market import DAY
 
@@ -74,7 +75,9 @@ def _org_action(c, org):
     offers = [o for r in requests for o in market.all_offers(c.view)
               if o.request_id == r.id and o.status is OfferStatus.OPEN]
     kind = c.one(("pay", "project", "project", "fund", "withdraw", "request", "accept", "accept",
-                  "vote", "leave", "hand over", "take over"))
+                  "vote", "leave", "hand over", "take over", "spend pool"))
+    if kind == "spend pool":      # the network organization may; any other organization's proposal fails
+        return SpendCommunityPool(ADDRESS[c.one(EVERYONE)], c.one((1, 10, 100)), "grant")
     if kind == "take over":
         offered = [o for o in (projects.get_offer(c.view, p.id) for p in projects.all_projects(c.view))
                    if o and o.target == org.treasury]
