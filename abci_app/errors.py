@@ -336,6 +336,12 @@ class NotFound(LedgerError):
     code = 3
 
 
+class QueryFailed(LedgerError):
+    """A query could not be answered on this node (an internal failure, logged); nothing changed."""
+    codespace = "query"
+    code = 60
+
+
 # -- codespace "organizations" ----------------------------------------------------------
 
 
@@ -395,6 +401,12 @@ class InvalidName(OrganizationsError):
     code = 14
 
 
+class NetworkOrganizationPermanent(OrganizationsError):
+    """The network organization must keep a member that is not an organization (it never dissolves)."""
+
+    code = 50
+
+
 # -- codespace "proposals" --------------------------------------------------------------
 
 
@@ -451,6 +463,12 @@ class NotTheNetworkOrganization(ValidatorsError):
 
 class UnsafeValidatorSet(ValidatorsError):
     code = 4
+
+
+class InvalidMarketParams(ValidatorsError):
+    """An ``UpdateMarketParams`` names an unknown parameter, repeats one, or sets a value out of range."""
+
+    code = 50
 
 
 def all_error_classes() -> list[type[LedgerError]]:
