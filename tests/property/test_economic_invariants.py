@@ -50,6 +50,8 @@ class EconomyMachine(RuleBasedStateMachine):
         cls.totals["cap_hits"] = cls.totals.get("cap_hits", 0) + sim.cap_hits
         for action, n in sim.accepted.items():
             cls.totals.setdefault("accepted", {})[action] = cls.totals.get("accepted", {}).get(action, 0) + n
+        for kind, n in sim.seen.items():
+            cls.totals.setdefault("seen", {})[kind] = cls.totals.get("seen", {}).get(kind, 0) + n
         for code, n in sim.rejected.items():
             cls.totals.setdefault("rejected", {})[code] = cls.totals.get("rejected", {}).get(code, 0) + n
         if cls.record is not None:
@@ -75,6 +77,8 @@ def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shr
 
 ADVERSARIAL_KINDS = {"DisputeMilestone", "CancelAgreement", "DeliverMilestone", "LeaveOrganization",
                      "SubmitProposal", "Vote", "CreateOrganization", "PostRequest", "MakeOffer", "AcceptOffer"}
+SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "milestone_delivered",
+              "proposal_executed", "fee_charged", "agreement_settled"}
 
 
 def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
@@ -82,6 +86,8 @@ def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_
     assert totals["blocks"] >= 60, f"only {totals['blocks']} blocks ran"
     missed = sorted(ADVERSARIAL_KINDS - set(totals["accepted"]))
     assert not missed, f"no transaction of these kinds was ever accepted: {missed}"
+    unseen = sorted(SITUATIONS - set(totals["seen"]))
+    assert not unseen, f"the adversaries never brought about: {unseen}"
     assert sum(totals["rejected"].values()) > 0, "no adversary was ever refused: the actors are too polite"
 
 

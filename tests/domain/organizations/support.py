@@ -32,10 +32,14 @@ def lazy(objection: int, **kw) -> OrgPolicy:
 
 
 def send(chain, signer, action, time: int | None = None, **kw):
-    """Run ``action`` alone in a new block; return its outcome (a rejected tx does not use up the sequence)."""
+    """Run ``action`` alone in a new block; return its outcome.
+
+    A transaction rejected before its action ran (not ``charged``) does not use up the
+    sequence; one whose action failed does (it paid its fee).
+    """
     result = chain.block(chain.tx(signer, action, **kw), time=time)
     outcome = result.txs[0]
-    if not outcome.ok:
+    if not outcome.charged:
         chain.sequences[signer.address] -= 1
     return outcome
 
