@@ -95,6 +95,11 @@ class InvalidField(TxError):
     code = 17
 
 
+class BlockTimeUnknown(TxError):
+    """The node restored a snapshot and has not committed a block since: it knows no block time yet."""
+    code = 60
+
+
 # -- codespace "accounts" ------------------------------------------------------------
 
 
