@@ -21,7 +21,7 @@ from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.validators import genesis as validators_genesis
 from abci_app.domain.validators import state as validators
-from abci_app.errors import LedgerError
+from abci_app.errors import BlockTimeUnknown, LedgerError
 from abci_app.faults import FailPoint
 from abci_app.queries import QueryResult
 from abci_app.state import export, restore, smt
@@ -53,11 +53,11 @@ class _Pending:
 
 class LedgerApp:
     def __init__(self, store: Store, fail_point: FailPoint = FailPoint(), snapshots: SnapshotStore | None = None,
-                 genesis_chain_id: str = "") -> None:
+                 genesis_chain_id: str = "", restore_limits: restore.Limits = restore.Limits()) -> None:
         self.store = store
         self.fail_point = fail_point
         self.snapshots = snapshots          # state-sync snapshots this node builds and serves (None: none)
-        self.restorer = restore.Restorer(store, genesis_chain_id)
+        self.restorer = restore.Restorer(store, genesis_chain_id, restore_limits)
         self.committed = store.committed()
         self.genesis: Delta | None = None   # InitChain writes, kept until the first Commit
         self.chain_id = self.committed.chain_id
@@ -128,31 +128,53 @@ class LedgerApp:
 
         ``recheck``: CometBFT re-validates a mempool transaction after a block; its
         recorded outcome is replayed when nothing it read has changed (``abci_app.recheck``).
+        Right after a state-sync restore no block time is known (the snapshot's is not
+        trusted): every transaction is refused with ``BlockTimeUnknown`` until a block commits.
         """
+        if self.committed.height and not self.committed.time:
+            return block.rejected(BlockTimeUnknown("this node restored a snapshot and has not committed a block "
+                                                   "since, so it knows no block time yet; retry after the next block"))
         return self.rechecker.check(self.check_state, self._next_block_info(), raw, recheck)
 
     def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:
-        """Keep, in order, the transactions that pass stateless checks and fit in ``max_tx_bytes``."""
+        """Keep, in order, the transactions that pass stateless checks, are not repeats and fit in ``max_tx_bytes``."""
         info = self._next_block_info()
-        kept, total = [], 0
+        kept, seen, total = [], set(), 0
         for raw in txs:
-            if total + len(raw) > max_tx_bytes:
+            if total + len(raw) > max_tx_bytes or raw in seen:
                 continue
             try:
                 block.check_stateless(raw, info)
             except LedgerError:
                 continue
             kept.append(raw)
+            seen.add(raw)
             total += len(raw)
         return kept
 
     def process_proposal(self, txs: list[bytes], max_tx_bytes: int | None = None) -> bool:
-        """Accept a proposal unless it exceeds the size limit (deterministic).
+        """Accept a proposal only if every transaction passes the stateless checks and none repeats.
 
-        Invalid transactions are not a reason to reject: FinalizeBlock answers each
-        with its error code, so a faulty proposer cannot stall the chain.
+        Deterministic: the checks (size, decode, canonical form, version, chain id,
+        signature, the action's own stateless checks) read only the bytes and the
+        committed parameters, which every validator shares.  A proposer therefore
+        cannot fill a block with junk that pays nothing; a transaction that is
+        well formed but fails against state (wrong sequence, unknown sender, a
+        failing action) is still accepted, and FinalizeBlock answers it with its code
+        (charging the fee of an authenticated one).  Also rejects a proposal over
+        ``max_tx_bytes`` in total, when given.
         """
-        return max_tx_bytes is None or sum(len(t) for t in txs) <= max_tx_bytes
+        if max_tx_bytes is not None and sum(len(t) for t in txs) > max_tx_bytes:
+            return False
+        if len(set(txs)) != len(txs):
+            return False
+        info = self._next_block_info()
+        try:
+            for raw in txs:
+                block.check_stateless(raw, info)
+        except LedgerError:
+            return False
+        return True
 
     def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
                        block_hash: bytes = b"", misbehavior: tuple = (), last_commit: tuple = ()) -> FinalizeResult:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from abci_app.domain.accounts import handlers as accounts_handlers
 from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations import fees as org_fees, handlers as org_handlers, queries as org_queries
+from abci_app.domain.organizations import dissolution as org_dissolution, fees as org_fees, handlers as org_handlers
+from abci_app.domain.organizations import queries as org_queries
 from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.domain.market import registry as market_family
 from abci_app.domain.validators import genesis as validators_genesis, handlers as validators_handlers
+from abci_app.domain.validators import messages as validators_msgs, network as network_handlers
 from abci_app.domain.validators import queries as validators_queries
 from abci_app.domain.validators.messages import UpdateValidator
 
@@ -35,13 +37,16 @@ HANDLERS = {
                                      proposal_handlers.check_and_execute_withdraw),
     **market_family.HANDLERS,   # documents, market, agreements, projects
     UpdateValidator: (validators_handlers.check_stateless_update, validators_handlers.check_and_execute_update),
+    validators_msgs.SpendCommunityPool: (network_handlers.check_stateless_spend, network_handlers.check_and_execute_spend),
+    validators_msgs.UpdateMarketParams: (network_handlers.check_stateless_update_params,
+                                         network_handlers.check_and_execute_update_params),
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
 GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_genesis}
 
 BEGIN_BLOCK: tuple = ()
-END_BLOCK: tuple = (proposal_execution.end_block, *market_family.END_BLOCK)
+END_BLOCK: tuple = (proposal_execution.end_block, org_dissolution.end_block, *market_family.END_BLOCK)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.

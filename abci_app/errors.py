@@ -95,6 +95,11 @@ class InvalidField(TxError):
     code = 17
 
 
+class BlockTimeUnknown(TxError):
+    """The node restored a snapshot and has not committed a block since: it knows no block time yet."""
+    code = 60
+
+
 # -- codespace "accounts" ------------------------------------------------------------
 
 
@@ -401,6 +406,12 @@ class InvalidName(OrganizationsError):
     code = 14
 
 
+class NetworkOrganizationPermanent(OrganizationsError):
+    """The network organization must keep a member that is not an organization (it never dissolves)."""
+
+    code = 50
+
+
 # -- codespace "proposals" --------------------------------------------------------------
 
 
@@ -457,6 +468,12 @@ class NotTheNetworkOrganization(ValidatorsError):
 
 class UnsafeValidatorSet(ValidatorsError):
     code = 4
+
+
+class InvalidMarketParams(ValidatorsError):
+    """An ``UpdateMarketParams`` names an unknown parameter, repeats one, or sets a value out of range."""
+
+    code = 50
 
 
 def all_error_classes() -> list[type[LedgerError]]:

@@ -18,7 +18,9 @@ from strawberry.extensions import (AddValidationRules, DisableIntrospection, Mas
                                    ValidationCache)
 from strawberry.types.graphql import OperationType
 
+from graphql_api.cost import CostLimit
 from graphql_api.errors import is_client_error
+from graphql_api.types.broadcast import SingleBroadcast
 
 log = logging.getLogger("samen.graphql")
 CACHE_SIZE = 512
@@ -102,7 +104,7 @@ def limit_rules(config) -> list:
     """
     return (QueryDepthLimiter(max_depth=config.max_depth).validation_rules
             + MaxAliasesLimiter(max_alias_count=config.max_aliases).validation_rules
-            + [first_limit_rule(config.max_first)])
+            + [first_limit_rule(config.max_first), SingleBroadcast])
 
 
 def factories(config) -> list[Callable[[], SchemaExtension]]:
@@ -111,6 +113,7 @@ def factories(config) -> list[Callable[[], SchemaExtension]]:
     out: list[Callable[[], SchemaExtension]] = [
         ReadScope,
         CachedResponse,
+        CostLimit,              # after the cache: an answer served from it costs nothing
         Observe,
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
         lambda: ParserCache(maxsize=CACHE_SIZE),

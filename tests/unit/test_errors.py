@@ -117,7 +117,10 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("validators", 2, "InvalidValidatorUpdate"),
     ("validators", 3, "NotTheNetworkOrganization"),
     ("validators", 4, "UnsafeValidatorSet"),
+    ("organizations", 50, "NetworkOrganizationPermanent"),
     ("query", 60, "QueryFailed"),
+    ("tx", 60, "BlockTimeUnknown"),
+    ("validators", 50, "InvalidMarketParams"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

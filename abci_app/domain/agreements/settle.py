@@ -49,9 +49,9 @@ def open_agreement(state, agreement: Agreement) -> list:
                           agreement.price, agreement.project_id, agreement.request_id, agreement.standing_offer_id)]
 
 
-def refund(state, agreement: Agreement, amount: int) -> None:
+def refund(state, agreement: Agreement, amount: int, now: int = 0) -> None:
     if agreement.project_id:
-        projects.refund(state, agreement.project_id, ESCROW, amount)
+        projects.refund(state, agreement.project_id, ESCROW, amount, now)
     else:
         accounts.move(state, ESCROW, agreement.requester, amount, "escrow")
 
@@ -65,7 +65,7 @@ def settle_milestone(state, now: int, agreement: Agreement, index: int, status: 
     if to_provider:
         accounts.move(state, ESCROW, agreement.provider, to_provider, "escrow")
     if to_requester:
-        refund(state, agreement, to_requester)
+        refund(state, agreement, to_requester, now)
     settled = replace(ms, status=status, to_provider=to_provider, to_requester=to_requester, settled_at=now, due_at=0)
     milestones = agreement.milestones[:index] + (settled,) + agreement.milestones[index + 1:]
     agreement = replace(agreement, milestones=milestones, escrow=agreement.escrow - ms.amount)
