@@ -95,6 +95,12 @@ class InvalidField(TxError):
     code = 17
 
 
+class NestingTooDeep(TxError):
+    """Embedded messages nested deeper than ``abci_app.nesting.MAX_DEPTH``, found before parsing."""
+
+    code = 30
+
+
 # -- codespace "accounts" ------------------------------------------------------------
 
 

@@ -120,6 +120,7 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("organizations", 50, "NetworkOrganizationPermanent"),
     ("query", 60, "QueryFailed"),
     ("validators", 50, "InvalidMarketParams"),
+    ("tx", 30, "NestingTooDeep"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
