@@ -101,6 +101,11 @@ class NestingTooDeep(TxError):
     code = 30
 
 
+class BlockTimeUnknown(TxError):
+    """The node restored a snapshot and has not committed a block since: it knows no block time yet."""
+    code = 60
+
+
 # -- codespace "accounts" ------------------------------------------------------------
 
 
