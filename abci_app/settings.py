@@ -24,6 +24,8 @@ class Settings:
     snapshot_interval: int = 0        # state-sync snapshot every K heights (0: none)
     snapshot_keep_recent: int = 2     # snapshots kept on disk
     snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
+    snapshot_restore_max_chunks: int = 16_384         # a peer's snapshot with more chunks is refused
+    snapshot_restore_max_entries: int = 200_000_000   # ... or with more state keys
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
     graphql_nice: int = 10            # the GraphQL server runs this much lower in CPU priority (0-19)
