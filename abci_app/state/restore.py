@@ -105,7 +105,10 @@ class Restorer:
             return ABORT
         if snapshot.format != FORMAT:
             return REJECT_FORMAT
-        problem = self._check_offer(snapshot, app_hash)
+        try:
+            problem = self._check_offer(snapshot, app_hash)
+        except Exception as exc:   # noqa: BLE001 -- a peer's metadata never halts the node
+            problem = f"metadata could not be checked ({type(exc).__name__}: {str(exc)[:200]})"
         if problem:
             log.warning("snapshot of height %d rejected: %s", snapshot.height, problem)
             return REJECT

@@ -83,8 +83,8 @@ class Metadata:
                        int(doc["entries"]), tuple(bytes.fromhex(c) for c in doc["chunks"]))
             if doc["format"] != FORMAT or any(len(c) != 32 for c in meta.chunks) or len(meta.app_hash) != 32:
                 raise ValueError("bad format, chunk hash or app hash")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SnapshotFormatError(f"malformed snapshot metadata: {exc}") from None
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:   # RecursionError: deeply nested JSON
+            raise SnapshotFormatError(f"malformed snapshot metadata: {type(exc).__name__}: {exc}"[:300]) from None
         if meta.encode() != bytes(raw):
             raise SnapshotFormatError("snapshot metadata is not in canonical form")
         return meta

@@ -120,6 +120,13 @@ def test_offers_above_the_chunk_or_entry_caps_or_with_fewer_entries_than_chunks_
         offered(info), app_hash) == restore.ACCEPT
 
 
+@pytest.mark.parametrize("metadata", [b"[" * 100_000 + b"]" * 100_000, b'{"height": 1}', b"\xff" * 64, b""],
+                         ids=["deeply nested", "fields missing", "not utf-8", "empty"])
+def test_metadata_a_peer_crafted_is_refused_never_raised(tmp_path, metadata):
+    offer = Offered(1, 1, 1, snapshot_hash(metadata), metadata)
+    assert Restorer(Store(tmp_path / "dst", map_size=1 << 26), CHAIN).offer(offer, bytes(32)) == restore.REJECT
+
+
 def test_a_node_without_a_genesis_chain_id_takes_no_snapshot(tmp_path):
     source, app_hash = source_store(tmp_path / "src", [many_keys(5)])
     info = SnapshotStore(tmp_path / "snaps").build(source, 1, CHAIN, 0)
