@@ -29,6 +29,7 @@ class MarketParams:
     default_provider_bps: int = 5_000       # provider's share when the arbiter stays silent
     reputation_half_life: int = 90 * DAY    # reputation score halves every half-life of block time
     max_due_per_block: int = 256            # items each time-driven queue handles per block; the rest wait
+    max_project_items: int = 128            # open requests + unsettled agreements + documents per project
 
 
 class MarketParamsError(ValueError):
