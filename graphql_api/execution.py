@@ -28,6 +28,7 @@ import strawberry
 from graphql import GraphQLError, OperationType, parse
 from graphql.utilities import get_operation_ast
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graphql_api.errors import QUERY_TOO_LARGE, TIME_LIMIT_EXCEEDED
 
@@ -91,6 +92,8 @@ class SamenSchema(strawberry.Schema):
         if config is not None and query is not None and len(query) > config.max_query_chars:
             return refused(f"query text is {len(query)} characters, at most {config.max_query_chars} allowed",
                            QUERY_TOO_LARGE)
+        if allowed_operation_types is not None:    # HTTP: subscriptions are served over WebSockets only
+            allowed_operation_types = set(allowed_operation_types) - {StrawberryOperationType.SUBSCRIPTION}
         workers = getattr(services, "workers", None)
         call = (query, variable_values, context_value, root_value, operation_name, allowed_operation_types,
                 operation_extensions)
