@@ -24,6 +24,8 @@ class Settings:
     snapshot_interval: int = 0        # state-sync snapshot every K heights (0: none)
     snapshot_keep_recent: int = 2     # snapshots kept on disk
     snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
+    snapshot_restore_max_chunks: int = 16_384         # a peer's snapshot with more chunks is refused
+    snapshot_restore_max_entries: int = 200_000_000   # ... or with more state keys
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
     graphql_nice: int = 10            # the GraphQL server runs this much lower in CPU priority (0-19)
@@ -42,9 +44,9 @@ class Settings:
     graphql_header_timeout_seconds: float = 10.0   # a request's head must arrive within this
     graphql_keep_alive_seconds: int = 75      # idle keep-alive connections are closed after this
     graphql_limit_concurrency: int = 512      # connections + requests in progress (503 above)
-    graphql_max_connections: int = 1000            # WebSocket connections, all clients
+    graphql_max_connections: int = 256             # WebSocket connections, all clients (at most limit_concurrency / 2)
     graphql_max_connections_per_client: int = 20   # ... from one remote address
-    graphql_max_subscriptions: int = 5000          # subscriptions (operations over WebSockets), all clients
+    graphql_max_subscriptions: int = 2000          # subscriptions (operations over WebSockets), all clients
     graphql_max_subscriptions_per_client: int = 100
     graphql_broadcast_rate: float = 2.0            # broadcastTransaction: tokens a second per client
     graphql_broadcast_burst: int = 20              # ... saved at most

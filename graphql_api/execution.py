@@ -35,6 +35,7 @@ import strawberry
 from graphql import GraphQLError, OperationType, parse
 from graphql.utilities import get_operation_ast
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graphql_api.errors import QUERY_TOO_LARGE, TIME_LIMIT_EXCEEDED
 
@@ -110,6 +111,8 @@ class SamenSchema(strawberry.Schema):
                            QUERY_TOO_LARGE)
         if hasattr(context_value, "for_operation"):
             context_value = context_value.for_operation()   # a batch's or a socket's operations run concurrently
+        if allowed_operation_types is not None:    # HTTP: subscriptions are served over WebSockets only
+            allowed_operation_types = set(allowed_operation_types) - {StrawberryOperationType.SUBSCRIPTION}
         workers = getattr(services, "workers", None)
         call = (query, variable_values, context_value, root_value, operation_name, allowed_operation_types,
                 operation_extensions)

@@ -13,6 +13,9 @@ result.  Each raises ``AssertionError`` with a readable message.
   parties cancelled is refunded and is not a breach (the requester consented).
 * ``disputer_gains_nothing``: a delivered milestone disputed and left to the
   no-arbiter default pays the disputing requester nothing back.
+* ``windows_respected``: deliveries, disputes and arbiters' splits happened inside
+  their windows (the handlers check the block time, so a transaction in the block
+  that reaches a due time cannot slip in before END_BLOCK settles it).
 * ``due_work_capped``: no time-driven queue processes more than the cap in a
   block, and none processes fewer while items it could process are waiting.
 * ``rejections_are_ledger_errors``: a rejected transaction carries a known
@@ -31,7 +34,7 @@ from abci_app import errors
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.market import keys as market_keys
+from abci_app.domain.market import keys as market_keys, params as market_params
 from abci_app.domain.reputation import state as reputation
 from tests.support import exits, market_invariants
 
@@ -74,6 +77,25 @@ def disputer_gains_nothing(state) -> None:
             if m.status is S.DEFAULTED and m.delivered_at and m.disputed_by == agreements.REQUESTER:
                 assert m.to_requester == 0, \
                     f"agreement {a.id} milestone {index}: delivered, disputed, defaulted, refunded {m.to_requester}"
+
+
+def windows_respected(state) -> None:
+    """Time windows hold whatever the order of transactions and END_BLOCK in a block (checked in the handlers):
+    no delivery at or after deadline + reclaim window, no dispute at or after the end of the review window,
+    no arbiter's split at or after the end of the arbitration window."""
+    p = market_params.get(state)
+    for a in agreements.all_agreements(state):
+        for index, m in enumerate(a.milestones):
+            where = f"agreement {a.id} milestone {index}"
+            if m.delivered_at:
+                assert m.delivered_at < m.deadline + p.reclaim_window, \
+                    f"{where} delivered at {m.delivered_at}, after its reclaim time {m.deadline + p.reclaim_window}"
+            if m.disputed_at and m.delivered_at:
+                assert m.disputed_at < m.delivered_at + p.review_window, \
+                    f"{where} disputed at {m.disputed_at}, after its review window ended"
+            if m.status is S.RESOLVED:
+                assert m.settled_at < m.disputed_at + p.arbitration_window, \
+                    f"{where} resolved at {m.settled_at}, after its arbitration window ended"
 
 
 def rejections_are_ledger_errors(result) -> None:

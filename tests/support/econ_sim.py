@@ -131,6 +131,8 @@ class EconSim:
             inv.never_delivered_gets_nothing(state)
         if "disputes" in on:
             inv.disputer_gains_nothing(state)
+        if "windows" in on:
+            inv.windows_respected(state)
         if "cancel" in on:
             self.cancels.observe(result)
         if "replay" in on:

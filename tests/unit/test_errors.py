@@ -119,7 +119,9 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("validators", 4, "UnsafeValidatorSet"),
     ("organizations", 50, "NetworkOrganizationPermanent"),
     ("query", 60, "QueryFailed"),
+    ("tx", 60, "BlockTimeUnknown"),
     ("validators", 50, "InvalidMarketParams"),
+    ("tx", 30, "NestingTooDeep"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

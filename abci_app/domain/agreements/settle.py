@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from abci_app.domain import due
 from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
+from abci_app.domain.agreements import keys, state as agreements
 from abci_app.domain.agreements.events import AgreementMade, AgreementSettled, MilestoneSettled
 from abci_app.domain.agreements.state import ESCROW, Agreement, MilestoneStatus as S
 from abci_app.domain.friction import state as friction
@@ -154,8 +155,9 @@ def end_block(state, block) -> list:
     in escrow here is a broken invariant and halts the node.
     """
     default_bps = market_params.get(state).default_provider_bps
+    entries, report = due.take(state, due.MILESTONES, keys.DUE_PREFIX, block.time, agreements.parse_due)
     events: list = []
-    for agreement_id, index in agreements.due_milestones(state, block.time):
+    for agreement_id, index in entries:
         agreement = agreements.get(state, agreement_id)
         status = timed_transition(agreement.milestones[index])
         bps = {S.RECLAIMED: 0, S.RELEASED: BPS, S.DEFAULTED: default_bps}[status]
@@ -164,4 +166,4 @@ def end_block(state, block) -> list:
         except LedgerError as exc:
             raise RuntimeError(f"escrow invariant broken settling agreement {agreement_id}: {exc.message}") from exc
         events.extend(settled)
-    return events
+    return events + report
