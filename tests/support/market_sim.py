@@ -170,7 +170,10 @@ def reclaim(c):
 
 
 def dispute(c):
-    return _on_milestone(c, (S.ACTIVE, S.DELIVERED), "either", lambda a, i: am.DisputeMilestone(a, i))
+    """Mostly the requester on a delivered milestone; sometimes an active one or the provider (both refused)."""
+    states = (S.DELIVERED,) if c.draw(st.integers(0, 3)) else (S.ACTIVE, S.DELIVERED)
+    return _on_milestone(c, states, "either" if c.draw(st.integers(0, 5)) == 0 else "requester",
+                         lambda a, i: am.DisputeMilestone(a, i))
 
 
 def resolve(c):
@@ -179,7 +182,13 @@ def resolve(c):
 
 
 def cancel(c):
-    return _on_milestone(c, (S.ACTIVE, S.DELIVERED, S.DISPUTED), "either", lambda a, i: am.CancelAgreement(a))
+    """Propose, confirm (usually at the current revision, sometimes a stale one) or withdraw."""
+    def build(agreement_id, _index):
+        found = agreements.get(c.view, agreement_id)
+        revision = found.revision if found else 0
+        return am.CancelAgreement(agreement_id, max(revision - c.draw(st.sampled_from((0, 0, 0, 1))), 0),
+                                  withdraw=c.draw(st.integers(0, 5)) == 0)
+    return _on_milestone(c, (S.ACTIVE, S.DELIVERED, S.DISPUTED), "either", build)
 
 
 def rate(c):

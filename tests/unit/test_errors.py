@@ -117,6 +117,10 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("validators", 2, "InvalidValidatorUpdate"),
     ("validators", 3, "NotTheNetworkOrganization"),
     ("validators", 4, "UnsafeValidatorSet"),
+    ("agreements", 40, "WindowClosed"),
+    ("agreements", 41, "StaleRevision"),
+    ("agreements", 42, "NoCancelProposal"),
+    ("agreements", 43, "NotProposer"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
