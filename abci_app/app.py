@@ -14,19 +14,17 @@ State flow:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from abci_app import addresses, apphash, block, codec, components, genesis, recheck, records
+from abci_app import apphash, block, genesis, queries, recheck, records
 from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
-from abci_app.domain.accounts import keys as account_keys
-from abci_app.domain.accounts import state as accounts
 from abci_app.domain.validators import genesis as validators_genesis
 from abci_app.domain.validators import state as validators
-from abci_app.errors import LedgerError, NotFound, UnknownQuery
+from abci_app.errors import LedgerError
 from abci_app.faults import FailPoint
-from abci_app.state import export, proofs, restore, smt
+from abci_app.queries import QueryResult
+from abci_app.state import export, restore, smt
 from abci_app.state.delta import Delta
 from abci_app.state.snapshots import SnapshotStore
 from abci_app.state.store import Store
@@ -41,17 +39,6 @@ class FinalizeResult:
     events: list
     app_hash: bytes
     validator_updates: list = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult:
-    code: int = 0
-    codespace: str = ""
-    log: str = ""
-    value: bytes = b""
-    height: int = 0
-    key: bytes = b""
-    proof: bytes = b""   # ``samen:smt`` proof of ``key`` -> ``value`` under the app hash of ``height``
 
 
 @dataclass(slots=True)
@@ -249,74 +236,5 @@ class LedgerApp:
         return answer
 
     def query(self, path: str, data: bytes, height: int = 0, prove: bool = False) -> QueryResult:
-        """Answer a read of committed state at ``height`` (0: the latest).
-
-        Paths: ``/account/<address>``, ``/params``, ``/supply``, and ``/store`` with
-        ``data`` = a raw state key (the value is the raw stored bytes).  With ``prove``,
-        ``/account`` and ``/store`` answers carry a ``samen:smt`` proof of the state key
-        (inclusion, or absence with code NotFound) under the app hash of ``height``.
-        A height that is pruned or not committed yet is a ``HeightNotAvailable`` error.
-        """
-        parts = path.strip("/").split("/")
-        latest = self.committed.height
-        if height in (0, latest) and not prove:
-            return self._answer(self.base, parts, data, latest)
-        height = height or latest
-        txn = self.store.read_txn()
-        try:
-            state = self.store.state_at(txn, height)
-            result = self._answer(state, parts, data, height)
-            if prove:
-                result = self._with_proof(txn, result, parts, data, height)
-            return result
-        except LedgerError as error:
-            return _query_error(error, height)
-        finally:
-            txn.abort()
-
-    def _answer(self, state, parts: list[str], data: bytes, height: int) -> QueryResult:
-        try:
-            value, key = self._query_value(state, parts, data)
-        except LedgerError as error:
-            result = _query_error(error, height)
-            return QueryResult(result.code, result.codespace, result.log, b"", height, _proof_key(parts, data))
-        return QueryResult(value=value, height=height, key=key or b"")
-
-    def _with_proof(self, txn, result: QueryResult, parts: list[str], data: bytes, height: int) -> QueryResult:
-        key = _proof_key(parts, data)
-        if not key:
-            raise UnknownQuery(f"no proof available for path /{'/'.join(parts)}")
-        proof = proofs.prove(self.store.nodes(txn), self.store.root_at(txn, height), key)
-        return QueryResult(result.code, result.codespace, result.log, result.value, height, key, proof.encode())
-
-    def _query_value(self, state, parts: list[str], data: bytes = b"") -> tuple[bytes, bytes | None]:
-        """Return the answer's value and the state key it is read from (``None``: derived)."""
-        if parts[0] == "account" and len(parts) == 2:
-            address = addresses.validate(parts[1])
-            raw = state.get(account_keys.account(address))
-            if raw is None:
-                raise NotFound(f"account {address} not found")
-            return bytes(raw), account_keys.account(address)
-        if parts == ["store"]:
-            raw = state.get(data)
-            if raw is None:
-                raise NotFound(f"state key {data.hex()} not found")
-            return bytes(raw), data
-        if parts == ["params"]:
-            return codec.encode_value(params_mod.get(state)), None
-        if parts == ["supply"]:
-            return json.dumps({"supply": accounts.supply(state)}).encode(), None
-        if parts[0] in components.QUERIES:   # domain modules' paths (/org, /proposal, ...)
-            return components.QUERIES[parts[0]](state, parts[1:]), None
-        raise UnknownQuery(f"unknown query path /{'/'.join(parts)}")
-
-
-def _proof_key(parts: list[str], data: bytes) -> bytes:
-    """Return the state key a provable path reads, or ``b""``."""
-    if parts[0] == "account" and len(parts) == 2 and addresses.is_valid(parts[1]):
-        return account_keys.account(parts[1])
-    return data if parts == ["store"] else b""
-
-
-def _query_error(error: LedgerError, height: int = 0) -> QueryResult:
-    return QueryResult(error.code, error.codespace, error.message, b"", height)
+        """Answer a read of committed state at ``height`` (0: the latest); never raises (``abci_app.queries``)."""
+        return queries.answer(self.store, self.base, self.committed.height, path, data, height, prove)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from abci_app.domain.accounts import handlers as accounts_handlers
 from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations import fees as org_fees, handlers as org_handlers, queries as org_queries
+from abci_app.domain.organizations import dissolution as org_dissolution, fees as org_fees, handlers as org_handlers
+from abci_app.domain.organizations import queries as org_queries
 from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
@@ -41,7 +42,7 @@ HANDLERS = {
 GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_genesis}
 
 BEGIN_BLOCK: tuple = ()
-END_BLOCK: tuple = (proposal_execution.end_block, *market_family.END_BLOCK)
+END_BLOCK: tuple = (proposal_execution.end_block, org_dissolution.end_block, *market_family.END_BLOCK)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.

@@ -360,6 +360,12 @@ class NotFound(LedgerError):
     code = 3
 
 
+class QueryFailed(LedgerError):
+    """A query could not be answered on this node (an internal failure, logged); nothing changed."""
+    codespace = "query"
+    code = 60
+
+
 # -- codespace "organizations" ----------------------------------------------------------
 
 
@@ -417,6 +423,12 @@ class NothingToSweep(OrganizationsError):
 
 class InvalidName(OrganizationsError):
     code = 14
+
+
+class NetworkOrganizationPermanent(OrganizationsError):
+    """The network organization must keep a member that is not an organization (it never dissolves)."""
+
+    code = 50
 
 
 # -- codespace "proposals" --------------------------------------------------------------

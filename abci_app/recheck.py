@@ -109,7 +109,7 @@ class Rechecker:
         if recheck:
             checked = self._memo.get(raw)
             if checked is not None and checked.holds(state, info):
-                state.writes.update(checked.writes)
+                state.merge(checked.writes)
                 self.replayed += 1
                 return checked.outcome
         self._memo.pop(raw, None)

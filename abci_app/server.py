@@ -10,9 +10,14 @@ same guarantee as CometBFT's own server's global mutex).
 Errors:
 * a frame that is not a valid Request (bad varint, oversize, undecodable bytes)
   closes that connection with a logged error;
-* an unexpected exception inside a handler is a bug: it is logged and the server
-  stops with a non-zero exit, so the node halts instead of diverging.  An
-  exception response is never sent (it would kill CometBFT anyway).
+* read methods anyone can trigger (``Query`` through RPC ``abci_query``,
+  ``ListSnapshots`` and ``LoadSnapshotChunk`` through P2P peers) never halt: a
+  failure is logged in one line and answered as a failed read (``QueryFailed``,
+  no snapshots, a missing chunk);
+* an unexpected exception inside any other handler (consensus, CheckTx,
+  snapshot restore) is a bug: it is logged and the server stops with a non-zero
+  exit, so the node halts instead of diverging.  An exception response is never
+  sent (it would kill CometBFT anyway).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from abci_app import events as typed_events, wire
 from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
 from abci_app.block import TxOutcome
 from abci_app.domain.validators.events import ValidatorMisbehavior
+from abci_app.errors import QueryFailed
 from abci_app.protos import abci
 from abci_app.records import CommitVote
 from abci_app.state.proofs import PROOF_OP_TYPE
@@ -156,7 +162,11 @@ class AbciServer:
             raise FrameError("ABCI request without a method")
         try:
             return self._handlers[kind](getattr(request, kind)), kind == "flush"
-        except Exception as exc:  # a bug, never a ledger rejection: halt rather than diverge
+        except Exception as exc:
+            if kind in READ_FALLBACKS:   # a read: answer it as failed, never halt (module doc)
+                log.error("%s failed: %s: %.200s; answered as a failed read", kind, type(exc).__name__, exc)
+                return READ_FALLBACKS[kind](), False
+            # a bug, never a ledger rejection: halt rather than diverge
             log.exception("internal error while handling %s; stopping", kind)
             self.fatal = exc
             self.stop()
@@ -251,6 +261,13 @@ def validator_update(pub_key: bytes, power: int):
 
 
 RECHECK = abci.CheckTxType.RECHECK
+_QUERY_FAILED = QueryFailed("query failed on this node; try again or ask another node")
+READ_FALLBACKS = {   # what a read method answers when it fails (see the module doc)
+    "query": lambda: abci.Response(query=abci.ResponseQuery(
+        code=_QUERY_FAILED.code, codespace=_QUERY_FAILED.codespace, log=_QUERY_FAILED.message)),
+    "list_snapshots": lambda: abci.Response(list_snapshots=abci.ResponseListSnapshots()),
+    "load_snapshot_chunk": lambda: abci.Response(load_snapshot_chunk=abci.ResponseLoadSnapshotChunk()),
+}
 MISBEHAVIOR_KINDS = {1: "duplicate_vote", 2: "light_client_attack"}
 BLOCK_ID_FLAG_COMMIT = 2   # tendermint.types.BlockIDFlag: the validator signed the block
 

@@ -28,6 +28,7 @@ from abci_app.client.rpc import DEFAULT_NODE
 from abci_app.domain.market.messages import MilestoneSpec
 from abci_app.domain.params import Params
 from abci_app.errors import LedgerError
+from abci_app.query_args import MAX_ID, MAX_U64, parse_uint
 
 FromOpt = Annotated[str, typer.Option("--from", help="Name of the signing key (required unless --print-action).")]
 PrintOpt = Annotated[bool, typer.Option("--print-action", help="Print the action as a JSON array (for samen tx org "
@@ -102,14 +103,16 @@ def block_time(text: str, what: str = "time") -> int:
     match = _RELATIVE.fullmatch(text.strip())
     if match:
         return int(wallclock.time()) + int(match.group(1)) * _UNITS[match.group(2)]
-    if text.strip().isdigit():
-        return int(text)
+    seconds = parse_uint(text.strip(), MAX_ID)
+    if seconds is not None:
+        return seconds
     raise CliError(f"{what} must be Unix seconds or +N followed by s, m, h, d or w; got {text!r}")
 
 
 def milestone(text: str) -> MilestoneSpec:
     """Parse ``TITLE:AMOUNT:DEADLINE`` (deadline as in ``block_time``)."""
     parts = text.rsplit(":", 2)
-    if len(parts) != 3 or not parts[1].isdigit():
+    amount = parse_uint(parts[1], MAX_U64) if len(parts) == 3 else None
+    if amount is None:
         raise CliError(f"milestone must be TITLE:AMOUNT:DEADLINE, got {text!r}")
-    return MilestoneSpec(parts[0], int(parts[1]), block_time(parts[2], "milestone deadline"))
+    return MilestoneSpec(parts[0], amount, block_time(parts[2], "milestone deadline"))

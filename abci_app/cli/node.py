@@ -16,6 +16,7 @@ from abci_app.node.cometbft import NodeError
 from abci_app.node.home import NodeOptions, chain_id, init_home, rpc_url
 from abci_app.node.run import graphql_available, node_children
 from abci_app.node.supervisor import Supervisor
+from abci_app.query_args import MAX_U64, parse_uint
 from abci_app.settings import Settings
 
 START_TIMEOUT = 120.0   # seconds a child may take to become ready (CometBFT may replay blocks first)
@@ -27,9 +28,10 @@ P2pPortOpt = Annotated[int, typer.Option("--p2p-port", min=1, max=65535, help="P
 
 def _parse_account(text: str) -> tuple[str, int]:
     address, sep, amount = text.partition("=")
-    if not sep or not amount.isdigit():
+    value = parse_uint(amount, MAX_U64) if sep else None
+    if value is None:
         raise CliError(f"--account must be ADDRESS=AMOUNT with a non-negative integer amount, got {text!r}")
-    return address, int(amount)
+    return address, value
 
 
 def init(home: HomeOpt = DEFAULT_HOME,

@@ -27,6 +27,7 @@ from abci_app.client.rpc import DEFAULT_NODE
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.organizations import messages as om
 from abci_app.domain.proposals import messages as pm
+from abci_app.query_args import MAX_U64, parse_uint
 
 POLICY_KINDS = {"threshold": om.THRESHOLD, "percentage": om.PERCENTAGE, "lazy": om.LAZY}
 CHOICES = {"yes": pm.YES, "no": pm.NO, "abstain": pm.ABSTAIN}
@@ -56,9 +57,10 @@ def fields(text: str, count: int, spec: str, optional_last: bool = False) -> lis
 
 
 def number(text: str, what: str) -> int:
-    if not text.isdigit():
-        raise CliError(f"{what} must be a non-negative integer, got {text!r}")
-    return int(text)
+    value = parse_uint(text, MAX_U64)
+    if value is None:
+        raise CliError(f"{what} must be a non-negative integer (ASCII digits, at most {MAX_U64}), got {text!r}")
+    return value
 
 
 def create(name: Annotated[str, typer.Option("--name")],

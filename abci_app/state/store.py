@@ -25,6 +25,7 @@ from typing import Iterable, Iterator
 import lmdb
 
 from abci_app.state import smt, versions
+from abci_app.state.delta import prefix_end
 from abci_app.state.versions import HeightNotAvailable
 
 STATE_DB = b"state"
@@ -80,7 +81,7 @@ def iter_prefix(txn: lmdb.Transaction, db, prefix: bytes, start: bytes | None, r
                 return
             yield key, value
         return
-    upper = start if start is not None else _prefix_end(prefix)
+    upper = start if start is not None else prefix_end(prefix)
     if upper is None:
         positioned = cursor.last()
     elif cursor.set_range(upper):  # first key >= upper; the one before is the last < upper
@@ -93,14 +94,6 @@ def iter_prefix(txn: lmdb.Transaction, db, prefix: bytes, start: bytes | None, r
             return
         yield key, cursor.value()
         positioned = cursor.prev()
-
-
-def _prefix_end(prefix: bytes) -> bytes | None:
-    """Return the smallest key greater than every key starting with ``prefix``."""
-    trimmed = prefix.rstrip(b"\xff")
-    if not trimmed:
-        return None
-    return trimmed[:-1] + bytes([trimmed[-1] + 1])
 
 
 class Store:

@@ -54,6 +54,14 @@ def history_key(key: bytes, height: int) -> bytes:
     return escape(key) + _TERM + _U64.pack(height)
 
 
+LMDB_MAX_KEY_BYTES = 511   # LMDB's compiled-in key limit (py-lmdb raises BadValsizeError above it)
+
+
+def key_fits(key: bytes) -> bool:
+    """Whether ``key`` can be a state key: not empty, and its history key fits LMDB's key limit."""
+    return 0 < len(key) and len(key) + key.count(0) + len(_TERM) + _U64.size <= LMDB_MAX_KEY_BYTES
+
+
 def history_row(key: bytes, value: bytes | None, height: int) -> tuple[bytes, bytes]:
     return history_key(key, height), DELETE if value is None else PUT + value
 

@@ -117,6 +117,8 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("validators", 2, "InvalidValidatorUpdate"),
     ("validators", 3, "NotTheNetworkOrganization"),
     ("validators", 4, "UnsafeValidatorSet"),
+    ("organizations", 50, "NetworkOrganizationPermanent"),
+    ("query", 60, "QueryFailed"),
     ("agreements", 40, "WindowClosed"),
     ("agreements", 41, "StaleRevision"),
     ("agreements", 42, "NoCancelProposal"),

@@ -50,9 +50,9 @@ def open_agreement(state, agreement: Agreement) -> list:
                           agreement.price, agreement.project_id, agreement.request_id, agreement.standing_offer_id)]
 
 
-def refund(state, agreement: Agreement, amount: int) -> None:
+def refund(state, agreement: Agreement, amount: int, now: int = 0) -> None:
     if agreement.project_id:
-        projects.refund(state, agreement.project_id, ESCROW, amount)
+        projects.refund(state, agreement.project_id, ESCROW, amount, now)
     else:
         accounts.move(state, ESCROW, agreement.requester, amount, "escrow")
 
@@ -91,7 +91,7 @@ def settle_milestone(state, now: int, agreement: Agreement, index: int, status: 
     if to_provider:
         accounts.move(state, ESCROW, agreement.provider, to_provider, "escrow")
     if to_requester:
-        refund(state, agreement, to_requester)
+        refund(state, agreement, to_requester, now)
     if to_pool:
         accounts.move(state, ESCROW, addresses.COMMUNITY_POOL, to_pool, "escrow")
     events: list = settle_bond(state, agreement, index, status, provider_bps)

@@ -13,6 +13,10 @@ REQUEST_PREFIX = b"mkt/req/"
 OFFER_PREFIX = b"mkt/off/"
 STANDING_PREFIX = b"mkt/so/"
 DUE_PREFIX = b"mkt/due/"
+# Open items per address (closed by the dissolution cascade): + address + "/" + %016x id.
+REQUESTS_BY = b"mkt/rby/"
+OFFERS_BY = b"mkt/oby/"
+STANDING_BY = b"mkt/sby/"
 
 
 def next_id(kind: str) -> bytes:
@@ -41,3 +45,12 @@ def offer_link(request_id: int, offer_id: int) -> bytes:
 
 def due(time: int, request_id: int) -> bytes:
     return timers.timed_key(DUE_PREFIX, time, request_id)
+
+
+def by_address(prefix: bytes, address: str) -> bytes:
+    """Prefix of the open requests, offers or standing offers (``prefix``) of ``address``."""
+    return prefix + address.encode() + b"/"
+
+
+def by_address_link(prefix: bytes, address: str, item_id: int) -> bytes:
+    return by_address(prefix, address) + b"%016x" % item_id

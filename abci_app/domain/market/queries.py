@@ -25,12 +25,13 @@ from abci_app.domain.market import state as market
 from abci_app.domain.projects import state as projects
 from abci_app.domain.reputation import state as reputation
 from abci_app.errors import NotFound, UnknownQuery
+from abci_app.query_args import parse_id
 
 
 def _id(parts: list[str], what: str) -> int:
-    if not parts or not parts[0].isdigit() or len(parts[0]) > 19:
+    if not parts:
         raise UnknownQuery(f"usage: /{what}/<id>")
-    return int(parts[0])
+    return parse_id(parts[0], f"usage: /{what}/<id>")
 
 
 def _found(value, what: str):
@@ -81,9 +82,10 @@ def query_document(state, parts: list[str]) -> bytes:
 
 
 def query_attachments(state, parts: list[str]) -> bytes:
-    if len(parts) != 2 or not parts[1].isdigit():
+    if len(parts) != 2:
         raise UnknownQuery("usage: /attachments/<kind>/<id>")
-    return _json([_plain(a) for a in documents.attachments(state, parts[0], int(parts[1]))])
+    target = parse_id(parts[1], "usage: /attachments/<kind>/<id>")
+    return _json([_plain(a) for a in documents.attachments(state, parts[0], target)])
 
 
 def query_project(state, parts: list[str]) -> bytes:

@@ -5,12 +5,15 @@
 * A request's open offers are exactly the offers linked under ``offers_of``; an
   offer leaves ``OPEN`` when it is withdrawn or accepted, or when its request closes.
 * No value is held by requests or offers: funds move only when an agreement is made.
+* An open request, offer or standing offer is listed under its requester or
+  provider (``keys.REQUESTS_BY`` and friends) exactly while it is open, so a
+  dissolving organization's open items are found without a scan.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from abci_app import codec
@@ -98,6 +101,13 @@ def get_request(state: StateRead, request_id: int) -> Request | None:
 
 def put_request(state, request: Request) -> None:
     state.put(keys.request(request.id), codec.encode_value(request))
+    _index(state, keys.REQUESTS_BY, request.requester, request.id, request.status is RequestStatus.OPEN)
+
+
+def hand_over_request(state, request: Request, requester: str) -> None:
+    """Store ``request`` with a new requester (a project transfer), moving its open-by-address entry."""
+    _index(state, keys.REQUESTS_BY, request.requester, request.id, False)
+    put_request(state, replace(request, requester=requester))
 
 
 def get_offer(state: StateRead, offer_id: int) -> Offer | None:
@@ -107,6 +117,7 @@ def get_offer(state: StateRead, offer_id: int) -> Offer | None:
 
 def put_offer(state, offer: Offer) -> None:
     state.put(keys.offer(offer.id), codec.encode_value(offer))
+    _index(state, keys.OFFERS_BY, offer.provider, offer.id, offer.status is OfferStatus.OPEN)
 
 
 def get_standing(state: StateRead, standing_id: int) -> StandingOffer | None:
@@ -116,6 +127,23 @@ def get_standing(state: StateRead, standing_id: int) -> StandingOffer | None:
 
 def put_standing(state, standing: StandingOffer) -> None:
     state.put(keys.standing_offer(standing.id), codec.encode_value(standing))
+    _index(state, keys.STANDING_BY, standing.provider, standing.id, standing.open)
+
+
+def _index(state, prefix: bytes, address: str, item_id: int, is_open: bool) -> None:
+    """Keep ``item_id`` listed under ``address`` exactly while it is open."""
+    if is_open:
+        state.put(keys.by_address_link(prefix, address, item_id), b"")
+    else:
+        state.delete(keys.by_address_link(prefix, address, item_id))
+
+
+def first_open_of(state: StateRead, prefix: bytes, address: str) -> int | None:
+    """Return the lowest id of an open request, offer or standing offer (``prefix``) of ``address``."""
+    start = keys.by_address(prefix, address)
+    for key, _ in state.iter_prefix(start):
+        return int(key[len(start):], 16)
+    return None
 
 
 def link_offer(state, request_id: int, offer_id: int) -> None:

@@ -69,3 +69,23 @@ class FeeAllowanceRevoked:
     TYPE: ClassVar[str] = "fee_allowance_revoked"
     org_id: int
     grantee: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRemoved:
+    """A dissolved organization was removed from an organization it belonged to (dissolution cascade)."""
+
+    TYPE: ClassVar[str] = "organization_member_removed"
+    org_id: int
+    member: str
+    weight: int
+    total_weight: int     # what remains
+
+
+@dataclass(frozen=True, slots=True)
+class DissolutionCompleted:
+    """The cascade of a dissolved organization is done; what came back to its treasury went to the pool."""
+
+    TYPE: ClassVar[str] = "organization_dissolution_completed"
+    org_id: int
+    to_community_pool: int

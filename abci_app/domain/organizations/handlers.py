@@ -12,11 +12,13 @@ from dataclasses import replace
 from abci_app import addresses
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.accounts.handlers import check_text
-from abci_app.domain.organizations import events, state as orgs
+from abci_app.domain.organizations import dissolution, events, state as orgs
+from abci_app.domain.validators import state as vals
 from abci_app.domain.organizations.messages import (BASIS_POINTS, PERCENTAGE, POLICY_KINDS, CreateOrganization,
                                                     LeaveOrganization, OrgMember, OrgPolicy, SweepTreasury,
                                                     UpdateMembers, UpdatePolicy)
-from abci_app.errors import InvalidMembers, InvalidName, InvalidPolicy, NotAMember, NothingToSweep, OrganizationActive
+from abci_app.errors import (InvalidMembers, InvalidName, InvalidPolicy, NetworkOrganizationPermanent, NotAMember,
+                             NothingToSweep, OrganizationActive)
 
 MAX_PERIOD = 366 * 24 * 3600   # longest voting period or execution delay, in seconds
 
@@ -92,7 +94,9 @@ def check_and_execute_leave(state, block, ctx, msg: LeaveOrganization) -> list:
 
     Exit share = treasury balance * weight // total weight (so the last member with
     an exit right takes everything).  On dissolution whatever the treasury still
-    holds goes to the community pool, so no value is left without an owner.
+    holds goes to the community pool, so no value is left without an owner, and
+    the dissolution cascade is queued (``dissolution``).  The last person of the
+    network organization may not leave (``NetworkOrganizationPermanent``).
     """
     org = orgs.require_active(state, msg.org_id)
     weight = orgs.weight_of(org.members, ctx.signer)
@@ -104,20 +108,26 @@ def check_and_execute_leave(state, block, ctx, msg: LeaveOrganization) -> list:
         if share:
             accounts.move(state, org.treasury, ctx.signer, share, "treasury")
     remaining = tuple(m for m in org.members if m.address != ctx.signer)
+    _check_network_keeps_a_person(state, org.id, remaining)
     out: list = [events.MemberLeft(org.id, ctx.signer, weight, share)]
     if remaining:
         orgs.put(state, replace(org, members=remaining))
         return out
-    swept = _sweep(state, org.treasury)
-    orgs.put(state, replace(org, members=(), status=orgs.DISSOLVED, dissolved_at=block.time))
-    return out + [events.OrganizationDissolved(org.id, swept)]
+    return out + dissolution.dissolve(state, block, org)
 
 
-def _sweep(state, treasury: str) -> int:
-    amount = accounts.balance(state, treasury)
-    if amount:
-        accounts.move(state, treasury, addresses.COMMUNITY_POOL, amount, "treasury")
-    return amount
+def _check_network_keeps_a_person(state, org_id: int, members: tuple[OrgMember, ...]) -> None:
+    """The network organization never dissolves: it keeps at least one member that is not an organization.
+
+    It alone spends the community pool and changes the validator set, so without
+    it both would be locked for good; and because its members are never all
+    organizations, the dissolution cascade can never empty it either.
+    """
+    if org_id != vals.network_org(state):
+        return
+    if not any(orgs.by_treasury(state, m.address) is None for m in members):
+        raise NetworkOrganizationPermanent(f"organization {org_id} is the network organization: it must keep at "
+                                           f"least one member that is not an organization")
 
 
 # -- UpdateMembers / UpdatePolicy (organization only) ---------------------------------------
@@ -137,6 +147,7 @@ def check_and_execute_update_members(state, block, ctx, msg: UpdateMembers) -> l
     members = tuple(OrgMember(a, w) for a, w in sorted(weights.items()) if w > 0)
     if not members or len(members) > orgs.MAX_MEMBERS:
         raise InvalidMembers(f"an organization keeps between 1 and {orgs.MAX_MEMBERS} members, this leaves {len(members)}")
+    _check_network_keeps_a_person(state, org.id, members)
     orgs.put(state, replace(org, members=members))
     return [events.MembersUpdated(org.id, len(members), orgs.total_weight(members))]
 
@@ -164,7 +175,7 @@ def check_and_execute_sweep(state, block, ctx, msg: SweepTreasury) -> list:
     org = orgs.require(state, msg.org_id)
     if org.status == orgs.ACTIVE:
         raise OrganizationActive(f"organization {org.id} is active; its members decide over its treasury")
-    amount = _sweep(state, org.treasury)
+    amount = dissolution.sweep(state, org.treasury)
     if amount == 0:
         raise NothingToSweep(f"treasury of dissolved organization {org.id} is empty")
     return [events.TreasurySwept(org.id, amount)]

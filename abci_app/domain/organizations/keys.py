@@ -11,6 +11,9 @@ NEXT_ID = b"org/next_id"
 ORG_PREFIX = b"org/o/"
 TREASURY_PREFIX = b"org/t/"
 ALLOWANCE_PREFIX = b"org/a/"
+MEMBERSHIP_PREFIX = b"org/m/"     # + member address + "/" + pad(org id): the organizations an address belongs to
+DISSOLVING_PREFIX = b"org/dq/"    # + %016x sequence -> org id: the dissolution cascade's queue, oldest first
+DISSOLVING_SEQ = b"org/dseq"
 
 
 def pad(number: int) -> bytes:
@@ -33,3 +36,16 @@ def allowances(org_id: int) -> bytes:
 
 def allowance(org_id: int, grantee: str) -> bytes:
     return allowances(org_id) + grantee.encode()
+
+
+def memberships(member: str) -> bytes:
+    """Prefix of the organizations ``member`` belongs to."""
+    return MEMBERSHIP_PREFIX + member.encode() + b"/"
+
+
+def membership(member: str, org_id: int) -> bytes:
+    return memberships(member) + pad(org_id)
+
+
+def dissolving(seq: int) -> bytes:
+    return DISSOLVING_PREFIX + b"%016x" % seq

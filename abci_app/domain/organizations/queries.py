@@ -11,6 +11,7 @@ from __future__ import annotations
 from abci_app import codec
 from abci_app.domain.organizations import state as orgs
 from abci_app.errors import NotFound, UnknownQuery
+from abci_app.query_args import parse_id
 
 
 def query(state, parts: list[str]) -> bytes:
@@ -19,9 +20,9 @@ def query(state, parts: list[str]) -> bytes:
         if org_id is None:
             raise NotFound(f"{parts[1]} is not an organization's treasury")
         return codec.encode_value(orgs.require(state, org_id))
-    org = orgs.get(state, _id(parts[0])) if parts else None
+    org = orgs.get(state, _id(parts[0] if parts else ""))
     if org is None:
-        raise NotFound(f"organization {parts[0] if parts else ''} not found")
+        raise NotFound(f"organization {parts[0]} not found")
     if len(parts) == 1:
         return codec.encode_value(org)
     if parts[1:] == ["allowances"]:
@@ -35,9 +36,7 @@ def query(state, parts: list[str]) -> bytes:
 
 
 def _id(text: str) -> int:
-    if not text.isdigit() or len(text) > 19:
-        raise UnknownQuery(f"organization id must be a decimal number, got {text!r}")
-    return int(text)
+    return parse_id(text, "usage: /org/<id>[/allowances | /allowance/<address>]")
 
 
 def json_array(items) -> bytes:

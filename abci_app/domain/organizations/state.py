@@ -1,7 +1,9 @@
 """Typed state access for organizations and their fee allowances.
 
 An organization's members live inside its record, sorted by address (at most
-``MAX_MEMBERS``), so a proposal can snapshot them in one read.  Ids come from a
+``MAX_MEMBERS``), so a proposal can snapshot them in one read.  ``put`` also
+keeps the reverse index (member -> organizations), which the dissolution cascade
+uses to remove a dissolved organization from the organizations it belonged to.  Ids come from a
 counter starting at 1; the treasury address is a pure function of the id.
 """
 
@@ -89,7 +91,51 @@ def require_self(state: StateRead, org_id: int, signer: str) -> Organization:
 
 
 def put(state, org: Organization) -> None:
+    """Store ``org`` and keep the membership index (``keys.memberships``) equal to its members."""
+    old = get(state, org.id)
+    before = {m.address for m in old.members} if old is not None else set()
+    after = {m.address for m in org.members}
+    for address in sorted(before - after):
+        state.delete(keys.membership(address, org.id))
+    for address in sorted(after - before):
+        state.put(keys.membership(address, org.id), b"")
     state.put(keys.organization(org.id), codec.encode_value(org))
+
+
+def first_membership(state: StateRead, member: str) -> int | None:
+    """Return the lowest id of an organization ``member`` belongs to."""
+    prefix = keys.memberships(member)
+    for key, _ in state.iter_prefix(prefix):
+        return int(key[len(prefix):])
+    return None
+
+
+def memberships(state: StateRead, member: str) -> list[int]:
+    prefix = keys.memberships(member)
+    return [int(key[len(prefix):]) for key, _ in state.iter_prefix(prefix)]
+
+
+def mark_dissolved(state, org: Organization, time: int) -> Organization:
+    """Store ``org`` as dissolved with no members and queue its dissolution cascade."""
+    done = replace(org, members=(), status=DISSOLVED, dissolved_at=time)
+    put(state, done)
+    raw = state.get(keys.DISSOLVING_SEQ)
+    seq = 0 if raw is None else int(raw)
+    state.put(keys.dissolving(seq), b"%d" % org.id)
+    state.put(keys.DISSOLVING_SEQ, b"%d" % (seq + 1))
+    return done
+
+
+def first_dissolving(state: StateRead) -> tuple[bytes, int] | None:
+    """Return ``(queue key, org id)`` of the oldest organization whose cascade is not finished."""
+    for key, raw in state.iter_prefix(keys.DISSOLVING_PREFIX):
+        return bytes(key), int(raw)
+    return None
+
+
+def dissolving(state: StateRead) -> list[int]:
+    """Ids of the organizations whose cascade is still queued, oldest first."""
+    return [int(raw) for _, raw in state.iter_prefix(keys.DISSOLVING_PREFIX)]
 
 
 def create(state, org: Organization) -> None:

@@ -49,3 +49,13 @@ class ProjectTransferred:
     requests: int
     agreements: int
     documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectBudgetReturned:
+    """The budget of a dissolved organization's project went back to its treasury (dissolution cascade)."""
+
+    TYPE: ClassVar[str] = "project_budget_returned"
+    project_id: int
+    to: str
+    amount: int

@@ -15,13 +15,13 @@ from abci_app.domain.documents import state as documents
 from abci_app.domain.market import checks, params as market_params
 from abci_app.domain.market import state as market
 from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.events import (ProjectBudgetChanged, ProjectCreated, ProjectOfferClosed, ProjectOffered,
-                                             ProjectTransferred)
+from abci_app.domain.projects.events import (ProjectBudgetChanged, ProjectBudgetReturned, ProjectCreated,
+                                             ProjectOfferClosed, ProjectOffered, ProjectTransferred)
 from abci_app.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
                                                WithdrawProjectBudget, WithdrawProjectOffer)
 from abci_app.domain.projects.state import HistoryEntry, Project
 from abci_app.errors import (InvalidExpiry, InvalidTransferTarget, NoTransferOffer, NotProjectOwner,
-                             NotTransferTarget, ProjectNotFound, TransferPending)
+                             NotTransferTarget, OrganizationDissolved, ProjectNotFound, TransferPending)
 
 
 def load(state, project_id: int) -> Project:
@@ -49,6 +49,7 @@ def check_and_execute_create(state, block, ctx, msg: CreateProject) -> list:
     """Create a project owned by the signer with ``budget`` moved from the signer."""
     project = Project(projects.next_id(state), ctx.signer, msg.title, msg.description, 0, block.time)
     projects.put(state, project)
+    projects.index_owner(state, project.id, "", ctx.signer)
     if msg.budget:
         projects.fund(state, project.id, ctx.signer, msg.budget)
     projects.record(state, project.id, HistoryEntry(block.time, "created", ctx.signer, msg.budget))
@@ -60,8 +61,9 @@ def check_stateless_fund(msg: FundProject, ctx) -> None:
 
 
 def check_and_execute_fund(state, block, ctx, msg: FundProject) -> list:
-    """Anyone: add to a project's budget."""
-    load(state, msg.project_id)
+    """Anyone: add to a project's budget (not to one whose owner is a dissolved organization)."""
+    if projects.owner_dissolved(state, load(state, msg.project_id)):
+        raise OrganizationDissolved(f"project {msg.project_id} belongs to a dissolved organization")
     projects.fund(state, msg.project_id, ctx.signer, msg.amount)
     projects.record(state, msg.project_id, HistoryEntry(block.time, "funded", ctx.signer, msg.amount))
     budget = projects.get(state, msg.project_id).budget
@@ -131,12 +133,13 @@ def check_and_execute_accept(state, block, ctx, msg: AcceptProject) -> list:
     source, target = project.owner, ctx.signer
     request_ids = projects.open_requests(state, project.id)
     for request_id in request_ids:
-        market.put_request(state, replace(market.get_request(state, request_id), requester=target))
+        market.hand_over_request(state, market.get_request(state, request_id), target)
     agreement_ids = projects.open_agreements(state, project.id)
     for agreement_id in agreement_ids:
         agreements.put(state, _handed_over(agreements.get(state, agreement_id), target))
     moved = documents.hand_over(state, "project", project.id, source, target)
     projects.put(state, replace(projects.get(state, project.id), owner=target))
+    projects.index_owner(state, project.id, source, target)
     projects.record(state, project.id, HistoryEntry(block.time, "transferred", target, project.budget, 0, source))
     return [ProjectTransferred(project.id, source, target, project.budget, len(request_ids), len(agreement_ids), moved)]
 
@@ -149,12 +152,20 @@ def _handed_over(agreement, target: str):
 
 
 def end_block(state, block) -> list:
-    """Expire every transfer offer whose time has come (O(due offers))."""
+    """Expire every transfer offer whose time has come (O(due offers)).
+
+    If the owner is a dissolved organization, its cascade left the budget for the
+    offer's target; unaccepted, the budget now returns to the owner's treasury.
+    """
     events: list = []
     for project_id in projects.due_offers(state, block.time):
         offer = projects.get_offer(state, project_id)
         projects.drop_offer(state, offer)
         projects.record(state, project_id, HistoryEntry(block.time, "offer_expired", offer.source, 0, 0, offer.target))
         events.append(ProjectOfferClosed(project_id, "expired"))
+        project = projects.get(state, project_id)
+        if projects.owner_dissolved(state, project):
+            amount = projects.return_budget(state, project, block.time)
+            events.append(ProjectBudgetReturned(project_id, project.owner, amount))
     return events
 

@@ -12,6 +12,7 @@ from abci_app.state import timers
 NEXT_ID = b"prj/seq"
 PROJECT_PREFIX = b"prj/p/"
 DUE_PREFIX = b"prj/due/"
+OWNER_PREFIX = b"prj/own/"   # + owner address + "/" + %016x id: projects an address owns (dissolution cascade)
 
 
 def project(project_id: int) -> bytes:
@@ -48,3 +49,11 @@ def agreement_link(project_id: int, agreement_id: int) -> bytes:
 
 def due(time: int, project_id: int) -> bytes:
     return timers.timed_key(DUE_PREFIX, time, project_id)
+
+
+def owned_by(owner: str) -> bytes:
+    return OWNER_PREFIX + owner.encode() + b"/"
+
+
+def owner_link(owner: str, project_id: int) -> bytes:
+    return owned_by(owner) + b"%016x" % project_id

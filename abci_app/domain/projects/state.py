@@ -5,6 +5,8 @@
   change of one goes through ``fund``/``spend``/``refund`` here, which move the
   other by the same amount.
 * A project has at most one transfer offer, and that offer has a due key.
+* A project is listed under its owner (``keys.owned_by``) from creation until
+  the dissolution cascade of an owning organization has handled it.
 """
 
 from __future__ import annotations
@@ -100,9 +102,52 @@ def spend(state, project_id: int, recipient: str, amount: int) -> None:
     accounts.move(state, BUDGETS, recipient, amount, "project budgets")
 
 
-def refund(state, project_id: int, payer: str, amount: int) -> None:
-    """Return ``amount`` from ``payer`` (escrow) to the project's budget."""
+def refund(state, project_id: int, payer: str, amount: int, time: int = 0) -> None:
+    """Return ``amount`` from ``payer`` (escrow) to the project's budget.
+
+    When the owner is a dissolved organization whose cascade is over (no open
+    transfer offer can take the project), the refund goes on to the owner's
+    treasury, where anyone may sweep it to the community pool: no budget is left
+    that nobody can withdraw.
+    """
     fund(state, project_id, payer, amount)
+    project = get(state, project_id)
+    if owner_dissolved(state, project) and get_offer(state, project_id) is None:
+        return_budget(state, project, time)
+
+
+def owner_dissolved(state: StateRead, project: Project) -> bool:
+    """True if the owner is the treasury of a dissolved organization."""
+    from abci_app.domain.organizations import state as orgs   # late: organizations import market modules
+    org_id = orgs.by_treasury(state, project.owner)
+    return org_id is not None and orgs.require(state, org_id).status != orgs.ACTIVE
+
+
+def return_budget(state, project: Project, time: int) -> int:
+    """Move the whole budget to the owner's account (a dissolved organization's treasury); return the amount."""
+    if project.budget:
+        spend(state, project.id, project.owner, project.budget)
+        record(state, project.id, HistoryEntry(time, "returned", project.owner, project.budget))
+    return project.budget
+
+
+def index_owner(state, project_id: int, old_owner: str, new_owner: str) -> None:
+    """List the project under ``new_owner`` (and no longer under ``old_owner``, if given)."""
+    if old_owner:
+        state.delete(keys.owner_link(old_owner, project_id))
+    state.put(keys.owner_link(new_owner, project_id), b"")
+
+
+def first_owned(state: StateRead, owner: str) -> int | None:
+    """Return the lowest id of a project still listed under ``owner``."""
+    prefix = keys.owned_by(owner)
+    for key, _ in state.iter_prefix(prefix):
+        return int(key[len(prefix):], 16)
+    return None
+
+
+def unindex_owner(state, owner: str, project_id: int) -> None:
+    state.delete(keys.owner_link(owner, project_id))
 
 
 def get_offer(state: StateRead, project_id: int) -> TransferOffer | None:

@@ -12,12 +12,13 @@ from abci_app import codec
 from abci_app.domain.organizations.queries import json_array
 from abci_app.domain.proposals import state as proposals
 from abci_app.errors import NotFound, UnknownQuery
+from abci_app.query_args import parse_id
 
 
 def query_proposal(state, parts: list[str]) -> bytes:
-    found = proposals.get(state, _id(parts[0])) if parts else None
+    found = proposals.get(state, _id(parts[0] if parts else ""))
     if found is None:
-        raise NotFound(f"proposal {parts[0] if parts else ''} not found")
+        raise NotFound(f"proposal {parts[0]} not found")
     if len(parts) == 1:
         return codec.encode_value(found)
     if parts[1:] == ["votes"]:
@@ -37,6 +38,4 @@ def query_proposals(state, parts: list[str]) -> bytes:
 
 
 def _id(text: str) -> int:
-    if not text.isdigit() or len(text) > 19:
-        raise UnknownQuery(f"id must be a decimal number, got {text!r}")
-    return int(text)
+    return parse_id(text, "usage: /proposal/<id>[/votes | /vote/<address>] or /proposals/<org_id>")

@@ -1,0 +1,69 @@
+"""Issue #12, findings 1 and 2: the work a block does per item stays the same however many items there are.
+
+Work is measured by counting the function calls made (deterministic), never by timing.
+"""
+
+from __future__ import annotations
+
+from abci_app import block as block_mod
+from abci_app.block import BlockInfo
+from abci_app.domain.market import handlers as market_handlers
+from abci_app.domain.market import state as mkt
+from abci_app.domain.market.messages import WithdrawRequest
+from abci_app.domain.market.state import RequestStatus
+from abci_app.state.delta import Delta
+from tests.support.calls import counted_calls
+from tests.support.chain import TestChain, key, ok
+from tests.support.market import DAY, request_msg
+
+POSTER = key(41)
+UNCAPPED = {"market": {"max_due_per_block": 1_000_000}}
+
+
+def chain_with_requests(tmp_path, n: int, offers_until: int | None = None) -> TestChain:
+    """A chain where ``POSTER`` has posted ``n`` requests, all open until the same second."""
+    chain = TestChain(tmp_path, balances={POSTER: 10**9}, extra_genesis=UNCAPPED)
+    until = offers_until or chain.time + DAY
+    for first in range(0, n, 200):
+        ok(chain.block(*(chain.tx(POSTER, request_msg(chain.time, offers_until=until))
+                         for _ in range(first, min(n, first + 200)))))
+    return chain
+
+
+def next_block(chain: TestChain, time: int) -> tuple[Delta, BlockInfo]:
+    """A fresh block overlay over the committed state, and the next block's facts at ``time``."""
+    return Delta(chain.state), BlockInfo(chain.height + 1, time, chain.chain_id, b"", chain.app.params)
+
+
+def expiry_calls_per_request(tmp_path, n: int) -> float:
+    """Run the request-expiry hook over ``n`` requests that share one ``offers_until``; calls per request."""
+    chain = chain_with_requests(tmp_path, n)
+    state, info = next_block(chain, mkt.get_request(chain.state, 1).offers_until)
+    events, calls = counted_calls(lambda: market_handlers.end_block(state, info))
+    assert len(events) == n and all(mkt.get_request(state, i).status is RequestStatus.EXPIRED
+                                    for i in range(1, n + 1))
+    chain.close()
+    return calls / n
+
+
+def test_expiring_many_requests_that_share_one_deadline_costs_the_same_per_request(tmp_path):
+    small = expiry_calls_per_request(tmp_path / "small", 100)
+    large = expiry_calls_per_request(tmp_path / "large", 800)
+    assert large <= 1.15 * small, (small, large)
+
+
+def withdraw_calls_per_tx(tmp_path, k: int) -> float:
+    """Run one block of ``k`` WithdrawRequests (after ``k`` posts); calls per transaction."""
+    chain = chain_with_requests(tmp_path, k)
+    txs = [chain.tx(POSTER, WithdrawRequest(i)) for i in range(1, k + 1)]
+    state, info = next_block(chain, chain.time + 1)
+    outcome, calls = counted_calls(lambda: block_mod.run_block(state, info, txs))
+    chain.close()
+    assert all(tx.ok for tx in outcome.txs)
+    return calls / k
+
+
+def test_withdrawing_many_requests_in_one_block_costs_the_same_per_transaction(tmp_path):
+    small = withdraw_calls_per_tx(tmp_path / "small", 50)
+    large = withdraw_calls_per_tx(tmp_path / "large", 400)
+    assert large <= 1.15 * small, (small, large)
