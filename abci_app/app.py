@@ -132,27 +132,44 @@ class LedgerApp:
         return self.rechecker.check(self.check_state, self._next_block_info(), raw, recheck)
 
     def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:
-        """Keep, in order, the transactions that pass stateless checks and fit in ``max_tx_bytes``."""
+        """Keep, in order, the transactions that pass stateless checks, are not repeats and fit in ``max_tx_bytes``."""
         info = self._next_block_info()
-        kept, total = [], 0
+        kept, seen, total = [], set(), 0
         for raw in txs:
-            if total + len(raw) > max_tx_bytes:
+            if total + len(raw) > max_tx_bytes or raw in seen:
                 continue
             try:
                 block.check_stateless(raw, info)
             except LedgerError:
                 continue
             kept.append(raw)
+            seen.add(raw)
             total += len(raw)
         return kept
 
     def process_proposal(self, txs: list[bytes], max_tx_bytes: int | None = None) -> bool:
-        """Accept a proposal unless it exceeds the size limit (deterministic).
+        """Accept a proposal only if every transaction passes the stateless checks and none repeats.
 
-        Invalid transactions are not a reason to reject: FinalizeBlock answers each
-        with its error code, so a faulty proposer cannot stall the chain.
+        Deterministic: the checks (size, decode, canonical form, version, chain id,
+        signature, the action's own stateless checks) read only the bytes and the
+        committed parameters, which every validator shares.  A proposer therefore
+        cannot fill a block with junk that pays nothing; a transaction that is
+        well formed but fails against state (wrong sequence, unknown sender, a
+        failing action) is still accepted, and FinalizeBlock answers it with its code
+        (charging the fee of an authenticated one).  Also rejects a proposal over
+        ``max_tx_bytes`` in total, when given.
         """
-        return max_tx_bytes is None or sum(len(t) for t in txs) <= max_tx_bytes
+        if max_tx_bytes is not None and sum(len(t) for t in txs) > max_tx_bytes:
+            return False
+        if len(set(txs)) != len(txs):
+            return False
+        info = self._next_block_info()
+        try:
+            for raw in txs:
+                block.check_stateless(raw, info)
+        except LedgerError:
+            return False
+        return True
 
     def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
                        block_hash: bytes = b"", misbehavior: tuple = (), last_commit: tuple = ()) -> FinalizeResult:

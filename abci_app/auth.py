@@ -2,13 +2,15 @@
 
 ``check_stateless`` runs without state (CheckTx, PrepareProposal, ProcessProposal and
 FinalizeBlock all call it); ``authenticate`` checks the signer's account and takes the
-fee and the sequence inside the transaction's overlay, so a transaction whose
-action fails leaves both untouched.
+fee and the sequence in the transaction's authentication overlay.  That overlay is
+kept even when the action then fails (``abci_app.block``): an authenticated
+transaction always pays its fee and consumes its sequence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
@@ -35,6 +37,17 @@ class TxContext:
     fee_payer: str
     hash: bytes
     params: Params
+
+
+@dataclass(frozen=True, slots=True)
+class FeeCharged:
+    """A failed transaction's only event: its fee was taken from ``payer`` and its ``sequence`` consumed."""
+
+    TYPE: ClassVar[str] = "fee_charged"
+    signer: str
+    payer: str
+    fee: int
+    sequence: int
 
 
 def check_stateless(raw: bytes, chain_id: str, params: Params) -> tuple[SignedTx, TxContext]:
@@ -70,13 +83,15 @@ def verify_signature(tx: SignedTx) -> None:
     _verified[tx.hash] = None
 
 
-def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> None:
-    """Check the signer's sequence and fee, then take the fee and bump the sequence.
+def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> str:
+    """Check the signer's sequence and fee, then take the fee and bump the sequence; return who paid.
 
     A named ``fee_payer`` is always resolved by ``fee_payer_hook(state, block, ctx)``
     (even for a zero fee), so a transaction naming a payer without a valid
     allowance is rejected.  A signer with no account yet may act when a payer
-    sponsors it: the account is created at sequence 0 (a newcomer needs no credits).
+    sponsors it: the account is created (balance 0, sequence 1 after this
+    transaction) whether or not the action then succeeds, so the sponsored bytes
+    cannot run twice.
     """
     account = accounts.get(state, ctx.signer)
     if account is None and not ctx.fee_payer:
@@ -98,3 +113,4 @@ def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> None
         except InsufficientFunds as exc:
             raise InsufficientFee(f"cannot pay fee {ctx.fee}: {exc.message}") from None
     accounts.bump_sequence(state, ctx.signer)
+    return payer

@@ -1,9 +1,14 @@
 """The pure, synchronous core: ``run_block(state, block, txs) -> BlockOutcome``.
 
-Every transaction gets exactly one ``TxOutcome``, in order.  Each runs in its own
-fork of the block overlay: on success the fork is applied, on a ``LedgerError`` it
-is dropped, so a rejected transaction changes nothing.  Any other exception is a
-bug and propagates (the node halts rather than diverge).
+Every transaction gets exactly one ``TxOutcome``, in order, and runs in two nested
+overlays.  Authentication (decode, signature, sequence, fee) runs in a fork of the
+block overlay; if it fails, that fork is dropped and the transaction changes nothing.
+Once it is authenticated, the fee is charged and the sequence consumed in that fork,
+and the action runs in a fork of it: on success the action's fork is applied; on a
+``LedgerError`` it is dropped, but the authentication fork is still applied, so a
+failed action still pays its fee and uses up its sequence (its signed bytes can never
+run again) and its result carries a ``fee_charged`` event.  Any other exception is
+a bug and propagates (the node halts rather than diverge).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class TxOutcome:
     hash: bytes = b""
     signer: str = ""
     action: str = ""
+    charged: bool = False   # authenticated: the fee was taken and the sequence consumed (even if code != 0)
 
     @property
     def ok(self) -> bool:
@@ -59,26 +65,36 @@ def check_stateless(raw: bytes, block: BlockInfo):
 
 
 def execute_tx(state: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
-    """Run one transaction atomically on ``state``."""
+    """Run one transaction on ``state``: its fee and sequence if authenticated, its action only if it succeeds."""
     fork = state.fork()
     outcome = execute_on(fork, block, raw)
-    if outcome.ok:
+    if outcome.charged:
         fork.apply()
     return outcome
 
 
 def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
-    """Run one transaction on ``fork``, a fresh overlay the caller applies only if the outcome is ok."""
+    """Run one transaction on ``fork``, a fresh overlay the caller applies only if ``outcome.charged``.
+
+    ``fork`` receives the fee and the sequence, plus the action's writes if the action
+    succeeds; a failed action leaves only the fee and the sequence in it.
+    """
     tx_hash, signer, action = b"", "", ""
     try:
         tx, ctx = check_stateless(raw, block)
         tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
-        auth.authenticate(fork, ctx, components.FEE_PAYER, block)
-        _, execute = components.HANDLERS[type(tx.action)]
-        events = execute(fork, block, ctx, tx.action)
+        payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
         return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
-    return TxOutcome(0, "", "", tuple(events), tx_hash, signer, action)
+    _, execute = components.HANDLERS[type(tx.action)]
+    acting = fork.fork()
+    try:
+        events = execute(acting, block, ctx, tx.action)
+    except LedgerError as error:   # the action's fork is dropped; the fee and the sequence stay taken
+        charged = (auth.FeeCharged(signer, payer, ctx.fee, ctx.sequence),)
+        return TxOutcome(error.code, error.codespace, error.message, charged, tx_hash, signer, action, True)
+    acting.apply()
+    return TxOutcome(0, "", "", tuple(events), tx_hash, signer, action, True)
 
 
 def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:

@@ -89,6 +89,13 @@ def decode_tx(raw: bytes) -> SignedTx:
     return tx
 
 
+def decode_tx_uncached(raw: bytes) -> SignedTx:
+    """Decode like ``decode_tx`` without remembering the answer: for a process that takes
+    bytes from strangers and never sees them again (the GraphQL server's broadcast check),
+    where the cache would only be theirs to fill."""
+    return _decode_tx(bytes(raw))
+
+
 def _decode_tx(raw: bytes) -> SignedTx:
     envelope = samen_tx.Tx()
     _parse_canonical(envelope, raw, "transaction")

@@ -18,6 +18,7 @@ from abci_app.domain.proposals import execution as proposal_execution, handlers 
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.domain.market import registry as market_family
 from abci_app.domain.validators import genesis as validators_genesis, handlers as validators_handlers
+from abci_app.domain.validators import messages as validators_msgs, network as network_handlers
 from abci_app.domain.validators import queries as validators_queries
 from abci_app.domain.validators.messages import UpdateValidator
 
@@ -36,6 +37,9 @@ HANDLERS = {
                                      proposal_handlers.check_and_execute_withdraw),
     **market_family.HANDLERS,   # documents, market, agreements, projects
     UpdateValidator: (validators_handlers.check_stateless_update, validators_handlers.check_and_execute_update),
+    validators_msgs.SpendCommunityPool: (network_handlers.check_stateless_spend, network_handlers.check_and_execute_spend),
+    validators_msgs.UpdateMarketParams: (network_handlers.check_stateless_update_params,
+                                         network_handlers.check_and_execute_update_params),
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.

@@ -489,6 +489,12 @@ class UnsafeValidatorSet(ValidatorsError):
     code = 4
 
 
+class InvalidMarketParams(ValidatorsError):
+    """An ``UpdateMarketParams`` names an unknown parameter, repeats one, or sets a value out of range."""
+
+    code = 50
+
+
 def all_error_classes() -> list[type[LedgerError]]:
     """Return every concrete ``LedgerError`` subclass, depth first, for the code registry test."""
     found: list[type[LedgerError]] = []

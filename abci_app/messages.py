@@ -16,7 +16,7 @@ from abci_app.domain.agreements import messages as agreements_msgs
 from abci_app.domain.documents import messages as documents_msgs
 from abci_app.domain.market import messages as market_msgs
 from abci_app.domain.projects import messages as projects_msgs
-from abci_app.domain.validators.messages import UpdateValidator
+from abci_app.domain.validators.messages import SpendCommunityPool, UpdateMarketParams, UpdateValidator
 
 
 ACTIONS: dict[str, type] = {
@@ -57,4 +57,7 @@ ACTIONS: dict[str, type] = {
     "accept_project": projects_msgs.AcceptProject,
     # validator-set governance (proto fields 100-109)
     "update_validator": UpdateValidator,
+    # the network organization: community pool and market parameters (proto fields 110-119)
+    "spend_community_pool": SpendCommunityPool,
+    "update_market_params": UpdateMarketParams,
 }

@@ -27,6 +27,13 @@ class Settings:
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
     graphql_nice: int = 10            # the GraphQL server runs this much lower in CPU priority (0-19)
+    graphql_max_connections: int = 1000            # WebSocket connections, all clients
+    graphql_max_connections_per_client: int = 20   # ... from one remote address
+    graphql_max_subscriptions: int = 5000          # subscriptions (operations over WebSockets), all clients
+    graphql_max_subscriptions_per_client: int = 100
+    graphql_broadcast_rate: float = 2.0            # broadcastTransaction: tokens a second per client
+    graphql_broadcast_burst: int = 20              # ... saved at most
+    graphql_broadcast_commit: str = "auto"         # COMMIT mode: auto (on for a loopback bind) | on | off
     log_level: str = "info"
 
     @property

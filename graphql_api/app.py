@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,26 +19,43 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from cross_web import HTTPException
+
 from abci_app.state.store import Store
 from graphql_api.cache import ResponseCache
 from graphql_api.context import Context, Services
+from graphql_api.limits import Limits
 from graphql_api.metrics import CONTENT_TYPE, Metrics
 from graphql_api.notifier import CommitNotifier
 from graphql_api.rpc import NodeRpc
 from graphql_api.schema import build_schema
+from graphql_api.types.broadcast import FIELD
+from graphql_api.ws import LimitedTransportWS
 
 
 # The dashboard (dashboard/, hand-written static files, no build step) is served at "/";
 # the API stays at /graphql.  Absent directory (e.g. an installed wheel without it): not mounted.
 DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboard"
+# A WebSocket must send connection_init this soon after opening, or it is closed (4408):
+# an idle socket that never starts holds one of its client's connection slots no longer.
+CONNECTION_INIT_SECONDS = 10
 
 
 class SamenGraphQL(GraphQL):
-    """Strawberry's ASGI view with Samen's per-request ``Context``."""
+    """Strawberry's ASGI view with Samen's per-request ``Context``, WebSocket caps (``ws.py``)
+    and no ``broadcastTransaction`` inside a batch (one broadcast per request)."""
+
+    graphql_transport_ws_handler_class = LimitedTransportWS
 
     async def get_context(self, request, response=None) -> Context:
         services = request.scope["app"].state.services
         return Context(services=services, request=request, response=response)
+
+    async def parse_http_body(self, request):
+        data = await super().parse_http_body(request)
+        if isinstance(data, list) and any(FIELD in (item.query or "") for item in data):
+            raise HTTPException(400, f"{FIELD} cannot be batched: send it alone, one per request")
+        return data
 
 
 def build_app(config, store: Store | None = None) -> Starlette:
@@ -45,7 +63,8 @@ def build_app(config, store: Store | None = None) -> Starlette:
     view = SamenGraphQL(build_schema(config), graphql_ide="graphiql" if config.graphiql else None,
                         allow_queries_via_get=False, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
                         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
-                        keep_alive=True, keep_alive_interval=15)
+                        keep_alive=True, keep_alive_interval=15,
+                        connection_init_wait_timeout=timedelta(seconds=CONNECTION_INIT_SECONDS))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -54,7 +73,10 @@ def build_app(config, store: Store | None = None) -> Starlette:
         metrics = Metrics()
         rpc = NodeRpc(config.rpc_url) if config.rpc_url else None
         notifier = CommitNotifier(opened, rpc, config.poll_interval, metrics)
-        app.state.services = Services(config, opened, notifier, rpc, metrics, ResponseCache(config.response_cache))
+        limits = Limits(config, metrics)
+        metrics.websockets.set_function(lambda: limits.connections.held)
+        app.state.services = Services(config, opened, notifier, rpc, metrics, ResponseCache(config.response_cache),
+                                      limits)
         task = asyncio.create_task(notifier.run())
         try:
             yield

@@ -3,11 +3,13 @@
 Defaults suit a public read API: introspection on, GraphiQL off (Strawberry's bundled
 GraphiQL page loads React and GraphiQL from a CDN, so it does not work offline; see
 ``docs/graphql.md``), limits on depth, aliases, tokens, page size, batch size and
-time per operation.
+time per operation; caps on WebSocket connections and subscriptions and a rate limit
+on ``broadcastTransaction`` per client (``limits.py``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,51 @@ class ApiConfig:
     response_cache: int = 512           # answers kept per process (0: off); see cache.py
     map_size_gib: int = 64
     nice: int = 10                      # CPU priority below the starting process (``__main__``)
+    # WebSocket caps (``limits.py``, ``ws.py``); a client is one remote address.
+    max_connections: int = 1000         # open WebSocket connections, all clients
+    max_connections_per_client: int = 20
+    max_subscriptions: int = 5000       # operations in flight over WebSockets, all clients
+    max_subscriptions_per_client: int = 100
+    # broadcastTransaction (``types/broadcast.py``): a token bucket per client, and COMMIT mode
+    broadcast_rate: float = 2.0         # tokens a second
+    broadcast_burst: int = 20           # tokens saved at most
+    broadcast_commit: str = "auto"      # auto (on only for a loopback bind) | on | off
+
+    def __post_init__(self) -> None:
+        if self.broadcast_commit not in COMMIT_MODES:
+            raise ValueError(f"graphql broadcast_commit must be one of {', '.join(COMMIT_MODES)}, "
+                             f"got {self.broadcast_commit!r}")
+        for name in ("max_connections", "max_connections_per_client", "max_subscriptions",
+                     "max_subscriptions_per_client", "broadcast_burst"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"graphql {name} must be at least 1, got {getattr(self, name)}")
+        if self.broadcast_rate <= 0:
+            raise ValueError(f"graphql broadcast_rate must be above 0, got {self.broadcast_rate}")
+
+    @property
+    def commit_enabled(self) -> bool:
+        """Whether ``broadcastTransaction(mode: COMMIT)`` is served (``auto``: only on a loopback bind)."""
+        if self.broadcast_commit != "auto":
+            return self.broadcast_commit == "on"
+        return is_loopback(self.host)
+
+
+COMMIT_MODES = ("auto", "on", "off")
+
+
+def is_loopback(host: str) -> bool:
+    """Return whether ``host`` (a listen address) only reaches this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# ``[graphql]`` keys of ``app.toml`` copied as they are (``Settings.graphql_<name>``).
+SETTINGS_LIMITS = ("max_connections", "max_connections_per_client", "max_subscriptions",
+                   "max_subscriptions_per_client", "broadcast_rate", "broadcast_burst", "broadcast_commit")
 
 
 def rpc_url_from_home(home: Path) -> str:
@@ -58,5 +105,6 @@ def from_home(home: Path, **overrides) -> ApiConfig:
     values = {"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
               "host": settings.graphql_host, "port": settings.graphql_port,
               "map_size_gib": settings.store_map_size_gib, "nice": settings.graphql_nice}
+    values.update({name: getattr(settings, "graphql_" + name) for name in SETTINGS_LIMITS})
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ApiConfig(**values)

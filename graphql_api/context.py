@@ -8,6 +8,9 @@ Contract:
   are synchronous, so the transaction is never held across an ``await``.
 * Outside an operation scope (subscription events) each ``read()`` opens and
   closes its own short transaction: nothing is held for a subscription's lifetime.
+  Code that waits (subscription generators, the broadcast mutation) reads through
+  ``readers.run`` instead, so no transaction is referenced across a ``yield`` or an
+  ``await`` (``readers.py`` explains why an aborted one still holds a slot).
 * ``check_deadline()`` raises ``QueryTimeout`` once the operation's time is up;
   list loops call it, so a long operation stops instead of running on.
 """
@@ -19,40 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from abci_app.state import proofs
-from abci_app.state.store import Committed, Store
+from abci_app.state.store import Store
+from graphql_api import readers
 from graphql_api.errors import ApiError, QueryTimeout
-
-
-@dataclass(slots=True)
-class Reader:
-    """A read transaction with the store it belongs to and the block it reflects."""
-
-    store: Store
-    txn: Any
-    _committed: Committed | None = None
-    scanned: int = 0
-
-    @property
-    def committed(self) -> Committed:
-        if self._committed is None:
-            self._committed = self.store.committed(self.txn)
-        return self._committed
-
-    @property
-    def state(self):
-        """The latest committed state as a ``StateRead`` for the domain read functions."""
-        return self.store.snapshot(self.txn)
-
-    def state_at(self, height: int):
-        """The state as committed at ``height`` (checked by ``types.common.state_height``)."""
-        if height == self.committed.height:
-            return self.state
-        return self.store.state_at(self.txn, height)
-
-    def proof(self, key: bytes, height: int) -> bytes:
-        """Return the ``samen:smt`` proof of ``key`` under the app hash of ``height``."""
-        return proofs.prove(self.store.nodes(self.txn), self.store.root_at(self.txn, height), key).encode()
+from graphql_api.readers import Reader
 
 
 @dataclass(slots=True)
@@ -65,6 +38,7 @@ class Services:
     broadcaster: Any
     metrics: Any
     cache: Any
+    limits: Any = None     # ``limits.Limits``: WebSocket caps and the broadcast rate limit
 
 
 @dataclass(slots=True)
@@ -91,21 +65,18 @@ class Context:
         """Leave an operation scope; abort the read transaction when the last scope ends."""
         self._depth -= 1
         if self._depth == 0 and self._reader is not None:
-            self._reader.txn.abort()
+            self._reader.close()
             self._reader = None
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
         if self._depth > 0:
             if self._reader is None:
-                self._reader = Reader(self.services.store, self.services.store.read_txn())
+                self._reader = readers.begin(self.services.store)
             yield self._reader
             return
-        reader = Reader(self.services.store, self.services.store.read_txn())
-        try:
+        with readers.transaction(self.services.store) as reader:
             yield reader
-        finally:
-            reader.txn.abort()
 
     def check_deadline(self) -> None:
         if self._depth > 0 and time.monotonic_ns() >= self._deadline_ns:

@@ -19,6 +19,7 @@ from strawberry.extensions import (AddValidationRules, DisableIntrospection, Mas
 from strawberry.types.graphql import OperationType
 
 from graphql_api.errors import is_client_error
+from graphql_api.types.broadcast import SingleBroadcast
 
 log = logging.getLogger("samen.graphql")
 CACHE_SIZE = 512
@@ -102,7 +103,7 @@ def limit_rules(config) -> list:
     """
     return (QueryDepthLimiter(max_depth=config.max_depth).validation_rules
             + MaxAliasesLimiter(max_alias_count=config.max_aliases).validation_rules
-            + [first_limit_rule(config.max_first)])
+            + [first_limit_rule(config.max_first), SingleBroadcast])
 
 
 def factories(config) -> list[Callable[[], SchemaExtension]]:

@@ -21,7 +21,10 @@ class Metrics:
                                    registry=self.registry)
         self.broadcasts = Counter("samen_graphql_broadcasts", "forwarded transactions by mode and outcome",
                                   ["mode", "outcome"], registry=self.registry)
-
+        self.refused = Counter("samen_graphql_refused", "requests refused by a limit before any work, by kind",
+                               ["kind"], registry=self.registry)
+        self.websockets = Gauge("samen_graphql_websocket_connections", "open WebSocket connections",
+                                registry=self.registry)
         self.cache_hits = Counter("samen_graphql_response_cache_hits", "answers served from the per-block cache",
                                   registry=self.registry)
 

@@ -10,8 +10,10 @@ resolvers never wait on the network.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
+from abci_app.state.store import ReadersFull
 from graphql_api.rpc import NodeRpc, RpcUnavailable
 
 log = logging.getLogger("samen.graphql")
@@ -30,8 +32,14 @@ class CommitNotifier:
         self._refresh: asyncio.Task | None = None
 
     def poll(self) -> bool:
-        """Read the committed height once; wake waiters and return True when it moved."""
-        height = self.store.committed().height
+        """Read the committed height once; wake waiters and return True when it moved.
+
+        With every LMDB reader slot taken, this poll is skipped (the next one retries)."""
+        try:
+            height = self.store.committed().height
+        except ReadersFull:
+            log.warning(json.dumps({"event": "readers_full", "where": "commit notifier"}))
+            return False
         if height == self.height:
             return False
         self.height = height

@@ -6,6 +6,7 @@ Every call is bounded by a timeout; an unreachable node or a JSON-RPC error rais
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 
@@ -13,7 +14,10 @@ import httpx
 
 from graphql_api.errors import ApiError
 
-COMMIT_WAIT = 30.0
+# The longest a COMMIT broadcast holds the client's request (the whole RPC call).  CometBFT
+# answers broadcast_tx_commit with an error after its own ``timeout_broadcast_tx_commit``
+# (10 s by default); this bounds the wait whatever the node is configured to.
+COMMIT_WAIT = 15.0
 
 
 class RpcUnavailable(ApiError):
@@ -47,4 +51,8 @@ class NodeRpc:
         tx = base64.b64encode(raw).decode()
         if mode == "SYNC":
             return await self.call("broadcast_tx_sync", tx=tx)
-        return await self.call("broadcast_tx_commit", timeout=COMMIT_WAIT + self.timeout, tx=tx)
+        try:
+            return await asyncio.wait_for(self.call("broadcast_tx_commit", timeout=COMMIT_WAIT, tx=tx), COMMIT_WAIT)
+        except asyncio.TimeoutError:
+            raise RpcUnavailable(f"no block committed the transaction within {COMMIT_WAIT:g}s; it may still "
+                                 "commit: follow its hash") from None

@@ -4,7 +4,8 @@ Register with ``orgs.register(tx_app, query_app)`` (one line in ``main.py``).
 Built on the market family's ``tx_command`` (local stateless check, summary,
 sign, broadcast, wait) and ``fetch`` (ABCI query).  A proposal's actions come
 from shorthand options (``--transfer``, ``--set-member``, ``--grant``,
-``--revoke``) and/or ``--actions-json FILE``: a JSON array of
+``--revoke``; for the network organization ``--spend-pool`` and
+``--market-param``) and/or ``--actions-json FILE``: a JSON array of
 ``{"kind": <action field>, "msg": {...}}`` in the ledger's state encoding
 (``/proposal/<id>`` shows the same form), so any message, including market
 ones, can be proposed.
@@ -27,6 +28,7 @@ from abci_app.client.rpc import DEFAULT_NODE
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.organizations import messages as om
 from abci_app.domain.proposals import messages as pm
+from abci_app.domain.validators import messages as vm
 from abci_app.query_args import MAX_U64, parse_uint
 
 POLICY_KINDS = {"threshold": om.THRESHOLD, "percentage": om.PERCENTAGE, "lazy": om.LAZY}
@@ -90,6 +92,10 @@ def propose(org: Annotated[int, typer.Option("--org", help="Organization id.")],
             = None, grant: Annotated[Repeat, typer.Option("--grant", help="GRANTEE:LIMIT:EXPIRY fee allowance.")]
             = None, revoke: Annotated[Repeat, typer.Option("--revoke", help="GRANTEE: revoke a fee allowance.")] = None,
             actions_json: Annotated[Path | None, typer.Option("--actions-json", help="JSON array of actions.")]
+            = None, spend_pool: Annotated[Repeat, typer.Option("--spend-pool", help="TO:AMOUNT[:MEMO] from the "
+                                                               "community pool (network organization only).")] = None,
+            market_param: Annotated[Repeat, typer.Option("--market-param", help="NAME=VALUE market parameter "
+                                                         "(network organization only; repeatable, one update).")]
             = None):
     """Propose actions the organization performs if the proposal passes."""
     actions: list = []
@@ -105,7 +111,23 @@ def propose(org: Annotated[int, typer.Option("--org", help="Organization id.")],
     actions.extend(om.RevokeFeeAllowance(org, grantee) for grantee in revoke or ())
     if actions_json is not None:
         actions.extend(load_actions(actions_json))
+    actions.extend(network_actions(spend_pool, market_param))
     return pm.SubmitProposal(org, title, description, tuple(actions))
+
+
+def network_actions(spend_pool: Repeat, market_param: Repeat) -> list:
+    """``--spend-pool`` and ``--market-param``: what only the network organization's proposals can do."""
+    actions: list = []
+    for text in spend_pool or ():
+        to, amount, memo = fields(text, 3, "TO:AMOUNT[:MEMO]", optional_last=True)
+        actions.append(vm.SpendCommunityPool(to, number(amount, "spend amount"), memo))
+    if market_param:
+        changes = []
+        for text in market_param:
+            name, _, value = text.partition("=")
+            changes.append(vm.MarketParamChange(name.strip(), number(value.strip(), f"market param {name}")))
+        actions.append(vm.UpdateMarketParams(tuple(changes)))
+    return actions
 
 
 def load_actions(path: Path) -> list:

@@ -42,6 +42,15 @@ _BASE = b"base"   # first height this store holds (a state-synced store starts a
 DEFAULT_MAP_SIZE = 64 << 30
 DEFAULT_RETAIN_HEIGHTS = 1000
 DEFAULT_PRUNE_BUDGET = 20_000
+# Reader slots in the lock table shared by every process that opens the environment (the app,
+# each GraphQL server, exports).  A slot is taken per live read transaction; 4096 slots cost
+# 256 KiB of lock file and leave a wide margin over what the readers need (the GraphQL server
+# holds one per operation in flight, never one per idle subscription).
+MAX_READERS = 4096
+
+
+class ReadersFull(Exception):
+    """Every reader slot is taken: a read transaction could not begin (retryable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +115,7 @@ class Store:
         self.retain_heights = retain_heights
         self.prune_budget = prune_budget
         self.env = lmdb.open(str(path), map_size=map_size, max_dbs=16, readonly=readonly,
-                             subdir=True, max_readers=512, sync=True, metasync=True)
+                             subdir=True, max_readers=MAX_READERS, sync=True, metasync=True)
         self.dbs = {}
         for name in (STATE_DB, META_DB, *EXTRA_DBS, *VERSION_DBS):
             self.dbs[name] = self.env.open_db(name, create=not readonly)
@@ -115,8 +124,16 @@ class Store:
         self.env.close()
 
     def read_txn(self) -> lmdb.Transaction:
-        """Begin a short read transaction; the caller must ``abort()`` it when done."""
-        return self.env.begin(write=False)
+        """Begin a short read transaction; the caller must ``abort()`` it and drop it when done.
+
+        py-lmdb keeps an aborted transaction's reader slot until the object is freed, so
+        a caller must not keep a reference (or a ``Snapshot`` over it) after the abort.
+        Raises ``ReadersFull`` when every slot is taken.
+        """
+        try:
+            return self.env.begin(write=False)
+        except lmdb.ReadersFullError:
+            raise ReadersFull(f"all {MAX_READERS} LMDB reader slots are taken") from None
 
     def snapshot(self, txn: lmdb.Transaction) -> Snapshot:
         return Snapshot(txn, self.dbs[STATE_DB])

@@ -19,6 +19,7 @@ from abci_app import codec, records
 from abci_app.domain.agreements import keys, state as agreements
 from abci_app.domain.friction import state as friction
 from abci_app.state.store import iter_prefix
+from graphql_api import readers
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, state_height
@@ -243,13 +244,19 @@ class AgreementQueries:
             return [make_agreement(codec.from_plain(agreements.Agreement, doc), height) for doc in kept]
 
 
+def _touched(reader, ctx, height: int) -> list:
+    """Return the agreement records the block at ``height`` emitted events for, read at that block."""
+    state = reader.state_at(height)
+    ids = ids_touched(ctx, reader, EVENT_TYPES, "agreement_id", height)
+    return [a for a in (agreements.get(state, i) for i in ids) if a is not None]
+
+
 async def agreement_updates(info: Info, heights, agreement_id: str | None, party: str | None):
-    """Yield an Agreement each time a block emits one of its events (read at that block)."""
+    """Yield an Agreement each time a block emits one of its events (read at that block).
+
+    Each block is read by ``readers.run`` (no transaction survives the ``yield``)."""
     async for height in heights:
-        with info.context.read() as reader:
-            state = reader.state_at(height)
-            ids = ids_touched(info.context, reader, EVENT_TYPES, "agreement_id", height)
-            updated = [a for a in (agreements.get(state, i) for i in ids) if a is not None]
+        updated = readers.run(info.context.services.store, _touched, info.context, height)
         for record in updated:
             if (agreement_id is None or str(record.id) == agreement_id) and \
                     (party is None or party in (record.requester, record.provider, record.arbiter)):

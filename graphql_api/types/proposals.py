@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from abci_app import codec
 from abci_app.domain.proposals import keys, state as props
+from graphql_api import readers
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, state_height
@@ -181,13 +182,19 @@ class ProposalQueries:
             return take(rows, size, where.matches, lambda: ctx.charge(reader))
 
 
+def _touched(reader, ctx, height: int) -> list:
+    """Return the proposal records the block at ``height`` emitted events for, read at that block."""
+    state = reader.state_at(height)
+    ids = ids_touched(ctx, reader, EVENT_TYPES, "proposal_id", height)
+    return [p for p in (props.get(state, i) for i in ids) if p is not None]
+
+
 async def proposal_updates(info: Info, heights, proposal_id: str | None, organization: str | None):
-    """Yield a Proposal each time a block emits one of its events (read at that block)."""
+    """Yield a Proposal each time a block emits one of its events (read at that block).
+
+    Each block is read by ``readers.run`` (no transaction survives the ``yield``)."""
     async for height in heights:
-        with info.context.read() as reader:
-            state = reader.state_at(height)
-            ids = ids_touched(info.context, reader, EVENT_TYPES, "proposal_id", height)
-            updated = [p for p in (props.get(state, i) for i in ids) if p is not None]
+        updated = readers.run(info.context.services.store, _touched, info.context, height)
         for record in updated:
             if (proposal_id is None or str(record.id) == proposal_id) and \
                     (organization is None or str(record.org_id) == organization):

@@ -1,7 +1,10 @@
 """Subscriptions: ``newBlocks`` and ``events``, resumable from a height, fed by the one notifier.
 
-Each event is read with its own short read transaction; nothing is held while the
-generator waits.  ``fromHeight`` resumes a stream (default: the next block).
+Each step reads through ``readers.run``: its own short read transaction, closed before
+the generator yields or waits, and never bound to a name in the generator's frame (an
+aborted py-lmdb transaction keeps its reader slot while referenced).  So an idle
+subscription holds no LMDB reader slot.  ``fromHeight`` resumes a stream (default: the
+next block).  How many subscriptions a client may hold is capped in ``limits.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from graphql_api import history
+from graphql_api import history, readers
 from graphql_api.pagination import Span
 from graphql_api.types.agreements import Agreement, agreement_updates
 from graphql_api.types.blocks import Block, make_block
@@ -23,8 +26,7 @@ async def _heights(info: Info, from_height: int | None) -> AsyncGenerator[int, N
     """Yield committed heights from ``from_height`` on, waiting for each to commit."""
     notifier = info.context.services.notifier
     next_height = notifier.height + 1 if from_height is None else from_height
-    with info.context.read() as reader:
-        next_height = max(next_height, history.height_bounds(reader).lo)
+    next_height = max(next_height, readers.run(info.context.services.store, _first_height))
     gauge = info.context.services.metrics.subscriptions
     gauge.inc()
     try:
@@ -36,15 +38,24 @@ async def _heights(info: Info, from_height: int | None) -> AsyncGenerator[int, N
         gauge.dec()
 
 
+def _first_height(reader) -> int:
+    return history.height_bounds(reader).lo
+
+
+def _block(reader, height: int) -> Block | None:
+    record = history.block(reader, height)
+    return None if record is None else make_block(record)
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Each committed block, from fromHeight (default: the next one)")
     async def new_blocks(self, info: Info, from_height: int | None = None) -> AsyncGenerator[Block, None]:
+        store = info.context.services.store
         async for height in _heights(info, from_height):
-            with info.context.read() as reader:
-                record = history.block(reader, height)
-            if record is not None:
-                yield make_block(record)
+            block = readers.run(store, _block, height)
+            if block is not None:
+                yield block
 
     @strawberry.subscription(description="Events matching where, block by block, from fromHeight")
     async def events(self, info: Info, where: EventFilter,
@@ -56,8 +67,8 @@ class Subscription:
                                       attributes_contains=where.attributes_contains, block=height)
             after = None
             while True:
-                with info.context.read() as reader:
-                    found = list_events(info.context, reader, where_block, cap, after, False, height)
+                found = readers.run(info.context.services.store, lambda r: list_events(
+                    info.context, r, where_block, cap, after, False, height))
                 for event in found:
                     yield event
                 if len(found) < cap:

@@ -206,8 +206,12 @@ def unpayable_fee(chain):
 
 @dataclass(frozen=True)
 class Case:
+    """A bad transaction and its error; ``charged``: it is authenticated and only its action fails,
+    so FinalizeBlock takes its fee and consumes its sequence (CheckTx still rejects it)."""
+
     build: Callable[[TestChain], bytes]
     error: type[errors.LedgerError]
+    charged: bool = False
 
     @property
     def name(self) -> str:
@@ -232,7 +236,7 @@ CASES = [
     Case(amount_varint_above_two_to_the_64, errors.NonCanonicalTx),
     Case(amount_varint_longer_than_ten_bytes, errors.MalformedTx),
     Case(unknown_sender, errors.UnknownSender),
-    Case(insufficient_balance, errors.InsufficientFunds),
+    Case(insufficient_balance, errors.InsufficientFunds, charged=True),
     Case(unknown_field_in_the_body, errors.NonCanonicalTx),
     Case(unknown_field_in_the_envelope, errors.NonCanonicalTx),
     Case(reordered_fields, errors.NonCanonicalTx),

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import errors
+from abci_app import auth, codec, errors
 from abci_app.domain.accounts.messages import Transfer
-from tests.abci.bad_txs import CASES, DAVE, ERIN, MIN_FEE, Case, alice_transfer, fee_below_minimum, make_chain
+from tests.abci.bad_txs import (ALICE, BOB, CAROL, CASES, DAVE, ERIN, MIN_FEE, STRANGER, Case, alice_transfer,
+                                fee_below_minimum, make_chain)
+
+SIGNERS = (ALICE, BOB, CAROL, DAVE, ERIN, STRANGER)
 from tests.abci.helpers import check_view, committed_view
 from tests.support.chain import TestChain, ok
 
@@ -53,15 +56,30 @@ def test_check_tx_rejects_the_bad_transaction_and_changes_nothing(fresh, case):
     assert check_view(chain) == pending
 
 
+def charge(chain: TestChain, raw: bytes) -> bytes:
+    """Return a valid transaction with ``raw``'s signer, sequence and fee whose action changes nothing
+    (a transfer to oneself): what FinalizeBlock keeps of an authenticated transaction whose action fails."""
+    tx = codec.decode_tx(raw)
+    signer = next(k for k in SIGNERS if k.public_key == tx.public_key)
+    return signer.sign_tx(chain.chain_id, tx.sequence, Transfer(signer.address, 1), fee=tx.fee)
+
+
 @by_name
-def test_finalize_block_rejects_the_bad_transaction_and_changes_nothing(fresh, case):
-    chain = fresh()
+def test_finalize_block_rejects_the_bad_transaction_and_changes_nothing_but_an_authenticated_fee(fresh, case):
+    chain, reference = fresh("with_bad"), fresh("reference")
     raw = case.build(chain)
+    case.build(reference)
     height, app_hash, state = committed_view(chain)
     result = chain.block(raw)
     assert [code_of(t) for t in result.txs] == [expected(case)], result.txs[0].log
-    assert result.app_hash == app_hash
-    assert committed_view(chain) == (height + 1, app_hash, state)
+    assert result.txs[0].charged == case.charged
+    if not case.charged:
+        assert result.app_hash == app_hash
+        assert committed_view(chain) == (height + 1, app_hash, state)
+        return
+    ok(reference.block(charge(reference, raw)))   # the same fee and sequence, by hand
+    assert committed_view(chain) == committed_view(reference)
+    assert result.txs[0].events == (auth.FeeCharged(BOB.address, BOB.address, MIN_FEE, 0),)
 
 
 @by_name
@@ -73,7 +91,7 @@ def test_a_block_with_the_bad_transaction_between_valid_ones_keeps_one_result_pe
     second = DAVE.sign_tx(chain.chain_id, 1, Transfer(ERIN.address, 8), fee=MIN_FEE)
     result = chain.block(first, raw, second)
     assert [code_of(t) for t in result.txs] == [(("", 0)), expected(case), ("", 0)]
-    ok(reference.block(first, second))
+    ok(reference.block(first, *([charge(reference, raw)] if case.charged else []), second))
     assert committed_view(chain) == committed_view(reference)
 
 

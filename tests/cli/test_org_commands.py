@@ -10,6 +10,7 @@ from abci_app.cli import orgs as org_cli
 from abci_app.cli.common import CliError
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.organizations.messages import GrantFeeAllowance, UpdateMembers, UpdatePolicy
+from abci_app.domain.validators.messages import MarketParamChange, SpendCommunityPool, UpdateMarketParams
 from tests.cli.helpers import invoke, samen
 from tests.support.chain import key
 
@@ -49,6 +50,18 @@ def test_proposal_actions_come_from_shorthands_and_a_json_file(tmp_path):
     with pytest.raises(CliError):
         org_cli.propose(3, "t", "", ["only-an-address"], None, None, None, None)
     assert org_cli.duration("3d", "x") == 259_200 and org_cli.duration("90", "x") == 90
+
+
+def test_the_network_organization_proposes_pool_spending_and_market_params_with_flags():
+    msg = org_cli.propose(1, "grants", "", None, None, None, None, None, [f"{B}:500:grant", f"{A}:7"],
+                          ["review_window=3600", "max_due_per_block = 64"])
+    assert msg.actions == (SpendCommunityPool(B, 500, "grant"), SpendCommunityPool(A, 7, ""),
+                           UpdateMarketParams((MarketParamChange("review_window", 3600),
+                                               MarketParamChange("max_due_per_block", 64))))
+    with pytest.raises(CliError):
+        org_cli.propose(1, "t", "", None, None, None, None, None, None, ["review_window=soon"])
+    spend = invoke(["tx", "org", "propose", "--org", "1", "--title", "t", "--spend-pool", f"{B}:5", "--print-action"])
+    assert spend.exit_code == 0 and '"spend_community_pool"' in spend.output
 
 
 @pytest.mark.node

@@ -98,11 +98,11 @@ def test_collaboration_objects_committed_through_the_node_are_served(stack):
     assert data["requests"] == [{"status": "accepted"}]
 
 
-def test_sync_broadcast_of_garbage_reports_the_check_failure(stack):
+def test_broadcast_of_garbage_is_refused_with_the_code_checktx_would_give(stack):
     _node, server = stack
-    result = server.data('mutation { broadcastTransaction(tx: "%s") { checkCode success blockNumber } }'
-                         % base64.b64encode(b"not a transaction").decode())
-    assert result["broadcastTransaction"]["checkCode"] != 0 and result["broadcastTransaction"]["blockNumber"] is None
+    result = server.query('mutation { broadcastTransaction(tx: "%s") { checkCode success blockNumber } }'
+                          % base64.b64encode(b"not a transaction").decode())
+    assert result["errors"][0]["extensions"] == {"code": "BAD_TRANSACTION", "codespace": "tx", "ledgerCode": 2}
 
 
 def test_validators_come_from_the_node_rpc(stack):

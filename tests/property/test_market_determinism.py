@@ -1,4 +1,4 @@
-"""Determinism: the market simulation's blocks replayed in other processes under other hash seeds."""
+"""Determinism: simulation blocks replayed in other processes under other hash seeds give the same app hashes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.property import test_economic_invariants as economy
 from tests.property import test_market_machine as machine
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def replay_under_other_hash_seeds(tmp_path: Path, recorded: list, factory: str) -> None:
+    """Replay ``[(time, txs, app_hash), ...]`` under two PYTHONHASHSEEDs; every block's app hash must match."""
+    blocks_file = tmp_path / "blocks.json"
+    blocks_file.write_text(json.dumps([{"time": t, "txs": [tx.hex() for tx in txs]} for t, txs, _ in recorded]))
+    expected = [h.hex() for _, _, h in recorded]
+    for seed in ("0", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-m", "tests.property.market_replay", str(blocks_file),
+                              str(tmp_path / f"replay{seed}"), factory], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=300, check=True)
+        got = json.loads(out.stdout)
+        first = next((h for h, (a, b) in enumerate(zip(got, expected)) if a != b), None)
+        assert got == expected, f"app hashes differ under PYTHONHASHSEED={seed} from block {first} on"
 
 
 def test_replaying_simulation_blocks_under_other_hash_seeds_gives_the_same_app_hash_at_every_height(tmp_path):
@@ -21,12 +37,15 @@ def test_replaying_simulation_blocks_under_other_hash_seeds_gives_the_same_app_h
     finally:
         machine.MarketMachine.record = None
     assert len(recorded) >= 5 and sum(len(txs) for _, txs, _ in recorded) >= 50
-    blocks_file = tmp_path / "blocks.json"
-    blocks_file.write_text(json.dumps([{"time": t, "txs": [tx.hex() for tx in txs]} for t, txs, _ in recorded]))
-    expected = [h.hex() for _, _, h in recorded]
-    for seed in ("0", "4242"):
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        out = subprocess.run([sys.executable, "-m", "tests.property.market_replay", str(blocks_file),
-                              str(tmp_path / f"replay{seed}")], cwd=ROOT, env=env, capture_output=True,
-                             text=True, timeout=300, check=True)
-        assert json.loads(out.stdout) == expected, f"app hashes differ under PYTHONHASHSEED={seed}"
+    replay_under_other_hash_seeds(tmp_path, recorded, "tests.property.test_market_machine:new_chain")
+
+
+def test_the_adversarial_economy_replays_to_the_same_app_hash_at_every_height_under_other_hash_seeds(tmp_path):
+    economy.EconomyMachine.record = {}
+    try:
+        economy.run(tmp_path / "sim", examples=3, steps=20)
+        recorded = max(economy.EconomyMachine.record.values(), key=lambda blocks: sum(len(b[1]) for b in blocks))
+    finally:
+        economy.EconomyMachine.record = None
+    assert len(recorded) >= 10 and sum(len(txs) for _, txs, _ in recorded) >= 50
+    replay_under_other_hash_seeds(tmp_path, recorded, "tests.support.econ_sim:new_chain")

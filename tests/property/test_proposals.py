@@ -1,5 +1,7 @@
 """Hypothesis: PrepareProposal keeps, in order, exactly the transactions that pass stateless
-checks and fit in ``max_tx_bytes``; ProcessProposal accepts every block it builds."""
+checks, are not repeats and fit in ``max_tx_bytes``; ProcessProposal accepts every block it
+builds, and accepts any other block exactly when all its transactions pass the stateless
+checks and none repeats (stateful failures are FinalizeBlock's business)."""
 
 from __future__ import annotations
 
@@ -64,10 +66,10 @@ def test_prepare_then_process_proposal_properties(chain):
         txs = [POOL[i] for i in picks]
         kept = chain.app.prepare_proposal(txs, max_tx_bytes)
         assert sum(len(t) for t in kept) <= max_tx_bytes
-        # kept is exactly the greedy, in-order selection of stateless-valid txs that still fit
+        # kept is exactly the greedy, in-order selection of stateless-valid, first-seen txs that still fit
         expected, total = [], 0
         for raw in txs:
-            if passes_stateless(chain, raw) and total + len(raw) <= max_tx_bytes:
+            if passes_stateless(chain, raw) and total + len(raw) <= max_tx_bytes and raw not in expected:
                 expected.append(raw)
                 total += len(raw)
         assert kept == expected
@@ -79,11 +81,13 @@ def test_prepare_then_process_proposal_properties(chain):
     prop()
 
 
-def test_process_proposal_is_deterministic_for_any_block(chain):
+def test_process_proposal_is_deterministic_and_rejects_exactly_junk_and_repeats(chain):
     @QUICK
     @given(st.lists(st.one_of(st.sampled_from(POOL), st.binary(max_size=200)), max_size=10))
     def prop(txs):
         first = process_over_the_wire(chain, txs)
-        assert first == process_over_the_wire(chain, txs) == abci.ResponseProcessProposal.ACCEPT
+        assert first == process_over_the_wire(chain, txs)
+        clean = all(passes_stateless(chain, raw) for raw in txs) and len(set(txs)) == len(txs)
+        assert first == (abci.ResponseProcessProposal.ACCEPT if clean else abci.ResponseProcessProposal.REJECT)
 
     prop()

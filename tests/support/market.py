@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+from abci_app import addresses
 from abci_app.block import TxOutcome
+from abci_app.domain.accounts import keys as account_keys
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.market.messages import MakeOffer, PostRequest
 from tests.support.chain import TestChain
@@ -46,13 +48,26 @@ class Market:
         return outcome
 
     def fails(self, signer, action, error: type, **kw) -> TxOutcome:
-        """Assert the action is rejected with ``error``'s code and changes no state but the block record."""
+        """Assert the action is rejected with ``error``'s code and changes no state but the block record
+        and, the transaction being authenticated, the signer's fee and sequence."""
         before = dict(self.chain.state.iter_prefix(b""))
+        account = accounts.get(self.chain.state, signer.address)
+        pool = accounts.get(self.chain.state, addresses.COMMUNITY_POOL)
         outcome = self.run(signer, action, **kw)
         assert (outcome.codespace, outcome.code) == (error.codespace, error.code), \
             f"expected {error.__name__}, got {outcome.codespace}/{outcome.code} {outcome.log}"
         assert outcome.log
+        fee = kw.get("fee", 0)
+        if outcome.charged:
+            assert accounts.get(self.chain.state, signer.address) == accounts.Account(
+                account.balance - fee, account.sequence + 1), "a failed action must cost its fee and sequence, once"
+            if fee:
+                assert accounts.get(self.chain.state, addresses.COMMUNITY_POOL).balance == (pool.balance if pool else 0) + fee
         after = dict(self.chain.state.iter_prefix(b""))
+        if outcome.charged:   # checked above; the rest of the state must be untouched
+            for charged in (signer.address, addresses.COMMUNITY_POOL):
+                before.pop(account_keys.account(charged), None)
+                after.pop(account_keys.account(charged), None)
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         assert all(_is_time_driven(k) for k in changed), f"a rejected action changed state: {sorted(changed)[:5]}"
         return outcome

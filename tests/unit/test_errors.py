@@ -123,6 +123,7 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("agreements", 41, "StaleRevision"),
     ("agreements", 42, "NoCancelProposal"),
     ("agreements", 43, "NotProposer"),
+    ("validators", 50, "InvalidMarketParams"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

@@ -1,8 +1,9 @@
 """Fee sponsorship: an organization pays its grantees' fees within a limit, until an expiry.
 
 ``fee_payer`` (registered as ``components.FEE_PAYER``) runs inside the
-transaction's overlay during authentication: a transaction whose action then
-fails leaves the allowance untouched.
+transaction's authentication overlay: once the transaction is authenticated the
+allowance is charged even if its action then fails (``abci_app.block``); a
+transaction rejected during authentication leaves it untouched.
 """
 
 from __future__ import annotations

@@ -24,3 +24,17 @@ class ValidatorMisbehavior:
     power: int
     height: int             # height of the offence
     time: int               # time of the offence (seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityPoolSpent:
+    TYPE: ClassVar[str] = "community_pool_spent"
+    to: str
+    amount: int
+    memo: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarketParamsUpdated:
+    TYPE: ClassVar[str] = "market_params_updated"
+    names: str          # the changed parameters, comma-separated in the order given

@@ -35,7 +35,7 @@ def check_stateless_update(msg: UpdateValidator, ctx) -> None:
 
 def check_and_execute_update(state, block, ctx, msg: UpdateValidator) -> list:
     """Apply the change to the app's view of the set and queue it for FinalizeBlock's answer."""
-    _require_network_org(state, ctx.signer)
+    require_network_org(state, ctx.signer)
     old = vals.power(state, msg.pub_key)
     if msg.power == 0 and old == 0:
         raise InvalidValidatorUpdate(f"{msg.pub_key.hex()} is not a validator; nothing to remove")
@@ -58,7 +58,7 @@ def check_safe(state) -> None:
                                  f"less than 1/3 may change per block")
 
 
-def _require_network_org(state, signer: str) -> None:
+def require_network_org(state, signer: str) -> None:
     org_id = vals.network_org(state)
     if org_id is None:
         raise NotTheNetworkOrganization("this chain has no network organization; its validator set is fixed")

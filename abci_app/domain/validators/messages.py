@@ -1,4 +1,4 @@
-"""Messages of the validators module."""
+"""Messages of the validators module: what only the network organization may do (through its proposals)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,25 @@ class UpdateValidator:
 
     pub_key: bytes
     power: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpendCommunityPool:
+    """Pay ``amount`` from the community pool to ``to``; network organization only."""
+
+    to: str
+    amount: int
+    memo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MarketParamChange:
+    name: str = ""     # a field of ``MarketParams``
+    value: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateMarketParams:
+    """Set the named market parameters (the others keep their values); network organization only."""
+
+    changes: tuple[MarketParamChange, ...]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.organizations.messages import (LAZY, PERCENTAGE, THRESHOLD, CreateOrganization, OrgMember,
                                                     OrgPolicy)
@@ -30,10 +32,14 @@ def lazy(objection: int, **kw) -> OrgPolicy:
 
 
 def send(chain, signer, action, time: int | None = None, **kw):
-    """Run ``action`` alone in a new block; return its outcome (a rejected tx does not use up the sequence)."""
+    """Run ``action`` alone in a new block; return its outcome.
+
+    A transaction rejected before its action ran (not ``charged``) does not use up the
+    sequence; one whose action failed does (it paid its fee).
+    """
     result = chain.block(chain.tx(signer, action, **kw), time=time)
     outcome = result.txs[0]
-    if not outcome.ok:
+    if not outcome.charged:
         chain.sequences[signer.address] -= 1
     return outcome
 
@@ -77,3 +83,13 @@ def org(chain, org_id: int):
 def advance(chain, seconds: int):
     """Commit one empty block ``seconds`` after the last one."""
     return chain.block(time=chain.time + seconds)
+
+
+def network_genesis(*people, voting_period: int = VOTING_PERIOD) -> dict:
+    """A ``validators`` genesis section founding network organization 1 of ``people`` (threshold 1, no delay)."""
+    members = [{"address": p.address, "weight": 1} for p in people]
+    return {"validators": {"organization": {"name": "network", "members": members,
+                                            "policy": {"kind": THRESHOLD, "threshold": 1,
+                                                       "voting_period": voting_period}},
+                           "validators": [{"pub_key": base64.b64encode(bytes(32)).decode(), "power": 10}]}}
+

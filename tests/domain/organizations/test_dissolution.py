@@ -7,10 +7,6 @@ locked outside the community pool (whose spender is tested in
 
 from __future__ import annotations
 
-import base64
-
-import pytest
-
 from abci_app import addresses
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.accounts.messages import Transfer
@@ -174,21 +170,6 @@ def test_the_cascade_does_at_most_max_due_per_block_steps_a_block(tmp_path, peop
         assert orgs.dissolving(chain.state) == [] and locked(chain) == []
     finally:
         chain.close()
-
-
-def network_genesis(*people) -> dict:
-    """A ``validators`` genesis section founding a network organization of ``people`` (one fake consensus key)."""
-    return {"validators": {"organization": {"name": "network", "members": [{"address": p.address, "weight": 1}
-                                                                           for p in people],
-                                            "policy": {"kind": 1, "threshold": 1, "voting_period": PERIOD}},
-                           "validators": [{"pub_key": base64.b64encode(bytes(32)).decode(), "power": 10}]}}
-
-
-@pytest.fixture
-def netchain(tmp_path, people):
-    c = TestChain(tmp_path / "net", balances={p: 100_000 for p in people}, extra_genesis=network_genesis(people[0]))
-    yield c
-    c.close()
 
 
 def test_the_last_person_of_the_network_organization_cannot_leave_it(netchain, people):

@@ -77,14 +77,31 @@ def test_a_signer_without_an_allowance_or_a_payer_that_is_no_treasury_is_rejecte
     assert accounts.balance(chain.state, treasury) == 100
 
 
-def test_a_failing_action_does_not_consume_the_allowance(chain, people):
+def test_a_sponsored_transaction_whose_action_fails_is_charged_to_the_allowance_once(chain, people):
     a, _, _, _, newcomer = people
     org_id, treasury = org_with_funds(chain, people)
     decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
     too_much = accounts.balance(chain.state, newcomer.address) + 1
-    assert code(send(chain, newcomer, Transfer(a.address, too_much), fee=3, fee_payer=treasury)) == ("accounts", 4)
-    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 0
-    assert accounts.balance(chain.state, treasury) == 100
+    raw = chain.tx(newcomer, Transfer(a.address, too_much), fee=3, fee_payer=treasury)
+    assert code(chain.block(raw).txs[0]) == ("accounts", 4)
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3
+    assert accounts.balance(chain.state, treasury) == 100 - 3
+    assert code(chain.block(raw).txs[0]) == ("tx", 9)   # the same bytes again: the sequence is used up
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3
+    assert accounts.balance(chain.state, treasury) == 100 - 3
+
+
+def test_a_sponsored_newcomer_whose_action_fails_gets_an_account_at_sequence_one(chain, people):
+    a = people[0]
+    newcomer = key(97)  # never funded: no account on the ledger yet
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 30, chain.time + 1000))
+    raw = chain.tx(newcomer, Transfer(a.address, 1), fee=4, fee_payer=treasury)
+    assert code(chain.block(raw).txs[0]) == ("accounts", 4)
+    assert accounts.get(chain.state, newcomer.address) == accounts.Account(0, 1)
+    assert code(chain.block(raw).txs[0]) == ("tx", 9)
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 4
+    assert accounts.balance(chain.state, treasury) == 100 - 4
 
 
 def test_an_allowance_is_revoked_by_proposal(chain, people):
@@ -144,3 +161,17 @@ def test_a_newcomer_without_an_account_or_a_sponsor_is_an_unknown_sender(chain, 
     outcome = send(chain, key(98), Transfer(people[0].address, 1))
     assert code(outcome) == ("tx", 10)
     assert accounts.get(chain.state, key(98).address) is None
+
+
+def test_a_sponsored_newcomers_first_transaction_cannot_be_replayed(chain, people):
+    """docs/lifecycles.md: a grantee needs no account; its first sponsored transaction creates one at sequence 0."""
+    a = people[0]
+    newcomer = key(97)
+    org_id, treasury = org_with_funds(chain, people)
+    decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 30, chain.time + 1000))
+    document = PublishDocument(hashlib.sha256(b"volunteer list").digest(), "volunteers", "text/plain")
+    raw = chain.tx(newcomer, document, fee=3, fee_payer=treasury)
+    assert chain.block(raw).txs[0].ok
+    replay = chain.block(raw).txs[0]
+    assert (replay.codespace, replay.code) == ("tx", 9)
+    assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3

@@ -1,0 +1,92 @@
+"""The protocol against adversaries: a stateful Hypothesis run of the whole economy, invariants after every block.
+
+Each ``block`` step draws a few actor moves (silent providers, disputers, a
+spammer, cancel-then-deliver, late actors, organizations that form, hold projects
+and dissolve, plus the market simulation's ordinary traffic) into one block;
+``silence`` lets every party go quiet until all escrow has drained.  After every
+block ``tests.support.econ_sim.EconSim.check`` runs the economic invariants.
+Rejected transactions are expected (adversaries try what the rules forbid); they
+must be ledger errors with stable codes, never a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, event, settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
+
+from tests.support.econ_sim import STEPS, EconSim
+
+
+class EconomyMachine(RuleBasedStateMachine):
+    tmp_root: Path | None = None
+    runs = 0
+    totals: dict = {}
+    record: dict | None = None     # when a dict: run number -> [(time, txs, app hash) per block]
+
+    @initialize()
+    def start(self):
+        cls = type(self)
+        cls.runs += 1
+        self.sim = EconSim(cls.tmp_root / f"run{cls.runs}")
+
+    @rule(data=st.data(), bursts=st.integers(1, 12), step=st.sampled_from(STEPS), silent=st.integers(0, 9))
+    def block(self, data, bursts, step, silent):
+        """One block of actor moves; one time in ten, everyone then goes silent until escrow has drained."""
+        self.sim.block(data.draw, bursts, step)
+        if silent == 0:
+            blocks = self.sim.silence()
+            event(f"silence drained escrow in {min(blocks, 5)}{'+' if blocks >= 5 else ''} blocks")
+
+    def teardown(self):
+        if not hasattr(self, "sim"):
+            return
+        cls, sim = type(self), self.sim
+        cls.totals["blocks"] = cls.totals.get("blocks", 0) + len(sim.blocks)
+        cls.totals["cap_hits"] = cls.totals.get("cap_hits", 0) + sim.cap_hits
+        for action, n in sim.accepted.items():
+            cls.totals.setdefault("accepted", {})[action] = cls.totals.get("accepted", {}).get(action, 0) + n
+        for code, n in sim.rejected.items():
+            cls.totals.setdefault("rejected", {})[code] = cls.totals.get("rejected", {}).get(code, 0) + n
+        if cls.record is not None:
+            cls.record[cls.runs] = list(sim.blocks)
+        event(f"due cap reached {min(sim.cap_hits, 3)}{'+' if sim.cap_hits >= 3 else ''} times")
+        sim.close()
+
+
+def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shrink: bool = False) -> dict:
+    """Run the machine (LMDB in tmpfs when there is one: the run is about logic, not fsync); return totals.
+
+    Without ``shrink`` a failure is reported as found (shrinking these runs can take minutes)."""
+    EconomyMachine.runs, EconomyMachine.totals = 0, {}
+    phases = list(Phase) if shrink else [p for p in Phase if p is not Phase.shrink]
+    config = settings(max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=derandomize,
+                      suppress_health_check=list(HealthCheck), database=None, phases=phases)
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else str(tmp_path)
+    with tempfile.TemporaryDirectory(dir=base, prefix="samen-econ-") as root:
+        EconomyMachine.tmp_root = Path(root)
+        run_state_machine_as_test(EconomyMachine, settings=config)
+    return EconomyMachine.totals
+
+
+ADVERSARIAL_KINDS = {"DisputeMilestone", "CancelAgreement", "DeliverMilestone", "LeaveOrganization",
+                     "SubmitProposal", "Vote", "CreateOrganization", "PostRequest", "MakeOffer", "AcceptOffer"}
+
+
+def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
+    totals = run(tmp_path, examples=5, steps=20)
+    assert totals["blocks"] >= 60, f"only {totals['blocks']} blocks ran"
+    missed = sorted(ADVERSARIAL_KINDS - set(totals["accepted"]))
+    assert not missed, f"no transaction of these kinds was ever accepted: {missed}"
+    assert sum(totals["rejected"].values()) > 0, "no adversary was ever refused: the actors are too polite"
+
+
+@pytest.mark.soak
+@pytest.mark.timeout(3_600)
+def test_the_economy_keeps_its_invariants_over_a_long_randomized_soak(tmp_path):
+    totals = run(tmp_path, examples=60, steps=40, derandomize=False, shrink=True)
+    assert totals["blocks"] >= 1_500

@@ -1,0 +1,149 @@
+"""The adversarial economy: one TestChain, a cast of actors, invariants after every block.
+
+``EconSim.block(draw, bursts, step)`` draws ``bursts`` actor moves (each one or
+more transactions, see ``econ_actors`` and ``econ_orgs``) against the check state,
+signs them with the signer's current check-state sequence (sometimes a wrong one,
+sometimes a fee, sometimes the bytes of an earlier transaction: a replay), runs
+one block ``step`` seconds later and checks every enforced invariant.
+``EconSim.silence(max_blocks)`` lets everyone go silent: blocks pass until every
+time-driven queue has drained, which bounds how long any escrow can wait.
+
+The genesis uses short windows (so every timer fires within a run) and a small
+``max_due_per_block`` (so bursts overflow it).  ``ENFORCED`` names the
+invariants checked; one that a rule change still has to make true is left out
+until that change is on ``main`` (see the module docstring of ``econ_invariants``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.agreements import keys as agreement_keys, state as agreements
+from abci_app.domain.market import params as market_params
+from tests.support import econ_invariants as inv, market_invariants
+from tests.support.chain import TestChain
+from tests.support.econ_actors import (ADDRESS, ADVERSARIES, BACKGROUND, DISPUTERS, EVERYONE, HONEST, SPAMMER,
+                                       EconCtx)
+from tests.support.econ_orgs import ORG_ACTORS
+from tests.support.market import DAY
+
+CAP = 3
+BALANCE = 50_000
+WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_window": 4 * DAY,
+           "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
+           "reputation_half_life": 10 * DAY}
+STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
+MOVES = ADVERSARIES + ORG_ACTORS + BACKGROUND
+ENFORCED = frozenset({"supply", "escrow", "exits"})
+EXCUSED_PLACES = frozenset({"community pool"})    # until the pool has a spend path (issue 12, finding 8)
+BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))
+
+
+def market_section(cap: int = CAP) -> dict:
+    """The genesis ``market`` section: short windows and the due cap (only fields the params know)."""
+    names = {f.name for f in dataclasses.fields(market_params.MarketParams)}
+    return {k: v for k, v in {**WINDOWS, "max_due_per_block": cap}.items() if k in names}
+
+
+def new_chain(path: Path, cap: int = CAP) -> TestChain:
+    return TestChain(path, balances={k: BALANCE for k in EVERYONE}, extra_genesis={"market": market_section(cap)})
+
+
+class EconSim:
+    def __init__(self, path: Path, cap: int = CAP, enforced: frozenset = ENFORCED) -> None:
+        self.chain = new_chain(path, cap)
+        self.cap = cap
+        self.enforced = enforced
+        self.supply = BALANCE * len(EVERYONE)
+        self.cancels = inv.CancelWatch()
+        self.replays = inv.ReplayWatch()
+        self.history: list[bytes] = []
+        self.blocks: list[tuple[int, list[bytes], bytes]] = []   # (time, txs, app hash) per block
+        self.accepted: dict[str, int] = {}
+        self.rejected: dict[tuple[str, int], int] = {}
+        self.cap_hits = 0
+
+    def block(self, draw, bursts: int, step: int):
+        """Draw, run and check one block."""
+        txs: list[bytes] = []
+        ctx = EconCtx(draw, self.chain.app.check_state, self.chain.time, BACKGROUND_PEOPLE)
+        for _ in range(bursts):
+            move = ctx.one(MOVES)
+            txs.extend(self.sign(ctx, signer, action) for signer, action in _as_list(move(ctx)))
+        if self.history and draw(st.integers(0, 4)) == 0:
+            txs.append(ctx.one(self.history))          # a replay of earlier bytes
+        return self.run(txs, self.chain.time + step)
+
+    def sign(self, ctx, signer, action) -> bytes:
+        """Sign with the check state's next sequence (one time in twenty a wrong one), now and then with a fee."""
+        account = accounts.get(self.chain.app.check_state, ADDRESS[signer])
+        sequence = account.sequence if account else 0
+        if ctx.draw(st.integers(0, 19)) == 0:
+            sequence += ctx.one((-1, 1))
+        fee = ctx.one((0, 0, 0, 1, 3))
+        raw = signer.sign_tx(self.chain.chain_id, max(sequence, 0), action, fee=fee)
+        self.chain.check(raw)
+        return raw
+
+    def run(self, txs: list[bytes], time: int):
+        result = self.chain.block(*txs, time=time)
+        self.blocks.append((time, txs, result.app_hash))
+        self.history.extend(txs)
+        for t in result.txs:
+            if t.ok:
+                self.accepted[t.action] = self.accepted.get(t.action, 0) + 1
+            else:
+                self.rejected[(t.codespace, t.code)] = self.rejected.get((t.codespace, t.code), 0) + 1
+        self.check(result)
+        return result
+
+    def check(self, result) -> None:
+        state, now, on = self.chain.state, self.chain.time, self.enforced
+        inv.rejections_are_ledger_errors(result)
+        if "supply" in on:
+            inv.supply_conserved(state, self.supply)
+        if "escrow" in on:
+            market_invariants.escrow_matches_open_agreements(state)
+            market_invariants.project_budgets_add_up(state)
+        if "exits" in on:
+            inv.no_value_locked(state, now, EXCUSED_PLACES)
+        if "never_delivered" in on:
+            inv.never_delivered_gets_nothing(state)
+        if "disputes" in on:
+            inv.disputer_gains_nothing(state)
+        if "cancel" in on:
+            self.cancels.observe(result)
+        if "replay" in on:
+            self.replays.observe(result)
+        if "cap" in on:
+            self.cap_hits += inv.due_work_capped(result, self.cap)
+
+    def silence(self) -> int:
+        """Everyone goes silent: blocks at the next due time (or a second later while a backlog waits) until
+        escrow is empty; return the blocks it took, at most one per open milestone plus one."""
+        open_milestones = sum(m.open for a in agreements.all_agreements(self.chain.state) for m in a.milestones)
+        for n in range(open_milestones + 2):
+            if accounts.balance(self.chain.state, agreements.ESCROW) == 0:
+                return n
+            self.run([], max(self.chain.time + 1, _next_due(self.chain.state)))
+        raise AssertionError(f"escrow still holds {accounts.balance(self.chain.state, agreements.ESCROW)} after "
+                             f"{open_milestones + 2} silent blocks ({open_milestones} open milestones)")
+
+    def close(self) -> None:
+        self.chain.close()
+
+
+def _as_list(moves) -> list:
+    """Background generators return one ``(signer, action)``; actors return a list of them."""
+    return [moves] if isinstance(moves, tuple) else list(moves)
+
+
+def _next_due(state) -> int:
+    """The earliest time in the milestones' due index (0 when it is empty)."""
+    for key, _ in state.iter_prefix(agreement_keys.DUE_PREFIX):
+        return int(key[len(agreement_keys.DUE_PREFIX):].split(b"/")[0], 16)
+    return 0
