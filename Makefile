@@ -22,7 +22,7 @@ $(COMET_STAMP): scripts/install-cometbft.sh
 $(VENV_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,setup]'
 	@touch $@
 
 $(GEN_STAMP): $(COMET_STAMP) $(VENV_STAMP) scripts/gen_protos.py $(wildcard proto/samen/v1/*.proto)

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         from abci_app.faults import FailPoint
         from abci_app.server import AbciServer
         from abci_app.settings import Settings
+        from abci_app.state.restore import Limits
         from abci_app.state.store import Store
 
         settings = Settings.load(args.home.resolve())
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
                   retain_heights=settings.store_retain_heights)
-    server = AbciServer(LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home)))
+    limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
+    server = AbciServer(LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits))
     try:
         asyncio.run(server.serve(settings.abci))
     except KeyboardInterrupt:
@@ -45,11 +47,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _snapshots(settings):
-    """The node's state-sync snapshots; ``SAMEN_FAULT_CORRUPT_CHUNKS=1`` serves them corrupted (tests)."""
+    """The node's state-sync snapshots.  Test faults: ``SAMEN_FAULT_CORRUPT_CHUNKS=1`` serves them with a
+    flipped byte; ``SAMEN_FAULT_BAD_SNAPSHOTS=1`` advertises malformed ones (``state.snapshot_faults``)."""
+    from abci_app.state.snapshot_faults import BadSnapshotStore
     from abci_app.state.snapshots import SnapshotStore
 
-    return SnapshotStore(settings.snapshot_dir, settings.snapshot_interval, settings.snapshot_keep_recent,
-                         settings.snapshot_chunk_bytes, os.environ.get("SAMEN_FAULT_CORRUPT_CHUNKS") == "1")
+    kind = BadSnapshotStore if os.environ.get("SAMEN_FAULT_BAD_SNAPSHOTS") == "1" else SnapshotStore
+    return kind(settings.snapshot_dir, settings.snapshot_interval, settings.snapshot_keep_recent,
+                settings.snapshot_chunk_bytes, os.environ.get("SAMEN_FAULT_CORRUPT_CHUNKS") == "1")
 
 
 def _genesis_chain_id(home: Path) -> str:

@@ -21,7 +21,7 @@ from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
 from abci_app.domain.validators import genesis as validators_genesis
 from abci_app.domain.validators import state as validators
-from abci_app.errors import LedgerError
+from abci_app.errors import BlockTimeUnknown, LedgerError
 from abci_app.faults import FailPoint
 from abci_app.queries import QueryResult
 from abci_app.state import export, restore, smt
@@ -53,11 +53,11 @@ class _Pending:
 
 class LedgerApp:
     def __init__(self, store: Store, fail_point: FailPoint = FailPoint(), snapshots: SnapshotStore | None = None,
-                 genesis_chain_id: str = "") -> None:
+                 genesis_chain_id: str = "", restore_limits: restore.Limits = restore.Limits()) -> None:
         self.store = store
         self.fail_point = fail_point
         self.snapshots = snapshots          # state-sync snapshots this node builds and serves (None: none)
-        self.restorer = restore.Restorer(store, genesis_chain_id)
+        self.restorer = restore.Restorer(store, genesis_chain_id, restore_limits)
         self.committed = store.committed()
         self.genesis: Delta | None = None   # InitChain writes, kept until the first Commit
         self.chain_id = self.committed.chain_id
@@ -128,7 +128,12 @@ class LedgerApp:
 
         ``recheck``: CometBFT re-validates a mempool transaction after a block; its
         recorded outcome is replayed when nothing it read has changed (``abci_app.recheck``).
+        Right after a state-sync restore no block time is known (the snapshot's is not
+        trusted): every transaction is refused with ``BlockTimeUnknown`` until a block commits.
         """
+        if self.committed.height and not self.committed.time:
+            return block.rejected(BlockTimeUnknown("this node restored a snapshot and has not committed a block "
+                                                   "since, so it knows no block time yet; retry after the next block"))
         return self.rechecker.check(self.check_state, self._next_block_info(), raw, recheck)
 
     def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:

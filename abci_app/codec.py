@@ -24,6 +24,7 @@ from typing import Any, Callable, TypeVar
 
 from google.protobuf.message import DecodeError
 
+from abci_app import nesting
 from abci_app.errors import EmptyAction, InvalidField, MalformedTx, NonCanonicalTx
 from abci_app.messages import ACTIONS, Action
 from abci_app.protos import samen_tx
@@ -98,14 +99,32 @@ def decode_tx_uncached(raw: bytes) -> SignedTx:
 
 def _decode_tx(raw: bytes) -> SignedTx:
     envelope = samen_tx.Tx()
-    _parse_canonical(envelope, raw, "transaction")
+    _parse_canonical(envelope, raw, "transaction")   # flat: two byte strings
+    nesting.check(envelope.body)                     # before the body's (recursive) messages are parsed
     body = samen_tx.TxBody()
     _parse_canonical(body, envelope.body, "transaction body")
     if body.action.WhichOneof("kind") is None:
         raise EmptyAction("transaction carries no action")
     action = action_from_proto(body.action)
+    _require_one_encoding(body.action, action)
     return SignedTx(body.version, body.chain_id, body.public_key, body.sequence, body.fee, body.fee_payer,
                     action, envelope.body, envelope.signature, tx_hash(raw), len(raw))
+
+
+def _require_one_encoding(pb: Any, action: Any) -> None:
+    """Raise ``NonCanonicalTx`` unless encoding the decoded ``action`` gives back exactly its bytes.
+
+    Canonical protobuf alone leaves one choice open: a singular embedded message
+    (``policy``) may be absent or present and empty, and both decode to the same
+    value.  The canonical form is the one ``encode_body`` writes: every singular
+    embedded message present, even when all its fields are defaults.  Actions with
+    only int/str/bool fields have no such choice and are not re-encoded (hot path).
+    """
+    if _flat_fields(type(action)) is not None:
+        return
+    if action_to_proto(action).SerializeToString(deterministic=True) != pb.SerializeToString(deterministic=True):
+        raise NonCanonicalTx("the action has another encoding: an embedded message (e.g. policy) must be "
+                             "written even when empty, and nothing may be left that the action does not carry")
 
 
 def encode_body(*, chain_id: str, public_key: bytes, sequence: int, action: Any, fee: int = 0,
@@ -136,8 +155,10 @@ def action_from_proto(pb: Any) -> Any:
 
 
 def action_to_proto(action: Any) -> Any:
+    """Return the ``Action`` holding ``action``; ``None`` (a nested action left empty) gives an empty one."""
     pb = samen_tx.Action()
-    getattr(pb, action_field(type(action))).CopyFrom(to_proto(action))
+    if action is not None:
+        getattr(pb, action_field(type(action))).CopyFrom(to_proto(action))
     return pb
 
 

@@ -95,6 +95,17 @@ class InvalidField(TxError):
     code = 17
 
 
+class NestingTooDeep(TxError):
+    """Embedded messages nested deeper than ``abci_app.nesting.MAX_DEPTH``, found before parsing."""
+
+    code = 30
+
+
+class BlockTimeUnknown(TxError):
+    """The node restored a snapshot and has not committed a block since: it knows no block time yet."""
+    code = 60
+
+
 # -- codespace "accounts" ------------------------------------------------------------
 
 

@@ -1,9 +1,14 @@
 """ABCI 2.0 socket server (asyncio): the only module that imports the ABCI protobufs.
 
-Wire format: each message is ``uvarint(length) || protobuf(Request|Response)``.
+Wire format: each message is ``uvarint(length) || protobuf(Request|Response)``, a
+request at most ``MAX_FRAME`` (128 MiB) long.
 CometBFT opens four connections (query, snapshot, mempool, consensus) and may
 pipeline many requests on one; every request is answered in order, one response
 each, and pending responses are written out no later than the answer to Flush.
+Back-pressure: after each batch of answers the server waits until the socket's
+write buffer is below its high-water mark (``asyncio`` drain) before reading more,
+so a peer that sends requests but does not read answers cannot make responses pile
+up in memory; it is slowed to the pace at which it reads.
 All connections share one thread, so requests are handled one at a time (the
 same guarantee as CometBFT's own server's global mutex).
 
@@ -41,7 +46,9 @@ from abci_app.wire import encode_varint
 
 log = logging.getLogger("samen.abci")
 
-MAX_FRAME = (1 << 31) - 1   # CometBFT accepts messages up to MaxInt32 bytes
+# The largest request CometBFT can send: a block is at most 100 MiB (types.MaxBlockSizeBytes), so
+# PrepareProposal/ProcessProposal/FinalizeBlock stay below this; a bigger length prefix is not CometBFT.
+MAX_FRAME = 128 << 20
 READ_CHUNK = 1 << 18
 
 
@@ -133,16 +140,11 @@ class AbciServer:
                     return
                 buf += chunk
                 bodies, used = split_frames(buf)
-                out, flush = [], False
-                for body in bodies:
-                    response, is_flush = self.respond(body)
-                    out.append(frame(response))
-                    flush = flush or is_flush
+                out = [frame(self.respond(body)[0]) for body in bodies]
                 del buf[:used]
                 if out:
                     writer.write(b"".join(out))
-                    if flush:
-                        await writer.drain()
+                    await writer.drain()   # back-pressure (module doc); returns at once below the mark
         except FrameError as exc:
             log.error("closing ABCI connection: %s", exc)
         except (ConnectionResetError, BrokenPipeError):

@@ -24,9 +24,26 @@ class Settings:
     snapshot_interval: int = 0        # state-sync snapshot every K heights (0: none)
     snapshot_keep_recent: int = 2     # snapshots kept on disk
     snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
+    snapshot_restore_max_chunks: int = 16_384         # a peer's snapshot with more chunks is refused
+    snapshot_restore_max_entries: int = 200_000_000   # ... or with more state keys
     graphql_host: str = "127.0.0.1"
     graphql_port: int = 8080
     graphql_nice: int = 10            # the GraphQL server runs this much lower in CPU priority (0-19)
+    # GraphQL resource limits (docs/graphql.md "Limits"; graphql_api/config.py takes every graphql_* field)
+    graphql_max_cost: int = 100_000           # static query cost per HTTP request (graphql_api/cost.py)
+    graphql_proof_cost: int = 100             # cost of one Account.proof
+    graphql_unpaged_list_cost: int = 10       # items assumed for a list field without `first`
+    graphql_timeout_seconds: float = 10.0     # time per HTTP request (all operations of a batch)
+    graphql_worker_threads: int = 4           # threads running queries off the event loop
+    graphql_response_cache: int = 512         # cached answers (0: off)
+    graphql_response_cache_bytes: int = 16 << 20       # all cached answers together (JSON bytes)
+    graphql_response_cache_entry_bytes: int = 1 << 20  # larger answers are not cached
+    graphql_max_query_chars: int = 32 << 10   # query text of one operation (characters)
+    graphql_max_body_bytes: int = 1 << 20     # HTTP request body (413 above)
+    graphql_max_header_bytes: int = 32 << 10  # request line + headers (431 above)
+    graphql_header_timeout_seconds: float = 10.0   # a request's head must arrive within this
+    graphql_keep_alive_seconds: int = 75      # idle keep-alive connections are closed after this
+    graphql_limit_concurrency: int = 512      # connections + requests in progress (503 above)
     graphql_max_connections: int = 1000            # WebSocket connections, all clients
     graphql_max_connections_per_client: int = 20   # ... from one remote address
     graphql_max_subscriptions: int = 5000          # subscriptions (operations over WebSockets), all clients

@@ -18,11 +18,6 @@ import os
 import sys
 from pathlib import Path
 
-# Idle HTTP connections stay open this long: with uvicorn's default of 5 s a loaded
-# machine can close a connection just as a client reuses it (a reset, not an answer).
-KEEP_ALIVE_SECONDS = 75
-
-
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
@@ -49,7 +44,7 @@ def parse(argv: list[str] | None):
     parser.add_argument("--rpc", dest="rpc_url", help="CometBFT RPC URL (default: from config.toml)")
     parser.add_argument("--graphiql", action="store_true", default=None, help="serve GraphiQL (needs a CDN)")
     parser.add_argument("--no-introspection", dest="introspection", action="store_false", default=None)
-    parser.add_argument("--timeout", dest="timeout_seconds", type=float, help="seconds per operation")
+    parser.add_argument("--timeout", dest="timeout_seconds", type=float, help="seconds per HTTP request (all operations of a batch)")
     parser.add_argument("--response-cache", type=int, help="answers cached per block (0: off; default 512)")
     parser.add_argument("--nice", type=int, help="lower the CPU priority by this much (0-19; default app.toml "
                                                  "graphql.nice, 10)")
@@ -82,13 +77,28 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     lower_priority(config.nice)
 
+    serve(config)
+    return 0
+
+
+def serve(config) -> None:
+    """Run uvicorn with the HTTP limits of ``config`` (docs/graphql.md "Limits").
+
+    Idle keep-alive connections stay open ``keep_alive_seconds`` (75 by default: with
+    uvicorn's 5 s a loaded machine can close a connection just as a client reuses it).
+    """
     import uvicorn
 
     from graphql_api.app import build_app
+    from graphql_api.http_limits import LimitedHttpToolsProtocol
 
-    uvicorn.run(build_app(config), host=config.host, port=config.port, log_config=None, access_log=False,
-                ws_max_size=1 << 20, lifespan="on", timeout_keep_alive=KEEP_ALIVE_SECONDS)
-    return 0
+    server_config = uvicorn.Config(build_app(config), host=config.host, port=config.port, log_config=None,
+                                   access_log=False, ws_max_size=1 << 20, lifespan="on",
+                                   http=LimitedHttpToolsProtocol, timeout_keep_alive=config.keep_alive_seconds,
+                                   limit_concurrency=config.limit_concurrency)
+    server_config.max_header_bytes = config.max_header_bytes
+    server_config.header_timeout_seconds = config.header_timeout_seconds
+    uvicorn.Server(server_config).run()
 
 
 if __name__ == "__main__":

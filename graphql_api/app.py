@@ -2,7 +2,10 @@
 
 The lifespan opens the node's LMDB environment read-only once per process (or uses
 a ``Store`` handed in, for in-process tests: LMDB forbids opening one environment
-twice in a process), starts the one commit notifier, and closes both at shutdown.
+twice in a process), starts the one commit notifier and the query worker threads
+(``execution.py``), and closes them at shutdown.  Request bodies are limited by
+``http_limits.BodyLimit``; each HTTP request gets one ``Budget`` (time and cost) shared
+by its operations, each operation its own ``Context``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -23,7 +27,9 @@ from cross_web import HTTPException
 
 from abci_app.state.store import Store
 from graphql_api.cache import ResponseCache
-from graphql_api.context import Context, Services
+from graphql_api.context import Budget, Context, Services
+from graphql_api.execution import Workers
+from graphql_api.http_limits import BodyLimit
 from graphql_api.limits import Limits
 from graphql_api.metrics import CONTENT_TYPE, Metrics
 from graphql_api.notifier import CommitNotifier
@@ -48,8 +54,16 @@ class SamenGraphQL(GraphQL):
     graphql_transport_ws_handler_class = LimitedTransportWS
 
     async def get_context(self, request, response=None) -> Context:
+        """One context per HTTP request (with its ``Budget``) or per WebSocket connection (none)."""
         services = request.scope["app"].state.services
-        return Context(services=services, request=request, response=response)
+        config = services.config
+        budget = Budget(config.timeout_seconds, config.max_cost) if request.scope["type"] == "http" else None
+        return Context(services=services, request=request, response=response, budget=budget)
+
+    async def execute_single(self, *args, **kwargs):
+        """Run one operation of a request with its own ``Context`` (a batch runs its operations concurrently)."""
+        kwargs["context"] = kwargs["context"].for_operation()
+        return await super().execute_single(*args, **kwargs)
 
     async def parse_http_body(self, request):
         data = await super().parse_http_body(request)
@@ -73,14 +87,17 @@ def build_app(config, store: Store | None = None) -> Starlette:
         metrics = Metrics()
         rpc = NodeRpc(config.rpc_url) if config.rpc_url else None
         notifier = CommitNotifier(opened, rpc, config.poll_interval, metrics)
+        cache = ResponseCache(config.response_cache, config.response_cache_bytes, config.response_cache_entry_bytes)
+        metrics.watch_cache(cache)
         limits = Limits(config, metrics)
         metrics.websockets.set_function(lambda: limits.connections.held)
-        app.state.services = Services(config, opened, notifier, rpc, metrics, ResponseCache(config.response_cache),
-                                      limits)
+        workers = Workers(config.worker_threads)
+        app.state.services = Services(config, opened, notifier, rpc, metrics, cache, limits, workers)
         task = asyncio.create_task(notifier.run())
         try:
             yield
         finally:
+            workers.close()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -100,4 +117,5 @@ def build_app(config, store: Store | None = None) -> Starlette:
               Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]
     if DASHBOARD_DIR.is_dir():
         routes.append(Mount("/", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard"))
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan,
+                     middleware=[Middleware(BodyLimit, max_bytes=config.max_body_bytes)])

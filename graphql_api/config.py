@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from abci_app.settings import Settings
@@ -34,10 +34,23 @@ class ApiConfig:
     max_batch: int = 10
     max_first: int = MAX_FIRST
     scan_budget: int = 100_000          # index entries one operation may examine
-    timeout_seconds: float = 10.0       # per operation
+    timeout_seconds: float = 10.0       # per HTTP request: all operations of a batch together
     max_subscriptions_per_connection: int = 10
     poll_interval: float = 0.1          # commit notifier's polling period
+    # Resource limits; the defaults (and their documentation) live in abci_app.settings.Settings.
+    max_cost: int = 100_000             # static cost per HTTP request (cost.py)
+    proof_cost: int = 100
+    unpaged_list_cost: int = 10
+    worker_threads: int = 4             # queries run in this many threads, off the event loop
     response_cache: int = 512           # answers kept per process (0: off); see cache.py
+    response_cache_bytes: int = 16 << 20
+    response_cache_entry_bytes: int = 1 << 20
+    max_query_chars: int = 32 << 10
+    max_body_bytes: int = 1 << 20
+    max_header_bytes: int = 32 << 10
+    header_timeout_seconds: float = 10.0
+    keep_alive_seconds: int = 75
+    limit_concurrency: int = 512
     map_size_gib: int = 64
     nice: int = 10                      # CPU priority below the starting process (``__main__``)
     # WebSocket caps (``limits.py``, ``ws.py``); a client is one remote address.
@@ -82,10 +95,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-# ``[graphql]`` keys of ``app.toml`` copied as they are (``Settings.graphql_<name>``).
-SETTINGS_LIMITS = ("max_connections", "max_connections_per_client", "max_subscriptions",
-                   "max_subscriptions_per_client", "broadcast_rate", "broadcast_burst", "broadcast_commit")
-
 
 def rpc_url_from_home(home: Path) -> str:
     """Return the node's RPC URL from ``<home>/config/config.toml`` ([rpc] laddr)."""
@@ -100,11 +109,15 @@ def rpc_url_from_home(home: Path) -> str:
 
 
 def from_home(home: Path, **overrides) -> ApiConfig:
-    """Build the configuration of a node home; ``overrides`` win over the home's settings."""
+    """Build the configuration of a node home; ``overrides`` win over the home's settings.
+
+    Every ``graphql_<name>`` setting of ``app.toml``'s ``[graphql]`` section becomes the
+    ``ApiConfig`` field ``<name>``.
+    """
     settings = Settings.load(home)
-    values = {"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
-              "host": settings.graphql_host, "port": settings.graphql_port,
-              "map_size_gib": settings.store_map_size_gib, "nice": settings.graphql_nice}
-    values.update({name: getattr(settings, "graphql_" + name) for name in SETTINGS_LIMITS})
+    values = {f.name: getattr(settings, "graphql_" + f.name) for f in fields(ApiConfig)
+              if hasattr(settings, "graphql_" + f.name)}
+    values.update({"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
+                   "map_size_gib": settings.store_map_size_gib})
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ApiConfig(**values)

@@ -18,6 +18,7 @@ from strawberry.extensions import (AddValidationRules, DisableIntrospection, Mas
                                    ValidationCache)
 from strawberry.types.graphql import OperationType
 
+from graphql_api.cost import CostLimit
 from graphql_api.errors import is_client_error
 from graphql_api.types.broadcast import SingleBroadcast
 
@@ -112,6 +113,7 @@ def factories(config) -> list[Callable[[], SchemaExtension]]:
     out: list[Callable[[], SchemaExtension]] = [
         ReadScope,
         CachedResponse,
+        CostLimit,              # after the cache: an answer served from it costs nothing
         Observe,
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
         lambda: ParserCache(maxsize=CACHE_SIZE),

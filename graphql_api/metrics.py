@@ -27,6 +27,15 @@ class Metrics:
                                 registry=self.registry)
         self.cache_hits = Counter("samen_graphql_response_cache_hits", "answers served from the per-block cache",
                                   registry=self.registry)
+        self.cache_bytes = Gauge("samen_graphql_response_cache_bytes", "JSON bytes of the cached answers",
+                                 registry=self.registry)
+        self.cache_skipped = Gauge("samen_graphql_response_cache_skipped", "answers too large to cache, "
+                                   "since start", registry=self.registry)
+
+    def watch_cache(self, cache) -> None:
+        """Report ``cache``'s size and skipped answers when scraped."""
+        self.cache_bytes.set_function(lambda: cache.total_bytes)
+        self.cache_skipped.set_function(lambda: cache.skipped)
 
     def observe(self, op_type: str, ok: bool, seconds: float) -> None:
         self.operations.labels(op_type, "ok" if ok else "error").inc()

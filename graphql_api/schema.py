@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 from strawberry.utils.str_converters import to_camel_case
 
 from graphql_api import extensions
+from graphql_api.execution import SamenSchema
 from graphql_api.types.accounts import AccountQueries
 from graphql_api.types.agreements import AgreementQueries
 from graphql_api.types.blocks import BlockQueries
@@ -52,8 +53,8 @@ class FilterNames(NameConverter):
 
 
 def build_schema(config) -> strawberry.Schema:
-    """Return the schema with ``config``'s limits."""
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription,
+    """Return the schema with ``config``'s limits (queries run in worker threads: ``execution.py``)."""
+    return SamenSchema(query=Query, mutation=Mutation, subscription=Subscription,
                              extensions=extensions.factories(config),
                              config=StrawberryConfig(name_converter=FilterNames(), scalar_map=SCALARS,
                                                      batching_config={"max_operations": config.max_batch}))

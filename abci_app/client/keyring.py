@@ -8,6 +8,13 @@ Layout and rules (see ``config/README.md``):
 * a key is either ``encrypted`` (scrypt KDF -> ChaCha20-Poly1305 over the seed,
   the key's name and address bound as associated data) or ``unencrypted``, a
   clearly labelled test key for development chains only;
+* new keys use scrypt N = 2^17, r = 8, p = 1 (128 MiB, as OWASP and age suggest) and a
+  passphrase of at least ``MIN_PASSPHRASE`` characters;
+* KDF parameters read from a file (stored or imported) must be within ``KDF_BOUNDS``
+  (N a power of two from 2^14 to 2^20, r 1-32, p 1-16, at most 1 GiB of memory;
+  16-64 byte salt, 12-byte nonce, a 48-byte sealed seed) before any work is done, so
+  a crafted file cannot make the CLI spend unbounded memory or time;
+* key names match ``[A-Za-z0-9][A-Za-z0-9_.-]{0,63}`` exactly (no trailing newline);
 * a wrong passphrase raises ``KeyringError("wrong passphrase ...")``.
 
 Exported documents have the same format as the stored files, so ``import``
@@ -35,8 +42,10 @@ FORMAT = "samen-key/1"
 ENCRYPTED = "encrypted"
 UNENCRYPTED = "unencrypted"
 TEST_KEY_NOTE = "UNENCRYPTED TEST KEY: for development chains only, never hold real value with it"
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 17, 8, 1
+MIN_PASSPHRASE = 8
+KDF_BOUNDS = {"n": (1 << 14, 1 << 20), "r": (1, 32), "p": (1, 16), "memory": 1 << 30, "salt": (16, 64)}
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SUFFIX = ".key.json"
 
 
@@ -59,7 +68,7 @@ class KeyInfo:
 
 
 def check_name(name: str) -> str:
-    if not NAME_RE.match(name or ""):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise KeyringError(f"invalid key name {name!r}: use 1-64 letters, digits, '_', '.', '-'")
     return name
 
@@ -69,10 +78,11 @@ def seal(name: str, signer: Signer, passphrase: str | None) -> dict:
     doc = {"format": FORMAT, "name": name, "address": signer.address, "public_key": signer.public_key.hex()}
     if passphrase is None:
         return doc | {"protection": UNENCRYPTED, "note": TEST_KEY_NOTE, "seed": signer.seed.hex()}
-    if not passphrase:
-        raise KeyringError("empty passphrase: give one, or create an unencrypted test key")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise KeyringError(f"passphrase too short: use at least {MIN_PASSPHRASE} characters, or create an "
+                           "unencrypted test key")
     salt, nonce = os.urandom(16), os.urandom(12)
-    key = _kdf(passphrase, salt)
+    key = _kdf(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     sealed = ChaCha20Poly1305(key).encrypt(nonce, signer.seed, _aad(name, signer.address))
     return doc | {"protection": ENCRYPTED,
                   "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex()},
@@ -103,16 +113,32 @@ def _decrypt(doc: dict, passphrase: str | None) -> Signer:
     kdf, cipher = doc["kdf"], doc["cipher"]
     if kdf["name"] != "scrypt" or cipher["name"] != "chacha20-poly1305":
         raise KeyringError("unsupported key encryption")
-    key = _kdf(passphrase, bytes.fromhex(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+    salt, n, r, p = bytes.fromhex(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"]
+    nonce, sealed = bytes.fromhex(cipher["nonce"]), bytes.fromhex(cipher["ciphertext"])
+    _check_kdf(n, r, p, salt)
+    if len(nonce) != 12 or len(sealed) != 48:
+        raise KeyringError("damaged key document: the nonce or sealed seed has the wrong length")
+    key = _kdf(passphrase, salt, n, r, p)
     try:
-        seed = ChaCha20Poly1305(key).decrypt(bytes.fromhex(cipher["nonce"]), bytes.fromhex(cipher["ciphertext"]),
-                                             _aad(doc["name"], doc["address"]))
+        seed = ChaCha20Poly1305(key).decrypt(nonce, sealed, _aad(doc["name"], doc["address"]))
     except InvalidTag:
         raise KeyringError(f"wrong passphrase for key {doc['name']!r}") from None
     return Signer(seed)
 
 
-def _kdf(passphrase: str, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> bytes:
+def _check_kdf(n, r, p, salt: bytes) -> None:
+    """Raise ``KeyringError`` unless the scrypt parameters are within ``KDF_BOUNDS`` (module doc)."""
+    bounds = KDF_BOUNDS
+    ints = all(type(v) is int for v in (n, r, p))
+    if not ints or n & (n - 1) or not all(lo <= v <= hi for v, (lo, hi) in
+                                           ((n, bounds["n"]), (r, bounds["r"]), (p, bounds["p"]))):
+        raise KeyringError(f"unsupported scrypt parameters n={n!r}, r={r!r}, p={p!r}: n must be a power of two "
+                           f"from 2^14 to 2^20, r 1-32, p 1-16")
+    if 128 * n * r > bounds["memory"] or not bounds["salt"][0] <= len(salt) <= bounds["salt"][1]:
+        raise KeyringError("unsupported scrypt parameters: more than 1 GiB of memory, or a salt not of 16-64 bytes")
+
+
+def _kdf(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode())
 
 

@@ -1,40 +1,61 @@
 """Restore a state-sync snapshot (``abci_app.state.snapshots`` format 1) into an empty store.
 
-Contract (driven by OfferSnapshot and ApplySnapshotChunk, which CometBFT calls in order):
+Everything a peer sends is untrusted (snapshot metadata, chunk count, chunk bytes);
+only the app hash CometBFT's light client verified and this node's genesis chain id
+are trusted.  Contract (driven by OfferSnapshot and ApplySnapshotChunk, in order):
 
 * ``offer(snapshot, app_hash)``: only a store that has committed nothing takes a
   snapshot (``ABORT`` otherwise).  ``REJECT_FORMAT`` for a format other than 1;
-  ``REJECT`` when the metadata is malformed, is not committed by the snapshot
-  hash, lists another number of chunks or another height, names another app hash
-  than the trusted one CometBFT passes (from its light client), or another chain
-  id than this node's genesis.  Otherwise the store is emptied and ``ACCEPT``.
-* ``apply(index, chunk, sender)``: a chunk whose SHA-256 is not the one listed
-  in the metadata answers ``RETRY`` with ``refetch_chunks=[index]`` and
-  ``reject_senders=[sender]`` (CometBFT drops that peer and fetches the chunk
-  elsewhere).  A chunk with the right hash but bad content (malformed, keys not
-  strictly increasing) means the snapshot itself is bad: the store is emptied
-  and the answer is ``REJECT_SNAPSHOT``.  Good chunks are written to the store at
-  once (state and version rows); the tree is built after the last chunk and its
-  root must equal the trusted app hash, else the store is emptied and
-  ``REJECT_SNAPSHOT``.  So a restore ends with the verified state or with nothing.
+  ``REJECT`` when the metadata is malformed, is not committed by the snapshot hash,
+  lists another number of chunks or another height, lists more than
+  ``Limits.max_chunks`` chunks or more than ``Limits.max_entries`` entries (or fewer
+  entries than chunks), names another app hash than the trusted one, or another
+  chain id than this node's genesis (a node without a genesis chain id takes no
+  snapshot).  Otherwise the store is emptied, marked *restoring*, and ``ACCEPT``.
+* ``apply(index, chunk, sender)``: a chunk whose SHA-256 is not the one listed answers
+  ``RETRY`` with ``refetch_chunks=[index]`` and ``reject_senders=[sender]`` (CometBFT
+  drops that peer and fetches the chunk elsewhere).  A chunk with the right hash but
+  bad content (``decode_chunk``'s shape and bounds, keys not strictly increasing, more
+  entries than the metadata lists) condemns the snapshot: the store is emptied and the
+  answer is ``REJECT_SNAPSHOT`` (CometBFT never offers that snapshot again and tries
+  the next).  So does any unexpected failure while applying (logged in one line).
+  Good chunks are written at once (state rows, their version at the snapshot height)
+  and the state tree is updated in the same write transaction (nodes at version H),
+  so memory stays bounded by one chunk whatever the state size.  After the last chunk
+  the tree's root must equal the trusted app hash and the entry count the metadata's,
+  else ``REJECT_SNAPSHOT``; only then are height, app hash and chain id written and the
+  *restoring* mark cleared, in one transaction.
 
-Memory: one ``(key hash, value hash)`` pair per state key is kept until the tree
-is built (about 200 bytes per key in CPython).
+A restore thus ends with the verified state or with nothing: a node that stops in the
+middle finds the mark at the next start and empties the store (``Restorer.__init__``).
+
+Not restored: the snapshot's ``time`` (outside the app hash, so a peer could choose it).
+The restored store has no block time until the first block after it commits; CheckTx
+refuses transactions until then (``BlockTimeUnknown``, ``abci_app.app``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from abci_app.state import smt
 from abci_app.state.snapshots import FORMAT, Metadata, SnapshotFormatError, decode_chunk, snapshot_hash
 
 ACCEPT, ABORT, REJECT, REJECT_FORMAT = "ACCEPT", "ABORT", "REJECT", "REJECT_FORMAT"
 RETRY, RETRY_SNAPSHOT, REJECT_SNAPSHOT = "RETRY", "RETRY_SNAPSHOT", "REJECT_SNAPSHOT"
+DEFAULT_MAX_CHUNKS = 16_384          # 64 GiB (the default LMDB map size) in 4 MiB chunks; metadata ~1 MB
+DEFAULT_MAX_ENTRIES = 200_000_000    # state keys
 
 log = logging.getLogger("samen.snapshots")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a restoring node accepts from a peer's snapshot (``[snapshot] restore_max_*``)."""
+    max_chunks: int = DEFAULT_MAX_CHUNKS
+    max_entries: int = DEFAULT_MAX_ENTRIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +79,22 @@ class _Session:
     meta: Metadata
     app_hash: bytes
     next: int = 0
+    entries: int = 0
     last_key: bytes | None = None
-    leaves: list = field(default_factory=list)
+    root: smt.Ref | None = None
 
 
 class Restorer:
     """Restores one snapshot at a time into ``store`` (an ``abci_app.state.store.Store``)."""
 
-    def __init__(self, store, chain_id: str = "") -> None:
+    def __init__(self, store, chain_id: str = "", limits: Limits = Limits()) -> None:
         self.store = store
-        self.chain_id = chain_id       # this node's chain id (from its genesis); "" = not checked
+        self.chain_id = chain_id       # this node's chain id, from its genesis
+        self.limits = limits
         self.session: _Session | None = None
+        if store.restoring():
+            log.warning("a state-sync restore was interrupted; emptying the store")
+            store.clear()
 
     def offer(self, snapshot: Offered, app_hash: bytes) -> str:
         """Decide on an offered snapshot (see the module contract)."""
@@ -79,11 +105,14 @@ class Restorer:
             return ABORT
         if snapshot.format != FORMAT:
             return REJECT_FORMAT
-        problem = self._check_offer(snapshot, app_hash)
+        try:
+            problem = self._check_offer(snapshot, app_hash)
+        except Exception as exc:   # noqa: BLE001 -- a peer's metadata never halts the node
+            problem = f"metadata could not be checked ({type(exc).__name__}: {str(exc)[:200]})"
         if problem:
             log.warning("snapshot of height %d rejected: %s", snapshot.height, problem)
             return REJECT
-        self.store.clear()
+        self.store.begin_restore()
         self.session = _Session(Metadata.decode(snapshot.metadata), app_hash)
         log.info("snapshot of height %d accepted: %d chunks", snapshot.height, snapshot.chunks)
         return ACCEPT
@@ -91,16 +120,22 @@ class Restorer:
     def _check_offer(self, snapshot: Offered, app_hash: bytes) -> str:
         if snapshot_hash(snapshot.metadata) != snapshot.hash:
             return "the snapshot hash does not commit to its metadata"
+        if not self.chain_id:
+            return "this node's genesis names no chain id, so no snapshot can be checked against it"
         try:
             meta = Metadata.decode(snapshot.metadata)
         except SnapshotFormatError as exc:
             return str(exc)
         if meta.height != snapshot.height or len(meta.chunks) != snapshot.chunks or not meta.chunks:
             return "metadata height or chunk count differs from the snapshot's"
+        if len(meta.chunks) > self.limits.max_chunks:
+            return f"{len(meta.chunks)} chunks, more than the {self.limits.max_chunks} this node takes"
+        if not len(meta.chunks) <= meta.entries <= self.limits.max_entries:
+            return f"{meta.entries} entries: not between the chunk count and {self.limits.max_entries}"
         if meta.app_hash != app_hash:
             return f"metadata app hash {meta.app_hash.hex()} is not the trusted {app_hash.hex()}"
-        if self.chain_id and meta.chain_id != self.chain_id:
-            return f"snapshot is of chain {meta.chain_id!r}, this node is on {self.chain_id!r}"
+        if meta.chain_id != self.chain_id:
+            return f"snapshot is of chain {meta.chain_id[:80]!r}, this node is on {self.chain_id!r}"
         return ""
 
     def apply(self, index: int, chunk: bytes, sender: str) -> ChunkAnswer:
@@ -116,11 +151,15 @@ class Restorer:
             return ChunkAnswer(RETRY, (index,), (sender,) if sender else ())
         try:
             rows = self._checked_rows(session, chunk)
+            session.root = self.store.restore_chunk(rows, session.meta.height, session.root)
         except SnapshotFormatError as exc:
-            log.warning("snapshot of height %d is bad (chunk %d): %s", session.meta.height, index, exc)
+            log.warning("snapshot of height %d is bad (chunk %d from peer %s): %s", session.meta.height, index,
+                        sender, exc)
             return self._fail(REJECT_SNAPSHOT)
-        self.store.restore_rows(rows, session.meta.height)
-        session.leaves.extend((smt.key_hash(k), hashlib.sha256(v).digest()) for k, v in rows)
+        except Exception as exc:   # noqa: BLE001 -- never halt on a peer's data; this snapshot is dropped
+            log.error("snapshot of height %d: chunk %d could not be applied (%s: %.200s); rejecting the snapshot",
+                      session.meta.height, index, type(exc).__name__, exc)
+            return self._fail(REJECT_SNAPSHOT)
         session.next += 1
         if session.next < len(session.meta.chunks):
             return ChunkAnswer(ACCEPT)
@@ -133,22 +172,24 @@ class Restorer:
             if last is not None and key <= last:
                 raise SnapshotFormatError("keys are not strictly increasing")
             last = key
+        session.entries += len(rows)
+        if session.entries > session.meta.entries:
+            raise SnapshotFormatError(f"more entries than the {session.meta.entries} the metadata lists")
         session.last_key = last
         return rows
 
     def _finish(self, session: _Session) -> ChunkAnswer:
         meta = session.meta
-        if len(session.leaves) != meta.entries:
+        if session.entries != meta.entries:
             log.warning("snapshot of height %d holds %d entries, metadata says %d", meta.height,
-                        len(session.leaves), meta.entries)
+                        session.entries, meta.entries)
             return self._fail(REJECT_SNAPSHOT)
-        session.leaves.sort()
-        tree = smt.build_hashed(session.leaves, meta.height)
-        if tree.root_hash != session.app_hash:
+        root_hash = smt.EMPTY_ROOT if session.root is None else session.root.hash
+        if root_hash != session.app_hash:
             log.warning("restored state of height %d hashes to %s, not the trusted %s", meta.height,
-                        tree.root_hash.hex(), session.app_hash.hex())
+                        root_hash.hex(), session.app_hash.hex())
             return self._fail(REJECT_SNAPSHOT)
-        self.store.finish_restore(meta.height, session.app_hash, meta.chain_id, meta.time, tree)
+        self.store.finish_restore(meta.height, session.app_hash, self.chain_id, session.root)
         self.session = None
         log.info("snapshot of height %d restored: %d keys, app hash %s", meta.height, meta.entries,
                  session.app_hash.hex())

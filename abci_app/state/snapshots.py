@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import struct
 import threading
@@ -40,12 +41,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from abci_app.state.versions import key_fits
+
 FORMAT = 1
 DEFAULT_CHUNK_BYTES = 4 << 20    # CometBFT accepts chunks < 16 MB; 10 MB suggested
 MAX_CHUNK_BYTES = 10 << 20      # CometBFT's suggested bound (its hard limit is 16 MB)
 DEFAULT_KEEP_RECENT = 2
+MAX_CHUNK_WIRE_BYTES = 16_000_000   # CometBFT's chunk message limit: no bigger chunk can arrive
+MAX_VALUE_BYTES = 4 << 20           # far above any value the state machine writes (transactions are <= 1 MiB)
+MAX_KEY_FIELD = 511                 # LMDB's key limit; ``key_fits`` is the exact rule
 _U32 = struct.Struct(">I")
 _PREFIX = ".building-"
+_HEIGHT_DIR = re.compile(r"[0-9]{20}")
 
 log = logging.getLogger("samen.snapshots")
 
@@ -76,8 +83,8 @@ class Metadata:
                        int(doc["entries"]), tuple(bytes.fromhex(c) for c in doc["chunks"]))
             if doc["format"] != FORMAT or any(len(c) != 32 for c in meta.chunks) or len(meta.app_hash) != 32:
                 raise ValueError("bad format, chunk hash or app hash")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SnapshotFormatError(f"malformed snapshot metadata: {exc}") from None
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:   # RecursionError: deeply nested JSON
+            raise SnapshotFormatError(f"malformed snapshot metadata: {type(exc).__name__}: {exc}"[:300]) from None
         if meta.encode() != bytes(raw):
             raise SnapshotFormatError("snapshot metadata is not in canonical form")
         return meta
@@ -112,24 +119,39 @@ def encode_chunks(entries: Iterable[tuple[bytes, bytes]], chunk_bytes: int) -> I
 
 
 def decode_chunk(chunk: bytes) -> list[tuple[bytes, bytes]]:
-    """Return a chunk's entries; raise ``SnapshotFormatError`` if it is not well formed."""
+    """Return a chunk's entries; raise ``SnapshotFormatError`` unless it is well formed and within bounds.
+
+    Well formed: not empty, at most ``MAX_CHUNK_WIRE_BYTES``, a whole number of entries;
+    each key not empty and storable (``versions.key_fits``: its versioned form fits
+    LMDB's 511-byte key limit), each value at most ``MAX_VALUE_BYTES``.  Key order is
+    checked by the restorer (it spans chunks).
+    """
+    if not chunk:
+        raise SnapshotFormatError("empty chunk")
+    if len(chunk) > MAX_CHUNK_WIRE_BYTES:
+        raise SnapshotFormatError(f"chunk of {len(chunk)} bytes is above {MAX_CHUNK_WIRE_BYTES}")
     out, pos, end = [], 0, len(chunk)
     view = memoryview(chunk)
     while pos < end:
-        fields = []
-        for _ in range(2):
-            if pos + 4 > end:
-                raise SnapshotFormatError("chunk ends inside a length prefix")
-            length = _U32.unpack_from(chunk, pos)[0]
-            pos += 4
-            if pos + length > end:
-                raise SnapshotFormatError("chunk ends inside an entry")
-            fields.append(bytes(view[pos:pos + length]))
-            pos += length
-        out.append((fields[0], fields[1]))
-    if not out:
-        raise SnapshotFormatError("empty chunk")
+        key, pos = _field(chunk, view, pos, MAX_KEY_FIELD, "key")
+        if not key_fits(key):
+            raise SnapshotFormatError(f"a key of {len(key)} bytes cannot be stored (empty, or above LMDB's limit)")
+        value, pos = _field(chunk, view, pos, MAX_VALUE_BYTES, "value")
+        out.append((key, value))
     return out
+
+
+def _field(chunk: bytes, view: memoryview, pos: int, limit: int, what: str) -> tuple[bytes, int]:
+    """Read one ``u32be(length) || bytes`` field at ``pos``; return it and the next position."""
+    if pos + 4 > len(chunk):
+        raise SnapshotFormatError("chunk ends inside a length prefix")
+    length = _U32.unpack_from(chunk, pos)[0]
+    pos += 4
+    if length > limit:
+        raise SnapshotFormatError(f"a {what} of {length} bytes is above the limit of {limit}")
+    if pos + length > len(chunk):
+        raise SnapshotFormatError("chunk ends inside an entry")
+    return bytes(view[pos:pos + length]), pos + length
 
 
 class SnapshotStore:
@@ -180,13 +202,8 @@ class SnapshotStore:
         work = self.dir / f"{_PREFIX}{height}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        txn = store.read_txn()
-        try:
-            root = store.root_at(txn, height)
-            hashes, entries = self._write_chunks(work, store.state_at(txn, height))
-        finally:
-            txn.abort()
-        meta = Metadata(height, chain_id, time, root.hash if root else bytes(32), entries, tuple(hashes))
+        app_hash, hashes, entries = self._write_state(work, store, height)
+        meta = Metadata(height, chain_id, time, app_hash, entries, tuple(hashes))
         (work / "metadata").write_bytes(meta.encode())
         final = self.dir / f"{height:020d}"
         shutil.rmtree(final, ignore_errors=True)
@@ -194,11 +211,24 @@ class SnapshotStore:
         self.prune()
         return self._info(final)
 
+    def _write_state(self, work: Path, store, height: int) -> tuple[bytes, list[bytes], int]:
+        """Write the chunks of the state at ``height`` into ``work``; return its app hash, chunk hashes, entries."""
+        txn = store.read_txn()
+        try:
+            root = store.root_at(txn, height)
+            hashes, entries = self._write_chunks(work, store.state_at(txn, height))
+        finally:
+            txn.abort()
+        return (root.hash if root else bytes(32)), hashes, entries
+
     def _write_chunks(self, work: Path, state) -> tuple[list[bytes], int]:
         counted = [0]
 
         def entries() -> Iterator[tuple[bytes, bytes]]:
             for key, value in state.iter_prefix(b""):
+                if not key_fits(key) or len(value) > MAX_VALUE_BYTES:   # no node could restore it
+                    raise SnapshotFormatError(f"state key {bytes(key[:40]).hex()}... or its value exceeds the bounds "
+                                              "of decode_chunk; no snapshot is built")
                 counted[0] += 1
                 yield key, bytes(value)
 
@@ -215,7 +245,7 @@ class SnapshotStore:
     def _dirs(self) -> list[Path]:
         if not self.dir.exists():
             return []
-        return sorted(p for p in self.dir.iterdir() if p.name.isdigit() and (p / "metadata").exists())
+        return sorted(p for p in self.dir.iterdir() if _HEIGHT_DIR.fullmatch(p.name) and (p / "metadata").exists())
 
     def _info(self, path: Path) -> SnapshotInfo:
         raw = (path / "metadata").read_bytes()

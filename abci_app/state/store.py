@@ -39,6 +39,7 @@ _TIME = b"time"
 _ROOT = b"root"
 _OLDEST = b"oldest"
 _BASE = b"base"   # first height this store holds (a state-synced store starts at the snapshot height)
+_RESTORING = b"restoring"   # a state-sync restore is in progress: nothing in the store is final
 DEFAULT_MAP_SIZE = 64 << 30
 DEFAULT_RETAIN_HEIGHTS = 1000
 DEFAULT_PRUNE_BUDGET = 20_000
@@ -206,30 +207,52 @@ class Store:
     # -- state sync restore (``abci_app.state.restore``) -----------------------------------
 
     def clear(self) -> None:
-        """Empty every database (a state-sync restore starts from nothing)."""
+        """Empty every database (a state-sync restore starts from nothing; a failed one leaves nothing)."""
         with self.env.begin(write=True) as txn:
             for db in self.dbs.values():
                 txn.drop(db, delete=False)
 
-    def restore_rows(self, rows: list[tuple[bytes, bytes]], height: int) -> None:
-        """Append restored rows (keys increasing, above every stored key) as the state and its
-        version at ``height``."""
+    def restoring(self) -> bool:
+        """Whether a state-sync restore was begun and neither finished nor cleared."""
+        with self.env.begin(write=False) as txn:
+            return txn.get(_RESTORING, db=self.dbs[META_DB]) is not None
+
+    def begin_restore(self) -> None:
+        """Empty the store and mark it *restoring* (nothing in it is final until ``finish_restore``)."""
+        self.clear()
+        with self.env.begin(write=True) as txn:
+            txn.put(_RESTORING, b"1", db=self.dbs[META_DB])
+
+    def restore_chunk(self, rows: list[tuple[bytes, bytes]], height: int, root: smt.Ref | None) -> smt.Ref | None:
+        """Append restored rows (keys increasing, above every stored key; each ``versions.key_fits``) as the
+        state and its version at ``height``, add them to the state tree rooted at ``root`` (nodes at version
+        ``height``) in the same transaction, and return the new root.  Memory: one chunk's rows and tree batch."""
         with self.env.begin(write=True) as txn:
             txn.cursor(db=self.dbs[STATE_DB]).putmulti(rows, append=True)
             txn.cursor(db=self.dbs[b"history"]).putmulti([versions.history_row(k, v, height) for k, v in rows],
                                                           append=True)
+            nodes = self.dbs[b"nodes"]
+            batch = smt.update(NodeReader(txn, nodes), root, rows, height)
+            for key in batch.stale:   # same-version keys may be replaced in place: delete first, then write
+                txn.delete(key, db=nodes)
+            for key, raw in batch.new.items():
+                txn.put(key, raw, db=nodes)
+        return batch.root
 
-    def finish_restore(self, height: int, app_hash: bytes, chain_id: str, time: int, tree: smt.Batch) -> None:
-        """Write the restored tree and mark ``height`` committed; it is also the oldest readable height."""
+    def finish_restore(self, height: int, app_hash: bytes, chain_id: str, root: smt.Ref | None) -> None:
+        """Mark ``height`` committed (its app hash verified by the caller) and clear the *restoring* mark.
+
+        ``height`` is also the oldest readable height.  No block time is stored: the
+        snapshot's is not covered by the app hash (``abci_app.state.restore``)."""
         with self.env.begin(write=True) as txn:
-            txn.cursor(db=self.dbs[b"nodes"]).putmulti(sorted(tree.new.items()), append=True)
-            root = smt.encode_ref(tree.root)
-            txn.put(versions.height_key(height), root, db=self.dbs[b"roots"])
+            raw_root = smt.encode_ref(root)
+            txn.put(versions.height_key(height), raw_root, db=self.dbs[b"roots"])
             meta = self.dbs[META_DB]
-            for key, value in ((_ROOT, root), (_HEIGHT, struct.pack(">Q", height)), (_APP_HASH, app_hash),
-                               (_CHAIN_ID, chain_id.encode()), (_TIME, struct.pack(">q", time)),
-                               (_OLDEST, struct.pack(">Q", height)), (_BASE, struct.pack(">Q", height))):
+            for key, value in ((_ROOT, raw_root), (_HEIGHT, struct.pack(">Q", height)), (_APP_HASH, app_hash),
+                               (_CHAIN_ID, chain_id.encode()), (_OLDEST, struct.pack(">Q", height)),
+                               (_BASE, struct.pack(">Q", height))):
                 txn.put(key, value, db=meta)
+            txn.delete(_RESTORING, db=meta)
 
     def _write_version(self, txn: lmdb.Transaction, writes: list, height: int, tree: smt.Batch | None) -> None:
         history, changes = self.dbs[b"history"], self.dbs[b"changes"]

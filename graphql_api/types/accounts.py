@@ -18,6 +18,9 @@ from graphql_api.pagination import OrderDirection, check_first, decode_cursor, e
 from graphql_api.types.common import BigInt, BlockHeight, state_height
 
 ACCOUNT_CURSOR = "account"
+# A proof reads one state-tree node per level (about 2·log2 of the entries): charged as this
+# many index entries against the operation's scan budget.  Its static cost is cost.py's.
+PROOF_ENTRIES = 64
 
 
 @strawberry.type(name="Account")
@@ -34,7 +37,10 @@ class Account:
     @strawberry.field(description="base64 samen:smt proof of this account under the app hash of the "
                                   "answer's block (docs/proofs.md)")
     def proof(self, info: Info) -> str:
-        with info.context.read() as reader:
+        ctx = info.context
+        ctx.check_deadline()
+        with ctx.read() as reader:
+            ctx.charge(reader, PROOF_ENTRIES)
             return base64.b64encode(reader.proof(keys.account(self.id), self.height)).decode()
 
     @strawberry.field

@@ -12,6 +12,8 @@ from typing import Callable
 from abci_app import errors
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.accounts.state import MAX_AMOUNT
+from abci_app.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
+from abci_app.domain.proposals.messages import SubmitProposal
 from abci_app.protos import samen_tx
 from tests.abci.helpers import body_message, canonical, envelope, sign_body
 from tests.support.chain import TestChain, key, ok
@@ -204,6 +206,25 @@ def unpayable_fee(chain):
     return CAROL.sign_tx(chain.chain_id, 0, Transfer(BOB.address, 1), fee=5)
 
 
+def nested_proposals(levels: int, leaf=None):
+    """A ``SubmitProposal`` whose only action is a ``SubmitProposal``... ``levels`` deep, around ``leaf``."""
+    action = leaf or Transfer(BOB.address, 1)
+    for _ in range(levels):
+        action = SubmitProposal(1, "nested", "", (action,))
+    return action
+
+
+def nesting_deeper_than_the_cap(chain):
+    return ALICE.sign_tx(chain.chain_id, 0, nested_proposals(16), fee=MIN_FEE)  # TxBody 1 + Action 1 + 2 x 16
+
+
+def absent_policy(chain):
+    body = body_message(ALICE, chain.chain_id, 0, CreateOrganization("Buurt", "", (OrgMember(BOB.address, 1),),
+                                                                     OrgPolicy(1, 1, 60, 0)), fee=MIN_FEE)
+    body.action.create_organization.ClearField("policy")   # canonical form writes it even when empty
+    return sign_body(ALICE, canonical(body))
+
+
 @dataclass(frozen=True)
 class Case:
     """A bad transaction and its error; ``charged``: it is authenticated and only its action fails,
@@ -252,4 +273,6 @@ CASES = [
     Case(memo_too_long, errors.MemoTooLong),
     Case(fee_below_minimum, errors.FeeTooLow),
     Case(unpayable_fee, errors.InsufficientFee),
+    Case(nesting_deeper_than_the_cap, errors.NestingTooDeep),
+    Case(absent_policy, errors.NonCanonicalTx),
 ]

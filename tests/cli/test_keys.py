@@ -30,7 +30,7 @@ def test_an_added_key_is_stored_encrypted_in_a_private_file(tmp_path):
 
 
 def test_a_passphrase_can_be_typed_at_the_prompt(tmp_path):
-    result = keys(tmp_path, "add", "bob", input="s3cret\ns3cret\n")
+    result = keys(tmp_path, "add", "bob", input="s3cret-phrase\ns3cret-phrase\n")
     assert result.exit_code == 0, result.stderr
     assert "protection: encrypted" in result.stdout
 

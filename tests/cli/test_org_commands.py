@@ -109,3 +109,48 @@ def test_an_organization_decides_and_pays_through_a_real_node(node_factory, tmp_
     unsponsored = samen(["tx", "document", "publish", "--from", "newcomer", "--title", "Again", "--media-type",
                          "text/plain", "--hash", "cd" * 32, "--fee", "5", *target])
     assert unsponsored.returncode == 3 and "cannot pay fee 5" in unsponsored.stderr   # its own balance is 0
+
+
+def found_network_organization(node, operator: str) -> None:
+    """Give the node's genesis a network organization of ``operator`` (threshold 1) over its own validator key."""
+    path = node.home / "config" / "genesis.json"
+    doc = json.loads(path.read_text())
+    validators = [{"pub_key": v["pub_key"]["value"], "power": int(v["power"])} for v in doc["validators"]]
+    doc["app_state"]["validators"] = {
+        "organization": {"name": "network", "members": [{"address": operator, "weight": 1}],
+                         "policy": {"kind": 1, "threshold": 1, "voting_period": 3600, "min_delay": 0}},
+        "validators": validators}
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+@pytest.mark.node
+def test_the_network_organization_spends_the_community_pool_through_a_real_node(node_factory, tmp_path):
+    keyring = ["--keyring-dir", str(tmp_path / "keyring")]
+    people = {n: json.loads(samen(["keys", "add", n, "--unencrypted", "-o", "json", *keyring]).stdout)["address"]
+              for n in ("operator", "donor", "school")}
+    node = node_factory(accounts=[(a, 1_000) for a in people.values()])
+    found_network_organization(node, people["operator"])
+    node.start()
+    target = ["--node", node.rpc_url, *keyring, "-y", "-o", "json"]
+
+    def tx(*args):
+        done = samen(["tx", *args, *target])
+        assert done.returncode == 0, done.stderr
+        return done
+
+    tx("org", "create", "--from", "donor", "--name", "Short-lived", "--member", f"{people['donor']}:1")
+    treasury = json.loads(samen(["query", "org", "2", "--node", node.rpc_url, "-o", "json"]).stdout)["treasury"]
+    tx("transfer", "--from", "donor", "--to", treasury, "--amount", "400")
+    tx("org", "leave", "2", "--from", "donor")                      # dissolved: its 400 go to the community pool
+    refused = samen(["tx", "org", "propose", "--from", "donor", "--org", "1", "--title", "take it",
+                     "--spend-pool", f"{people['donor']}:400", *target])
+    assert refused.returncode == 3 and "(organizations/5)" in refused.stderr   # only members propose
+    tx("org", "propose", "--from", "operator", "--org", "1", "--title", "Grant for the school",
+       "--spend-pool", f"{people['school']}:300:first aid course", "--market-param", "max_due_per_block=64")
+    tx("org", "vote", "1", "yes", "--from", "operator")             # threshold 1: passes and runs in this block
+    proposal = json.loads(samen(["query", "proposal", "1", "--node", node.rpc_url, "-o", "json"]).stdout)
+    assert proposal["status"] == "executed", proposal
+    assert node.balance(people["school"]) == 1_300
+    direct = samen(["tx", "org", "propose", "--from", "operator", "--org", "2", "--title", "x", "--spend-pool",
+                    f"{people['school']}:1", *target])
+    assert direct.returncode == 3 and "(organizations/7)" in direct.stderr   # a dissolved organization proposes nothing

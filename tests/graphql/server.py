@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -16,19 +17,22 @@ from tests.support.node import TestNode, free_port
 class GraphQLServer:
     """One ``python -m graphql_api --home H`` process; ``query`` posts over HTTP."""
 
-    def __init__(self, node: TestNode) -> None:
+    def __init__(self, node: TestNode, home: Path | None = None, args: tuple[str, ...] = ()) -> None:
+        """``home`` (default the node's) is where the server reads ``app.toml``; ``args`` are added."""
         self.node = node
+        self.home = home or node.home
+        self.args = list(args)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/graphql"
-        self.log = node.root / "graphql.log"
+        self.log = node.root / ("graphql.log" if home is None else f"graphql-{home.name}.log")
         self.process: subprocess.Popen | None = None
         self.http = httpx.Client(timeout=30.0)
 
     def start(self, timeout: float = 30.0) -> "GraphQLServer":
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "graphql_api", "--home", str(self.node.home), "--host", "127.0.0.1",
-                 "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                [sys.executable, "-m", "graphql_api", "--home", str(self.home), "--host", "127.0.0.1",
+                 "--port", str(self.port), *self.args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, env=dict(os.environ))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

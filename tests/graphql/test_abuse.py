@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from graphql_api import history
@@ -71,6 +73,61 @@ def test_a_query_past_the_time_limit_is_stopped(seeded):
     with make_api(seeded, timeout_seconds=0) as client:
         body = Api(client).query("{ blocks(first: 1000) { number } }")
         assert "time limit" in body["errors"][0]["message"]
+        assert body["errors"][0]["extensions"]["code"] == "TIME_LIMIT_EXCEEDED"
+
+
+def test_a_proof_checks_the_time_limit(seeded, monkeypatch):
+    from graphql_api.context import Context
+    from graphql_api.errors import QueryTimeout
+
+    def late_inside_proofs(self) -> None:
+        if sys._getframe(1).f_code.co_name == "proof":
+            raise QueryTimeout("request exceeded the time limit of 0s")
+
+    with make_api(seeded) as client:
+        api = Api(client)
+        address = api.data("{ accounts(first: 1) { id } }")["accounts"][0]["id"]
+        monkeypatch.setattr(Context, "check_deadline", late_inside_proofs)
+        body = api.query('{ a: account(id: "%s") { id proof } }' % address)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["TIME_LIMIT_EXCEEDED"]
+        assert body["errors"][0]["path"] == ["a", "proof"]
+
+
+def test_a_query_over_the_cost_limit_is_refused_with_its_cost(seeded):
+    with make_api(seeded, max_cost=50) as client:
+        body = Api(client).query("{ blocks(first: 100) { number } }")
+        error = body["errors"][0]
+        assert body["data"] is None and error["extensions"] == {"code": "COST_LIMIT_EXCEEDED", "cost": 101, "limit": 50}
+
+
+def test_the_operations_of_a_batch_share_the_request_budget(seeded):
+    with make_api(seeded, max_cost=100) as client:           # 71 + 71 + 3: the second page does not fit
+        batch = [{"query": "{ blocks(first: 70) { number } }"}, {"query": "{ b: blocks(first: 70) { number } }"},
+                 {"query": ALIVE}]
+        codes = [[e["extensions"]["code"] for e in r.get("errors", [])] for r in client.post("/graphql", json=batch).json()]
+        assert sorted(codes) == [[], [], ["COST_LIMIT_EXCEEDED"]]
+
+
+def test_every_operation_of_a_batch_gets_its_own_context_with_the_shared_budget():
+    from graphql_api.context import Budget, Context
+
+    request = Context(services=None, budget=Budget(10, 100))
+    first, second = request.for_operation(), request.for_operation()
+    assert first is not second and first.budget is second.budget is request.budget
+    assert first.spend(60) is None and second.spend(60) == 40
+
+
+def test_a_query_text_over_the_limit_is_refused(seeded):
+    with make_api(seeded, max_query_chars=100) as client:
+        body = Api(client).query(ALIVE + " " * 100)
+        assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
+        assert Api(client).data(ALIVE)["_meta"]["block"]["number"] > 0
+
+
+def test_a_body_over_the_limit_is_answered_413(seeded):
+    with make_api(seeded, max_body_bytes=1000) as client:
+        response = client.post("/graphql", json={"query": ALIVE + " " * 2000})
+        assert response.status_code == 413 and "request body exceeds 1000 bytes" in response.text
 
 
 def test_a_filter_past_the_scan_budget_is_stopped(seeded):

@@ -291,3 +291,11 @@ def test_a_commit_broadcast_waits_at_most_commit_wait_for_the_node(monkeypatch):
     monkeypatch.setattr(rpc_module, "COMMIT_WAIT", 0.3)
     message = asyncio.run(scenario())
     assert "within 0.3s" in message or "ReadTimeout" in message, message
+
+
+@pytest.mark.parametrize("accept", ["application/json", "multipart/mixed;subscriptionSpec=1.0, application/json",
+                                    "text/event-stream"])
+def test_a_subscription_over_plain_http_is_refused_with_400(seeded, accept):
+    with make_api(seeded) as client:
+        response = client.post("/graphql", json={"query": IDLE}, headers={"accept": accept})
+        assert response.status_code == 400 and "subscriptions are not allowed" in response.text

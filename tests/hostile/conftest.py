@@ -21,6 +21,8 @@ from tests.support.node import TestNode, pytest_runtest_makereport, request_fail
 
 HERE = Path(__file__).resolve().parent
 FUNDED = ("alice", "bob", "carol", "dave", "erin", "frank")
+# Genesis accounts that give heavy queries (pages of proofs) real work: "filler-0" .. "filler-1499".
+FILLERS = 1500
 
 
 def pytest_collection_modifyitems(items):
@@ -32,9 +34,15 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def hostile():
-    """Start the node (funded accounts: ``FUNDED`` names via ``signer_for``) and the GraphQL server."""
+    """Start the node and the GraphQL server (default settings).
+
+    Funded accounts: the ``FUNDED`` names (``signer_for(name)``, 1,000,000 each) and
+    ``FILLERS`` more (``signer_for("filler-<i>")``) so that listing accounts is real work.
+    """
     root = Path(tempfile.mkdtemp(prefix="snh", dir="/tmp"))
-    node = TestNode(root, [(signer_for(name).address, 1_000_000) for name in FUNDED]).init()
+    accounts = [(signer_for(name).address, 1_000_000) for name in FUNDED]
+    accounts += [(signer_for(f"filler-{i}").address, 1 + i) for i in range(FILLERS)]
+    node = TestNode(root, accounts).init()
     server = None
     harness = None
     try:

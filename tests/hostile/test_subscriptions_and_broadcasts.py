@@ -163,3 +163,38 @@ def test_a_client_broadcasting_past_its_rate_is_refused_and_others_are_not(hosti
     other = hostile.query(BROADCAST, garbage["variables"])
     assert other["errors"][0]["extensions"]["code"] == "BAD_TRANSACTION"
     hostile.assert_healthy()
+
+
+def test_subscriptions_over_the_per_client_cap_are_refused_and_the_client_keeps_the_rest(hostile):
+    async def scenario() -> tuple[dict, dict]:
+        async with AsyncExitStack() as stack:
+            sockets = []
+            for _ in range(11):
+                ws = await open_ws(hostile, "127.0.0.41")
+                stack.push_async_callback(ws.close)
+                sockets.append(ws)
+            for n, ws in enumerate(sockets[:10]):
+                for i in range(PER_CONNECTION):
+                    await ws.send(json.dumps({"id": f"{n}-{i}", "type": "subscribe", "payload": {"query": IDLE}}))
+                await ws.send(json.dumps({"type": "ping"}))    # answered after the subscribes are counted
+                assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "pong"
+            over = sockets[10]
+            await over.send(json.dumps({"id": "over", "type": "subscribe", "payload": {"query": IDLE}}))
+            refused = json.loads(await asyncio.wait_for(over.recv(), 10))
+            await sockets[0].send(json.dumps({"id": "0-0", "type": "complete"}))
+            live = "subscription { newBlocks { number } }"
+            for attempt in range(100):         # the completed one's slot comes back (bounded retries)
+                await over.send(json.dumps({"id": f"again{attempt}", "type": "subscribe",
+                                            "payload": {"query": live}}))
+                answer = json.loads(await asyncio.wait_for(over.recv(), 30))
+                if answer["type"] == "next":
+                    break
+                await asyncio.sleep(0.05)
+            return refused, answer
+
+    refused, answer = asyncio.run(scenario())
+    assert refused["id"] == "over" and refused["type"] == "error", refused
+    assert refused["payload"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+    assert "from your address (at most 100)" in refused["payload"][0]["message"]
+    assert answer["type"] == "next" and answer["payload"]["data"]["newBlocks"]["number"] > 0
+    hostile.assert_healthy()

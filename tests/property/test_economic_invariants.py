@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, event, settings, strategies as st
+from hypothesis import HealthCheck, Phase, event, settings, strategies as st, target
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from tests.support.econ_sim import STEPS, EconSim
@@ -46,16 +46,22 @@ class EconomyMachine(RuleBasedStateMachine):
         if not hasattr(self, "sim"):
             return
         cls, sim = type(self), self.sim
-        cls.totals["blocks"] = cls.totals.get("blocks", 0) + len(sim.blocks)
-        cls.totals["cap_hits"] = cls.totals.get("cap_hits", 0) + sim.cap_hits
-        for action, n in sim.accepted.items():
-            cls.totals.setdefault("accepted", {})[action] = cls.totals.get("accepted", {}).get(action, 0) + n
-        for code, n in sim.rejected.items():
-            cls.totals.setdefault("rejected", {})[code] = cls.totals.get("rejected", {}).get(code, 0) + n
+        _tally(cls.totals, sim)
         if cls.record is not None:
             cls.record[cls.runs] = list(sim.blocks)
         event(f"due cap reached {min(sim.cap_hits, 3)}{'+' if sim.cap_hits >= 3 else ''} times")
+        target(float(sim.cap_hits), label="due queues that used their whole cap")
         sim.close()
+
+
+def _tally(totals: dict, sim: EconSim) -> None:
+    """Add one run's block count, cap hits, accepted actions, seen events and rejection codes to ``totals``."""
+    totals["blocks"] = totals.get("blocks", 0) + len(sim.blocks)
+    totals["cap_hits"] = totals.get("cap_hits", 0) + sim.cap_hits
+    for name, counts in (("accepted", sim.accepted), ("seen", sim.seen), ("rejected", sim.rejected)):
+        bucket = totals.setdefault(name, {})
+        for key, n in counts.items():
+            bucket[key] = bucket.get(key, 0) + n
 
 
 def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shrink: bool = False) -> dict:
@@ -75,6 +81,8 @@ def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shr
 
 ADVERSARIAL_KINDS = {"DisputeMilestone", "CancelAgreement", "DeliverMilestone", "LeaveOrganization",
                      "SubmitProposal", "Vote", "CreateOrganization", "PostRequest", "MakeOffer", "AcceptOffer"}
+SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "milestone_delivered",
+              "proposal_executed", "fee_charged", "agreement_settled"}
 
 
 def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
@@ -82,6 +90,8 @@ def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_
     assert totals["blocks"] >= 60, f"only {totals['blocks']} blocks ran"
     missed = sorted(ADVERSARIAL_KINDS - set(totals["accepted"]))
     assert not missed, f"no transaction of these kinds was ever accepted: {missed}"
+    unseen = sorted(SITUATIONS - set(totals["seen"]))
+    assert not unseen, f"the adversaries never brought about: {unseen}"
     assert sum(totals["rejected"].values()) > 0, "no adversary was ever refused: the actors are too polite"
 
 

@@ -8,7 +8,9 @@ the invariants of ``tests.support.market_invariants`` must hold.
 
 Transactions are pre-checked with CheckTx (against the accumulating check
 state) only to keep signers' sequences right; the block executes every
-generated transaction, including the ones CheckTx rejected.
+generated transaction, including the ones CheckTx rejected.  A transaction whose
+action fails still consumes its sequence (and fee): after every block each
+signer's sequence has risen by exactly its authenticated transactions.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ class MarketMachine(RuleBasedStateMachine):
     @rule(data=st.data(), size=st.integers(1, 50), step=st.sampled_from(STEPS))
     def block(self, data, size, step):
         txs = [self._tx(data) for _ in range(size)]
+        before = {p.address: accounts.get(self.chain.state, p.address).sequence for p in PEOPLE}
         result = self.chain.block(*txs, time=self.chain.time + step)
+        check_sequences_follow_authentication(before, self.chain.state, result)
         if type(self).record is not None:
             type(self).record.setdefault(type(self).runs, []).append((self.chain.time, txs, result.app_hash))
         type(self).blocks_run += 1
@@ -76,13 +80,25 @@ class MarketMachine(RuleBasedStateMachine):
         signer, action = draw_action(data.draw, view, self.chain.time, PEOPLE)
         seq = self.chain.sequences.get(signer.address, 0)
         raw = signer.sign_tx(self.chain.chain_id, seq, action)
-        if self.chain.check(raw).ok:
+        outcome = self.chain.check(raw)
+        if outcome.ok or outcome.charged:   # charged: the action failed, but the block will take the sequence
             self.chain.sequences[signer.address] = seq + 1
         return raw
 
     def teardown(self):
         if hasattr(self, "chain"):
             self.chain.close()
+
+
+def check_sequences_follow_authentication(before: dict, state, result) -> None:
+    """Each signer's sequence rose by exactly its authenticated (``charged``) transactions, failed or not."""
+    charged = {address: 0 for address in before}
+    for t in result.txs:
+        assert t.charged or not t.ok, "a successful transaction must have been charged"
+        if t.charged:
+            charged[t.signer] += 1
+    for address, sequence in before.items():
+        assert accounts.get(state, address).sequence == sequence + charged[address], address
 
 
 def new_chain(path: Path) -> TestChain:

@@ -60,12 +60,15 @@ class EconCtx(market_sim.Ctx):
         return fallback
 
 
-def cancel_msg(agreement) -> am.CancelAgreement:
-    """A cancel message for ``agreement``, carrying its revision when the message has one."""
-    names = {f.name for f in dataclasses.fields(am.CancelAgreement)}
-    if "revision" in names:
-        return am.CancelAgreement(agreement.id, revision=getattr(agreement, "revision", 0))
-    return am.CancelAgreement(agreement.id)
+CANCEL_FIELDS = frozenset(f.name for f in dataclasses.fields(am.CancelAgreement))
+
+
+def cancel_msg(agreement, withdraw: bool = False) -> am.CancelAgreement:
+    """A cancel message for ``agreement`` carrying the revision seen now (and ``withdraw``) when the message has them."""
+    extra = {"revision": getattr(agreement, "revision", 0)} if "revision" in CANCEL_FIELDS else {}
+    if withdraw and "withdraw" in CANCEL_FIELDS:
+        extra["withdraw"] = True
+    return am.CancelAgreement(agreement.id, **extra)
 
 
 def _agreements(c, where) -> list:
@@ -170,6 +173,16 @@ def cancel_then_deliver(c) -> list:
     return burst
 
 
+def cancel_withdraw(c) -> list:
+    """A party takes back a cancel proposal (its own, or tries the other party's) or re-proposes."""
+    found = _agreements(c, lambda a: a.cancel_proposed_by and _signer(a.provider) and _signer(a.requester))
+    if not found:
+        return []
+    a = c.one(found)
+    signer = _signer(c.one((a.provider, a.requester)))
+    return [(signer, cancel_msg(a, withdraw=c.draw(st.booleans())))]
+
+
 def late_actor(c) -> list:
     """Act just after a window ended: deliver an overdue milestone, dispute after the review window, reclaim."""
     found = _agreements(c, lambda a: any(m.due_at and m.due_at <= c.now for m in a.milestones if m.open))
@@ -205,7 +218,7 @@ def spam_offers(c) -> list:
 
 def deal(c) -> list:
     """A requester (honest or a disputer) asks, a provider (honest or silent) offers, the requester accepts."""
-    requester = c.one(HONEST + DISPUTERS)
+    requester = c.one(HONEST + DISPUTERS * 3)
     provider = c.one(tuple(k for k in HONEST + SILENT if k != requester))
     arbiter = c.one(("",) + tuple(ADDRESS[k] for k in HONEST[:2] if k not in (requester, provider)))
     deadline = c.now + c.one((6 * DAY, 8 * DAY, 12 * DAY))
@@ -237,7 +250,8 @@ def _next_id(c, kind: str) -> int:
     return 1 if raw is None else int(raw)
 
 
-ADVERSARIES = (silent_offer, silent_offer, silent_grab, silent_grab, disputer, disputer, cancel_then_deliver,
+ADVERSARIES = (silent_offer, silent_offer, silent_grab, silent_grab, disputer, disputer, disputer, cancel_then_deliver,
+               cancel_withdraw,
                late_actor, late_actor, spam_requests, spam_offers, spam_agreements, deal, deal, deal,
                honest_deliver, honest_deliver, honest_deliver, honest_accept, honest_accept)
 BACKGROUND = tuple(g for g in market_sim.GENERATORS if g not in (market_sim.deliver, market_sim.dispute))

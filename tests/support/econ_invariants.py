@@ -13,6 +13,9 @@ result.  Each raises ``AssertionError`` with a readable message.
   parties cancelled is refunded and is not a breach (the requester consented).
 * ``disputer_gains_nothing``: a delivered milestone disputed and left to the
   no-arbiter default pays the disputing requester nothing back.
+* ``windows_respected``: deliveries, disputes and arbiters' splits happened inside
+  their windows (the handlers check the block time, so a transaction in the block
+  that reaches a due time cannot slip in before END_BLOCK settles it).
 * ``due_work_capped``: no time-driven queue processes more than the cap in a
   block, and none processes fewer while items it could process are waiting.
 * ``rejections_are_ledger_errors``: a rejected transaction carries a known
@@ -20,7 +23,7 @@ result.  Each raises ``AssertionError`` with a readable message.
 * ``CancelWatch``: confirming a cancel never refunds a milestone delivered after
   the proposal (followed through the transactions' events, in order).
 * ``ReplayWatch``: signed bytes that were executed once (succeeded, or failed after
-  authentication) never succeed again.
+  authentication, which charges the fee and consumes the sequence) never succeed again.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from collections import Counter
 
 from abci_app import errors
 from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
+from abci_app.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.domain.agreements.state import MilestoneStatus as S
+from abci_app.domain.market import keys as market_keys, params as market_params
 from abci_app.domain.reputation import state as reputation
 from tests.support import exits, market_invariants
 
@@ -75,6 +79,25 @@ def disputer_gains_nothing(state) -> None:
                     f"agreement {a.id} milestone {index}: delivered, disputed, defaulted, refunded {m.to_requester}"
 
 
+def windows_respected(state) -> None:
+    """Time windows hold whatever the order of transactions and END_BLOCK in a block (checked in the handlers):
+    no delivery at or after deadline + reclaim window, no dispute at or after the end of the review window,
+    no arbiter's split at or after the end of the arbitration window."""
+    p = market_params.get(state)
+    for a in agreements.all_agreements(state):
+        for index, m in enumerate(a.milestones):
+            where = f"agreement {a.id} milestone {index}"
+            if m.delivered_at:
+                assert m.delivered_at < m.deadline + p.reclaim_window, \
+                    f"{where} delivered at {m.delivered_at}, after its reclaim time {m.deadline + p.reclaim_window}"
+            if m.disputed_at and m.delivered_at:
+                assert m.disputed_at < m.delivered_at + p.review_window, \
+                    f"{where} disputed at {m.disputed_at}, after its review window ended"
+            if m.status is S.RESOLVED:
+                assert m.settled_at < m.disputed_at + p.arbitration_window, \
+                    f"{where} resolved at {m.settled_at}, after its arbitration window ended"
+
+
 def rejections_are_ledger_errors(result) -> None:
     for t in result.txs:
         if not t.ok:
@@ -82,14 +105,42 @@ def rejections_are_ledger_errors(result) -> None:
             assert t.log, f"rejection {t.codespace}/{t.code} without a log"
 
 
-def due_work_capped(result, cap: int) -> int:
-    """Check the block's ``due_queue`` events against the cap; return how many queues hit the cap."""
-    reports = [e for e in result.events if getattr(type(e), "TYPE", "") == "due_queue"]
-    assert reports, "the block reported no due_queue event"
-    for e in reports:
+TIMED_SETTLEMENTS = frozenset({S.RECLAIMED.value, S.RELEASED.value, S.DEFAULTED.value})
+
+
+def due_work_capped(result, state, now: int, cap: int) -> int:
+    """Check the block's time-driven work against the cap; return how many queues processed exactly ``cap``.
+
+    From the app's own ``due_queue`` reports: no queue processed more than ``cap``, and
+    one that processed fewer has nothing left waiting.  Independently of them: the
+    block settled at most ``cap`` milestones by time and expired at most ``cap``
+    requests, and whatever is due but still waiting in those two indexes after the
+    block is reported as ``more`` by a queue that used its whole cap.
+    """
+    reports = {e.queue: e for e in result.events if getattr(type(e), "TYPE", "") == "due_queue"}
+    for e in reports.values():
         assert e.processed <= cap, f"queue {e.queue} processed {e.processed} items, the cap is {cap}"
         assert e.processed == cap or not e.more, f"queue {e.queue} stopped at {e.processed} < {cap} with more due"
-    return sum(e.processed == cap for e in reports)
+    kinds = [(getattr(type(e), "TYPE", ""), getattr(e, "status", "")) for e in result.events]
+    expired = sum(k == ("request_closed", "expired") for k in kinds)
+    settled = sum(k[0] == "milestone_settled" and k[1] in TIMED_SETTLEMENTS for k in kinds)
+    assert expired <= cap, f"{expired} requests expired in one block, the cap is {cap}"
+    assert settled <= cap, f"{settled} milestones settled by time in one block, the cap is {cap}"
+    for queue, prefix in (("requests", market_keys.DUE_PREFIX), ("milestones", agreement_keys.DUE_PREFIX)):
+        report = reports.get(queue)
+        if _waiting(state, prefix, now):
+            assert report is not None and report.more and report.processed == cap, \
+                f"items of queue {queue} are due and waiting, but the block reported {report}"
+        else:
+            assert report is None or not report.more, f"queue {queue} reports more, but nothing due is waiting"
+    return sum(e.processed == cap for e in reports.values())
+
+
+def _waiting(state, prefix: bytes, now: int) -> bool:
+    """Whether the time index under ``prefix`` holds an entry due at or before ``now``."""
+    for key, _ in state.iter_prefix(prefix):
+        return int(key[len(prefix):].split(b"/")[0], 16) <= now
+    return False
 
 
 class CancelWatch:
@@ -129,5 +180,5 @@ class ReplayWatch:
         for t in result.txs:
             if t.ok:
                 assert t.hash not in self.executed, f"transaction {t.hash.hex()} ({t.action}) succeeded twice"
-            if t.ok or (t.signer and t.codespace != "tx"):
+            if t.ok or t.charged:
                 self.executed.add(t.hash)

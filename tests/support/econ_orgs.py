@@ -26,6 +26,7 @@ from abci_app.domain.projects import messages as pm
 from abci_app.domain.projects import state as projects
 from abci_app.domain.proposals import state as proposals
 from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.domain.validators.messages import SpendCommunityPool
 from tests.support.econ_actors import ADDRESS, BY_ADDRESS, DISPUTERS, EVERYONE, HONEST
 from tests.support.market import DAY
 
@@ -74,8 +75,18 @@ def _org_action(c, org):
     offers = [o for r in requests for o in market.all_offers(c.view)
               if o.request_id == r.id and o.status is OfferStatus.OPEN]
     kind = c.one(("pay", "project", "project", "fund", "withdraw", "request", "accept", "accept",
-                                   "vote", "leave"))
-    if kind == "project" or (kind in ("fund", "withdraw", "request") and not owned):
+                  "vote", "leave", "hand over", "take over", "spend pool"))
+    if kind == "spend pool":      # the network organization may; any other organization's proposal fails
+        return SpendCommunityPool(ADDRESS[c.one(EVERYONE)], c.one((1, 10, 100)), "grant")
+    if kind == "take over":
+        offered = [o for o in (projects.get_offer(c.view, p.id) for p in projects.all_projects(c.view))
+                   if o and o.target == org.treasury]
+        if offered:
+            return pm.AcceptProject(c.one(offered).project_id)
+    if kind == "hand over" and owned:
+        target = c.one([o.treasury for o in _active(c) if o.id != org.id] + [ADDRESS[HONEST[0]]])
+        return pm.OfferProject(c.one(owned).id, target, c.now + c.one((DAY, 4 * DAY)))
+    if kind == "project" or (kind in ("fund", "withdraw", "request", "hand over") and not owned):
         return pm.CreateProject("org project", "", c.one((0, 300, 1_500)))
     if kind == "fund":
         return pm.FundProject(c.one(owned).id, 200)
@@ -108,13 +119,13 @@ def vote(c) -> list:
 
 
 def walk_out(c) -> list:
-    """Members leave an organization: one of them, or all of them in one block (dissolving it)."""
+    """Members leave an organization: all of them in one block (dissolving it; two times in three), or one."""
     active = [o for o in _active(c) if _people_in(o)]
     if not active:
         return []
     org = c.one(active)
     people = _people_in(org)
-    leaving = people if c.draw(st.booleans()) else [c.one(people)]
+    leaving = people if c.draw(st.integers(0, 2)) else [c.one(people)]
     return [(k, LeaveOrganization(org.id)) for k in leaving]
 
 
@@ -126,6 +137,16 @@ def sweep(c) -> list:
     return [(c.one(EVERYONE), SweepTreasury(c.one(all_orgs).id))]
 
 
+def hand_to_org(c) -> list:
+    """A person offers one of its projects to an active organization (which may dissolve before or after taking it)."""
+    mine = [p for p in projects.all_projects(c.view) if p.owner in BY_ADDRESS]
+    active = _active(c)
+    if not mine or not active:
+        return []
+    project = c.one(mine)
+    return [(BY_ADDRESS[project.owner], pm.OfferProject(project.id, c.one(active).treasury, c.now + 3 * DAY))]
+
+
 def fund_treasury(c) -> list:
     """A person pays into an organization's treasury (active or dissolved)."""
     all_orgs = list(orgs.all_organizations(c.view))
@@ -134,4 +155,5 @@ def fund_treasury(c) -> list:
     return [(c.one(FOUNDERS), Transfer(c.one(all_orgs).treasury, 400))]
 
 
-ORG_ACTORS = (create_org, create_org, org_act, org_act, org_act, vote, walk_out, sweep, fund_treasury)
+ORG_ACTORS = (create_org, create_org, org_act, org_act, org_act, vote, walk_out, walk_out, sweep, fund_treasury,
+              hand_to_org)

@@ -21,9 +21,12 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from abci_app.block import BlockInfo, execute_tx
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.domain.market import params as market_params
+from abci_app.state.delta import Delta
+from tests.domain.organizations.support import network_genesis
 from tests.support import econ_invariants as inv, market_invariants
 from tests.support.chain import TestChain
 from tests.support.econ_actors import (ADDRESS, ADVERSARIES, BACKGROUND, DISPUTERS, EVERYONE, HONEST, SPAMMER,
@@ -35,11 +38,12 @@ CAP = 3
 BALANCE = 50_000
 WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_window": 4 * DAY,
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
-           "reputation_half_life": 10 * DAY}
+           "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
-MOVES = ADVERSARIES + ORG_ACTORS + BACKGROUND
-ENFORCED = frozenset({"supply", "escrow", "exits"})
-EXCUSED_PLACES = frozenset({"community pool"})    # until the pool has a spend path (issue 12, finding 8)
+MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND
+ENFORCED = frozenset({"supply", "escrow", "exits", "replay", "rejections"})
+EXCUSED_PLACES: frozenset = frozenset()
+NETWORK = HONEST[:2]
 BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))
 
 
@@ -50,7 +54,9 @@ def market_section(cap: int = CAP) -> dict:
 
 
 def new_chain(path: Path, cap: int = CAP) -> TestChain:
-    return TestChain(path, balances={k: BALANCE for k in EVERYONE}, extra_genesis={"market": market_section(cap)})
+    """Everyone funded, short windows, the due cap, and a network organization of two honest people."""
+    return TestChain(path, balances={k: BALANCE for k in EVERYONE},
+                     extra_genesis={"market": market_section(cap), **network_genesis(*NETWORK, voting_period=60)})
 
 
 class EconSim:
@@ -66,33 +72,43 @@ class EconSim:
         self.accepted: dict[str, int] = {}
         self.rejected: dict[tuple[str, int], int] = {}
         self.cap_hits = 0
+        self.seen: dict[str, int] = {}          # event type -> count, over transactions and END_BLOCK
 
     def block(self, draw, bursts: int, step: int):
-        """Draw, run and check one block."""
+        """Draw, run and check one block ``step`` seconds after the last.
+
+        Moves are drawn against a preview of the block itself (its transactions so far
+        run on an overlay of the committed state at the block's height and time), so
+        each signer's next sequence is exact, a burst sees its own earlier effects and
+        "now" is the block time the transactions will meet.
+        """
+        time = self.chain.time + step
+        preview = Delta(self.chain.app.base)
+        info = BlockInfo(self.chain.height + 1, time, self.chain.chain_id, b"\x01" * 20, self.chain.app.params)
+        ctx = EconCtx(draw, preview, time, BACKGROUND_PEOPLE)
         txs: list[bytes] = []
-        ctx = EconCtx(draw, self.chain.app.check_state, self.chain.time, BACKGROUND_PEOPLE)
         for _ in range(bursts):
-            move = ctx.one(MOVES)
-            txs.extend(self.sign(ctx, signer, action) for signer, action in _as_list(move(ctx)))
+            for signer, action in _as_list(ctx.one(MOVES)(ctx)):
+                txs.append(self.sign(ctx, signer, action))
+                execute_tx(preview, info, txs[-1])
         if self.history and draw(st.integers(0, 4)) == 0:
             txs.append(ctx.one(self.history))          # a replay of earlier bytes
-        return self.run(txs, self.chain.time + step)
+        return self.run(txs, time)
 
     def sign(self, ctx, signer, action) -> bytes:
-        """Sign with the check state's next sequence (one time in twenty a wrong one), now and then with a fee."""
-        account = accounts.get(self.chain.app.check_state, ADDRESS[signer])
+        """Sign with the signer's next sequence (one time in twenty a wrong one), now and then with a fee."""
+        account = accounts.get(ctx.view, ADDRESS[signer])
         sequence = account.sequence if account else 0
         if ctx.draw(st.integers(0, 19)) == 0:
-            sequence += ctx.one((-1, 1))
-        fee = ctx.one((0, 0, 0, 1, 3))
-        raw = signer.sign_tx(self.chain.chain_id, max(sequence, 0), action, fee=fee)
-        self.chain.check(raw)
-        return raw
+            sequence = max(sequence + ctx.one((-1, 1)), 0)
+        return signer.sign_tx(self.chain.chain_id, sequence, action, fee=ctx.one((0, 0, 0, 1, 3)))
 
     def run(self, txs: list[bytes], time: int):
         result = self.chain.block(*txs, time=time)
         self.blocks.append((time, txs, result.app_hash))
         self.history.extend(txs)
+        for e in [e for t in result.txs for e in t.events] + list(result.events):
+            self.seen[e.TYPE] = self.seen.get(e.TYPE, 0) + 1
         for t in result.txs:
             if t.ok:
                 self.accepted[t.action] = self.accepted.get(t.action, 0) + 1
@@ -115,12 +131,14 @@ class EconSim:
             inv.never_delivered_gets_nothing(state)
         if "disputes" in on:
             inv.disputer_gains_nothing(state)
+        if "windows" in on:
+            inv.windows_respected(state)
         if "cancel" in on:
             self.cancels.observe(result)
         if "replay" in on:
             self.replays.observe(result)
         if "cap" in on:
-            self.cap_hits += inv.due_work_capped(result, self.cap)
+            self.cap_hits += inv.due_work_capped(result, state, now, self.cap)
 
     def silence(self) -> int:
         """Everyone goes silent: blocks at the next due time (or a second later while a backlog waits) until

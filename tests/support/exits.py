@@ -16,7 +16,10 @@ this state.  The places and their exits are the table "Where value sits" in
 * escrow: every unsettled milestone has a due key (a block-time exit);
 * project budgets: the owner (if it can act), the target of an open transfer
   offer (if it can act and the offer is still open), or the dissolution cascade
-  (an owner that is a dissolved organization queued for it);
+  (an owner that is a dissolved organization whose cascade has yet to reach it);
+* dissolved organizations still in the cascade's queue count as already removed
+  from the organizations they belonged to (the cascade does that within the
+  backlog of ``max_due_per_block`` steps per block);
 * the community pool: a passed proposal of the network organization, when the
   chain has a spend path (``SpendCommunityPool``) and a network organization that
   can decide.
@@ -41,7 +44,7 @@ from abci_app.domain.accounts import state as accounts
 from abci_app.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.organizations.messages import BASIS_POINTS, LAZY, PERCENTAGE, THRESHOLD
-from abci_app.domain.projects import state as projects
+from abci_app.domain.projects import keys as project_keys, state as projects
 from abci_app.domain.validators import state as validators
 
 
@@ -90,7 +93,9 @@ class ExitView:
         self.block_time = block_time
         self.organizations = {org.id: org for org in orgs.all_organizations(state)}
         self.by_treasury = {org.treasury: org for org in self.organizations.values()}
-        self.live = live_organizations(self.organizations.values(), self.is_person)
+        self.cascading = set(orgs.dissolving(state))    # dissolved, cascade still queued (bounded: the backlog)
+        leaving = {self.organizations[i].treasury for i in self.cascading}
+        self.live = live_organizations(self.organizations.values(), self.is_person, leaving)
 
     def is_person(self, address: str) -> bool:
         """True for an address a key may sign for (not a module account, not a treasury)."""
@@ -123,11 +128,16 @@ def policy_passes(policy, total: int, weight: int) -> bool:
     return False
 
 
-def live_organizations(organizations: Iterable, is_person: Callable[[str], bool]) -> set[int]:
+def live_organizations(organizations: Iterable, is_person: Callable[[str], bool],
+                       leaving: frozenset | set = frozenset()) -> set[int]:
     """Ids of active organizations whose live members (persons, live organizations) can pass a proposal.
 
     The least fixed point: an organization counts only once the members it relies
     on count, so a cycle of organizations with no person behind it is not live.
+    Members in ``leaving`` (dissolved organizations the cascade has yet to remove)
+    are left out, as the cascade will leave them out within the backlog; an
+    organization that keeps no other member will dissolve, so its value has an
+    exit too (counted live).
     """
     candidates = sorted((o for o in organizations if o.status == orgs.ACTIVE), key=lambda o: o.id)
     treasury_ids = {o.treasury: o.id for o in candidates}
@@ -138,9 +148,9 @@ def live_organizations(organizations: Iterable, is_person: Callable[[str], bool]
         for org in candidates:
             if org.id in live:
                 continue
-            weight = sum(m.weight for m in org.members
-                         if is_person(m.address) or treasury_ids.get(m.address) in live)
-            if weight and policy_passes(org.policy, orgs.total_weight(org.members), weight):
+            members = tuple(m for m in org.members if m.address not in leaving)
+            weight = sum(m.weight for m in members if is_person(m.address) or treasury_ids.get(m.address) in live)
+            if not members or (weight and policy_passes(org.policy, orgs.total_weight(members), weight)):
                 live.add(org.id)
                 changed = True
     return live
@@ -192,14 +202,11 @@ def _budget_why(view: ExitView, project) -> str:
     offer = projects.get_offer(view.state, project.id)
     if offer is not None and view.block_time < offer.expires_at and view.can_act(offer.target):
         return ""
-    for hook in CASCADE_EXITS:
-        if hook(view, project):
-            return ""
+    owner = view.by_treasury.get(project.owner)
+    listed = view.state.get(project_keys.owner_link(project.owner, project.id)) is not None
+    if owner is not None and owner.id in view.cascading and listed:
+        return ""   # the dissolution cascade returns it within the backlog
     return f"owner is {view.describe(project.owner)}; nobody else may move the budget"
-
-
-# ``fn(view, project) -> bool``: True if a pending dissolution step will return the budget.
-CASCADE_EXITS: list[Callable[[ExitView, object], bool]] = []
 
 
 def community_pool(view: ExitView) -> Iterable[Holding]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abci_app import addresses
 from abci_app.domain.accounts import state as accounts
-from abci_app.domain.organizations import state as orgs
+from abci_app.domain.organizations import keys as org_keys, state as orgs
 from abci_app.domain.proposals import keys as pkeys, state as proposals, tally
 from abci_app.domain.proposals.messages import ABSTAIN, NO, YES
 
@@ -51,6 +51,11 @@ def check_organizations(state) -> None:
             assert org.status == orgs.DISSOLVED and org.members == ()
         for grant in orgs.allowances(state, org.id):
             assert 0 <= grant.spent <= grant.limit, f"allowance of {grant.grantee} overspent"
+        for address in addrs:
+            assert org.id in orgs.memberships(state, address), f"org {org.id}: {address} missing from the index"
+    for key, _ in state.iter_prefix(org_keys.MEMBERSHIP_PREFIX):
+        member, org_id = bytes(key[len(org_keys.MEMBERSHIP_PREFIX):]).decode().rsplit("/", 1)
+        assert orgs.weight_of(orgs.require(state, int(org_id)).members, member), f"stale membership {key!r}"
 
 
 def check_nothing_stuck(state) -> None:

@@ -229,10 +229,11 @@ class FaultNet:
     def heal(self, node: NetNode) -> None:
         self.proxies.heal(node.name)
 
-    def add_full_node(self) -> NetNode:
-        """Add a non-validator node whose links to the validators are cuttable proxies too (not started)."""
+    def add_full_node(self, peers: list[NetNode] | None = None) -> NetNode:
+        """Add a non-validator node whose links to the validators (``peers``: only these) are cuttable
+        proxies too (not started)."""
         node = NetNode(add_node(self.root / "net"))
-        self._dial_validators_via_proxies(node, self.validators)
+        self._dial_validators_via_proxies(node, self.validators if peers is None else peers)
         self.extra.append(node)
         return node
 

@@ -139,3 +139,15 @@ def test_a_registered_place_and_module_account_are_walked_too():
     finally:
         del exits.PLACES["test bonds"], exits.MODULE_ACCOUNTS[bonds]
     assert [(x.place, x.amount) for x in locked] == [("bond of dispute 2", 5), ("dispute bonds", 15)]
+
+
+def test_what_a_queued_cascade_will_return_or_remove_counts_as_having_an_exit():
+    state = WritableState()
+    a = organization(state, 1, {}, status=orgs.DISSOLVED)
+    orgs.mark_dissolved(state, orgs.require(state, 1), NOW)           # queued, nothing done yet
+    project(state, 1, a, 600)
+    projects.index_owner(state, 1, "", a)
+    organization(state, 2, {a: 2, BOB: 1}, threshold=2, treasury=1_000)
+    assert places(state) == []
+    projects.unindex_owner(state, a, 1)                                # the cascade passed it by: no exit left
+    assert places(state) == ["budget of project 1"]

@@ -4,6 +4,8 @@
 * ``/org/<id>/allowances``               its fee allowances (JSON array)
 * ``/org/<id>/allowance/<address>``      one fee allowance
 * ``/org/treasury/<address>``            the organization owning a treasury address
+* ``/org/dissolving``                     ids of dissolved organizations whose cascade is still queued, oldest
+                                         first (JSON array; processed at ``max_due_per_block`` steps per block)
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from abci_app.query_args import parse_id
 
 
 def query(state, parts: list[str]) -> bytes:
+    if parts == ["dissolving"]:
+        return json_array(b"%d" % org_id for org_id in orgs.dissolving(state))
     if len(parts) == 2 and parts[0] == "treasury":
         org_id = orgs.by_treasury(state, parts[1])
         if org_id is None:

@@ -7,6 +7,8 @@ locked outside the community pool (whose spender is tested in
 
 from __future__ import annotations
 
+import json
+
 from abci_app import addresses
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.accounts.messages import Transfer
@@ -164,6 +166,8 @@ def test_the_cascade_does_at_most_max_due_per_block_steps_a_block(tmp_path, peop
         returned = [e for e in result.events if e.TYPE == "project_budget_returned"]
         assert [e.project_id for e in returned] == [1, 2]
         assert orgs.dissolving(chain.state) == [org_id]
+        assert json.loads(chain.app.query("/org/dissolving", b"").value) == [org_id]   # honest: still queued
+        assert locked(chain) == []     # what the cascade has yet to return has its exit: the cascade
         steps = [len([e for e in advance(chain, 5).events if e.TYPE.startswith(("project_budget", "organization_d"))])
                  for _ in range(3)]
         assert steps == [2, 2, 0]
