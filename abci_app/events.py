@@ -25,7 +25,7 @@ UNINDEXED = frozenset({
     "power", "old_power", "weight", "total_weight", "threshold", "score", "yes", "no", "abstain",
     "deadline", "expires_at", "offers_until", "execute_after", "voting_end", "time", "height",
     "on_time", "broken", "disputed", "rated", "memo", "reason", "name", "log", "code", "codespace", "milestone",
-    "fee", "sequence",
+    "processed", "more", "fee", "sequence",
 })
 
 

@@ -13,6 +13,8 @@ import os
 import sys
 from dataclasses import dataclass
 
+from abci_app.query_args import MAX_ID, parse_uint
+
 POINTS = ("finalize_block", "after_commit")
 
 
@@ -26,9 +28,10 @@ class FailPoint:
         if not text:
             return cls()
         point, _, height = text.partition("@")
-        if point not in POINTS or not height.isdigit():
+        value = parse_uint(height, MAX_ID)
+        if point not in POINTS or value is None:
             raise ValueError(f"SAMEN_FAIL_POINT must be <{'|'.join(POINTS)}>@<height>, got {text!r}")
-        return cls(point, int(height))
+        return cls(point, value)
 
     def hit(self, point: str, height: int) -> None:
         if self.point == point and self.height == height:

@@ -18,8 +18,12 @@ hold none of their tags cannot nest deeply and is not walked at all (one substri
 search: a transfer costs well under a microsecond).
 
 The walk judges nothing else: on anything it cannot read (a truncated varint, a
-length past the end, a group or an invalid wire type) it stops and leaves the
-verdict to the parser, which rejects such bytes with its own code.
+length past the end, a group or an invalid wire type) or that is never canonical
+(an unknown field, fields out of order, a singular field twice) it stops and leaves
+the verdict to the parser, which rejects such bytes with its own code.  Stopping
+there is sound: it happens at most ``MAX_DEPTH`` levels deep, where
+``DiscardUnknownFields`` still works, so the canonical-form check refuses the bytes.
+It also keeps junk cheap: a level is walked only as far as its fields are in order.
 """
 
 from __future__ import annotations
@@ -50,12 +54,15 @@ def _entry_tags() -> tuple[bytes, ...]:
 def _walk(buf: bytes, pos: int, end: int, descriptor, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise NestingTooDeep(f"embedded messages are nested deeper than {MAX_DEPTH} levels")
-    follow = _recursive_fields(descriptor)
+    follow, repeated, last = _recursive_fields(descriptor), _repeated_by_number(descriptor), 0
     while pos < end:
         key, pos = _varint(buf, pos, end)
         if key is None:
             return
-        wire_type = key & 7
+        number, wire_type = key >> 3, key & 7
+        if number not in repeated or number < last or (number == last and not repeated[number]):
+            return   # an unknown, out-of-order or repeated singular field: never canonical, the parser refuses it
+        last = number
         if wire_type == 0:
             _, pos = _varint(buf, pos, end)
             if pos is None:
@@ -87,6 +94,12 @@ def _varint(buf: bytes, pos: int, end: int) -> tuple[int | None, int | None]:
             return value, pos
         shift += 7
     return None, None
+
+
+@lru_cache(maxsize=None)
+def _repeated_by_number(descriptor) -> dict:
+    """Field number -> whether the field is repeated, for every field of ``descriptor``."""
+    return {f.number: f.is_repeated for f in descriptor.fields}
 
 
 @lru_cache(maxsize=None)

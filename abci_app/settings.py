@@ -44,9 +44,9 @@ class Settings:
     graphql_header_timeout_seconds: float = 10.0   # a request's head must arrive within this
     graphql_keep_alive_seconds: int = 75      # idle keep-alive connections are closed after this
     graphql_limit_concurrency: int = 512      # connections + requests in progress (503 above)
-    graphql_max_connections: int = 1000            # WebSocket connections, all clients
+    graphql_max_connections: int = 256             # WebSocket connections, all clients (at most limit_concurrency / 2)
     graphql_max_connections_per_client: int = 20   # ... from one remote address
-    graphql_max_subscriptions: int = 5000          # subscriptions (operations over WebSockets), all clients
+    graphql_max_subscriptions: int = 2000          # subscriptions (operations over WebSockets), all clients
     graphql_max_subscriptions_per_client: int = 100
     graphql_broadcast_rate: float = 2.0            # broadcastTransaction: tokens a second per client
     graphql_broadcast_burst: int = 20              # ... saved at most

@@ -54,9 +54,9 @@ class ApiConfig:
     map_size_gib: int = 64
     nice: int = 10                      # CPU priority below the starting process (``__main__``)
     # WebSocket caps (``limits.py``, ``ws.py``); a client is one remote address.
-    max_connections: int = 1000         # open WebSocket connections, all clients
+    max_connections: int = 256          # open WebSocket connections, all clients (see websocket_cap)
     max_connections_per_client: int = 20
-    max_subscriptions: int = 5000       # operations in flight over WebSockets, all clients
+    max_subscriptions: int = 2000       # operations in flight over WebSockets, all clients
     max_subscriptions_per_client: int = 100
     # broadcastTransaction (``types/broadcast.py``): a token bucket per client, and COMMIT mode
     broadcast_rate: float = 2.0         # tokens a second
@@ -73,6 +73,16 @@ class ApiConfig:
                 raise ValueError(f"graphql {name} must be at least 1, got {getattr(self, name)}")
         if self.broadcast_rate <= 0:
             raise ValueError(f"graphql broadcast_rate must be above 0, got {self.broadcast_rate}")
+
+    @property
+    def websocket_cap(self) -> int:
+        """The cap on open WebSockets: ``max_connections``, but at most half of ``limit_concurrency``.
+
+        uvicorn counts open WebSockets in ``limit_concurrency``; were they allowed every slot,
+        HTTP requests would get only 503s."""
+        if not self.limit_concurrency:
+            return self.max_connections
+        return max(1, min(self.max_connections, self.limit_concurrency // 2))
 
     @property
     def commit_enabled(self) -> bool:

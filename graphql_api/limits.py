@@ -151,7 +151,7 @@ class Limits:
     """The server's budgets, built once per process from ``ApiConfig`` (see the module docstring)."""
 
     def __init__(self, config, metrics=None, clock: Callable[[], float] = time.monotonic) -> None:
-        self.connections = Caps("WebSocket connections", config.max_connections, config.max_connections_per_client)
+        self.connections = Caps("WebSocket connections", config.websocket_cap, config.max_connections_per_client)
         self.operations = Caps("subscriptions", config.max_subscriptions, config.max_subscriptions_per_client)
         self.broadcasts = RateLimiter("broadcastTransaction", config.broadcast_rate, config.broadcast_burst, clock)
         self.commit_waits = Caps("COMMIT broadcasts waiting", MAX_COMMIT_WAITS, COMMIT_WAITS_PER_CLIENT)

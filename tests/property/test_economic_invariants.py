@@ -93,6 +93,7 @@ def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_
     unseen = sorted(SITUATIONS - set(totals["seen"]))
     assert not unseen, f"the adversaries never brought about: {unseen}"
     assert sum(totals["rejected"].values()) > 0, "no adversary was ever refused: the actors are too polite"
+    assert totals["cap_hits"] > 0, "no queue ever used its whole due cap: the cap check was vacuous"
 
 
 @pytest.mark.soak

@@ -35,6 +35,8 @@ from abci_app.domain.accounts import state as accounts
 from abci_app.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.domain.agreements.state import MilestoneStatus as S
 from abci_app.domain.market import keys as market_keys, params as market_params
+from abci_app.domain.projects import keys as project_keys
+from abci_app.domain.proposals import keys as proposal_keys
 from abci_app.domain.reputation import state as reputation
 from tests.support import exits, market_invariants
 
@@ -106,6 +108,10 @@ def rejections_are_ledger_errors(result) -> None:
 
 
 TIMED_SETTLEMENTS = frozenset({S.RECLAIMED.value, S.RELEASED.value, S.DEFAULTED.value})
+QUEUES = (("requests", market_keys.DUE_PREFIX, 16), ("milestones", agreement_keys.DUE_PREFIX, 16),
+          ("transfer_offers", project_keys.DUE_PREFIX, 16), ("proposal_votes", proposal_keys.VOTING_ENDS, 10))
+# (queue, time index, base of its times).  Not ``proposal_executions``: a proposal passed by an action that
+# END_BLOCK runs is indexed at the block's time and runs in the next block without the queue being full.
 
 
 def due_work_capped(result, state, now: int, cap: int) -> int:
@@ -114,8 +120,8 @@ def due_work_capped(result, state, now: int, cap: int) -> int:
     From the app's own ``due_queue`` reports: no queue processed more than ``cap``, and
     one that processed fewer has nothing left waiting.  Independently of them: the
     block settled at most ``cap`` milestones by time and expired at most ``cap``
-    requests, and whatever is due but still waiting in those two indexes after the
-    block is reported as ``more`` by a queue that used its whole cap.
+    requests, and whatever is due but still waiting in a queue's time index after
+    the block is reported as ``more`` by that queue, which used its whole cap.
     """
     reports = {e.queue: e for e in result.events if getattr(type(e), "TYPE", "") == "due_queue"}
     for e in reports.values():
@@ -126,9 +132,9 @@ def due_work_capped(result, state, now: int, cap: int) -> int:
     settled = sum(k[0] == "milestone_settled" and k[1] in TIMED_SETTLEMENTS for k in kinds)
     assert expired <= cap, f"{expired} requests expired in one block, the cap is {cap}"
     assert settled <= cap, f"{settled} milestones settled by time in one block, the cap is {cap}"
-    for queue, prefix in (("requests", market_keys.DUE_PREFIX), ("milestones", agreement_keys.DUE_PREFIX)):
+    for queue, prefix, base in QUEUES:
         report = reports.get(queue)
-        if _waiting(state, prefix, now):
+        if _waiting(state, prefix, now, base):
             assert report is not None and report.more and report.processed == cap, \
                 f"items of queue {queue} are due and waiting, but the block reported {report}"
         else:
@@ -136,10 +142,10 @@ def due_work_capped(result, state, now: int, cap: int) -> int:
     return sum(e.processed == cap for e in reports.values())
 
 
-def _waiting(state, prefix: bytes, now: int) -> bool:
-    """Whether the time index under ``prefix`` holds an entry due at or before ``now``."""
+def _waiting(state, prefix: bytes, now: int, base: int) -> bool:
+    """Whether the time index under ``prefix`` (times in ``base``) holds an entry due at or before ``now``."""
     for key, _ in state.iter_prefix(prefix):
-        return int(key[len(prefix):].split(b"/")[0], 16) <= now
+        return int(key[len(prefix):].split(b"/")[0], base) <= now
     return False
 
 

@@ -41,7 +41,7 @@ WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_win
            "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
 MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND
-ENFORCED = frozenset({"supply", "escrow", "exits", "replay", "rejections"})
+ENFORCED = frozenset({"supply", "escrow", "exits", "replay", "rejections", "cap"})
 EXCUSED_PLACES: frozenset = frozenset()
 NETWORK = HONEST[:2]
 BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))

@@ -62,7 +62,8 @@ def _open_requests(c):
 
 
 def _open_offers(c):
-    return [o for o in market.all_offers(c.view) if o.status is OfferStatus.OPEN]
+    """Offers open as of now (the other offers of a closed request close lazily)."""
+    return [o for o in market.all_offers(c.view) if market.offer_status(c.view, o, c.now) is OfferStatus.OPEN]
 
 
 def _milestones(c, *states):

@@ -131,3 +131,10 @@ def test_commit_mode_auto_is_on_only_for_a_loopback_bind(host, expected, tmp_pat
 def test_a_config_with_a_meaningless_limit_is_refused(bad, tmp_path):
     with pytest.raises(ValueError):
         ApiConfig(store_dir=tmp_path, **bad)
+
+
+def test_websockets_never_take_more_than_half_of_limit_concurrency(tmp_path):
+    assert ApiConfig(store_dir=tmp_path).websocket_cap == 256
+    assert ApiConfig(store_dir=tmp_path, max_connections=1000, limit_concurrency=512).websocket_cap == 256
+    assert ApiConfig(store_dir=tmp_path, limit_concurrency=8).websocket_cap == 4
+    assert ApiConfig(store_dir=tmp_path, max_connections=3, limit_concurrency=512).websocket_cap == 3

@@ -23,10 +23,14 @@ UNKNOWN_FIELD = b"\x78\x01"   # field 15, varint 1: no message of ours has it
 SUBMIT_PROPOSAL, ACTIONS = b"\xaa\x01", b"\x22"   # Action.submit_proposal (21), SubmitProposal.actions (4)
 
 
-def tx_with_action(action_bytes: bytes) -> bytes:
-    """Tx bytes whose body is canonical up to ``action_bytes`` (an ``Action``, written as given)."""
+def body_with_action(action_bytes: bytes) -> bytes:
+    """``TxBody`` bytes, canonical up to ``action_bytes`` (an ``Action``, written as given)."""
     head = samen_tx.TxBody(version=1, chain_id="c", public_key=bytes(32)).SerializeToString(deterministic=True)
-    return codec.encode_tx(head + b"\x3a" + encode_varint(len(action_bytes)) + action_bytes, bytes(64))
+    return head + b"\x3a" + encode_varint(len(action_bytes)) + action_bytes
+
+
+def tx_with_action(action_bytes: bytes) -> bytes:
+    return codec.encode_tx(body_with_action(action_bytes), bytes(64))
 
 
 def hand_nested(levels: int, leaf_extra: bytes = b"") -> bytes:
@@ -64,6 +68,16 @@ def test_bytes_the_walk_cannot_read_are_left_to_the_parser():
     truncated = hand_nested(3)[:-4]
     reject(tx_with_action(truncated), MalformedTx)
     nesting.check(SUBMIT_PROPOSAL + b"\xff")   # a length running past the end: no verdict from the walk
+
+
+def test_deep_nesting_behind_a_field_where_the_walk_stops_is_still_refused():
+    """The walk stops at an out-of-order field (never canonical); the parser and the canonical check refuse."""
+    deep = hand_nested(40, UNKNOWN_FIELD)
+    proposal = b"\x12\x01t" + b"\x08\x01" + ACTIONS + encode_varint(len(deep)) + deep   # title (2) before org_id (1)
+    action = SUBMIT_PROPOSAL + encode_varint(len(proposal)) + proposal
+    nesting.check(body_with_action(action))   # no verdict from the walk
+    with pytest.raises((NonCanonicalTx, MalformedTx)):
+        codec._decode_tx(tx_with_action(action))
 
 
 def test_an_absent_policy_is_refused_and_the_written_empty_one_is_the_canonical_form():

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from abci_app import addresses
+from abci_app.domain import due
 from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
+from abci_app.domain.agreements import keys, state as agreements
 from abci_app.domain.agreements.events import AgreementMade, AgreementSettled, DisputeBondSettled, MilestoneSettled
 from abci_app.domain.agreements.state import BONDS, ESCROW, Agreement, MilestoneStatus as S
 from abci_app.domain.friction import state as friction
@@ -221,8 +222,9 @@ def settle_due(state, now: int, agreement_id: int, index: int) -> list:
 
 
 def end_block(state, block) -> list:
-    """Settle the milestones whose window has ended, earliest first (``settle_due`` each)."""
+    """Settle the due milestones, earliest first, at most ``max_due_per_block`` (``settle_due`` each)."""
+    entries, report = due.take(state, due.MILESTONES, keys.DUE_PREFIX, block.time, agreements.parse_due)
     events: list = []
-    for agreement_id, index in agreements.due_milestones(state, block.time):
+    for agreement_id, index in entries:
         events.extend(settle_due(state, block.time, agreement_id, index))
-    return events
+    return events + report

@@ -22,6 +22,7 @@ from typing import Iterator
 
 from abci_app import addresses, codec
 from abci_app.domain.agreements import keys
+from abci_app.state import timers
 from abci_app.state.protocols import StateRead
 
 ESCROW = addresses.module("escrow")
@@ -158,15 +159,15 @@ def unschedule(state, agreement_id: int, index: int, due_at: int) -> None:
     state.delete(keys.due(due_at, agreement_id, index))
 
 
-def due_milestones(state: StateRead, now: int) -> list[tuple[int, int]]:
-    """Return ``(agreement_id, milestone)`` pairs due at or before ``now``, in time order."""
-    out = []
-    for key, _ in state.iter_prefix(keys.DUE_PREFIX):
-        time_hex, id_hex, index_hex = key[len(keys.DUE_PREFIX):].split(b"/")
-        if int(time_hex, 16) > now:
-            break
-        out.append((int(id_hex, 16), int(index_hex, 16)))
-    return out
+def parse_due(fields: tuple[bytes, ...]) -> tuple[int, int]:
+    """Return ``(agreement_id, milestone)`` of a due key's fields after its time."""
+    id_hex, index_hex = fields
+    return int(id_hex, 16), int(index_hex, 16)
+
+
+def due_milestones(state: StateRead, now: int, limit: int = 1 << 63) -> list[tuple[int, int]]:
+    """Return ``(agreement_id, milestone)`` pairs due at or before ``now``, in time order (at most ``limit``)."""
+    return [parse_due(fields) for fields in timers.due_batch(state, keys.DUE_PREFIX, now, limit).entries]
 
 
 def get_rating(state: StateRead, agreement_id: int, role: str) -> Rating | None:

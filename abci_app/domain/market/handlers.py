@@ -1,8 +1,10 @@
 """Handlers of requests and offers, and the end-of-block expiry of requests.
 
 A request is open while ``block.time < offers_until``; from that time on no
-offer can be made or accepted, and the end-of-block hook marks it expired and
-closes its open offers.  Each transaction on a request or its offers adds to the
+offer can be made or accepted, and the end-of-block hook marks it expired (at
+most ``max_due_per_block`` per block, earliest first).  Closing a request never
+touches its other offers: they close lazily (``market.offer_status``), so the
+work of accepting, withdrawing or expiring a request does not grow with its offers.  Each transaction on a request or its offers adds to the
 request's friction counters, which the agreement inherits.
 """
 
@@ -11,10 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from abci_app.domain.accounts.handlers import check_amount
+from abci_app.domain import due
 from abci_app.domain.agreements import settle
 from abci_app.domain.agreements import state as agreements
 from abci_app.domain.documents import state as documents
-from abci_app.domain.market import checks, params as market_params
+from abci_app.domain.market import checks, keys, params as market_params
 from abci_app.domain.market import state as market
 from abci_app.domain.market.events import OfferClosed, OfferMade, RequestClosed, RequestPosted
 from abci_app.domain.market.messages import AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, WithdrawOffer, WithdrawRequest
@@ -36,12 +39,14 @@ def open_request(state, block, request_id: int) -> Request:
     return request
 
 
-def open_offer(state, offer_id: int) -> Offer:
+def open_offer(state, block, offer_id: int) -> Offer:
+    """Return an offer that is open as of block time (its request still takes offers)."""
     offer = market.get_offer(state, offer_id)
     if offer is None:
         raise OfferNotFound(f"offer {offer_id} not found")
-    if offer.status is not OfferStatus.OPEN:
-        raise OfferClosedError(f"offer {offer_id} is {offer.status.value}")
+    status = market.offer_status(state, offer, block.time)
+    if status is not OfferStatus.OPEN:
+        raise OfferClosedError(f"offer {offer_id} is {status.value}")
     return offer
 
 
@@ -49,19 +54,13 @@ def counted(request: Request, ctx) -> Request:
     return replace(request, txs=request.txs + 1, fees=request.fees + ctx.fee)
 
 
-def close_request(state, request: Request, status: RequestStatus, keep_offer: int = 0) -> list:
-    """Close an open request and every open offer on it except ``keep_offer``; store the request."""
-    events: list = []
-    for offer_id in market.open_offer_ids(state, request.id):
-        market.unlink_offer(state, request.id, offer_id)
-        if offer_id != keep_offer:
-            market.put_offer(state, replace(market.get_offer(state, offer_id), status=OfferStatus.CLOSED))
-            events.append(OfferClosed(offer_id, request.id, OfferStatus.CLOSED.value))
+def close_request(state, request: Request, status: RequestStatus) -> list:
+    """Close an open request and store it; its open offers close with it, lazily (O(1))."""
     market.unschedule(state, request)
     if request.project_id:
         projects.unlink_request(state, request.project_id, request.id)
     market.put_request(state, replace(request, status=status))
-    return events + [RequestClosed(request.id, status.value)]
+    return [RequestClosed(request.id, status.value)]
 
 
 def check_stateless_post_request(msg: PostRequest, ctx) -> None:
@@ -162,7 +161,7 @@ def check_stateless_withdraw_offer(msg: WithdrawOffer, ctx) -> None:
 
 def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawOffer) -> list:
     """Provider: open -> withdrawn."""
-    offer = open_offer(state, msg.offer_id)
+    offer = open_offer(state, block, msg.offer_id)
     if offer.provider != ctx.signer:
         raise NotProvider(f"only the provider may withdraw offer {offer.id}")
     market.put_offer(state, replace(offer, status=OfferStatus.WITHDRAWN))
@@ -181,8 +180,8 @@ def milestones_of(offer: Offer) -> tuple[agreements.Milestone, ...]:
 
 
 def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
-    """Requester: accept an open offer; escrow the price; the request and its other offers close."""
-    offer = open_offer(state, msg.offer_id)
+    """Requester: accept an open offer; escrow the price; the request and its other offers close (lazily)."""
+    offer = open_offer(state, block, msg.offer_id)
     request = open_request(state, block, offer.request_id)
     if request.requester != ctx.signer:
         raise NotRequester(f"only the requester of request {request.id} may accept its offers")
@@ -197,9 +196,10 @@ def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
     if offer.terms:
         documents.attach(state, "agreement", agreement.id, documents.Attachment(offer.terms, ctx.signer, block.time))
     market.put_offer(state, replace(offer, status=OfferStatus.ACCEPTED))
+    market.unlink_offer(state, request.id, offer.id)
     events.append(OfferClosed(offer.id, request.id, OfferStatus.ACCEPTED.value))
     request = replace(request, agreement_id=agreement.id)
-    events += close_request(state, request, RequestStatus.ACCEPTED, keep_offer=offer.id)
+    events += close_request(state, request, RequestStatus.ACCEPTED)
     if request.project_id:
         projects.record(state, request.project_id, projects.HistoryEntry(block.time, "agreement_made", ctx.signer,
                                                                          offer.price, agreement.id))
@@ -207,8 +207,9 @@ def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
 
 
 def end_block(state, block) -> list:
-    """Expire every open request whose offer period has ended (O(due requests))."""
+    """Expire the open requests whose offer period has ended: at most ``max_due_per_block``, earliest first."""
+    entries, report = due.take(state, due.REQUESTS, keys.DUE_PREFIX, block.time)
     events: list = []
-    for request_id in market.due_requests(state, block.time):
+    for request_id in entries:
         events += close_request(state, market.get_request(state, request_id), RequestStatus.EXPIRED)
-    return events
+    return events + report

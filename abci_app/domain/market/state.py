@@ -2,8 +2,15 @@
 
 # Invariants
 * An ``OPEN`` request has exactly one due key (at ``offers_until``); a closed one has none.
-* A request's open offers are exactly the offers linked under ``offers_of``; an
-  offer leaves ``OPEN`` when it is withdrawn or accepted, or when its request closes.
+* While a request is open, its open offers are exactly the offers linked under
+  ``offers_of``.  An offer's stored status changes only when it is withdrawn or
+  accepted: when its request closes, its other offers close *lazily* — their
+  effective status (``offer_status``) is ``CLOSED`` because the request no longer
+  takes offers, and nothing is written per offer, so closing a request costs the
+  same with 1 or 10,000 offers (issue #12).  Links of a closed request are left
+  in place and mean nothing.
+* A request whose ``offers_until`` has passed is effectively ``EXPIRED``
+  (``request_status``) even while it waits in the expiry queue.
 * No value is held by requests or offers: funds move only when an agreement is made.
 * An open request, offer or standing offer is listed under its requester or
   provider (``keys.REQUESTS_BY`` and friends) exactly while it is open, so a
@@ -155,8 +162,33 @@ def unlink_offer(state, request_id: int, offer_id: int) -> None:
 
 
 def open_offer_ids(state: StateRead, request_id: int) -> list[int]:
+    """The open offers of an open request (its linked offers); a closed request has none."""
+    request = get_request(state, request_id)
+    if request is None or request.status is not RequestStatus.OPEN:
+        return []
     prefix = keys.offers_of(request_id)
     return [int(k[len(prefix):], 16) for k, _ in state.iter_prefix(prefix)]
+
+
+def request_status(request: Request, now: int) -> RequestStatus:
+    """The status as of block time ``now``: an open request past ``offers_until`` is ``EXPIRED``.
+
+    The expiry queue may not have reached it yet (at most ``max_due_per_block``
+    requests expire per block); handlers and queries treat it as expired already.
+    """
+    if request.status is RequestStatus.OPEN and now >= request.offers_until:
+        return RequestStatus.EXPIRED
+    return request.status
+
+
+def offer_status(state: StateRead, offer: Offer, now: int) -> OfferStatus:
+    """The status as of block time ``now``: an open offer on a request that takes no offers is ``CLOSED``."""
+    if offer.status is not OfferStatus.OPEN:
+        return offer.status
+    request = get_request(state, offer.request_id)
+    if request is None or request_status(request, now) is not RequestStatus.OPEN:
+        return OfferStatus.CLOSED
+    return OfferStatus.OPEN
 
 
 def schedule(state, request: Request) -> None:

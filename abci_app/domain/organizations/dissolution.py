@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from abci_app import addresses
+from abci_app.domain import due
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.market import keys as market_keys, params as market_params, state as market
 from abci_app.domain.market.events import OfferClosed, StandingOfferWithdrawn
@@ -58,14 +59,15 @@ def dissolve(state, block, org: orgs.Organization) -> list:
 
 
 def end_block(state, block) -> list:
-    """Run at most ``max_due_per_block`` cascade steps, oldest dissolution first."""
+    """Run at most ``max_due_per_block`` cascade steps, oldest dissolution first (a ``due_queue`` report)."""
     out: list = []
-    for _ in range(market_params.get(state).max_due_per_block):
-        head = orgs.first_dissolving(state)
-        if head is None:
-            break
+    steps = 0
+    head = orgs.first_dissolving(state)
+    while head is not None and steps < market_params.get(state).max_due_per_block:
         out.extend(step(state, block, *head))
-    return out
+        steps += 1
+        head = orgs.first_dissolving(state)
+    return out + ([due.DueQueue(due.DISSOLUTIONS, steps, head is not None)] if steps else [])
 
 
 def step(state, block, queue_key: bytes, org_id: int) -> list:
@@ -123,6 +125,9 @@ def _close_one_offer(state, block, treasury: str) -> list | None:
     if offer_id is None:
         return None
     offer = market.get_offer(state, offer_id)
+    if market.offer_status(state, offer, block.time) is not OfferStatus.OPEN:   # closed with its request (lazily)
+        state.delete(market_keys.by_address_link(market_keys.OFFERS_BY, treasury, offer_id))
+        return []
     market.put_offer(state, replace(offer, status=OfferStatus.WITHDRAWN))
     market.unlink_offer(state, offer.request_id, offer.id)
     return [OfferClosed(offer.id, offer.request_id, OfferStatus.WITHDRAWN.value)]

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from abci_app import addresses
+from abci_app.domain import due
 from abci_app.domain.accounts.handlers import check_amount
 from abci_app.domain.agreements import state as agreements
 from abci_app.domain.documents import state as documents
 from abci_app.domain.market import checks, params as market_params
 from abci_app.domain.market import state as market
-from abci_app.domain.projects import state as projects
+from abci_app.domain.projects import keys, state as projects
 from abci_app.domain.projects.events import (ProjectBudgetChanged, ProjectBudgetReturned, ProjectCreated,
                                              ProjectOfferClosed, ProjectOffered, ProjectTransferred)
 from abci_app.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
@@ -152,13 +153,14 @@ def _handed_over(agreement, target: str):
 
 
 def end_block(state, block) -> list:
-    """Expire every transfer offer whose time has come (O(due offers)).
+    """Expire the transfer offers whose time has come: at most ``max_due_per_block``, earliest first.
 
     If the owner is a dissolved organization, its cascade left the budget for the
     offer's target; unaccepted, the budget now returns to the owner's treasury.
     """
+    entries, report = due.take(state, due.TRANSFER_OFFERS, keys.DUE_PREFIX, block.time)
     events: list = []
-    for project_id in projects.due_offers(state, block.time):
+    for project_id in entries:
         offer = projects.get_offer(state, project_id)
         projects.drop_offer(state, offer)
         projects.record(state, project_id, HistoryEntry(block.time, "offer_expired", offer.source, 0, 0, offer.target))
@@ -167,5 +169,5 @@ def end_block(state, block) -> list:
         if projects.owner_dissolved(state, project):
             amount = projects.return_budget(state, project, block.time)
             events.append(ProjectBudgetReturned(project_id, project.owner, amount))
-    return events
+    return events + report
 

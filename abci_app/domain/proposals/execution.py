@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import replace
 
 from abci_app.auth import TxContext
+from abci_app.domain import due
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.proposals import events, keys, state as proposals, tally
 from abci_app.domain.proposals.state import Proposal
@@ -87,10 +88,22 @@ def execute(state, block, proposal: Proposal) -> list:
 
 
 def end_block(state, block) -> list:
-    """Close ended votes, then execute due proposals (a proposal passing now with no delay runs now)."""
+    """Close ended votes, then execute due proposals (a proposal passing now with no delay runs now).
+
+    Each queue handles at most ``max_due_per_block`` proposals per block, earliest
+    first (``abci_app.domain.due``); a proposal carries at most ``MAX_ACTIONS``
+    actions, so a block runs at most that many times the cap actions.
+    """
     out: list = []
-    for proposal_id in proposals.due(state, keys.VOTING_ENDS, block.time):
+    ended, report = due.take(state, due.PROPOSAL_VOTES, keys.VOTING_ENDS, block.time, _decimal_id, base=10)
+    for proposal_id in ended:
         out.extend(close_voting(state, block, proposals.require(state, proposal_id)))
-    for proposal_id in proposals.due(state, keys.EXECUTIONS, block.time):
+    out += report
+    runnable, report = due.take(state, due.PROPOSAL_EXECUTIONS, keys.EXECUTIONS, block.time, _decimal_id, base=10)
+    for proposal_id in runnable:
         out.extend(execute(state, block, proposals.require(state, proposal_id)))
-    return out
+    return out + report
+
+
+def _decimal_id(fields: tuple[bytes, ...]) -> int:
+    return int(fields[0])

@@ -108,17 +108,6 @@ def votes(state: StateRead, proposal_id: int) -> Iterator[VoteRecord]:
         yield codec.decode_value(VoteRecord, raw)
 
 
-def due(state: StateRead, prefix: bytes, now: int) -> list[int]:
-    """Return the ids indexed under ``prefix`` with a time <= ``now``, earliest first."""
-    found = []
-    for key, _ in state.iter_prefix(prefix):
-        time, proposal_id = keys.parse_timed(prefix, key)
-        if time > now:
-            break
-        found.append(proposal_id)
-    return found
-
-
 def index_entries(state: StateRead, prefix: bytes) -> Iterator[tuple[int, int]]:
     """Yield ``(time, proposal_id)`` of every entry of a time index (for invariants and queries)."""
     for key, _ in state.iter_prefix(prefix):

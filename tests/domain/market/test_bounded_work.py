@@ -1,4 +1,4 @@
-"""Issue #12, findings 1 and 2: the work a block does per item stays the same however many items there are.
+"""Issue #12, findings 1 and 2: the work per item stays the same however many items there are.
 
 Work is measured by counting the function calls made (deterministic), never by timing.
 """
@@ -9,12 +9,12 @@ from abci_app import block as block_mod
 from abci_app.block import BlockInfo
 from abci_app.domain.market import handlers as market_handlers
 from abci_app.domain.market import state as mkt
-from abci_app.domain.market.messages import WithdrawRequest
-from abci_app.domain.market.state import RequestStatus
+from abci_app.domain.market.messages import AcceptOffer, WithdrawRequest
+from abci_app.domain.market.state import OfferStatus, RequestStatus
 from abci_app.state.delta import Delta
 from tests.support.calls import counted_calls
 from tests.support.chain import TestChain, key, ok
-from tests.support.market import DAY, request_msg
+from tests.support.market import DAY, offer_msg, request_msg
 
 POSTER = key(41)
 UNCAPPED = {"market": {"max_due_per_block": 1_000_000}}
@@ -40,7 +40,7 @@ def expiry_calls_per_request(tmp_path, n: int) -> float:
     chain = chain_with_requests(tmp_path, n)
     state, info = next_block(chain, mkt.get_request(chain.state, 1).offers_until)
     events, calls = counted_calls(lambda: market_handlers.end_block(state, info))
-    assert len(events) == n and all(mkt.get_request(state, i).status is RequestStatus.EXPIRED
+    assert len(events) == n + 1 and all(mkt.get_request(state, i).status is RequestStatus.EXPIRED
                                     for i in range(1, n + 1))
     chain.close()
     return calls / n
@@ -67,3 +67,26 @@ def test_withdrawing_many_requests_in_one_block_costs_the_same_per_transaction(t
     small = withdraw_calls_per_tx(tmp_path / "small", 50)
     large = withdraw_calls_per_tx(tmp_path / "large", 400)
     assert large <= 1.15 * small, (small, large)
+
+
+def accept_with_other_offers(tmp_path, others: int) -> tuple[int, int]:
+    """Accept one offer on a request that has ``others`` more; return (calls, events) of that block."""
+    provider = key(42)
+    chain = TestChain(tmp_path, balances={POSTER: 10**9, provider: 10**9}, extra_genesis=UNCAPPED)
+    ok(chain.block(chain.tx(POSTER, request_msg(chain.time))))
+    for first in range(0, others + 1, 200):
+        ok(chain.block(*(chain.tx(provider, offer_msg(1, chain.time)) for _ in range(first, min(others + 1, first + 200)))))
+    state, info = next_block(chain, chain.time + 1)
+    accept = [chain.tx(POSTER, AcceptOffer(1))]
+    outcome, calls = counted_calls(lambda: block_mod.run_block(state, info, accept))
+    assert outcome.txs[0].ok, outcome.txs[0].log
+    assert mkt.offer_status(state, mkt.get_offer(state, others + 1), info.time) is OfferStatus.CLOSED
+    chain.close()
+    return calls, len(outcome.txs[0].events)
+
+
+def test_accepting_an_offer_costs_the_same_with_one_or_many_other_offers(tmp_path):
+    few_calls, few_events = accept_with_other_offers(tmp_path / "few", 1)
+    many_calls, many_events = accept_with_other_offers(tmp_path / "many", 600)
+    assert many_events == few_events <= 4
+    assert many_calls <= 1.05 * few_calls, (few_calls, many_calls)

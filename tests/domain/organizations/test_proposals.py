@@ -259,7 +259,7 @@ def test_a_passed_proposal_executes_automatically_in_the_first_block_after_its_d
     assert p.status == proposals.EXECUTED and p.executed_at == due + 3
     assert accounts.balance(chain.state, e.address) == before + 250
     assert accounts.balance(chain.state, treasury) == 750
-    assert [ev.TYPE for ev in result.events] == ["transfer", "proposal_executed"]
+    assert [ev.TYPE for ev in result.events] == ["transfer", "proposal_executed", "due_queue"]
     assert code(vote(chain, c, pid, YES)) == ("proposals", 6)
 
 
