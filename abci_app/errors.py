@@ -361,6 +361,11 @@ class InvalidTransferTarget(ProjectsError):
     code = 8
 
 
+class ProjectFull(ProjectsError):
+    """The project holds ``max_project_items`` open requests, unsettled agreements and documents."""
+    code = 20
+
+
 class UnknownQuery(LedgerError):
     codespace = "query"
     code = 2

@@ -60,11 +60,6 @@ class SamenGraphQL(GraphQL):
         budget = Budget(config.timeout_seconds, config.max_cost) if request.scope["type"] == "http" else None
         return Context(services=services, request=request, response=response, budget=budget)
 
-    async def execute_single(self, *args, **kwargs):
-        """Run one operation of a request with its own ``Context`` (a batch runs its operations concurrently)."""
-        kwargs["context"] = kwargs["context"].for_operation()
-        return await super().execute_single(*args, **kwargs)
-
     async def parse_http_body(self, request):
         data = await super().parse_http_body(request)
         if isinstance(data, list) and any(FIELD in (item.query or "") for item in data):

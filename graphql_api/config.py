@@ -68,11 +68,15 @@ class ApiConfig:
             raise ValueError(f"graphql broadcast_commit must be one of {', '.join(COMMIT_MODES)}, "
                              f"got {self.broadcast_commit!r}")
         for name in ("max_connections", "max_connections_per_client", "max_subscriptions",
-                     "max_subscriptions_per_client", "broadcast_burst"):
+                     "max_subscriptions_per_client", "broadcast_burst", "max_cost", "worker_threads",
+                     "max_query_chars", "max_body_bytes", "max_header_bytes", "keep_alive_seconds",
+                     "limit_concurrency"):
             if getattr(self, name) < 1:
                 raise ValueError(f"graphql {name} must be at least 1, got {getattr(self, name)}")
         if self.broadcast_rate <= 0:
             raise ValueError(f"graphql broadcast_rate must be above 0, got {self.broadcast_rate}")
+        if self.header_timeout_seconds <= 0:
+            raise ValueError(f"graphql header_timeout_seconds must be above 0, got {self.header_timeout_seconds}")
 
     @property
     def websocket_cap(self) -> int:

@@ -6,9 +6,15 @@ and ``/healthz`` (finding 5 of issue 13).  ``SamenSchema.execute`` therefore run
 query operation with Strawberry's ``execute_sync`` in one of ``worker_threads``
 threads (``Workers``); the whole operation (its read transaction included) stays in
 that thread.  Mutations (``broadcastTransaction`` awaits the node's RPC) and
-subscriptions stay on the loop; they do little work of their own.
+subscriptions stay on the loop; they do little work of their own.  Every operation
+gets its own ``Context`` (``Context.for_operation``): Strawberry hands one context to
+all operations of an HTTP batch or of a WebSocket connection, and those run
+concurrently.
 
-The event loop waits for a worker at most until the request's deadline plus
+Which operations are queries is decided by parsing the text in a worker (a 1,000-token
+document takes tens of milliseconds to parse, which must not happen on the loop) and
+remembered; a mutation or subscription then runs on the loop.  The event loop waits
+for a worker at most until the request's deadline plus
 ``GRACE_SECONDS``: past it the client gets a ``TIME_LIMIT_EXCEEDED`` error while the
 worker, which checks the same deadline in its loops and costly resolvers, stops on
 its own.  A query text longer than ``max_query_chars`` is refused before parsing
@@ -21,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,6 +40,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from graphql_api.errors import QUERY_TOO_LARGE, TIME_LIMIT_EXCEEDED
 
 GRACE_SECONDS = 1.0
+NOT_A_QUERY = object()
 KIND_CACHE = 1024          # remembered operation kinds (by a digest of the text, not the text)
 
 
@@ -47,18 +55,27 @@ class Workers:
 
 
 class _Kinds:
-    """Whether a (query, operation name) runs in a worker: parsed once, remembered by digest."""
+    """Whether a (query, operation name) is a query: decided by parsing, in a worker, and
+    remembered by a digest of the text (not the text: a cache must not hold 32 KiB strings)."""
 
     def __init__(self) -> None:
         self._known: OrderedDict[bytes, bool] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def offloaded(self, query: str, operation_name: str | None, max_tokens: int) -> bool:
-        digest = hashlib.blake2b(f"{operation_name}\0{query}".encode("utf-8", "surrogatepass"),
-                                 digest_size=16).digest()
-        found = self._known.get(digest)
-        if found is None:
-            found = _is_query(query, operation_name, max_tokens)
-            self._known[digest] = found
+    @staticmethod
+    def _digest(query: str, operation_name: str | None) -> bytes:
+        text = f"{operation_name}\0{query}".encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(text, digest_size=16).digest()
+
+    def known(self, query: str, operation_name: str | None) -> bool | None:
+        with self._lock:
+            return self._known.get(self._digest(query, operation_name))
+
+    def decide(self, query: str, operation_name: str | None, max_tokens: int) -> bool:
+        """Parse (the caller is a worker thread) and remember whether this is a query."""
+        found = _is_query(query, operation_name, max_tokens)
+        with self._lock:
+            self._known[self._digest(query, operation_name)] = found
             if len(self._known) > KIND_CACHE:
                 self._known.popitem(last=False)
         return found
@@ -92,15 +109,27 @@ class SamenSchema(strawberry.Schema):
         if config is not None and query is not None and len(query) > config.max_query_chars:
             return refused(f"query text is {len(query)} characters, at most {config.max_query_chars} allowed",
                            QUERY_TOO_LARGE)
+        if hasattr(context_value, "for_operation"):
+            context_value = context_value.for_operation()   # a batch's or a socket's operations run concurrently
         if allowed_operation_types is not None:    # HTTP: subscriptions are served over WebSockets only
             allowed_operation_types = set(allowed_operation_types) - {StrawberryOperationType.SUBSCRIPTION}
         workers = getattr(services, "workers", None)
         call = (query, variable_values, context_value, root_value, operation_name, allowed_operation_types,
                 operation_extensions)
-        if workers is None or query is None or not self._kinds.offloaded(query, operation_name, config.max_tokens):
+        if workers is None or query is None or self._kinds.known(query, operation_name) is False:
             return await super().execute(*call)
-        future = asyncio.get_running_loop().run_in_executor(workers.pool, functools.partial(self.execute_sync, *call))
+        work = functools.partial(self._execute_if_query, call, config.max_tokens)
+        future = asyncio.get_running_loop().run_in_executor(workers.pool, work)
         try:
-            return await asyncio.wait_for(future, context_value.seconds_left() + GRACE_SECONDS)
+            result = await asyncio.wait_for(future, context_value.seconds_left() + GRACE_SECONDS)
         except asyncio.TimeoutError:
             return refused(f"request exceeded the time limit of {config.timeout_seconds:g}s", TIME_LIMIT_EXCEEDED)
+        return await super().execute(*call) if result is NOT_A_QUERY else result
+
+    def _execute_if_query(self, call: tuple, max_tokens: int):
+        """In a worker: run the operation if it is a query, else return ``NOT_A_QUERY`` (it runs on the loop)."""
+        query, operation_name = call[0], call[4]
+        if self._kinds.known(query, operation_name) is None and not self._kinds.decide(query, operation_name,
+                                                                                        max_tokens):
+            return NOT_A_QUERY
+        return self.execute_sync(*call)

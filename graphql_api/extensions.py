@@ -23,7 +23,10 @@ from graphql_api.errors import is_client_error
 from graphql_api.types.broadcast import SingleBroadcast
 
 log = logging.getLogger("samen.graphql")
-CACHE_SIZE = 512
+# Parsed and validated documents kept (each cache).  A cached 1,000-token document takes about
+# 450 KB (its AST and token chain), so 512 distinct ones held ~230 MB; at 64 the worst case is
+# about 60 MB for both caches, and an application's distinct query texts still fit.
+CACHE_SIZE = 64
 
 
 class ReadScope(SchemaExtension):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.domain.agreements.state import MilestoneStatus as S
+from abci_app.domain.documents import state as documents
 from abci_app.domain.market import keys as market_keys, state as market
 from abci_app.domain.market.state import OfferStatus as O, RequestStatus as R
 from abci_app.domain.projects import keys as project_keys, state as projects
@@ -142,6 +143,15 @@ def check_transitions(before: dict, after: dict) -> None:
         assert legal, f"illegal transition of {key}: {old} -> {new}"
 
 
+def project_items_counted(state) -> None:
+    """A project's item count (``max_project_items``) is its open requests, open agreements and documents."""
+    for project in projects.all_projects(state):
+        held = (len(projects.open_requests(state, project.id)) + len(projects.open_agreements(state, project.id))
+                + len(list(documents.attachments(state, "project", project.id))))
+        counted = projects.items(state, project.id)
+        assert counted == held, f"project {project.id} counts {counted} items but holds {held}"
+
+
 def check_all(state, now: int) -> None:
     supply_conserved(state)
     no_negative_balance(state)
@@ -150,3 +160,4 @@ def check_all(state, now: int) -> None:
     project_budgets_add_up(state)
     nothing_stuck(state, now)
     due_keys_point_at_open_objects(state)
+    project_items_counted(state)

@@ -113,6 +113,7 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("projects", 6, "NotTransferTarget"),
     ("projects", 7, "InsufficientBudget"),
     ("projects", 8, "InvalidTransferTarget"),
+    ("projects", 20, "ProjectFull"),
     ("validators", 1, "ValidatorsError"),
     ("validators", 2, "InvalidValidatorUpdate"),
     ("validators", 3, "NotTheNetworkOrganization"),

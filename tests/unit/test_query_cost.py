@@ -98,3 +98,10 @@ def test_ordinary_queries_fit_the_default_limit(text):
 def test_fifteen_aliases_of_a_thousand_proofs_exceed_the_default_limit():
     text = "{ " + " ".join(f"a{i}: accounts(first: 1000) {{ proof }}" for i in range(15)) + " }"
     assert cost(text) == 15 * (1 + 1000 * 100) > CONFIG.max_cost
+
+
+@pytest.mark.parametrize("field", ["max_cost", "worker_threads", "max_body_bytes", "max_header_bytes",
+                                   "limit_concurrency", "header_timeout_seconds"])
+def test_a_limit_of_zero_is_a_configuration_error(field):
+    with pytest.raises(ValueError, match=field):
+        ApiConfig(store_dir=Path("."), **{field: 0})

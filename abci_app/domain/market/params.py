@@ -32,6 +32,7 @@ class MarketParams:
     reputation_value_per_point: int = 10    # settled value (units paid to the provider) per reputation point
     reputation_fee_per_point: int = 1       # deal fees per point, summed over both parties (the farming cost)
     max_due_per_block: int = 256            # items each time-driven queue handles per block; the rest wait
+    max_project_items: int = 128            # open requests + unsettled agreements + documents per project
 
 
 MAY_BE_ZERO = frozenset({"dispute_bond_bps"})
