@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql clean distclean
+.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -70,6 +70,11 @@ bench-state: setup
 # GraphQL: three dashboard queries at a large state, next to abci_query (see BENCHMARKS.md).
 bench-graphql: setup
 	$(BIN)/python -m bench.graphql $(GRAPHQL_ARGS) --out build/bench-graphql.json
+
+# Adversarial: FinalizeBlock of the block where N items fall due in one second, and every message kind's worst case.
+ADVERSARIAL_SIZES ?= 1000,10000,100000,1000000
+bench-adversarial: setup
+	$(BIN)/python -m bench.adversarial --sizes $(ADVERSARIAL_SIZES) --write
 
 clean:
 	rm -rf build .pytest_cache test-output

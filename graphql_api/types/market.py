@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from abci_app import codec
 from abci_app.domain.market import keys, state as market
+from graphql_api import history
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height, walk_ids
 
@@ -70,21 +71,26 @@ def _opt(number: int) -> str | None:
     return str(number) if number else None
 
 
-def make_request(r: market.Request) -> Request:
+def make_request(r: market.Request, state, now: int) -> Request:
+    """The request as of block time ``now``: past ``offers_until`` it reads ``expired`` even while it waits
+    in the expiry queue (at most ``max_due_per_block`` requests expire per block)."""
     return Request(id=str(r.id), requester=r.requester, title=r.title, description=r.description, tags=list(r.tags),
                    budget=r.budget, offers_until=r.offers_until, documents=[d.hex() for d in r.documents],
-                   project=_opt(r.project_id), status=r.status.value, posted_at=r.posted_at,
+                   project=_opt(r.project_id), status=market.request_status(r, now).value, posted_at=r.posted_at,
                    first_offer_at=r.first_offer_at, offer_count=r.offer_count, agreement=_opt(r.agreement_id),
                    cursor=encode_cursor("request", str(r.id).encode()))
 
 
-def make_offer(o: market.Offer) -> Offer:
+def make_offer(o: market.Offer, state, now: int) -> Offer:
+    """The offer as of block time ``now``: an open offer on a request that takes no more offers reads ``closed``
+    (a request's other offers close with it, lazily)."""
     return Offer(id=str(o.id), request=str(o.request_id), provider=o.provider, price=o.price, deadline=o.deadline,
-                 terms=o.terms.hex(), arbiter=o.arbiter, status=o.status.value, made_at=o.made_at,
+                 terms=o.terms.hex(), arbiter=o.arbiter, status=market.offer_status(state, o, now).value,
+                 made_at=o.made_at,
                  cursor=encode_cursor("offer", str(o.id).encode()))
 
 
-def make_standing(s: market.StandingOffer) -> StandingOffer:
+def make_standing(s: market.StandingOffer, state=None, now: int = 0) -> StandingOffer:
     return StandingOffer(id=str(s.id), provider=s.provider, title=s.title, description=s.description,
                          tags=list(s.tags), price=s.price, delivery_seconds=s.delivery_seconds, terms=s.terms.hex(),
                          arbiter=s.arbiter, open=s.open, published_at=s.published_at, taken=s.taken,
@@ -134,16 +140,27 @@ def _page(info: Info, kind: str, prefix: bytes, key_of, cls, make, where, first,
     size = check_first(first, ctx.config.max_first)
     after_id = None if after is None else int_id(decode_cursor(kind, after).decode(), "a " + kind)
     with ctx.read() as reader:
-        state = reader.state_at(state_height(reader, block))
-        rows = (make(codec.decode_value(cls, raw)) for _k, raw in
+        height = state_height(reader, block)
+        state, now = reader.state_at(height), block_time(reader, height)
+        rows = (make(codec.decode_value(cls, raw), state, now) for _k, raw in
                 walk_ids(state, prefix, key_of, after_id, direction == OrderDirection.desc))
         return take(rows, size, where.matches, lambda: ctx.charge(reader))
 
 
 def _one(info: Info, id: str, what: str, get, make, block):
     with info.context.read() as reader:
-        found = get(reader.state_at(state_height(reader, block)), int_id(id, what))
-        return None if found is None else make(found)
+        height = state_height(reader, block)
+        state = reader.state_at(height)
+        found = get(state, int_id(id, what))
+        return None if found is None else make(found, state, block_time(reader, height))
+
+
+def block_time(reader, height: int) -> int:
+    """The block time of ``height`` (statuses that block time moves are read as of it)."""
+    if height == reader.committed.height:
+        return reader.committed.time
+    record = history.block(reader, height)
+    return reader.committed.time if record is None else record.time
 
 
 @strawberry.type

@@ -113,6 +113,7 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("projects", 6, "NotTransferTarget"),
     ("projects", 7, "InsufficientBudget"),
     ("projects", 8, "InvalidTransferTarget"),
+    ("projects", 20, "ProjectFull"),
     ("validators", 1, "ValidatorsError"),
     ("validators", 2, "InvalidValidatorUpdate"),
     ("validators", 3, "NotTheNetworkOrganization"),
@@ -120,6 +121,10 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("organizations", 50, "NetworkOrganizationPermanent"),
     ("query", 60, "QueryFailed"),
     ("tx", 60, "BlockTimeUnknown"),
+    ("agreements", 40, "WindowClosed"),
+    ("agreements", 41, "StaleRevision"),
+    ("agreements", 42, "NoCancelProposal"),
+    ("agreements", 43, "NotProposer"),
     ("validators", 50, "InvalidMarketParams"),
     ("tx", 30, "NestingTooDeep"),
 ]

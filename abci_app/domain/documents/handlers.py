@@ -95,5 +95,8 @@ def check_and_execute_attach(state, block, ctx, msg: AttachDocument) -> list:
         raise NotAllowedToAttach(f"{ctx.signer} may not attach documents to {msg.target_kind} {msg.target_id}")
     if documents.is_attached(state, msg.target_kind, msg.target_id, msg.content_hash):
         raise AlreadyAttached(f"document is already attached to {msg.target_kind} {msg.target_id}")
+    if msg.target_kind == "project":
+        projects.require_room(state, msg.target_id)
+        projects.add_document(state, msg.target_id)
     documents.attach(state, msg.target_kind, msg.target_id, Attachment(msg.content_hash, ctx.signer, block.time))
     return [DocumentAttached(msg.content_hash, msg.target_kind, msg.target_id, ctx.signer)]

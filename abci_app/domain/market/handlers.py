@@ -79,6 +79,7 @@ def check_and_execute_post_request(state, block, ctx, msg: PostRequest) -> list:
     checks.require_documents(state, msg.documents)
     if msg.project_id:
         checks.require_project_owner(state, msg.project_id, ctx.signer)
+        projects.require_room(state, msg.project_id)
     request = Request(market.next_id(state, "request"), ctx.signer, msg.title, msg.description, tuple(sorted(msg.tags)),
                       msg.budget, msg.offers_until, msg.documents, msg.project_id, RequestStatus.OPEN, block.time,
                       txs=1, fees=ctx.fee)

@@ -77,6 +77,7 @@ def check_and_execute_take(state, block, ctx, msg: TakeStandingOffer) -> list:
     checks.require_parties(ctx.signer, standing.provider, standing.arbiter)
     if msg.project_id:
         checks.require_project_owner(state, msg.project_id, ctx.signer)
+        projects.require_room(state, msg.project_id)
     deadline = block.time + standing.delivery_seconds
     milestone = agreements.Milestone(standing.title, standing.price, deadline)
     agreement = agreements.Agreement(

@@ -89,18 +89,24 @@ def check_stateless_offer(msg: OfferProject, ctx) -> None:
 
 
 def check_and_execute_offer(state, block, ctx, msg: OfferProject) -> list:
-    """Owner: offer the project to ``to`` until ``expires_at`` (one open offer at a time)."""
+    """Owner: offer the project to ``to`` until ``expires_at`` (one open offer at a time).
+
+    An earlier offer past its ``expires_at`` but still waiting in the expiry queue
+    is expired here first, so the owner never waits on the queue.
+    """
     project = owned(state, msg.project_id, ctx.signer)
     if msg.to == project.owner:
         raise InvalidTransferTarget("a project cannot be offered to its own owner")
-    if projects.get_offer(state, project.id) is not None:
+    earlier = projects.get_offer(state, project.id)
+    if earlier is not None and block.time < earlier.expires_at:
         raise TransferPending(f"project {project.id} already has an open transfer offer")
     window = market_params.get(state).max_transfer_window
     if not block.time < msg.expires_at <= block.time + window:
         raise InvalidExpiry(f"expires_at must be after block time {block.time} and within {window} s of it")
+    events = [] if earlier is None else expire_offer(state, block, earlier)
     projects.put_offer(state, projects.TransferOffer(project.id, ctx.signer, msg.to, block.time, msg.expires_at))
     projects.record(state, project.id, HistoryEntry(block.time, "offered", ctx.signer, 0, 0, msg.to))
-    return [ProjectOffered(project.id, ctx.signer, msg.to, msg.expires_at)]
+    return events + [ProjectOffered(project.id, ctx.signer, msg.to, msg.expires_at)]
 
 
 def check_stateless_withdraw_offer(msg: WithdrawProjectOffer, ctx) -> None:
@@ -111,7 +117,7 @@ def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawProjectOffe
     """Owner: withdraw the open transfer offer."""
     project = owned(state, msg.project_id, ctx.signer)
     offer = projects.get_offer(state, project.id)
-    if offer is None:
+    if offer is None or block.time >= offer.expires_at:   # an expired offer waits for its queue, not a withdrawal
         raise NoTransferOffer(f"project {project.id} has no open transfer offer")
     projects.drop_offer(state, offer)
     projects.record(state, project.id, HistoryEntry(block.time, "offer_withdrawn", ctx.signer, 0, 0, offer.target))
@@ -161,13 +167,19 @@ def end_block(state, block) -> list:
     entries, report = due.take(state, due.TRANSFER_OFFERS, keys.DUE_PREFIX, block.time)
     events: list = []
     for project_id in entries:
-        offer = projects.get_offer(state, project_id)
-        projects.drop_offer(state, offer)
-        projects.record(state, project_id, HistoryEntry(block.time, "offer_expired", offer.source, 0, 0, offer.target))
-        events.append(ProjectOfferClosed(project_id, "expired"))
-        project = projects.get(state, project_id)
-        if projects.owner_dissolved(state, project):
-            amount = projects.return_budget(state, project, block.time)
-            events.append(ProjectBudgetReturned(project_id, project.owner, amount))
+        events += expire_offer(state, block, projects.get_offer(state, project_id))
     return events + report
+
+
+def expire_offer(state, block, offer) -> list:
+    """Drop a transfer offer whose time has come; a dissolved owner's budget returns to its treasury."""
+    project_id = offer.project_id
+    projects.drop_offer(state, offer)
+    projects.record(state, project_id, HistoryEntry(block.time, "offer_expired", offer.source, 0, 0, offer.target))
+    events: list = [ProjectOfferClosed(project_id, "expired")]
+    project = projects.get(state, project_id)
+    if projects.owner_dissolved(state, project):
+        amount = projects.return_budget(state, project, block.time)
+        events.append(ProjectBudgetReturned(project_id, project.owner, amount))
+    return events
 

@@ -39,6 +39,11 @@ def request_link(project_id: int, request_id: int) -> bytes:
     return requests_of(project_id) + b"%016x" % request_id
 
 
+def items(project_id: int) -> bytes:
+    """The count of the project's open requests, unsettled agreements and documents (``max_project_items``)."""
+    return b"prj/items/%016x" % project_id
+
+
 def agreements_of(project_id: int) -> bytes:
     return b"prj/agr/%016x/" % project_id
 

@@ -16,8 +16,9 @@ from typing import Iterator
 
 from abci_app import addresses, codec
 from abci_app.domain.accounts import state as accounts
+from abci_app.domain.market import params as market_params
 from abci_app.domain.projects import keys
-from abci_app.errors import InsufficientBudget
+from abci_app.errors import InsufficientBudget, ProjectFull
 from abci_app.state import timers
 from abci_app.state.protocols import StateRead
 
@@ -170,12 +171,50 @@ def due_offers(state: StateRead, now: int) -> list[int]:
     return timers.due_ids(state, keys.DUE_PREFIX, now)
 
 
+def items(state: StateRead, project_id: int) -> int:
+    """How many open requests, unsettled agreements and attached documents the project holds."""
+    raw = state.get(keys.items(project_id))
+    return 0 if raw is None else int(raw)
+
+
+def require_room(state: StateRead, project_id: int) -> None:
+    """Refuse a new item beyond ``max_project_items`` (``ProjectFull``).
+
+    A project's transfer hands every item over in one transaction, so the cap
+    bounds what ``AcceptProject`` (and a proposal running it) can cost.
+    """
+    cap = market_params.get(state).max_project_items
+    if items(state, project_id) >= cap:
+        raise ProjectFull(f"project {project_id} already holds {cap} open requests, agreements and documents "
+                          f"(max_project_items)")
+
+
+def _count(state, project_id: int, change: int) -> None:
+    state.put(keys.items(project_id), b"%d" % (items(state, project_id) + change))
+
+
+def _link(state, key: bytes, project_id: int, linked: bool) -> None:
+    """Set or clear one of the project's item links, keeping the item count in step."""
+    if (state.get(key) is not None) == linked:
+        return
+    _count(state, project_id, 1 if linked else -1)
+    if linked:
+        state.put(key, b"")
+    else:
+        state.delete(key)
+
+
+def add_document(state, project_id: int) -> None:
+    """Count a document newly attached to the project (attachments are never removed)."""
+    _count(state, project_id, 1)
+
+
 def link_request(state, project_id: int, request_id: int) -> None:
-    state.put(keys.request_link(project_id, request_id), b"")
+    _link(state, keys.request_link(project_id, request_id), project_id, True)
 
 
 def unlink_request(state, project_id: int, request_id: int) -> None:
-    state.delete(keys.request_link(project_id, request_id))
+    _link(state, keys.request_link(project_id, request_id), project_id, False)
 
 
 def open_requests(state: StateRead, project_id: int) -> list[int]:
@@ -184,11 +223,11 @@ def open_requests(state: StateRead, project_id: int) -> list[int]:
 
 
 def link_agreement(state, project_id: int, agreement_id: int) -> None:
-    state.put(keys.agreement_link(project_id, agreement_id), b"")
+    _link(state, keys.agreement_link(project_id, agreement_id), project_id, True)
 
 
 def unlink_agreement(state, project_id: int, agreement_id: int) -> None:
-    state.delete(keys.agreement_link(project_id, agreement_id))
+    _link(state, keys.agreement_link(project_id, agreement_id), project_id, False)
 
 
 def open_agreements(state: StateRead, project_id: int) -> list[int]:

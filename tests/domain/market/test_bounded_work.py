@@ -11,10 +11,16 @@ from abci_app.domain.market import handlers as market_handlers
 from abci_app.domain.market import state as mkt
 from abci_app.domain.market.messages import AcceptOffer, WithdrawRequest
 from abci_app.domain.market.state import OfferStatus, RequestStatus
+from abci_app.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.domain.market.events import RequestPosted
+from abci_app.domain.projects import state as projects
+from abci_app.domain.projects.events import ProjectCreated, ProjectTransferred
+from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject
+from abci_app.errors import ProjectFull
 from abci_app.state.delta import Delta
 from tests.support.calls import counted_calls
 from tests.support.chain import TestChain, key, ok
-from tests.support.market import DAY, offer_msg, request_msg
+from tests.support.market import DAY, Market, doc_hash, event, make_agreement, offer_msg, request_msg
 
 POSTER = key(41)
 UNCAPPED = {"market": {"max_due_per_block": 1_000_000}}
@@ -90,3 +96,26 @@ def test_accepting_an_offer_costs_the_same_with_one_or_many_other_offers(tmp_pat
     many_calls, many_events = accept_with_other_offers(tmp_path / "many", 600)
     assert many_events == few_events <= 4
     assert many_calls <= 1.05 * few_calls, (few_calls, many_calls)
+
+
+def test_a_project_holds_at_most_max_project_items_so_its_transfer_is_bounded(tmp_path):
+    provider = key(42)
+    chain = TestChain(tmp_path, balances={POSTER: 10**9, provider: 10**9, key(43): 10**9},
+                      extra_genesis={"market": {"max_project_items": 3}})
+    market = Market(chain)
+    project_id = event(market.ok(POSTER, CreateProject("Buurt", "", 5_000)), ProjectCreated).project_id
+    first = event(market.ok(POSTER, request_msg(chain.time, project_id=project_id)), RequestPosted).request_id
+    make_agreement(market, POSTER, provider, {"project_id": project_id}, price=100)
+    market.ok(POSTER, PublishDocument(doc_hash("plan"), "Plan", "text/markdown"))
+    market.ok(POSTER, AttachDocument(doc_hash("plan"), "project", project_id))
+    assert projects.items(chain.state, project_id) == 3
+    market.fails(POSTER, request_msg(chain.time, project_id=project_id), ProjectFull)
+    market.ok(POSTER, PublishDocument(doc_hash("notes"), "Notes", "text/markdown"))
+    market.fails(POSTER, AttachDocument(doc_hash("notes"), "project", project_id), ProjectFull)
+    market.ok(POSTER, WithdrawRequest(first))                     # a closed request frees its place
+    assert projects.items(chain.state, project_id) == 2
+    market.ok(POSTER, request_msg(chain.time, project_id=project_id))
+    market.ok(POSTER, OfferProject(project_id, key(43).address, chain.time + DAY))
+    moved = event(market.ok(key(43), AcceptProject(project_id)), ProjectTransferred)
+    assert (moved.requests, moved.agreements, moved.documents) == (1, 1, 1)
+    chain.close()

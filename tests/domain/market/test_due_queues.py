@@ -17,7 +17,7 @@ from abci_app.domain.market.messages import MilestoneSpec
 from abci_app.domain.market.state import OfferStatus, RequestStatus
 from abci_app.domain.organizations.messages import CreateOrganization, OrgMember
 from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject
+from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject, WithdrawProjectOffer
 from abci_app.domain.proposals import state as proposals
 from abci_app.domain.proposals.messages import SubmitProposal
 from abci_app.errors import NoTransferOffer, RequestClosed
@@ -62,7 +62,6 @@ def test_requests_sharing_one_expiry_drain_at_the_cap_per_block_and_count_as_exp
     assert mkt.request_status(waiting, chain.time) is RequestStatus.EXPIRED
     assert mkt.offer_status(chain.state, mkt.get_offer(chain.state, 1), chain.time) is OfferStatus.CLOSED
     refused = chain.block(chain.tx(BOB, offer_msg(12, chain.time)), time=until + 5).txs[0]
-    chain.sequences[BOB.address] -= 1
     assert (refused.codespace, refused.code) == (RequestClosed.codespace, RequestClosed.code)
     assert reports(chain.results[-1], due.REQUESTS) == [(CAP, True)]
     assert drain(chain, due.REQUESTS, until + 10) == [(2, False)]
@@ -108,4 +107,20 @@ def test_proposals_whose_voting_ends_together_are_decided_at_the_cap_per_block(t
     voting_end = proposals.require(chain.state, 1).voting_end
     assert drain(chain, due.PROPOSAL_VOTES, voting_end) == [(CAP, True), (2, False)]
     assert {proposals.require(chain.state, i).status for i in range(1, 8)} == {proposals.REJECTED}
+    chain.close()
+
+
+def test_an_owner_replaces_a_transfer_offer_that_expired_while_it_waits_in_the_queue(tmp_path):
+    chain = capped_chain(tmp_path)
+    ok(chain.block(*(chain.tx(ALICE, CreateProject(f"project {i}", "", 0)) for i in range(7))))
+    expires = chain.time + DAY
+    ok(chain.block(*(chain.tx(ALICE, OfferProject(i, BOB.address, expires)) for i in range(1, 8))))
+    chain.block(time=expires)                                        # handles 5 of the 7
+    both = chain.block(chain.tx(ALICE, WithdrawProjectOffer(7)),
+                       chain.tx(ALICE, OfferProject(6, key(53).address, expires + DAY)), time=expires + 1)
+    withdraw, renewed = both.txs
+    assert (withdraw.codespace, withdraw.code) == (NoTransferOffer.codespace, NoTransferOffer.code)
+    assert [type(e).__name__ for e in renewed.events] == ["ProjectOfferClosed", "ProjectOffered"]
+    assert projects.get_offer(chain.state, 6).target == key(53).address
+    assert [e.kind for e in projects.history(chain.state, 6)][-2:] == ["offer_expired", "offered"]
     chain.close()

@@ -1,0 +1,233 @@
+"""Adversarial benchmark (issue #12): a block where N items fall due in the same second, and every message kind.
+
+    python -m bench.adversarial [--sizes 1000,10000,100000,1000000] [--repeat 3] [--drain 4] [--write]
+
+Part 1, due queues.  For requests (N requests sharing one ``offers_until``) and for
+agreements (N milestones sharing one reclaim time), each N on a fresh LMDB store:
+the state is written directly through the domain's state functions and committed as
+one block (with its state tree), then the REAL ``LedgerApp.finalize_block`` runs the
+block at that second.  Its time is the median of ``--repeat`` runs (FinalizeBlock
+writes nothing to disk, so it can be re-run at the same height); the block is then
+committed and ``--drain`` more blocks follow, each of which must report, through its
+``due_queue`` event, that it handled exactly the cap while more wait (the last
+block of a backlog that fits reports ``more = false``).  The floor: FinalizeBlock at
+the largest N is at most 1.5 x FinalizeBlock at N = 1,000.
+
+Part 2, per message kind (``bench.adversarial_kinds``): worst-case-sized
+transactions of every kind, timed one by one through ``block.execute_tx`` on the
+block overlay; µs per transaction and per byte.
+
+``--write`` puts both tables into the "Adversarial benchmark" section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from abci_app import apphash
+from abci_app.app import LedgerApp
+from abci_app.domain import due
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.agreements import state as agreements
+from abci_app.domain.market import keys as market_keys, params as market_params, state as market
+from abci_app.state.delta import Delta
+from abci_app.state.store import Store
+from bench import adversarial_kinds
+from tests.support.calls import counted_calls
+
+CHAIN_ID = "bench-adversarial"
+START = 1_700_000_000
+DAY = 86_400
+REQUESTER = "samen1" + "q" * 38
+PROVIDER = "samen1" + "p" * 38
+FLOOR = 1.5
+REPO = Path(__file__).resolve().parents[1]
+SECTION_START, SECTION_END = "<!-- adversarial:start -->", "<!-- adversarial:end -->"
+
+
+def fresh_app(folder: Path) -> LedgerApp:
+    """An app on its own LMDB store with genesis committed (one empty block at ``START``)."""
+    app = LedgerApp(Store(folder, map_size=64 << 30))
+    app.init_chain(CHAIN_ID, json.dumps({"accounts": []}).encode())
+    app.finalize_block(1, START, b"\x01" * 20, [])
+    app.commit()
+    return app
+
+
+def inject(app: LedgerApp, fill) -> None:
+    """Commit one block whose writes are whatever ``fill(delta)`` writes (set-up only: no transactions)."""
+    delta = Delta(app.base)
+    fill(delta)
+    height = app.committed.height + 1
+    tree = app._next_tree(delta, height)
+    writes = delta.write_set()
+    app._close_snapshot()
+    app.store.commit(writes, height, apphash.app_hash(tree), app.chain_id, app.committed.time, {}, tree=tree)
+    app.committed = app.store.committed()
+    app._open_snapshot()
+
+
+def fill_requests(n: int, due_at: int):
+    """N open requests of one poster, all open until ``due_at``."""
+    def fill(state) -> None:
+        for request_id in range(1, n + 1):
+            request = market.Request(request_id, REQUESTER, "Train volunteers in first aid", "Two evenings",
+                                     ("first-aid",), 1_000, due_at, (), 0, market.RequestStatus.OPEN, START)
+            market.put_request(state, request)
+            market.schedule(state, request)
+        state.put(market_keys.next_id("request"), str(n + 1).encode())
+    return fill
+
+
+def fill_agreements(n: int, due_at: int):
+    """N undelivered single-milestone agreements whose reclaim time is ``due_at``; escrow holds their price."""
+    def fill(state) -> None:
+        for agreement_id in range(1, n + 1):
+            milestone = agreements.Milestone("delivery", 100, due_at - DAY, due_at=due_at)
+            agreement = agreements.Agreement(
+                id=agreement_id, requester=REQUESTER, provider=PROVIDER, arbiter="", price=100, escrow=100, terms=b"",
+                tags=("first-aid",), project_id=0, request_id=0, standing_offer_id=0, milestones=(milestone,),
+                created_at=START, posted_at=START, first_offer_at=0, txs=1, fees=0)
+            agreements.put(state, agreement)
+            agreements.schedule(state, agreement_id, 0, due_at)
+        accounts.put(state, agreements.ESCROW, accounts.Account(100 * n))
+        accounts.set_supply(state, accounts.supply(state) + 100 * n)
+        state.put(b"agr/seq", str(n + 1).encode())
+    return fill
+
+
+QUEUES = {"requests": (due.REQUESTS, fill_requests), "agreements": (due.MILESTONES, fill_agreements)}
+
+
+def report_of(result, queue: str):
+    found = [e for e in result.events if isinstance(e, due.DueQueue) and e.queue == queue]
+    assert len(found) == 1, f"expected one due_queue report for {queue}, got {found}"
+    return found[0]
+
+
+def measure_due(kind: str, n: int, repeat: int, drain: int) -> dict:
+    """Build N due items of ``kind``, time the FinalizeBlock of their second, then follow the drain."""
+    queue, fill = QUEUES[kind]
+    with tempfile.TemporaryDirectory(prefix="samen-adv-") as tmp:
+        app = fresh_app(Path(tmp))
+        due_at = START + 10 * DAY
+        began = time.perf_counter()
+        inject(app, fill(n, due_at))
+        setup_s = time.perf_counter() - began
+        cap = market_params.get(app.base).max_due_per_block
+        height, times = app.committed.height + 1, []
+        for _ in range(repeat):
+            began = time.perf_counter_ns()
+            result = app.finalize_block(height, due_at, b"\x01" * 20, [])
+            times.append((time.perf_counter_ns() - began) / 1e6)
+        reports = [report_of(result, queue)]
+        _, calls = counted_calls(lambda: app.finalize_block(height, due_at, b"\x01" * 20, []))
+        began = time.perf_counter_ns()
+        app.commit()
+        commit_ms = (time.perf_counter_ns() - began) / 1e6
+        drain_ms = []
+        for step in range(1, drain + 1):
+            if not reports[-1].more:
+                break
+            began = time.perf_counter_ns()
+            result = app.finalize_block(height + step, due_at + 5 * step, b"\x01" * 20, [])
+            drain_ms.append((time.perf_counter_ns() - began) / 1e6)
+            app.commit()
+            reports.append(report_of(result, queue))
+        app.store.close()
+    check_drain(reports, n, cap)
+    return {"kind": kind, "n": n, "cap": cap, "finalize_ms": statistics.median(times), "runs_ms": times, "calls": calls,
+            "commit_ms": commit_ms, "drain_ms": drain_ms, "setup_s": setup_s,
+            "reports": [(r.processed, r.more) for r in reports], "blocks_to_drain": -(-n // cap)}
+
+
+def check_drain(reports: list, n: int, cap: int) -> None:
+    """Every block handled the cap while more waited; a backlog that ended did so exactly at N."""
+    for index, report in enumerate(reports):
+        left = n - index * cap
+        assert report.processed == min(cap, left), f"block {index} handled {report.processed}, expected {min(cap, left)}"
+        assert report.more == (left > cap), f"block {index} reported more={report.more} with {left - cap} left"
+
+
+def machine() -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return (f"{os.cpu_count()} CPUs, {cpu}; Python {platform.python_version()}; commit `{commit.strip()}`; "
+            "the machine was shared with other jobs during the run (figures are noisy)")
+
+
+def due_table(rows: list[dict]) -> list[str]:
+    lines = ["| queue | items due in one second | FinalizeBlock (median) | runs | function calls | Commit "
+             "| next blocks (FinalizeBlock) | handled per block (processed, more) | blocks to drain at the cap | set-up |",
+             "|---|---:|---:|---|---:|---:|---|---|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['kind']} | {r['n']:,} | {r['finalize_ms']:.1f} ms | "
+                     f"{', '.join(f'{t:.0f}' for t in r['runs_ms'])} ms | {r['calls']:,} | {r['commit_ms']:.0f} ms | "
+                     f"{', '.join(f'{t:.0f}' for t in r['drain_ms'])} ms | {r['reports']} | "
+                     f"{r['blocks_to_drain']:,} | {r['setup_s']:.0f} s |")
+    return lines
+
+
+def ratios(rows: list[dict]) -> list[str]:
+    out = []
+    for kind in QUEUES:
+        mine = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["n"])
+        if len(mine) < 2 or mine[0]["n"] != 1000:
+            continue
+        largest, base = mine[-1], mine[0]
+        ratio = largest["finalize_ms"] / base["finalize_ms"]
+        work = largest["calls"] / base["calls"]
+        verdict = "meets" if ratio <= FLOOR else "MISSES"
+        out.append(f"{kind}: FinalizeBlock at {largest['n']:,} / at 1,000 = **{ratio:.2f}** in time ({verdict} the "
+                   f"floor of {FLOOR}), **{work:.2f}** in function calls (the same work, whatever the machine's load).")
+    return out
+
+
+def write_section(text: str) -> None:
+    path = REPO / "BENCHMARKS.md"
+    current = path.read_text()
+    block = f"{SECTION_START}\n{text}\n{SECTION_END}"
+    if SECTION_START in current:
+        head, rest = current.split(SECTION_START, 1)
+        current = head + block + rest.split(SECTION_END, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(current)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--queues", default="requests,agreements")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--drain", type=int, default=4)
+    parser.add_argument("--no-kinds", action="store_true", help="skip the per-message-kind table")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    for kind in args.queues.split(","):
+        for n in (int(s) for s in args.sizes.split(",")):
+            rows.append(measure_due(kind, n, args.repeat, args.drain))
+            print(due_table(rows)[-1], flush=True)
+    lines = ["## Adversarial benchmark — `make bench-adversarial`", "",
+             f"Command: `make bench-adversarial` (`python -m bench.adversarial --sizes {args.sizes}`). "
+             f"Machine: {machine()}.", "", *due_table(rows), "", *ratios(rows)]
+    if not args.no_kinds:
+        lines += ["", *adversarial_kinds.table(adversarial_kinds.measure())]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()
