@@ -50,9 +50,8 @@ def supply_conserved(state, genesis_supply: int) -> None:
     assert total == genesis_supply, f"balances add up to {total}, genesis supply is {genesis_supply}"
 
 
-def no_value_locked(state, now: int, excused: frozenset = frozenset()) -> None:
-    """No holding without an exit (``excused``: places whose exit a rule change still has to add)."""
-    locked = [item for item in exits.locked_value(state, now) if item.place not in excused]
+def no_value_locked(state, now: int) -> None:
+    locked = exits.locked_value(state, now)
     assert not locked, f"value without an exit at {now}: {locked}"
 
 
