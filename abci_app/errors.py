@@ -259,6 +259,30 @@ class InvalidHash(AgreementsError):
     code = 14
 
 
+class WindowClosed(AgreementsError):
+    """The milestone's window ended at block time (deliver, dispute, resolve, cancel are refused from then on)."""
+
+    code = 40
+
+
+class StaleRevision(AgreementsError):
+    """A cancel proposal or confirmation names a revision other than the agreement's current one."""
+
+    code = 41
+
+
+class NoCancelProposal(AgreementsError):
+    """Withdrawing a cancel proposal that does not stand (none, expired, or voided by a change)."""
+
+    code = 42
+
+
+class NotProposer(AgreementsError):
+    """Only the party that proposed cancelling may withdraw the proposal."""
+
+    code = 43
+
+
 # -- codespace "documents" ------------------------------------------------------------
 
 

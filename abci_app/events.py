@@ -21,6 +21,7 @@ from typing import Any
 
 UNINDEXED = frozenset({
     "amount", "budget", "price", "delta", "limit", "exit_share", "to_community_pool", "to_provider", "to_requester",
+    "bond", "to_payer", "revision",
     "power", "old_power", "weight", "total_weight", "threshold", "score", "yes", "no", "abstain",
     "deadline", "expires_at", "offers_until", "execute_after", "voting_end", "time", "height",
     "on_time", "broken", "disputed", "rated", "memo", "reason", "name", "log", "code", "codespace", "milestone",

@@ -26,7 +26,7 @@ from abci_app.app import LedgerApp
 from abci_app.block import BlockInfo
 from abci_app.client.signer import Signer
 from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import messages as am
+from abci_app.domain.agreements import messages as am, state as agreements
 from abci_app.domain.documents.messages import AttachDocument, PublishDocument
 from abci_app.domain.market import messages as mm
 from abci_app.domain.organizations import messages as om, state as orgs
@@ -185,8 +185,9 @@ def agreement_steps(w: Walk, agreement: int) -> None:
     w.measure("requester disputes a delivered milestone", R, am.DisputeMilestone(agreement, 1, doc(22)))
     w.measure("arbiter splits", A, am.ResolveDispute(agreement, 1, 5_000))
     w.measure("undelivered before its deadline (refused)", R, am.ReclaimMilestone(agreement, 2))
-    w.measure("proposed by one party", R, am.CancelAgreement(agreement))
-    w.measure("confirmed by the other: 13 milestones settle", P, am.CancelAgreement(agreement))
+    revision = agreements.get(w.app.base, agreement).revision      # a cancel names the revision its signer saw
+    w.measure("proposed by one party", R, am.CancelAgreement(agreement, revision))
+    w.measure("confirmed by the other: 13 milestones settle", P, am.CancelAgreement(agreement, revision + 1))
     w.measure("a settled agreement", R, am.RateAgreement(agreement, 5, doc(23)))
 
 

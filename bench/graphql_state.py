@@ -129,12 +129,13 @@ def follow_ups(outcome: str, agreement_id: int, requester: Key, provider: Key, a
         "completed": [[deliver], [(requester, AcceptMilestone(agreement_id, 0))]],
         "released": [[deliver], []],
         "delivered": [[deliver], []],
-        "arbitrated": [[(requester, DisputeMilestone(agreement_id, 0))],
-                       [(arbiter, ResolveDispute(agreement_id, 0, 6_000))]],
-        "defaulted": [[(provider, DisputeMilestone(agreement_id, 0))], []],
-        "disputed": [[(requester, DisputeMilestone(agreement_id, 0))], []],
-        "cancelled": [[(requester, CancelAgreement(agreement_id))], [(provider, CancelAgreement(agreement_id))]],
-        "cancel_proposed": [[(provider, CancelAgreement(agreement_id))], []],
+        "arbitrated": [[deliver], [(requester, DisputeMilestone(agreement_id, 0)),
+                                   (arbiter, ResolveDispute(agreement_id, 0, 6_000))]],
+        "defaulted": [[deliver], [(requester, DisputeMilestone(agreement_id, 0))]],
+        "disputed": [[deliver], [(requester, DisputeMilestone(agreement_id, 0))]],
+        # a new agreement is at revision 1; the proposal stores revision 2, which the confirmation names
+        "cancelled": [[(requester, CancelAgreement(agreement_id, 1))], [(provider, CancelAgreement(agreement_id, 2))]],
+        "cancel_proposed": [[(provider, CancelAgreement(agreement_id, 1))], []],
     }
     return steps.get(outcome, [[], []])
 

@@ -31,7 +31,7 @@ def reclaim(agreement: Agreement, milestone: Milestone = 0):
 
 def dispute(agreement: Agreement, milestone: Milestone = 0,
             reason: Annotated[str, typer.Option("--reason", help="SHA-256 of a reason document (hex).")] = ""):
-    """Either party: dispute an active or delivered milestone."""
+    """Requester: dispute a delivered milestone within its review window (a bond of dispute_bond_bps is escrowed)."""
     return a.DisputeMilestone(agreement, milestone, sha256_hex(reason, "--reason"))
 
 
@@ -41,9 +41,14 @@ def resolve(agreement: Agreement, provider_bps: Annotated[int, typer.Option("--p
     return a.ResolveDispute(agreement, milestone, provider_bps)
 
 
-def cancel(agreement: Agreement):
-    """Either party: propose cancelling; the other party confirms with the same command (refund)."""
-    return a.CancelAgreement(agreement)
+def cancel(agreement: Agreement,
+           revision: Annotated[int, typer.Option("--revision", help="The agreement revision you saw (GraphQL"
+                                                 " Agreement.revision); a changed agreement refuses it.")] = 0,
+           withdraw: Annotated[bool, typer.Option("--withdraw", help="Take back your own standing proposal.")] = False):
+    """Either party: propose cancelling, or confirm the other's proposal (same --revision); --withdraw takes yours back."""
+    if not withdraw and revision <= 0:
+        raise typer.BadParameter("give the agreement's current --revision (or --withdraw)", param_hint="--revision")
+    return a.CancelAgreement(agreement, revision, withdraw)
 
 
 def rate(agreement: Agreement, score: Annotated[int, typer.Option("--score", help="1 to 5.")],

@@ -29,8 +29,8 @@ from graphql_api.types.friction import AgreementFigures, make_figures
 AGREEMENT_CURSOR = "agreement"
 MADE = "agreement_made"
 PARTIES = ("requester", "provider", "arbiter")
-EVENT_TYPES = [MADE, "milestone_delivered", "dispute_opened", "cancel_proposed", "milestone_settled",
-               "agreement_settled", "agreement_rated"]
+EVENT_TYPES = [MADE, "milestone_delivered", "dispute_opened", "cancel_proposed", "cancel_withdrawn",
+               "milestone_settled", "dispute_bond_settled", "agreement_settled", "agreement_rated"]
 
 
 @strawberry.type(name="Milestone")
@@ -47,6 +47,8 @@ class Milestone:
     disputed_by: str
     to_provider: BigInt
     to_requester: BigInt
+    to_community_pool: BigInt = strawberry.field(description="what a defaulted dispute gave to neither party")
+    bond: BigInt = strawberry.field(description="dispute bond the requester posted (held while disputed)")
     settled_at: int
 
 
@@ -63,7 +65,8 @@ def make_milestone(index: int, m: agreements.Milestone) -> Milestone:
     return Milestone(index=index, title=m.title, amount=m.amount, deadline=m.deadline, status=m.status.value,
                      due_at=m.due_at, delivered_at=m.delivered_at, delivery_hash=m.delivery_hash.hex(),
                      disputed_at=m.disputed_at, disputed_by=m.disputed_by, to_provider=m.to_provider,
-                     to_requester=m.to_requester, settled_at=m.settled_at)
+                     to_requester=m.to_requester, to_community_pool=m.to_community_pool, bond=m.bond,
+                     settled_at=m.settled_at)
 
 
 @strawberry.type(name="Agreement")
@@ -91,6 +94,10 @@ class Agreement:
     settled_at: int
     txs: int = strawberry.field(description="transactions and fees spent on this agreement so far")
     fees: BigInt
+    revision: int = strawberry.field(description="grows with every change; CancelAgreement names the one its signer saw")
+    cancel_proposed_by: str = strawberry.field(description="requester or provider with a cancel proposal, else empty;"
+                                               " void from cancelExpiresAt on")
+    cancel_expires_at: int
     record: strawberry.Private[agreements.Agreement]
     height: strawberry.Private[int]
 
@@ -124,7 +131,8 @@ def make_agreement(r: agreements.Agreement, height: int) -> Agreement:
         standing_offer=_optional_id(r.standing_offer_id),
         milestones=[make_milestone(i, m) for i, m in enumerate(r.milestones)],
         status=r.outcome if r.settled else "open", settled=r.settled, outcome=r.outcome, created_at=r.created_at,
-        settled_at=r.settled_at, txs=r.txs, fees=r.fees, record=r, height=height,
+        settled_at=r.settled_at, txs=r.txs, fees=r.fees, revision=r.revision, cancel_proposed_by=r.cancel_proposed_by,
+        cancel_expires_at=r.cancel_expires_at, record=r, height=height,
         cursor=encode_cursor(AGREEMENT_CURSOR, str(r.id).encode()))
 
 

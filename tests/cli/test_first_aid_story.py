@@ -134,7 +134,7 @@ def _dispute(story, group, voters, people):
     story.decide(group, voters, story.action("agreement", "dispute", "3"))
     story.tx("agreement", "resolve", "3", "--from", "judge", "--provider-bps", "6000")
     assert story.query("agreement", "3")["outcome"] == "arbitrated"
-    assert story.node.balance(people["rival"]) == 10_600
+    assert story.node.balance(people["rival"]) == 10_000 + 600 + 60   # 60 % of the amount and of the 10 % bond
 
 
 def _project_moves(story, people, group, voters):

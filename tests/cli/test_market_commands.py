@@ -24,6 +24,16 @@ def test_bad_input_is_refused_locally_before_any_key_is_opened(tmp_path):
     assert when.exit_code == 1 and "--expires must be Unix seconds or +N" in when.output
 
 
+def test_cancel_names_the_revision_seen_or_withdraws_and_refuses_neither_locally():
+    proposal = invoke(["tx", "agreement", "cancel", "4", "--revision", "3", "--print-action"])
+    assert proposal.exit_code == 0
+    assert json.loads(proposal.stdout)[0]["msg"] == {"agreement_id": 4, "revision": 3, "withdraw": False}
+    withdrawal = invoke(["tx", "agreement", "cancel", "4", "--withdraw", "--print-action"])
+    assert json.loads(withdrawal.stdout)[0]["msg"]["withdraw"] is True
+    missing = invoke(["tx", "agreement", "cancel", "4", "--print-action"])
+    assert missing.exit_code == 2 and "--revision" in missing.output
+
+
 def test_every_market_family_command_is_registered():
     for group, commands in {"request": ("post", "withdraw"), "offer": ("make", "withdraw", "accept"),
                             "standing": ("publish", "withdraw", "take"),

@@ -165,8 +165,8 @@ def tell(node: TestNode) -> Story:
     s.send("erin", DeliverMilestone(ids["in_dispute"], 0, doc_hash("shed")))
     s.send("dave", DisputeMilestone(ids["in_dispute"], 0, doc_hash("roof still leaks")))
     ids["cancelled"] = agreement(s, "erin", "alice", "Cater the annual meeting", ("catering",), 400)
-    s.send("alice", CancelAgreement(ids["cancelled"]))
-    s.send("erin", CancelAgreement(ids["cancelled"]))
+    s.send("alice", CancelAgreement(ids["cancelled"], revision=1))   # made at revision 1
+    s.send("erin", CancelAgreement(ids["cancelled"], revision=2))    # the proposal is revision 2
 
     # Open requests with open offers, for the market page and its filters.
     ids["open_translation"] = s.send_id("carol", PostRequest("Translate the volunteer handbook", "Dutch to English",

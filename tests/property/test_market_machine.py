@@ -33,7 +33,7 @@ from tests.support.market_sim import draw_action
 PEOPLE = [key(n) for n in range(40, 52)]
 WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_window": 4 * DAY,
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
-           "default_provider_bps": 3_000, "reputation_half_life": 10 * DAY}
+           "dispute_bond_bps": 1_500, "cancel_window": 2 * DAY, "reputation_half_life": 10 * DAY}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
 
 

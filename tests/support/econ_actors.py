@@ -88,7 +88,8 @@ def honest_deliver(c) -> list:
     found = _agreements(c, lambda a: a.provider not in SILENT_ADDRESSES and _open_milestones(a, S.ACTIVE))
     if not found:
         return []
-    a = c.one(found)
+    for_disputers = [a for a in found if a.requester in DISPUTER_ADDRESSES]   # so disputes of deliveries happen
+    a = c.one(for_disputers if for_disputers and c.draw(st.booleans()) else found)
     index = c.one(_open_milestones(a, S.ACTIVE))
     return [(_signer(a.provider) or SPAMMER, am.DeliverMilestone(a.id, index, doc_hash(f"d{a.id}/{index}")))]
 
@@ -137,14 +138,24 @@ def silent_grab(c) -> list:
 
 
 def disputer(c) -> list:
-    """A disputer disputes one of its milestones: delivered (maybe after the review window) or still active."""
+    """A disputer disputes one of its milestones: delivered (mostly within the review window, else late) or active."""
     found = _agreements(c, lambda a: a.requester in DISPUTER_ADDRESSES
                         and _open_milestones(a, S.DELIVERED, S.ACTIVE))
-    if not found:
-        return []
-    a = c.one(found)
-    delivered = _open_milestones(a, S.DELIVERED)
-    index = c.one(delivered or _open_milestones(a, S.ACTIVE))
+    if not found:   # nothing to dispute yet: make a deal with an honest provider
+        deadline = c.now + c.one((6 * DAY, 8 * DAY))
+        return _deal(c, c.one(DISPUTERS), c.one(HONEST), (mm.MilestoneSpec("m0", 100, deadline),), "")
+    in_review = [(a, i) for a in found for i in _open_milestones(a, S.DELIVERED) if a.milestones[i].due_at > c.now]
+    honest_active = [(a, i) for a in found if a.provider not in SILENT_ADDRESSES and _signer(a.provider)
+                     for i in _open_milestones(a, S.ACTIVE)]
+    if in_review and c.draw(st.integers(0, 3)):
+        a, index = c.one(in_review)
+    elif honest_active and c.draw(st.integers(0, 3)):
+        a, index = c.one(honest_active)     # the provider delivers and the disputer disputes at once, same block
+        return [(_signer(a.provider), am.DeliverMilestone(a.id, index, doc_hash(f"d{a.id}/{index}"))),
+                (_signer(a.requester), am.DisputeMilestone(a.id, index, doc_hash(f"why {a.id}")))]
+    else:
+        a = c.one(found)
+        index = c.one(_open_milestones(a, S.DELIVERED) or _open_milestones(a, S.ACTIVE))
     return [(_signer(a.requester), am.DisputeMilestone(a.id, index, doc_hash(f"why {a.id}")))]
 
 

@@ -14,6 +14,8 @@ this state.  The places and their exits are the table "Where value sits" in
   still decide, see ``live_organizations``), or ``SweepTreasury`` by anyone
   (dissolved organization);
 * escrow: every unsettled milestone has a due key (a block-time exit);
+* dispute bonds: every disputed milestone's bond leaves with it at its due key
+  (split by the arbiter, or to the community pool when no decision comes);
 * project budgets: the owner (if it can act), the target of an open transfer
   offer (if it can act and the offer is still open), or the dissolution cascade
   (an owner that is a dissolved organization whose cascade has yet to reach it);
@@ -69,6 +71,7 @@ PlaceFn = Callable[["ExitView"], Iterable[Holding]]
 PLACES: dict[str, PlaceFn] = {}
 MODULE_ACCOUNTS: dict[str, str] = {
     agreements.ESCROW: "escrow",
+    agreements.BONDS: "dispute bonds",
     projects.BUDGETS: "project budgets",
     addresses.COMMUNITY_POOL: "community pool",
 }
@@ -178,7 +181,7 @@ def treasuries(view: ExitView) -> Iterable[Holding]:
 
 
 def escrow(view: ExitView) -> Iterable[Holding]:
-    """Every unsettled milestone leaves escrow at its due time (reclaim, release, default split)."""
+    """Every unsettled milestone leaves escrow at its due time (reclaim, release, default to the pool)."""
     for agreement in agreements.all_agreements(view.state):
         for index, ms in enumerate(agreement.milestones):
             if not ms.open:
@@ -186,6 +189,17 @@ def escrow(view: ExitView) -> Iterable[Holding]:
             due = view.state.get(agreement_keys.due(ms.due_at, agreement.id, index)) is not None
             why = "" if due else f"milestone is {ms.status.value} with no due key (no block-time exit)"
             yield Holding(agreements.ESCROW, f"escrow: agreement {agreement.id} milestone {index}", ms.amount, why)
+
+
+def dispute_bonds(view: ExitView) -> Iterable[Holding]:
+    """A disputed milestone's bond leaves with the milestone: resolved, defaulted at its due time, or cancelled."""
+    for agreement in agreements.all_agreements(view.state):
+        for index, ms in enumerate(agreement.milestones):
+            if not ms.bond or not ms.open:
+                continue
+            due = view.state.get(agreement_keys.due(ms.due_at, agreement.id, index)) is not None
+            why = "" if due else f"disputed milestone's bond has no due key (no block-time exit)"
+            yield Holding(agreements.BONDS, f"dispute bond: agreement {agreement.id} milestone {index}", ms.bond, why)
 
 
 def project_budgets(view: ExitView) -> Iterable[Holding]:
@@ -232,6 +246,7 @@ def _pool_spend_path() -> bool:
 
 register_place("treasuries", treasuries)
 register_place("escrow", escrow)
+register_place("dispute bonds", dispute_bonds)
 register_place("project budgets", project_budgets)
 register_place("community pool", community_pool)
 

@@ -83,6 +83,17 @@ class Market:
         return [e for e in self.last.events if isinstance(e, event_type)]
 
 
+def agreement(m: Market, agreement_id: int):
+    """The committed agreement ``agreement_id``."""
+    from abci_app.domain.agreements import state as agreements
+    return agreements.get(m.state, agreement_id)
+
+
+def balance(m: Market, who) -> int:
+    """The committed balance of a signer or an address."""
+    return accounts.balance(m.state, who.address if hasattr(who, "address") else who)
+
+
 def _is_time_driven(key: bytes) -> bool:
     """Keys an empty block may change by itself (none of ours do unless something is due)."""
     return not key.startswith((b"acc/", b"mkt/", b"agr/", b"prj/", b"doc/", b"rep/", b"fri/"))

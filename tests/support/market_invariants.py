@@ -34,11 +34,18 @@ def escrow_matches_open_agreements(state) -> None:
         assert agreement.escrow == open_amount, f"agreement {agreement.id} escrow {agreement.escrow} != {open_amount}"
         assert agreement.settled == (open_amount == 0 and not any(m.open for m in agreement.milestones)), \
             f"agreement {agreement.id} settled flag disagrees with its milestones"
-        paid = sum(m.to_provider + m.to_requester for m in agreement.milestones if not m.open)
+        paid = sum(m.to_provider + m.to_requester + m.to_community_pool for m in agreement.milestones if not m.open)
         assert paid + open_amount == agreement.price, f"agreement {agreement.id} pays out more or less than its price"
         held += agreement.escrow
     escrow = accounts.balance(state, agreements.ESCROW)
     assert escrow == held, f"escrow account holds {escrow}, open agreements hold {held}"
+
+
+def bonds_match_open_disputes(state) -> None:
+    """The dispute-bond account holds exactly the bonds of disputed (unsettled) milestones."""
+    held = sum(m.bond for a in agreements.all_agreements(state) for m in a.milestones if m.status is S.DISPUTED)
+    bonds = accounts.balance(state, agreements.BONDS)
+    assert bonds == held, f"dispute-bond account holds {bonds}, disputed milestones' bonds add up to {held}"
 
 
 def project_budgets_add_up(state) -> None:
@@ -149,6 +156,7 @@ def check_all(state, now: int) -> None:
     supply_conserved(state)
     no_negative_balance(state)
     escrow_matches_open_agreements(state)
+    bonds_match_open_disputes(state)
     project_budgets_add_up(state)
     nothing_stuck(state, now)
     due_keys_point_at_open_objects(state)

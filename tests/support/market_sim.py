@@ -67,8 +67,9 @@ def _open_offers(c):
 
 
 def _milestones(c, *states):
+    """Open milestones in ``states`` whose window is still running (most actions are refused after ``due_at``)."""
     return [(a, i, m) for a in agreements.all_agreements(c.view) if not a.settled
-            for i, m in enumerate(a.milestones) if m.status in states]
+            for i, m in enumerate(a.milestones) if m.status in states and m.due_at > c.now]
 
 
 def post_request(c):
@@ -141,8 +142,10 @@ def take_standing(c):
     return signer, mm.TakeStandingOffer(standing.id if standing else c.draw(st.integers(1, 20)), project_id)
 
 
-def _on_milestone(c, states, role, build, overdue=False, punctual=False):
+def _on_milestone(c, states, role, build, overdue=False, punctual=False, arbitrated=False):
     candidates = _milestones(c, *states)
+    if arbitrated:
+        candidates = [found for found in candidates if found[0].arbiter] or candidates
     if punctual:
         candidates = [f for f in candidates if f[0].id % 3 or f[2].deadline + 2 * DAY < c.now] or candidates
     if overdue:
@@ -171,16 +174,26 @@ def reclaim(c):
 
 
 def dispute(c):
-    return _on_milestone(c, (S.ACTIVE, S.DELIVERED), "either", lambda a, i: am.DisputeMilestone(a, i))
+    """Mostly the requester on a delivered milestone; sometimes an active one or the provider (both refused)."""
+    states = (S.DELIVERED,) if c.draw(st.integers(0, 3)) else (S.ACTIVE, S.DELIVERED)
+    return _on_milestone(c, states, "either" if c.draw(st.integers(0, 5)) == 0 else "requester",
+                         lambda a, i: am.DisputeMilestone(a, i))
 
 
 def resolve(c):
+    """Usually the arbiter of a disputed milestone of an agreement that has one."""
     bps = c.draw(st.sampled_from((0, 2_500, 5_000, 10_000, 10_001)))
-    return _on_milestone(c, (S.DISPUTED,), "arbiter", lambda a, i: am.ResolveDispute(a, i, bps))
+    return _on_milestone(c, (S.DISPUTED,), "arbiter", lambda a, i: am.ResolveDispute(a, i, bps), arbitrated=True)
 
 
 def cancel(c):
-    return _on_milestone(c, (S.ACTIVE, S.DELIVERED, S.DISPUTED), "either", lambda a, i: am.CancelAgreement(a))
+    """Propose, confirm (usually at the current revision, sometimes a stale one) or withdraw."""
+    def build(agreement_id, _index):
+        found = agreements.get(c.view, agreement_id)
+        revision = found.revision if found else 0
+        return am.CancelAgreement(agreement_id, max(revision - c.draw(st.sampled_from((0, 0, 0, 1))), 0),
+                                  withdraw=c.draw(st.integers(0, 5)) == 0)
+    return _on_milestone(c, (S.ACTIVE, S.DELIVERED, S.DISPUTED), "either", build)
 
 
 def rate(c):

@@ -121,6 +121,10 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("organizations", 50, "NetworkOrganizationPermanent"),
     ("query", 60, "QueryFailed"),
     ("tx", 60, "BlockTimeUnknown"),
+    ("agreements", 40, "WindowClosed"),
+    ("agreements", 41, "StaleRevision"),
+    ("agreements", 42, "NoCancelProposal"),
+    ("agreements", 43, "NotProposer"),
     ("validators", 50, "InvalidMarketParams"),
     ("tx", 30, "NestingTooDeep"),
 ]

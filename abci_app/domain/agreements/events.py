@@ -34,6 +34,7 @@ class DisputeOpened:
     agreement_id: int
     milestone: int
     opened_by: str
+    bond: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,15 @@ class CancelProposed:
     TYPE: ClassVar[str] = "cancel_proposed"
     agreement_id: int
     proposed_by: str
+    revision: int       # the agreement's revision holding the proposal; any later change voids it
+    expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelWithdrawn:
+    TYPE: ClassVar[str] = "cancel_withdrawn"
+    agreement_id: int
+    withdrawn_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,20 @@ class MilestoneSettled:
     status: str
     to_provider: int
     to_requester: int
+    to_community_pool: int
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeBondSettled:
+    """Where a disputed milestone's bond went: split like the arbiter's split, to the pool on default, back on cancel."""
+
+    TYPE: ClassVar[str] = "dispute_bond_settled"
+    agreement_id: int
+    milestone: int
+    bond: int
+    to_provider: int
+    to_payer: int
+    to_community_pool: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,16 @@
-"""Handlers of the agreements module: delivery, acceptance, reclaim, disputes, cancellation, ratings.
+"""Handlers of the agreements module: delivery, acceptance, reclaim, disputes, ratings (cancellation: ``cancel``).
 
 Every handler that acts on an agreement counts its transaction and fee into the
 agreement's friction figures before the transition, so the settling transaction
 is included.  Ratings come after settlement and are not counted.
+
+Windows are checked here, against block time, not only by the end-of-block hook: a
+milestone's ``due_at`` is the time from which block time settles it, and from then
+on it can no longer be delivered, disputed or resolved (``WindowClosed``), whether
+the hook has run yet or not (a transaction runs before END_BLOCK in its block, and
+a capped hook may leave due milestones for later blocks).  Accepting a delivered
+milestone and reclaiming an undelivered one stay possible: they do exactly what
+block time would do.
 """
 
 from __future__ import annotations
@@ -11,16 +19,17 @@ from dataclasses import replace
 
 from abci_app.domain.agreements import settle
 from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.events import AgreementRated, CancelProposed, DisputeOpened, MilestoneDelivered
-from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
-                                                 RateAgreement, ReclaimMilestone, ResolveDispute)
-from abci_app.domain.agreements.state import PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.agreements.events import AgreementRated, DisputeOpened, MilestoneDelivered
+from abci_app.domain.agreements.messages import (AcceptMilestone, DeliverMilestone, DisputeMilestone, RateAgreement,
+                                                 ReclaimMilestone, ResolveDispute)
+from abci_app.domain.agreements.state import BONDS, PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
 from abci_app.domain.market import params as market_params
 from abci_app.domain.market.params import BPS
 from abci_app.domain.reputation import state as reputation
-from abci_app.errors import (AgreementNotFound, AgreementNotSettled, AgreementSettled, AlreadyRated,
-                             CancelAlreadyProposed, DeadlineNotPassed, InvalidHash, InvalidScore, InvalidSplit,
-                             MilestoneNotFound, NotArbiter, NotParty, WrongMilestoneState)
+from abci_app.errors import (AgreementNotFound, AgreementNotSettled, AgreementSettled, AlreadyRated, DeadlineNotPassed,
+                             InvalidHash, InvalidScore, InvalidSplit, MilestoneNotFound, NotArbiter, NotParty,
+                             WindowClosed, WrongMilestoneState)
 
 
 def check_hash(value: bytes, what: str, required: bool = False) -> None:
@@ -56,6 +65,12 @@ def milestone_in(agreement: Agreement, index: int, *states: S):
     return ms
 
 
+def require_open_window(ms, index: int, block, what: str) -> None:
+    """Refuse acting on a milestone whose window (``due_at``) has ended at block time."""
+    if block.time >= ms.due_at:
+        raise WindowClosed(f"milestone {index}'s {what} ended at {ms.due_at}; block time is {block.time}")
+
+
 def counted(agreement: Agreement, ctx) -> Agreement:
     return replace(agreement, txs=agreement.txs + 1, fees=agreement.fees + ctx.fee)
 
@@ -67,8 +82,7 @@ def with_milestone(state, agreement: Agreement, index: int, ms, due_at: int) -> 
     agreements.schedule(state, agreement.id, index, due_at)
     ms = replace(ms, due_at=due_at)
     agreement = replace(agreement, milestones=agreement.milestones[:index] + (ms,) + agreement.milestones[index + 1:])
-    agreements.put(state, agreement)
-    return agreement
+    return agreements.put(state, agreement)
 
 
 def check_stateless_deliver(msg: DeliverMilestone, ctx) -> None:
@@ -76,10 +90,11 @@ def check_stateless_deliver(msg: DeliverMilestone, ctx) -> None:
 
 
 def check_and_execute_deliver(state, block, ctx, msg: DeliverMilestone) -> list:
-    """Provider: active -> delivered (late delivery is allowed until the milestone is reclaimed)."""
+    """Provider: active -> delivered (late delivery is allowed until reclaimed or deadline + reclaim window)."""
     agreement = load(state, msg.agreement_id)
     require_role(agreement, ctx.signer, PROVIDER)
     ms = milestone_in(agreement, msg.milestone, S.ACTIVE)
+    require_open_window(ms, msg.milestone, block, "deadline + reclaim window")
     review = market_params.get(state).review_window
     delivered = replace(ms, status=S.DELIVERED, delivered_at=block.time, delivery_hash=msg.delivery_hash)
     with_milestone(state, counted(agreement, ctx), msg.milestone, delivered, block.time + review)
@@ -119,14 +134,23 @@ def check_stateless_dispute(msg: DisputeMilestone, ctx) -> None:
 
 
 def check_and_execute_dispute(state, block, ctx, msg: DisputeMilestone) -> list:
-    """Either party: active or delivered -> disputed; the arbitration window starts."""
+    """Requester, within the review window: delivered -> disputed; its bond is escrowed, arbitration starts.
+
+    An undelivered milestone cannot be disputed (its remedy is the reclaim), and the
+    provider never disputes (its remedy against a silent requester is the release).
+    """
     agreement = load(state, msg.agreement_id)
-    role = require_role(agreement, ctx.signer, REQUESTER, PROVIDER)
-    ms = milestone_in(agreement, msg.milestone, S.ACTIVE, S.DELIVERED)
-    window = market_params.get(state).arbitration_window
-    disputed = replace(ms, status=S.DISPUTED, disputed_at=block.time, disputed_by=role, reason_hash=msg.reason_hash)
-    with_milestone(state, counted(agreement, ctx), msg.milestone, disputed, block.time + window)
-    return [DisputeOpened(agreement.id, msg.milestone, role)]
+    role = require_role(agreement, ctx.signer, REQUESTER)
+    ms = milestone_in(agreement, msg.milestone, S.DELIVERED)
+    require_open_window(ms, msg.milestone, block, "review window")
+    params = market_params.get(state)
+    bond = ms.amount * params.dispute_bond_bps // BPS
+    if bond:
+        accounts.move(state, ctx.signer, BONDS, bond)
+    disputed = replace(ms, status=S.DISPUTED, disputed_at=block.time, disputed_by=role, reason_hash=msg.reason_hash,
+                       bond=bond, bond_payer=ctx.signer)
+    with_milestone(state, counted(agreement, ctx), msg.milestone, disputed, block.time + params.arbitration_window)
+    return [DisputeOpened(agreement.id, msg.milestone, role, bond)]
 
 
 def check_stateless_resolve(msg: ResolveDispute, ctx) -> None:
@@ -135,34 +159,14 @@ def check_stateless_resolve(msg: ResolveDispute, ctx) -> None:
 
 
 def check_and_execute_resolve(state, block, ctx, msg: ResolveDispute) -> list:
-    """Arbiter: disputed -> resolved with the given split."""
+    """Arbiter, within the arbitration window: disputed -> resolved; amount and bond split as given."""
     agreement = load(state, msg.agreement_id)
     if not agreement.arbiter or ctx.signer != agreement.arbiter:
         raise NotArbiter(f"only the arbiter of agreement {agreement.id} may resolve its disputes")
-    milestone_in(agreement, msg.milestone, S.DISPUTED)
+    ms = milestone_in(agreement, msg.milestone, S.DISPUTED)
+    require_open_window(ms, msg.milestone, block, "arbitration window")
     _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.RESOLVED,
                                         msg.provider_bps)
-    return events
-
-
-def check_stateless_cancel(msg: CancelAgreement, ctx) -> None:
-    pass
-
-
-def check_and_execute_cancel(state, block, ctx, msg: CancelAgreement) -> list:
-    """Either party proposes; the other party's identical message confirms and refunds every open milestone."""
-    agreement = counted(load(state, msg.agreement_id), ctx)
-    role = require_role(agreement, ctx.signer, REQUESTER, PROVIDER)
-    if not agreement.cancel_proposed_by:
-        agreements.put(state, replace(agreement, cancel_proposed_by=role))
-        return [CancelProposed(agreement.id, role)]
-    if agreement.cancel_proposed_by == role:
-        raise CancelAlreadyProposed(f"the {role} already proposed cancelling agreement {agreement.id}")
-    events: list = []
-    for index, ms in enumerate(agreement.milestones):
-        if ms.open:
-            agreement, settled = settle.settle_milestone(state, block.time, agreement, index, S.CANCELLED, 0)
-            events.extend(settled)
     return events
 
 
@@ -173,7 +177,12 @@ def check_stateless_rate(msg: RateAgreement, ctx) -> None:
 
 
 def check_and_execute_rate(state, block, ctx, msg: RateAgreement) -> list:
-    """Either party of a settled agreement rates the other, once; the rating feeds reputation."""
+    """Either party of a settled agreement rates the other, once; the rating feeds reputation.
+
+    A good rating adds points only within what is left of the agreement's gain cap
+    (``settle.gain_cap``) after its settlement's points: two keys rating each other
+    earn nothing the deal's fees did not pay for.  A bad rating always counts.
+    """
     agreement = agreements.get(state, msg.agreement_id)
     if agreement is None:
         raise AgreementNotFound(f"agreement {msg.agreement_id} not found")
@@ -187,5 +196,8 @@ def check_and_execute_rate(state, block, ctx, msg: RateAgreement) -> list:
                                                          msg.comment_hash, block.time))
     half_life = market_params.get(state).reputation_half_life
     counts = reputation.Counts(ratings_received=1, rating_sum=msg.score)
-    reputation.add(state, rated, agreement.tags, counts, block.time, half_life)
+    rated_role = PROVIDER if role == REQUESTER else REQUESTER
+    settled_gain, _ = reputation.gain_and_loss(settle.party_counts(agreement, rated_role))
+    cap = max(settle.gain_cap(state, agreement) - settled_gain, 0)
+    reputation.add(state, rated, agreement.tags, counts, block.time, half_life, cap)
     return [AgreementRated(agreement.id, ctx.signer, rated, msg.score)]

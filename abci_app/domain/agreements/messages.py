@@ -32,7 +32,12 @@ class ReclaimMilestone:
 
 @dataclass(frozen=True, slots=True)
 class DisputeMilestone:
-    """Either party: put an active or delivered milestone before the arbiter."""
+    """Requester: put a delivered milestone before the arbiter, within its review window.
+
+    The requester escrows a bond of ``dispute_bond_bps`` of the milestone's amount; it is
+    split like the arbiter's split, or goes with the amount to the community pool when
+    no arbiter decides in time.
+    """
 
     agreement_id: int
     milestone: int
@@ -41,7 +46,8 @@ class DisputeMilestone:
 
 @dataclass(frozen=True, slots=True)
 class ResolveDispute:
-    """Arbiter: split a disputed milestone's escrow; ``provider_bps`` of 10000 go to the provider."""
+    """Arbiter, within the arbitration window: split a disputed milestone's escrow and bond;
+    ``provider_bps`` of 10000 go to the provider."""
 
     agreement_id: int
     milestone: int
@@ -50,9 +56,18 @@ class ResolveDispute:
 
 @dataclass(frozen=True, slots=True)
 class CancelAgreement:
-    """Either party: propose cancelling; the other party sending the same message confirms (refund)."""
+    """Either party: propose cancelling, confirm the other party's proposal, or withdraw one's own.
+
+    ``revision`` is the agreement revision the signer saw: a proposal or confirmation
+    naming any other revision is refused (``StaleRevision``), so nobody confirms a
+    proposal made before a delivery.  A proposal stands until ``cancel_window`` passes
+    or the agreement changes; confirming it refunds every open milestone.  With
+    ``withdraw`` the proposer takes back a standing proposal (``revision`` is not checked).
+    """
 
     agreement_id: int
+    revision: int = 0
+    withdraw: bool = False
 
 
 @dataclass(frozen=True, slots=True)

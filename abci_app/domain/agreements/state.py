@@ -3,15 +3,21 @@
 # Invariants
 * ``ESCROW``'s balance equals the sum of ``escrow`` over all agreements; an
   agreement's ``escrow`` equals the sum of its unsettled milestones' amounts.
+* ``BONDS``'s balance equals the sum of ``bond`` over disputed milestones (a
+  dispute bond is held from the dispute until the milestone settles).
 * Every unsettled milestone has exactly one due key, at its ``due_at``: the
   block time from which the end-of-block hook settles it (reclaim, release or the
-  default split).  Settled milestones have none.
+  default outcome) and from which no handler may deliver, dispute or resolve it.
+  Settled milestones have none.
+* ``revision`` grows with every stored change of an agreement (``put`` bumps it);
+  a cancel proposal lives only at the revision it was made at (``cancel_revision``)
+  and until ``cancel_expires_at``: any later change clears it.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from abci_app import addresses, codec
@@ -20,6 +26,7 @@ from abci_app.state import timers
 from abci_app.state.protocols import StateRead
 
 ESCROW = addresses.module("escrow")
+BONDS = addresses.module("dispute_bonds")
 REQUESTER = "requester"
 PROVIDER = "provider"
 
@@ -32,7 +39,7 @@ class MilestoneStatus(enum.Enum):
     RELEASED = "released"      # review window ended in silence
     RECLAIMED = "reclaimed"    # deadline passed undelivered: refunded, broken
     RESOLVED = "resolved"      # split by the arbiter
-    DEFAULTED = "defaulted"    # arbiter silent: split by the genesis default
+    DEFAULTED = "defaulted"    # no arbiter or a silent one: amount and bond to the community pool
     CANCELLED = "cancelled"    # both parties agreed: refunded
 
 
@@ -54,6 +61,9 @@ class Milestone:
     to_provider: int = 0
     to_requester: int = 0
     settled_at: int = 0
+    bond: int = 0               # dispute bond held in BONDS while disputed (what was posted, kept after)
+    bond_payer: str = ""        # who posted the bond (the requester when it disputed)
+    to_community_pool: int = 0  # the milestone's amount a defaulted dispute gave to neither party
 
     @property
     def open(self) -> bool:
@@ -83,6 +93,13 @@ class Agreement:
     outcome: str = ""
     settled_at: int = 0
     cancel_proposed_by: str = ""
+    revision: int = 0           # bumped by every stored change (``put``)
+    cancel_revision: int = 0    # the revision the live cancel proposal was stored at
+    cancel_expires_at: int = 0  # block time from which the cancel proposal is void
+
+    def cancel_live(self, now: int) -> bool:
+        """Whether a cancel proposal stands: made, not changed since (``put`` clears it) and not expired."""
+        return bool(self.cancel_proposed_by) and now < self.cancel_expires_at
 
     def role_of(self, address: str) -> str:
         """Return ``"requester"``, ``"provider"`` or ``""``."""
@@ -115,8 +132,18 @@ def get(state: StateRead, agreement_id: int) -> Agreement | None:
     return None if raw is None else codec.decode_value(Agreement, raw)
 
 
-def put(state, agreement: Agreement) -> None:
+def put(state, agreement: Agreement) -> Agreement:
+    """Store ``agreement`` at the next revision and return what was stored.
+
+    A cancel proposal survives only the write that records it (``cancel_revision`` is
+    that write's revision); any later change of the agreement clears it.
+    """
+    revision = agreement.revision + 1
+    if agreement.cancel_proposed_by and agreement.cancel_revision != revision:
+        agreement = replace(agreement, cancel_proposed_by="", cancel_revision=0, cancel_expires_at=0)
+    agreement = replace(agreement, revision=revision)
     state.put(keys.agreement(agreement.id), codec.encode_value(agreement))
+    return agreement
 
 
 def all_agreements(state: StateRead) -> Iterator[Agreement]:

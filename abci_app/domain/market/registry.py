@@ -6,7 +6,7 @@ order and the genesis section, so ``components.py`` needs only a few lines.
 
 from __future__ import annotations
 
-from abci_app.domain.agreements import handlers as agr, messages as agr_msgs, settle
+from abci_app.domain.agreements import cancel, handlers as agr, messages as agr_msgs, settle
 from abci_app.domain.documents import handlers as docs, messages as docs_msgs
 from abci_app.domain.market import handlers as mkt, messages as mkt_msgs, params, queries, standing
 from abci_app.domain.projects import handlers as prj, messages as prj_msgs
@@ -27,7 +27,7 @@ HANDLERS = {
     agr_msgs.ReclaimMilestone: (agr.check_stateless_reclaim, agr.check_and_execute_reclaim),
     agr_msgs.DisputeMilestone: (agr.check_stateless_dispute, agr.check_and_execute_dispute),
     agr_msgs.ResolveDispute: (agr.check_stateless_resolve, agr.check_and_execute_resolve),
-    agr_msgs.CancelAgreement: (agr.check_stateless_cancel, agr.check_and_execute_cancel),
+    agr_msgs.CancelAgreement: (cancel.check_stateless_cancel, cancel.check_and_execute_cancel),
     agr_msgs.RateAgreement: (agr.check_stateless_rate, agr.check_and_execute_rate),
     prj_msgs.CreateProject: (prj.check_stateless_create, prj.check_and_execute_create),
     prj_msgs.FundProject: (prj.check_stateless_fund, prj.check_and_execute_fund),

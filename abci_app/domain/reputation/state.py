@@ -13,8 +13,17 @@ dispute won / lost        +2 / -5
 rating received (1..5)    (score - 3) * 2
 ========================  ===========
 
-Only ``agreements.settle`` writes here, and only for settled agreements between
-two distinct parties (the market rejects self-dealing when an agreement is made).
+Gains are capped, losses are not: what a party gains from one agreement (its
+settlement plus the rating it receives) is at most the agreement's gain cap
+(``agreements.settle.gain_cap``: one point per ``reputation_value_per_point`` of
+value settled to the provider, and the deal's fees over ``2 *
+reputation_fee_per_point``).  Two keys dealing with each other therefore pay at
+least ``reputation_fee_per_point`` in fees, which go to the community pool, for each
+point the two of them gain.
+
+Only ``agreements.settle`` and the rating handler write here, and only for settled
+agreements between two distinct parties (the market rejects self-dealing when an
+agreement is made).
 """
 
 from __future__ import annotations
@@ -61,9 +70,22 @@ class Reputation:
 
 
 def points(counts: Counts) -> int:
-    """Return the score change of ``counts`` in milli-points."""
-    total = sum(getattr(counts, name) * value for name, value in POINTS.items())
-    return total + (counts.rating_sum - 3 * counts.ratings_received) * RATING_POINTS
+    """Return the score change of ``counts`` in milli-points (uncapped)."""
+    gain, loss = gain_and_loss(counts)
+    return gain - loss
+
+
+def gain_and_loss(counts: Counts) -> tuple[int, int]:
+    """Return the positive and the negative parts (both >= 0) of ``counts``' points, in milli-points."""
+    parts = [getattr(counts, name) * value for name, value in POINTS.items()]
+    parts.append((counts.rating_sum - 3 * counts.ratings_received) * RATING_POINTS)
+    return sum(p for p in parts if p > 0), -sum(p for p in parts if p < 0)
+
+
+def capped_points(counts: Counts, cap: int | None) -> int:
+    """Return the score change of ``counts``: its gains limited to ``cap`` (None: no limit), its losses in full."""
+    gain, loss = gain_and_loss(counts)
+    return (gain if cap is None else min(gain, cap)) - loss
 
 
 def get(state: StateRead, address: str, tag: str = "") -> Reputation:
@@ -81,13 +103,15 @@ def tags(state: StateRead, address: str) -> list[str]:
     return [k[len(prefix):].decode() for k, _ in state.iter_prefix(prefix)]
 
 
-def add(state, address: str, tags_: tuple[str, ...], counts: Counts, now: int, half_life: int) -> None:
-    """Add ``counts`` to the address's record and to its record for each tag."""
+def add(state, address: str, tags_: tuple[str, ...], counts: Counts, now: int, half_life: int,
+        gain_cap: int | None = None) -> None:
+    """Add ``counts`` to the address's record and to its record for each tag; gains at most ``gain_cap``."""
+    delta = capped_points(counts, gain_cap)
     for tag in ("",) + tuple(tags_):
         key = keys.tagged(address, tag) if tag else keys.account(address)
-        state.put(key, codec.encode_value(_added(get(state, address, tag), counts, now, half_life)))
+        state.put(key, codec.encode_value(_added(get(state, address, tag), counts, delta, now, half_life)))
 
 
-def _added(rep: Reputation, counts: Counts, now: int, half_life: int) -> Reputation:
+def _added(rep: Reputation, counts: Counts, delta: int, now: int, half_life: int) -> Reputation:
     summed = Counts(**{f.name: getattr(rep.counts, f.name) + getattr(counts, f.name) for f in fields(Counts)})
-    return replace(rep, counts=summed, score=score_at(rep, now, half_life) + points(counts), score_time=now)
+    return replace(rep, counts=summed, score=score_at(rep, now, half_life) + delta, score_time=now)

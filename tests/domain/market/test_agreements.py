@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abci_app.addresses import COMMUNITY_POOL
 from abci_app.domain.accounts import state as accounts
 from abci_app.domain.agreements import state as agreements
 from abci_app.domain.agreements.events import AgreementSettled, MilestoneSettled
@@ -13,18 +14,10 @@ from abci_app.domain.market.params import MarketParams
 from abci_app.errors import (AgreementNotFound, AgreementSettled as AgreementSettledError, CancelAlreadyProposed,
                              DeadlineNotPassed, InvalidHash, InvalidSplit, MilestoneNotFound, NotArbiter, NotParty,
                              WrongMilestoneState)
-from tests.support.market import DAY, doc_hash, event, make_agreement
+from tests.support.market import DAY, agreement, balance, doc_hash, event, make_agreement
 
 P = MarketParams()
 BALANCE = 100_000
-
-
-def agreement(market, agreement_id):
-    return agreements.get(market.state, agreement_id)
-
-
-def balance(market, who):
-    return accounts.balance(market.state, who.address if hasattr(who, "address") else who)
 
 
 def test_provider_delivers_and_requester_accepts_paying_the_provider(market, requester, provider):
@@ -108,11 +101,14 @@ def test_nobody_acting_after_the_deadline_refunds_automatically_after_the_reclai
     assert balance(market, requester) == BALANCE and balance(market, agreements.ESCROW) == 0
 
 
-def test_either_party_may_dispute_and_only_the_arbiter_splits(market, requester, provider, arbiter, outsider):
+def test_only_the_requester_may_dispute_a_delivered_milestone_and_only_the_arbiter_splits(
+        market, requester, provider, arbiter, outsider):
     agreement_id = make_agreement(market, requester, provider, price=1_000, arbiter=arbiter.address)
+    market.fails(requester, DisputeMilestone(agreement_id, 0), WrongMilestoneState)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
     market.fails(outsider, DisputeMilestone(agreement_id, 0), NotParty)
     market.fails(arbiter, DisputeMilestone(agreement_id, 0), NotParty)
-    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
+    market.fails(provider, DisputeMilestone(agreement_id, 0), NotParty)
     market.ok(requester, DisputeMilestone(agreement_id, 0, doc_hash("why")))
     market.fails(requester, DisputeMilestone(agreement_id, 0), WrongMilestoneState)
     market.fails(requester, AcceptMilestone(agreement_id, 0), WrongMilestoneState)
@@ -121,45 +117,56 @@ def test_either_party_may_dispute_and_only_the_arbiter_splits(market, requester,
     market.fails(arbiter, ResolveDispute(agreement_id, 0, 10_001), InvalidSplit)
     outcome = market.ok(arbiter, ResolveDispute(agreement_id, 0, 2_500))
     assert event(outcome, AgreementSettled).outcome == "arbitrated"
-    assert balance(market, provider) == BALANCE + 250
-    assert balance(market, requester) == BALANCE - 250
+    bond = 1_000 * P.dispute_bond_bps // 10_000
+    assert balance(market, provider) == BALANCE + 250 + bond // 4   # the bond follows the split
+    assert balance(market, requester) == BALANCE - 250 - bond // 4
+    assert balance(market, agreements.BONDS) == 0
 
 
-def test_an_active_milestone_can_be_disputed_by_the_provider(market, requester, provider, arbiter):
+def test_an_undelivered_milestone_cannot_be_disputed_by_either_party(market, requester, provider, arbiter):
     agreement_id = make_agreement(market, requester, provider, arbiter=arbiter.address)
-    market.ok(provider, DisputeMilestone(agreement_id, 0))
-    assert agreement(market, agreement_id).milestones[0].disputed_by == "provider"
+    market.fails(provider, DisputeMilestone(agreement_id, 0), NotParty)
+    market.fails(requester, DisputeMilestone(agreement_id, 0), WrongMilestoneState)
 
 
-def test_a_silent_arbiter_leaves_the_split_to_the_genesis_default(market, requester, provider, arbiter):
+def test_a_silent_arbiter_sends_the_amount_and_the_bond_to_the_community_pool(market, requester, provider, arbiter):
     agreement_id = make_agreement(market, requester, provider, price=1_000, arbiter=arbiter.address)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
     market.ok(requester, DisputeMilestone(agreement_id, 0))
     due = agreement(market, agreement_id).milestones[0].due_at
     assert due == market.now + P.arbitration_window
+    pool = balance(market, COMMUNITY_POOL)
     market.tick(due)
     settled = agreement(market, agreement_id)
-    assert settled.milestones[0].status is S.DEFAULTED
-    assert balance(market, provider) == BALANCE + 500 and balance(market, requester) == BALANCE - 500
+    assert settled.milestones[0].status is S.DEFAULTED and settled.milestones[0].to_community_pool == 1_000
+    assert balance(market, provider) == BALANCE
+    assert balance(market, requester) == BALANCE - 1_000 - 100
+    assert balance(market, COMMUNITY_POOL) == pool + 1_100
     market.fails(arbiter, ResolveDispute(agreement_id, 0, 0), AgreementSettledError)
 
 
-def test_a_dispute_without_an_arbiter_settles_by_the_default_rule(market, requester, provider):
+def test_a_dispute_without_an_arbiter_pays_neither_party(market, requester, provider):
     agreement_id = make_agreement(market, requester, provider, price=1_000)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
     market.ok(requester, DisputeMilestone(agreement_id, 0))
     market.tick(agreement(market, agreement_id).milestones[0].due_at)
-    assert agreement(market, agreement_id).milestones[0].status is S.DEFAULTED
+    milestone = agreement(market, agreement_id).milestones[0]
+    assert milestone.status is S.DEFAULTED and (milestone.to_provider, milestone.to_requester) == (0, 0)
 
 
-def test_cancelling_needs_both_parties_and_refunds_open_milestones(market, requester, provider, outsider):
+def test_cancelling_needs_both_parties_at_the_same_revision_and_refunds_open_milestones(
+        market, requester, provider, outsider):
     agreement_id = make_agreement(market, requester, provider, price=800)
-    market.fails(outsider, CancelAgreement(agreement_id), NotParty)
-    market.ok(provider, CancelAgreement(agreement_id))
-    assert agreement(market, agreement_id).cancel_proposed_by == "provider"
-    market.fails(provider, CancelAgreement(agreement_id), CancelAlreadyProposed)
-    outcome = market.ok(requester, CancelAgreement(agreement_id))
+    revision = agreement(market, agreement_id).revision
+    market.fails(outsider, CancelAgreement(agreement_id, revision), NotParty)
+    market.ok(provider, CancelAgreement(agreement_id, revision))
+    proposed = agreement(market, agreement_id)
+    assert proposed.cancel_proposed_by == "provider" and proposed.revision == revision + 1
+    market.fails(provider, CancelAgreement(agreement_id, proposed.revision), CancelAlreadyProposed)
+    outcome = market.ok(requester, CancelAgreement(agreement_id, proposed.revision))
     assert event(outcome, AgreementSettled).outcome == "cancelled"
     assert balance(market, requester) == BALANCE and balance(market, agreements.ESCROW) == 0
-    market.fails(requester, CancelAgreement(agreement_id), AgreementSettledError)
+    market.fails(requester, CancelAgreement(agreement_id, proposed.revision), AgreementSettledError)
 
 
 def test_milestones_settle_on_their_own(market, requester, provider):

@@ -24,7 +24,7 @@ def test_the_genesis_market_section_sets_the_windows(tmp_path):
         chain.close()
 
 
-@pytest.mark.parametrize("section", [{"review_window": 0}, {"default_provider_bps": 10_001}, {"nope": 1},
+@pytest.mark.parametrize("section", [{"review_window": 0}, {"dispute_bond_bps": 10_001}, {"nope": 1},
                                      {"reclaim_window": -5}, {"review_window": True}, [1]])
 def test_an_invalid_market_section_is_refused(section):
     with pytest.raises(ValueError):

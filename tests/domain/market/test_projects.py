@@ -57,8 +57,8 @@ def test_a_request_under_a_project_is_paid_from_its_budget_and_refunds_return_th
     assert project(market, project_id).budget == 200
     assert accounts.balance(market.state, requester.address) == BALANCE - 1_000
     assert projects.open_agreements(market.state, project_id) == [agreement_id]
-    market.ok(provider, CancelAgreement(agreement_id))
-    market.ok(requester, CancelAgreement(agreement_id))
+    market.ok(provider, CancelAgreement(agreement_id, agreements.get(market.state, agreement_id).revision))
+    market.ok(requester, CancelAgreement(agreement_id, agreements.get(market.state, agreement_id).revision))
     assert project(market, project_id).budget == 1_000
     assert projects.open_agreements(market.state, project_id) == []
 

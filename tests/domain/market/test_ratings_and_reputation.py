@@ -14,10 +14,11 @@ from tests.support.market import DAY, doc_hash, make_agreement
 HALF_LIFE = MarketParams().reputation_half_life
 
 
-def completed(market, requester, provider, **kw) -> int:
+def completed(market, requester, provider, fee: int = 15, **kw) -> int:
+    """An agreement delivered and accepted, the two settling transactions paying ``fee`` each."""
     agreement_id = make_agreement(market, requester, provider, **kw)
-    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
-    market.ok(requester, AcceptMilestone(agreement_id, 0))
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)), fee=fee)
+    market.ok(requester, AcceptMilestone(agreement_id, 0), fee=fee)
     return agreement_id
 
 
@@ -58,12 +59,54 @@ def test_a_broken_agreement_counts_against_the_provider(market, requester, provi
 
 def test_disputes_count_as_opened_won_and_lost(market, requester, provider, arbiter):
     agreement_id = make_agreement(market, requester, provider, arbiter=arbiter.address)
+    market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)))
     market.ok(requester, DisputeMilestone(agreement_id, 0))
     market.ok(arbiter, ResolveDispute(agreement_id, 0, 8_000))
     req, prov = (reputation.get(market.state, p.address).counts for p in (requester, provider))
     assert (req.disputes_opened, req.disputes_lost, req.disputes_won) == (1, 1, 0)
     assert (prov.disputes_opened, prov.disputes_won, prov.disputes_lost) == (0, 1, 0)
     assert reputation.get(market.state, arbiter.address).counts == reputation.Counts()
+
+
+def test_an_agreement_without_fees_earns_no_points_but_is_still_counted(market, requester, provider):
+    completed(market, requester, provider, fee=0)
+    rep = reputation.get(market.state, provider.address)
+    assert rep.counts.completed_as_provider == 1 and rep.score == 0
+
+
+def test_gains_grow_with_settled_value_and_fees_up_to_the_rules_points(market, requester, provider, rival):
+    completed(market, requester, provider, fee=4, price=100)     # fees 8 -> 4 points each at most
+    assert reputation.get(market.state, provider.address).score == 4_000
+    completed(market, requester, rival, fee=500, price=50)       # value 50 -> 5 points at most
+    assert reputation.get(market.state, rival.address).score == 5_000
+
+
+def test_a_good_rating_adds_only_what_the_deals_gain_cap_has_left(market, requester, provider):
+    agreement_id = completed(market, requester, provider, fee=8)  # cap 8 points: settlement used 8 (of 15)
+    before = reputation.get(market.state, provider.address)
+    assert before.score == 8_000
+    market.ok(requester, RateAgreement(agreement_id, 5))
+    after = reputation.get(market.state, provider.address)
+    assert after.counts.rating_sum == 5 and after.score == reputation.score_at(before, after.score_time, HALF_LIFE)
+    before = reputation.get(market.state, requester.address)
+    market.ok(provider, RateAgreement(agreement_id, 1))           # bad ratings always count
+    after = reputation.get(market.state, requester.address)
+    assert after.score == reputation.score_at(before, after.score_time, HALF_LIFE) - 4_000
+
+
+def test_two_keys_farming_reputation_pay_at_least_the_stated_fee_per_point(market, requester, provider):
+    """The figure in docs/lifecycles.md: points gained by both keys together cost >= reputation_fee_per_point each."""
+    paid = 0
+    for fee in (0, 1, 7, 15, 40):
+        agreement_id = make_agreement(market, requester, provider, price=150)
+        market.ok(provider, DeliverMilestone(agreement_id, 0, doc_hash(1)), fee=fee)
+        market.ok(requester, AcceptMilestone(agreement_id, 0), fee=fee)
+        market.ok(requester, RateAgreement(agreement_id, 5), fee=fee)
+        market.ok(provider, RateAgreement(agreement_id, 5), fee=fee)
+        paid += 4 * fee
+    points = sum(reputation.get(market.state, k.address).score for k in (requester, provider)) // reputation.MILLI
+    assert points > 0
+    assert paid >= points * MarketParams().reputation_fee_per_point
 
 
 def test_the_score_halves_every_half_life_of_block_time(market, requester, provider):

@@ -85,7 +85,7 @@ def test_bad_market_param_updates_are_refused_with_their_own_code(netchain, peop
     for changes in ((MarketParamChange("no_such_param", 1),), (), (MarketParamChange("review_window", 5),) * 2):
         outcome = send(netchain, validator, SubmitProposal(NETWORK, "params", "", (UpdateMarketParams(changes),)))
         assert code(outcome) == ("validators", 50), changes
-    done = run(netchain, validator, NETWORK, UpdateMarketParams((MarketParamChange("default_provider_bps", 10_001),)))
+    done = run(netchain, validator, NETWORK, UpdateMarketParams((MarketParamChange("dispute_bond_bps", 10_001),)))
     assert (done.status, done.result_codespace, done.result_code) == ("failed", "validators", 50)
     assert code(send(netchain, validator, UpdateMarketParams((MarketParamChange("review_window", 5),)))) == \
         ("validators", 3)
