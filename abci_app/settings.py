@@ -30,6 +30,13 @@ class Settings:
     graphql_port: int = 8080
     graphql_nice: int = 10            # the GraphQL server runs this much lower in CPU priority (0-19)
     # GraphQL resource limits (docs/graphql.md "Limits"; graphql_api/config.py takes every graphql_* field)
+    graphql_max_depth: int = 10               # selection depth
+    graphql_max_aliases: int = 15             # aliases, fragments expanded
+    graphql_max_tokens: int = 1000            # tokens of one document (parsing stops past it)
+    graphql_max_batch: int = 10               # operations in one HTTP batch
+    graphql_max_first: int = 1000             # page size (`first`)
+    graphql_scan_budget: int = 100_000        # index entries one operation may examine
+    graphql_max_subscriptions_per_connection: int = 10
     graphql_max_cost: int = 100_000           # static query cost per HTTP request (graphql_api/cost.py)
     graphql_proof_cost: int = 100             # cost of one Account.proof
     graphql_unpaged_list_cost: int = 10       # items assumed for a list field without `first`

@@ -2,9 +2,11 @@
 
 Defaults suit a public read API: introspection on, GraphiQL off (Strawberry's bundled
 GraphiQL page loads React and GraphiQL from a CDN, so it does not work offline; see
-``docs/graphql.md``), limits on depth, aliases, tokens, page size, batch size and
-time per operation; caps on WebSocket connections and subscriptions and a rate limit
-on ``broadcastTransaction`` per client (``limits.py``).
+``docs/graphql.md``), limits on depth, aliases, tokens, page size, batch size, query
+cost and time per HTTP request, the response cache's bytes and HTTP sizes and times;
+caps on WebSocket connections and subscriptions and a rate limit on
+``broadcastTransaction`` per client (``limits.py``).  Every field that is also a
+``graphql_<name>`` setting of ``app.toml`` is taken from there (``from_home``).
 """
 
 from __future__ import annotations

@@ -86,8 +86,8 @@ SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "mi
 
 
 def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
-    totals = run(tmp_path, examples=5, steps=20)
-    assert totals["blocks"] >= 60, f"only {totals['blocks']} blocks ran"
+    totals = run(tmp_path, examples=6, steps=25)
+    assert totals["blocks"] >= 100, f"only {totals['blocks']} blocks ran"
     missed = sorted(ADVERSARIAL_KINDS - set(totals["accepted"]))
     assert not missed, f"no transaction of these kinds was ever accepted: {missed}"
     unseen = sorted(SITUATIONS - set(totals["seen"]))

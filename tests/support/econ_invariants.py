@@ -11,6 +11,8 @@ result.  Each raises ``AssertionError`` with a readable message.
   provider nothing, and an agreement with a reclaimed milestone is recorded as
   broken in the agreement and in the provider's reputation.  A milestone both
   parties cancelled is refunded and is not a breach (the requester consented).
+* ``reputation_is_paid_for``: nobody holds more reputation than the gain caps of
+  its settled agreements allow, so all reputation held is paid for in deal fees.
 * ``disputer_gains_nothing``: a delivered milestone disputed and left to the
   no-arbiter default pays the disputing requester nothing back.
 * ``windows_respected``: deliveries, disputes and arbiters' splits happened inside
@@ -32,7 +34,7 @@ from collections import Counter
 
 from abci_app import errors
 from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import keys as agreement_keys, state as agreements
+from abci_app.domain.agreements import keys as agreement_keys, settle, state as agreements
 from abci_app.domain.agreements.state import MilestoneStatus as S
 from abci_app.domain.market import keys as market_keys, params as market_params
 from abci_app.domain.projects import keys as project_keys
@@ -50,9 +52,8 @@ def supply_conserved(state, genesis_supply: int) -> None:
     assert total == genesis_supply, f"balances add up to {total}, genesis supply is {genesis_supply}"
 
 
-def no_value_locked(state, now: int, excused: frozenset = frozenset()) -> None:
-    """No holding without an exit (``excused``: places whose exit a rule change still has to add)."""
-    locked = [item for item in exits.locked_value(state, now) if item.place not in excused]
+def no_value_locked(state, now: int) -> None:
+    locked = exits.locked_value(state, now)
     assert not locked, f"value without an exit at {now}: {locked}"
 
 
@@ -71,6 +72,26 @@ def never_delivered_gets_nothing(state) -> None:
     for provider, count in sorted(broken_as_provider.items()):
         recorded = reputation.get(state, provider).counts.broken
         assert recorded == count, f"{provider} broke {count} agreements, its reputation records {recorded}"
+
+
+def reputation_is_paid_for(state) -> None:
+    """No address holds more reputation than the gain caps of the settled agreements it was party to, so the
+    points all parties hold never exceed the deals' fees over ``reputation_fee_per_point`` (farming costs fees)."""
+    caps: Counter = Counter()
+    fees = 0
+    for a in agreements.all_agreements(state):
+        if a.settled:
+            cap = settle.gain_cap(state, a)
+            caps[a.provider] += cap
+            caps[a.requester] += cap
+            fees += a.fees
+    held = 0
+    for address, _ in accounts.all_accounts(state):
+        score = reputation.get(state, address).score
+        assert score <= caps[address], f"{address} holds {score} milli-points, its agreements allow {caps[address]}"
+        held += max(score, 0)
+    per_point = market_params.get(state).reputation_fee_per_point
+    assert held * per_point <= fees * reputation.MILLI, f"{held} milli-points held, deals paid only {fees} in fees"
 
 
 def disputer_gains_nothing(state) -> None:

@@ -105,3 +105,12 @@ def test_fifteen_aliases_of_a_thousand_proofs_exceed_the_default_limit():
 def test_a_limit_of_zero_is_a_configuration_error(field):
     with pytest.raises(ValueError, match=field):
         ApiConfig(store_dir=Path("."), **{field: 0})
+
+
+def test_every_graphql_setting_of_app_toml_reaches_the_server_config(tmp_path):
+    from graphql_api.config import from_home
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "app.toml").write_text("[graphql]\nmax_cost = 5000\nmax_depth = 4\nport = 9999\n")
+    config = from_home(tmp_path)
+    assert (config.max_cost, config.max_depth, config.port, config.max_body_bytes) == (5000, 4, 9999, 1 << 20)
