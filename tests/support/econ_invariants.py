@@ -11,6 +11,8 @@ result.  Each raises ``AssertionError`` with a readable message.
   provider nothing, and an agreement with a reclaimed milestone is recorded as
   broken in the agreement and in the provider's reputation.  A milestone both
   parties cancelled is refunded and is not a breach (the requester consented).
+* ``disputes_recorded``: records count the disputes each party opened, and a
+  defaulted dispute as lost by both parties.
 * ``reputation_is_paid_for``: nobody holds more reputation than the gain caps of
   its settled agreements allow, so all reputation held is paid for in deal fees.
 * ``disputer_gains_nothing``: a delivered milestone disputed and left to the
@@ -72,6 +74,28 @@ def never_delivered_gets_nothing(state) -> None:
     for provider, count in sorted(broken_as_provider.items()):
         recorded = reputation.get(state, provider).counts.broken
         assert recorded == count, f"{provider} broke {count} agreements, its reputation records {recorded}"
+
+
+def disputes_recorded(state) -> None:
+    """Records count disputes: each party's opened disputes exactly, and a dispute no arbiter settled
+    (defaulted) as lost by both parties (so neither can dispute, or provoke a dispute, without a mark)."""
+    opened: Counter = Counter()
+    defaulted: Counter = Counter()
+    for a in agreements.all_agreements(state):
+        if not a.settled:
+            continue
+        for m in a.milestones:
+            if m.disputed_by:
+                opened[a.provider if m.disputed_by == agreements.PROVIDER else a.requester] += 1
+            if m.status is S.DEFAULTED:
+                defaulted[a.provider] += 1
+                defaulted[a.requester] += 1
+    for address in sorted(set(opened) | set(defaulted)):
+        counts = reputation.get(state, address).counts
+        assert counts.disputes_opened == opened[address], \
+            f"{address} opened {opened[address]} disputes, its record says {counts.disputes_opened}"
+        assert counts.disputes_lost >= defaulted[address], \
+            f"{address} was party to {defaulted[address]} defaulted disputes, its record has {counts.disputes_lost} lost"
 
 
 def reputation_is_paid_for(state) -> None:

@@ -124,6 +124,7 @@ class EconSim:
         inv.no_value_locked(state, now)
         inv.never_delivered_gets_nothing(state)
         inv.disputer_gains_nothing(state)
+        inv.disputes_recorded(state)
         inv.reputation_is_paid_for(state)
         inv.windows_respected(state)
         self.cancels.observe(result)
