@@ -38,7 +38,7 @@ CAP = 3
 BALANCE = 50_000
 WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_window": 4 * DAY,
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
-           "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY}
+           "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY, "max_project_items": 6}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
 MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND
 NETWORK = HONEST[:2]

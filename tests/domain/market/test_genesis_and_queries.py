@@ -25,6 +25,7 @@ def test_the_genesis_market_section_sets_the_windows(tmp_path):
 
 
 @pytest.mark.parametrize("section", [{"review_window": 0}, {"dispute_bond_bps": 10_001}, {"nope": 1},
+                                     {"default_provider_bps": 5_000},
                                      {"reclaim_window": -5}, {"review_window": True}, [1]])
 def test_an_invalid_market_section_is_refused(section):
     with pytest.raises(ValueError):
