@@ -21,8 +21,9 @@ def market(tmp_path):
     chain = TestChain(tmp_path / "db", balances={k: 100_000 for k in (REQUESTER, PROVIDER, RIVAL)})
     m = Market(chain)
     done = make_agreement(m, REQUESTER, PROVIDER, price=800)
-    m.ok(PROVIDER, DeliverMilestone(done, 0, doc_hash("report")))
-    m.ok(REQUESTER, AcceptMilestone(done, 0))
+    # Reputation is paid for in deal fees (docs/lifecycles.md): a deal with no fee earns no points.
+    m.ok(PROVIDER, DeliverMilestone(done, 0, doc_hash("report")), fee=20)
+    m.ok(REQUESTER, AcceptMilestone(done, 0), fee=20)
     m.ok(RIVAL, request_msg(m.now, title="open request"))
     m.ok(PROVIDER, offer_msg(2, m.now))
     m.ok(PROVIDER, PublishStandingOffer("first aid course", "", ("ehbo",), 250, 86_400))
