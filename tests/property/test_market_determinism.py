@@ -29,23 +29,23 @@ def replay_under_other_hash_seeds(tmp_path: Path, recorded: list, factory: str) 
         assert got == expected, f"app hashes differ under PYTHONHASHSEED={seed} from block {first} on"
 
 
-def test_replaying_simulation_blocks_under_other_hash_seeds_gives_the_same_app_hash_at_every_height(tmp_path):
-    machine.MarketMachine.record = {}
+def busiest_recorded_run(machine_class, run, path, examples: int, steps: int) -> list:
+    """Run a state machine with block recording on; return the recorded run with the most transactions."""
+    machine_class.record = {}
     try:
-        machine.run(tmp_path / "sim", examples=3, steps=12)
-        recorded = max(machine.MarketMachine.record.values(), key=lambda blocks: sum(len(b[1]) for b in blocks))
+        run(path, examples=examples, steps=steps)
+        return max(machine_class.record.values(), key=lambda blocks: sum(len(b[1]) for b in blocks))
     finally:
-        machine.MarketMachine.record = None
+        machine_class.record = None
+
+
+def test_replaying_simulation_blocks_under_other_hash_seeds_gives_the_same_app_hash_at_every_height(tmp_path):
+    recorded = busiest_recorded_run(machine.MarketMachine, machine.run, tmp_path / "sim", examples=3, steps=12)
     assert len(recorded) >= 5 and sum(len(txs) for _, txs, _ in recorded) >= 50
     replay_under_other_hash_seeds(tmp_path, recorded, "tests.property.test_market_machine:new_chain")
 
 
 def test_the_adversarial_economy_replays_to_the_same_app_hash_at_every_height_under_other_hash_seeds(tmp_path):
-    economy.EconomyMachine.record = {}
-    try:
-        economy.run(tmp_path / "sim", examples=3, steps=20)
-        recorded = max(economy.EconomyMachine.record.values(), key=lambda blocks: sum(len(b[1]) for b in blocks))
-    finally:
-        economy.EconomyMachine.record = None
+    recorded = busiest_recorded_run(economy.EconomyMachine, economy.run, tmp_path / "sim", examples=3, steps=20)
     assert len(recorded) >= 10 and sum(len(txs) for _, txs, _ in recorded) >= 50
     replay_under_other_hash_seeds(tmp_path, recorded, "tests.support.econ_sim:new_chain")
