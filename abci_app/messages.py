@@ -16,6 +16,7 @@ from abci_app.domain.agreements import messages as agreements_msgs
 from abci_app.domain.documents import messages as documents_msgs
 from abci_app.domain.market import messages as market_msgs
 from abci_app.domain.projects import messages as projects_msgs
+from abci_app.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
 from abci_app.domain.validators.messages import SpendCommunityPool, UpdateMarketParams, UpdateValidator
 
 
@@ -60,4 +61,7 @@ ACTIONS: dict[str, type] = {
     # the network organization: community pool and market parameters (proto fields 110-119)
     "spend_community_pool": SpendCommunityPool,
     "update_market_params": UpdateMarketParams,
+    # the network organization: software upgrades (proto fields 112-119)
+    "schedule_upgrade": ScheduleUpgrade,
+    "cancel_upgrade": CancelUpgrade,
 }

@@ -127,6 +127,9 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("agreements", 43, "NotProposer"),
     ("validators", 50, "InvalidMarketParams"),
     ("tx", 30, "NestingTooDeep"),
+    ("upgrade", 1, "UpgradeError"),
+    ("upgrade", 2, "InvalidUpgradePlan"),
+    ("upgrade", 3, "NoSuchUpgrade"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
