@@ -17,6 +17,7 @@ from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.domain.market import registry as market_family
+from abci_app.domain.streams import registry as org_tools
 from abci_app.domain.validators import genesis as validators_genesis, handlers as validators_handlers
 from abci_app.domain.validators import messages as validators_msgs, network as network_handlers
 from abci_app.domain.validators import queries as validators_queries
@@ -40,6 +41,7 @@ HANDLERS = {
     validators_msgs.SpendCommunityPool: (network_handlers.check_stateless_spend, network_handlers.check_and_execute_spend),
     validators_msgs.UpdateMarketParams: (network_handlers.check_stateless_update_params,
                                          network_handlers.check_and_execute_update_params),
+    **org_tools.HANDLERS,   # streams, delegation, roles, sub-organizations
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
@@ -59,4 +61,5 @@ QUERIES: dict = {
     "proposals": proposal_queries.query_proposals,
     **market_family.QUERIES,
     "validators": validators_queries.query,
+    **org_tools.QUERIES,
 }

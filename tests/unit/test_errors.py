@@ -127,6 +127,12 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("agreements", 43, "NotProposer"),
     ("validators", 50, "InvalidMarketParams"),
     ("tx", 30, "NestingTooDeep"),
+    ("streams", 1, "StreamsError"),
+    ("streams", 2, "StreamNotFound"),
+    ("streams", 3, "InvalidStream"),
+    ("streams", 4, "NotThePayer"),
+    ("streams", 5, "StreamNotActive"),
+    ("streams", 6, "NothingAccrued"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
