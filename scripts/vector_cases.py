@@ -21,6 +21,7 @@ from abci_app.domain.market import messages as mk
 from abci_app.domain.organizations import messages as org
 from abci_app.domain.projects import messages as pj
 from abci_app.domain.proposals import messages as pr
+from abci_app.domain.streams import messages as st
 from abci_app.domain.validators import messages as val
 
 
@@ -123,7 +124,18 @@ def project_and_network_cases() -> list[dict]:
     ]
 
 
+def org_tool_cases() -> list[dict]:
+    """Streams (and the other organization tools, proto fields 120-149)."""
+    a, b, _ = KEYS
+    return [
+        _case("create-stream-monthly-with-total", a, st.CreateStream(BOB.address, 250, 30 * 86_400, T0, 0, 3000)),
+        _case("create-stream-until-an-end", a, st.CreateStream(CAROL.address, 10, 86_400, 0, T0 + 90 * 86_400, 0)),
+        _case("claim-stream", b, st.ClaimStream(1)),
+        _case("stop-stream", a, st.StopStream(1)),
+    ]
+
+
 def cases() -> list[dict]:
     """Every vector: name, signer (label, key), sequence, fee, fee payer, action."""
     return (transfer_cases() + organization_cases() + market_cases() + agreement_cases()
-            + project_and_network_cases())
+            + project_and_network_cases() + org_tool_cases())
