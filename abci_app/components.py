@@ -17,6 +17,7 @@ from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.domain.market import registry as market_family
+from abci_app.domain.streams import registry as org_tools
 from abci_app.domain.validators import genesis as validators_genesis, handlers as validators_handlers
 from abci_app.domain.validators import messages as validators_msgs, network as network_handlers
 from abci_app.domain.validators import queries as validators_queries
@@ -44,6 +45,7 @@ HANDLERS = {
                                          network_handlers.check_and_execute_update_params),
     upgrade_msgs.ScheduleUpgrade: (upgrade_handlers.check_stateless_schedule, upgrade_handlers.check_and_execute_schedule),
     upgrade_msgs.CancelUpgrade: (upgrade_handlers.check_stateless_cancel, upgrade_handlers.check_and_execute_cancel),
+    **org_tools.HANDLERS,   # streams, delegation, roles, sub-organizations
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
@@ -65,4 +67,5 @@ QUERIES: dict = {
     **market_family.QUERIES,
     "validators": validators_queries.query,
     "upgrade": upgrade_queries.query,
+    **org_tools.QUERIES,
 }

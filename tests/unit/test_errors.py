@@ -130,6 +130,12 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("upgrade", 1, "UpgradeError"),
     ("upgrade", 2, "InvalidUpgradePlan"),
     ("upgrade", 3, "NoSuchUpgrade"),
+    ("streams", 1, "StreamsError"),
+    ("streams", 2, "StreamNotFound"),
+    ("streams", 3, "InvalidStream"),
+    ("streams", 4, "NotThePayer"),
+    ("streams", 5, "StreamNotActive"),
+    ("streams", 6, "NothingAccrued"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
