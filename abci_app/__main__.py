@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         problem = app.startup_problem()
         if problem is not None:
             raise problem
-        asyncio.run(AbciServer(app).serve(settings.abci))
+        asyncio.run(AbciServer(app, _metrics(settings, store)).serve(settings.abci))
     except UpgradeHalt as halt:
         return _halted(settings.home, halt)
     except KeyboardInterrupt:
@@ -51,6 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         store.close()
     return 0
+
+
+def _metrics(settings, store):
+    """The app's Prometheus metrics, served on ``[metrics]`` host:port (``port = 0``: none)."""
+    from abci_app.node.metrics import AppMetrics
+
+    if not settings.metrics_port:
+        return None
+    metrics = AppMetrics(store)
+    metrics.serve(settings.metrics_host, settings.metrics_port)
+    return metrics
 
 
 def _halted(home: Path, halt: Exception) -> int:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 from google.protobuf.message import DecodeError
@@ -94,9 +95,26 @@ def split_frames(buf: bytearray, max_frame: int = MAX_FRAME) -> tuple[list[bytes
         pos = start + length
 
 
+class Observer:
+    """What the server reports as it answers (``abci_app.node.metrics.AppMetrics``); this one ignores it all."""
+
+    def request(self, method: str, seconds: float) -> None:
+        """One request of ABCI ``method`` took ``seconds`` to answer."""
+
+    def check_tx(self, recheck: bool, outcome: TxOutcome) -> None:
+        """CheckTx (or its recheck) answered ``outcome``."""
+
+    def finalize_block(self, result) -> None:
+        """FinalizeBlock returned ``result`` (``abci_app.app.FinalizeResult``)."""
+
+    def committed(self, app: LedgerApp) -> None:
+        """Commit finished; ``app.committed`` is the new height."""
+
+
 class AbciServer:
-    def __init__(self, app: LedgerApp) -> None:
+    def __init__(self, app: LedgerApp, observer: Observer | None = None) -> None:
         self.app = app
+        self.observer = observer or Observer()
         self.fatal: BaseException | None = None
         self._stop = asyncio.Event()
         self._handlers = {
@@ -166,7 +184,10 @@ class AbciServer:
         if kind is None:
             raise FrameError("ABCI request without a method")
         try:
-            return self._handlers[kind](getattr(request, kind)), kind == "flush"
+            start = time.perf_counter()
+            response = self._handlers[kind](getattr(request, kind))
+            self.observer.request(kind, time.perf_counter() - start)
+            return response, kind == "flush"
         except UpgradeHalt as exc:   # the chain needs other software: stop with one line (docs/upgrades.md)
             log.critical("%s", exc)
             self.fatal = exc
@@ -211,10 +232,13 @@ class AbciServer:
 
     def check_tx(self, req):
         r = self.app.check_tx(req.tx, req.type == RECHECK)
+        self.observer.check_tx(req.type == RECHECK, r)
         return wire.check_tx_response(r.code, r.codespace, r.log)
 
     def commit(self, req):
-        return abci.Response(commit=abci.ResponseCommit(retain_height=self.app.commit()))
+        response = abci.Response(commit=abci.ResponseCommit(retain_height=self.app.commit()))
+        self.observer.committed(self.app)
+        return response
 
     def list_snapshots(self, req):
         snapshots = [abci.Snapshot(height=s.height, format=s.format, chunks=s.chunks, hash=s.hash, metadata=s.metadata)
@@ -259,6 +283,7 @@ class AbciServer:
                             for v in req.decided_last_commit.votes)
         r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash,
                                     misbehavior, last_commit)
+        self.observer.finalize_block(r)
         tail = abci.ResponseFinalizeBlock(app_hash=r.app_hash, validator_updates=[
             validator_update(k, p) for k, p in r.validator_updates])
         if r.app_version:   # an upgrade ran: CometBFT puts the new app version in the next headers

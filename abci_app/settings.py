@@ -58,6 +58,8 @@ class Settings:
     graphql_broadcast_rate: float = 2.0            # broadcastTransaction: tokens a second per client
     graphql_broadcast_burst: int = 20              # ... saved at most
     graphql_broadcast_commit: str = "auto"         # COMMIT mode: auto (on for a loopback bind) | on | off
+    metrics_host: str = "127.0.0.1"       # the app's Prometheus endpoint (docs/operations.md "Monitoring")
+    metrics_port: int = 26670             # 0: no endpoint
     log_level: str = "info"
 
     @property
@@ -92,7 +94,7 @@ class Settings:
 def render(settings: Settings) -> str:
     """Return ``app.toml`` text for ``settings`` (used by ``samen init``)."""
     lines = []
-    for section in ("abci", "store", "snapshot", "graphql", "log"):
+    for section in ("abci", "store", "snapshot", "graphql", "metrics", "log"):
         lines.append(f"[{section}]")
         for f in fields(Settings):
             if f.name.startswith(section + "_"):

@@ -38,6 +38,8 @@ class NodeOptions:
     params: dict = field(default_factory=dict)
     base_app_state: dict | None = None   # an app_state document to start from (``--app-state``)
     graphql_port: int = 8080
+    metrics_port: int = 26670      # the app's Prometheus endpoint (app.toml [metrics])
+    prometheus_port: int = 26660   # CometBFT's (config.toml [instrumentation])
     log_level: str = "info"
 
 
@@ -99,7 +101,7 @@ def init_home(home: Path, options: NodeOptions) -> Path:
     doc["chain_id"] = options.chain_id
     doc["app_state"] = state
     genesis_path(home).write_text(json.dumps(doc, indent=2) + "\n")
-    settings = Settings(home=home, graphql_port=options.graphql_port)
+    settings = Settings(home=home, graphql_port=options.graphql_port, metrics_port=options.metrics_port)
     (home / APP_TOML).write_text(render(settings))
     return home
 
@@ -121,8 +123,8 @@ def config_changes(home: Path, options: NodeOptions) -> dict[tuple[str, str], ob
         ("consensus", "create_empty_blocks"): options.create_empty_blocks,
         ("consensus", "create_empty_blocks_interval"): options.create_empty_blocks_interval,
         ("tx_index", "indexer"): "kv",
-        ("instrumentation", "prometheus"): False,
-        ("instrumentation", "prometheus_listen_addr"): "127.0.0.1:26660",
+        ("instrumentation", "prometheus"): True,
+        ("instrumentation", "prometheus_listen_addr"): f"127.0.0.1:{options.prometheus_port}",
     }
 
 

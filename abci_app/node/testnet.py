@@ -111,7 +111,8 @@ def _make_node(root: Path, index: int, chain_id: str, base_port: int, timeout_co
     home = root / f"node{index}"
     p2p, rpc = base_port + 10 * index, base_port + 10 * index + 1
     init_home(home, NodeOptions(chain_id=chain_id, moniker=f"node{index}", rpc_port=rpc, p2p_port=p2p,
-                                timeout_commit=timeout_commit, graphql_port=base_port + 10 * index + 2))
+                                timeout_commit=timeout_commit, graphql_port=base_port + 10 * index + 2,
+                                metrics_port=base_port + 10 * index + 3, prometheus_port=base_port + 10 * index + 4))
     return NodeInfo(f"node{index}", str(home.resolve()), p2p, rpc, node_id(home), consensus_key(home), power, operator)
 
 

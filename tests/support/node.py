@@ -73,7 +73,8 @@ class TestNode:
         self.options = NodeOptions(chain_id=chain_id, moniker="samen-test", rpc_port=self.rpc_port,
                                    p2p_port=self.p2p_port, timeout_commit=timeout_commit,
                                    create_empty_blocks=create_empty_blocks, accounts=tuple(accounts),
-                                   params=dict(params or {}), graphql_port=free_port())
+                                   params=dict(params or {}), graphql_port=free_port(),
+                                   metrics_port=free_port(), prometheus_port=free_port())
         self.app: subprocess.Popen | None = None
         self.cometbft: subprocess.Popen | None = None
         self.rpc = RpcClient(self.rpc_url, timeout=10.0)

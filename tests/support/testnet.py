@@ -44,12 +44,12 @@ def load_signer(index: int) -> Signer:
 
 
 def free_base_port(count: int) -> int:
-    """Return a base port such that ``base .. base + 10*count`` were free a moment ago."""
+    """Return a base port such that each node's five ports (p2p, rpc, GraphQL, app and CometBFT metrics) were free."""
     for _ in range(50):
         base = free_port() // 10 * 10
         if base + 10 * count > 65000:
             continue
-        if all(_free(base + 10 * i + k) for i in range(count) for k in (0, 1, 2)):
+        if all(_free(base + 10 * i + k) for i in range(count) for k in range(5)):
             return base
     raise RuntimeError("no free port range found")
 
