@@ -31,6 +31,7 @@ from graphql_api.types.delegation import DelegationQueries
 from graphql_api.types.streams import StreamQueries
 from graphql_api.types.subscriptions import Subscription
 from graphql_api.types.transactions import TransactionQueries
+from graphql_api.types.upgrades import UpgradeQueries
 from graphql_api.types.validators import ValidatorQueries
 from graphql_api.types.works import WorksQueries
 
@@ -39,7 +40,7 @@ SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
-                              FrictionQueries, MarketQueries, WorksQueries, StreamQueries,
+                              FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
                               DelegationQueries))
 
 

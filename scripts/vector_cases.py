@@ -23,6 +23,7 @@ from abci_app.domain.organizations import messages as org
 from abci_app.domain.projects import messages as pj
 from abci_app.domain.proposals import messages as pr
 from abci_app.domain.streams import messages as st
+from abci_app.domain.upgrades import messages as upg
 from abci_app.domain.validators import messages as val
 
 
@@ -122,6 +123,8 @@ def project_and_network_cases() -> list[dict]:
         _case("update-validator", a, val.UpdateValidator(hashlib.sha256(b"validator").digest(), 10)),
         _case("spend-community-pool", a, val.SpendCommunityPool(BOB.address, 100, "grant")),
         _case("update-market-params", a, val.UpdateMarketParams((val.MarketParamChange("dispute_bond_bps", 500),))),
+        _case("schedule-upgrade", a, upg.ScheduleUpgrade("v2", 120_000, "release notes at example.org")),
+        _case("cancel-upgrade", a, upg.CancelUpgrade("v2")),
     ]
 
 
