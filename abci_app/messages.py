@@ -16,6 +16,7 @@ from abci_app.domain.agreements import messages as agreements_msgs
 from abci_app.domain.documents import messages as documents_msgs
 from abci_app.domain.market import messages as market_msgs
 from abci_app.domain.projects import messages as projects_msgs
+from abci_app.domain.delegation import messages as delegation_msgs
 from abci_app.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
 from abci_app.domain.streams import messages as streams_msgs
 from abci_app.domain.validators.messages import SpendCommunityPool, UpdateMarketParams, UpdateValidator
@@ -69,4 +70,6 @@ ACTIONS: dict[str, type] = {
     "create_stream": streams_msgs.CreateStream,
     "claim_stream": streams_msgs.ClaimStream,
     "stop_stream": streams_msgs.StopStream,
+    "delegate_vote": delegation_msgs.DelegateVote,
+    "revoke_delegation": delegation_msgs.RevokeDelegation,
 }

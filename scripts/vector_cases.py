@@ -16,6 +16,7 @@ from typing import Any
 from abci_app.client.signer import Signer
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.agreements import messages as ag
+from abci_app.domain.delegation import messages as dl
 from abci_app.domain.documents import messages as docs
 from abci_app.domain.market import messages as mk
 from abci_app.domain.organizations import messages as org
@@ -135,6 +136,10 @@ def org_tool_cases() -> list[dict]:
         _case("create-stream-until-an-end", a, st.CreateStream(CAROL.address, 10, 86_400, 0, T0 + 90 * 86_400, 0)),
         _case("claim-stream", b, st.ClaimStream(1)),
         _case("stop-stream", a, st.StopStream(1)),
+        _case("delegate-vote-for-a-tag", b, dl.DelegateVote(1, ALICE.address, "finance")),
+        _case("revoke-delegation", b, dl.RevokeDelegation(1, "")),
+        _case("submit-tagged-proposal", a, pr.SubmitProposal(1, "Budget 2027", "", (Transfer(CAROL.address, 5, ""),),
+                                                             ("finance", "garden"))),
     ]
 
 

@@ -38,3 +38,24 @@ def test_recurring_cost_figures_count_the_active_streams_per_30_days(stream_api)
     cost = stream_api.data('{ recurringCost(scope: "org/%s") { active per30Days reserved paid } }'
                            % PAYER.address)["recurringCost"]
     assert cost == {"active": 1, "per30Days": str(100 * 2_592_000 // 10), "reserved": "800", "paid": "200"}
+
+
+def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_path):
+    from abci_app.domain.delegation.messages import DelegateVote
+    from abci_app.domain.proposals.messages import SubmitProposal
+    from abci_app.domain.accounts.messages import Transfer
+    from tests.domain.organizations.support import create_org, threshold
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 100, TRAINER: 100})
+    org_id = create_org(chain, PAYER, {PAYER: 1, TRAINER: 1}, threshold(2))
+    assert_ok(send(chain, PAYER, DelegateVote(org_id, TRAINER.address, "finance")))
+    assert_ok(send(chain, PAYER, SubmitProposal(org_id, "p", "", (Transfer(PAYER.address, 1),), ("finance",))))
+    with make_api(chain) as client:
+        api = Api(client)
+        backers = api.data('{ delegations(organization: "%d", address: "%s", backers: true) { delegator tag } }'
+                           % (org_id, TRAINER.address))["delegations"]
+        snap = api.data('{ delegationSnapshot(proposal: "1") { tags paths { voter via } } }')["delegationSnapshot"]
+    chain.close()
+    assert backers == [{"delegator": PAYER.address, "tag": "finance"}]
+    assert snap["tags"] == ["finance"]
+    assert {"voter": PAYER.address, "via": [TRAINER.address]} in snap["paths"]

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from abci_app import codec
 from abci_app.domain.accounts import state as accounts
+from abci_app.domain.delegation import keys as delegation_keys
+from abci_app.domain.delegation import state as delegations, tally
+from abci_app.domain.delegation.messages import DelegateVote, RevokeDelegation
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.proposals import state as proposals
 from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
@@ -65,7 +69,44 @@ def claim_or_stop(c) -> list:
     return [(c.one(EVERYONE), ClaimStream(stream.id)) for _ in range(c.draw(st.integers(1, 2)))]
 
 
+def delegate(c) -> list:
+    """A member delegates its vote to another member (sometimes for a tag, sometimes back in a cycle), or revokes."""
+    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
+              and sum(m.address in BY_ADDRESS for m in o.members) >= 2]
+    if not active:
+        return []
+    org = c.one(active)
+    people = [BY_ADDRESS[m.address] for m in org.members if m.address in BY_ADDRESS]
+    who, to = c.one(people), c.one(people)
+    tag = c.one(("", "", "finance"))
+    if c.draw(st.integers(0, 3)) == 0:
+        return [(who, RevokeDelegation(org.id, tag))]
+    return [(who, DelegateVote(org.id, ADDRESS[to], tag))]
+
+
+def tagged_proposal(c) -> list:
+    """A member submits a proposal tagged "finance" (so tag-specific delegations apply); others vote on it later."""
+    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
+              and any(m.address in BY_ADDRESS for m in o.members)]
+    if not active:
+        return []
+    org = c.one(active)
+    member = BY_ADDRESS[c.one([m.address for m in org.members if m.address in BY_ADDRESS])]
+    return [(member, SubmitProposal(org.id, "budget", "", (_new_stream(c),), ("finance",)))]
+
+
 STREAM_ACTORS = (stream_pay, org_stream, claim_or_stop, claim_or_stop)
+DELEGATING_ACTORS = (delegate, delegate, tagged_proposal)
+
+
+def delegated_tallies_recount(state) -> None:
+    """Every proposal with a delegation snapshot carries exactly the recount of its votes along the snapshot."""
+    for _, raw in state.iter_prefix(delegation_keys.SNAPSHOT):
+        snap = codec.decode_value(delegations.DelegationSnapshot, raw)
+        votes = {v.voter: v.choice for v in proposals.votes(state, snap.proposal_id)}
+        expected = tally.recount(snap.paths, votes)
+        found = proposals.require(state, snap.proposal_id)
+        assert (found.yes, found.no, found.abstain) == (expected[1], expected[2], expected[3]), snap
 
 
 def streams_add_up(state, now: int) -> None:

@@ -136,6 +136,10 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("streams", 4, "NotThePayer"),
     ("streams", 5, "StreamNotActive"),
     ("streams", 6, "NothingAccrued"),
+    ("delegation", 1, "DelegationError"),
+    ("delegation", 2, "InvalidDelegation"),
+    ("delegation", 3, "DelegationCycle"),
+    ("delegation", 4, "NoDelegation"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
