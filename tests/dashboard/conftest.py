@@ -16,8 +16,11 @@ serving the dashboard, and Debian's Chromium driven headless by Playwright for P
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
 import tempfile
 from pathlib import Path
 
@@ -62,6 +65,21 @@ def stack():
             server.stop()
         node.cleanup()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def static_site():
+    """``dashboard/`` served by a static HTTP server on 127.0.0.1 (a secure context for WebCrypto)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "dashboard"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,11 @@
 run in Debian's Chromium, reproduce every entry of ``docs/test-vectors.json`` byte for byte:
 public key and address from the seed, body, sign bytes, signature, transaction and hash.
 
-The modules are served from a plain static file server on loopback (no node is needed).
+The modules are served by a plain static file server on loopback (``static_site`` in conftest).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -39,21 +36,6 @@ CHECK_VECTORS = """async (text) => {
   }
   return report;
 }"""
-
-
-@pytest.fixture(scope="module")
-def static_site():
-    """``dashboard/`` served by a static HTTP server on 127.0.0.1 (a secure context for WebCrypto)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "dashboard"))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
