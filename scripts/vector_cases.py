@@ -16,11 +16,14 @@ from typing import Any
 from abci_app.client.signer import Signer
 from abci_app.domain.accounts.messages import Transfer
 from abci_app.domain.agreements import messages as ag
+from abci_app.domain.delegation import messages as dl
 from abci_app.domain.documents import messages as docs
 from abci_app.domain.market import messages as mk
 from abci_app.domain.organizations import messages as org
 from abci_app.domain.projects import messages as pj
 from abci_app.domain.proposals import messages as pr
+from abci_app.domain.streams import messages as st
+from abci_app.domain.upgrades import messages as upg
 from abci_app.domain.validators import messages as val
 
 
@@ -120,10 +123,27 @@ def project_and_network_cases() -> list[dict]:
         _case("update-validator", a, val.UpdateValidator(hashlib.sha256(b"validator").digest(), 10)),
         _case("spend-community-pool", a, val.SpendCommunityPool(BOB.address, 100, "grant")),
         _case("update-market-params", a, val.UpdateMarketParams((val.MarketParamChange("dispute_bond_bps", 500),))),
+        _case("schedule-upgrade", a, upg.ScheduleUpgrade("v2", 120_000, "release notes at example.org")),
+        _case("cancel-upgrade", a, upg.CancelUpgrade("v2")),
+    ]
+
+
+def org_tool_cases() -> list[dict]:
+    """Streams (and the other organization tools, proto fields 120-149)."""
+    a, b, _ = KEYS
+    return [
+        _case("create-stream-monthly-with-total", a, st.CreateStream(BOB.address, 250, 30 * 86_400, T0, 0, 3000)),
+        _case("create-stream-until-an-end", a, st.CreateStream(CAROL.address, 10, 86_400, 0, T0 + 90 * 86_400, 0)),
+        _case("claim-stream", b, st.ClaimStream(1)),
+        _case("stop-stream", a, st.StopStream(1)),
+        _case("delegate-vote-for-a-tag", b, dl.DelegateVote(1, ALICE.address, "finance")),
+        _case("revoke-delegation", b, dl.RevokeDelegation(1, "")),
+        _case("submit-tagged-proposal", a, pr.SubmitProposal(1, "Budget 2027", "", (Transfer(CAROL.address, 5, ""),),
+                                                             ("finance", "garden"))),
     ]
 
 
 def cases() -> list[dict]:
     """Every vector: name, signer (label, key), sequence, fee, fee payer, action."""
     return (transfer_cases() + organization_cases() + market_cases() + agreement_cases()
-            + project_and_network_cases())
+            + project_and_network_cases() + org_tool_cases())
