@@ -16,6 +16,7 @@ serving the dashboard, and Debian's Chromium driven headless by Playwright for P
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -47,16 +48,18 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def stack():
-    root = Path(tempfile.mkdtemp(prefix="sndash", dir="/tmp"))
-    node = TestNode(root, accounts(), timeout_commit="200ms").init()
+@contextlib.contextmanager
+def devnet_with_api(prefix: str, accounts, params: dict | None = None, tell=None):
+    """A single-validator ``TestNode`` (loopback, free ports) with ``python -m graphql_api`` beside it;
+    yields ``(node, server, tell(node))``.  The node's log tail is printed when setting up fails."""
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    node = TestNode(root, accounts, params=params, timeout_commit="200ms").init()
     server = None
     try:
         node.start(min_height=2)
-        story = tell(node)
+        told = tell(node) if tell else None
         server = GraphQLServer(node).start()
-        yield node, server, story
+        yield node, server, told
     except BaseException:
         print(node.log_tail(), flush=True)
         raise
@@ -65,6 +68,12 @@ def stack():
             server.stop()
         node.cleanup()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with devnet_with_api("sndash", accounts(), tell=tell) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,11 @@ and no change on the chain.  One node and one GraphQL server for the module."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from tests.dashboard.browser_app import act, create_key
-from tests.graphql.server import GraphQLServer
-from tests.support.node import TestNode, signer_for
+from tests.dashboard.conftest import devnet_with_api
+from tests.support.node import signer_for
 
 FAUCET = signer_for("faucet")
 MIN_FEE = 2
@@ -21,21 +17,8 @@ MIN_FEE = 2
 
 @pytest.fixture(scope="module")
 def devnet():
-    root = Path(tempfile.mkdtemp(prefix="snact", dir="/tmp"))
-    node = TestNode(root, [(FAUCET.address, 10_000_000)], params={"min_fee": MIN_FEE}, timeout_commit="200ms").init()
-    server = None
-    try:
-        node.start(min_height=2)
-        server = GraphQLServer(node).start()
+    with devnet_with_api("snact", [(FAUCET.address, 10_000_000)], params={"min_fee": MIN_FEE}) as (node, server, _):
         yield node, server
-    except BaseException:
-        print(node.log_tail(), flush=True)
-        raise
-    finally:
-        if server is not None:
-            server.stop()
-        node.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 class Faucet:

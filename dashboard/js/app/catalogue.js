@@ -25,7 +25,7 @@ export const ACTIONS = {
       m.members.map((x) => `${w.who(x.address)} (weight ${x.weight})`).join(", ") + ".", w.policy(m.policy)] },
   submit_proposal: { title: "Propose", group: "Organizations",
     fields: [f("org_id", "id", "Organization"), f("title", "text", "Title"), opt(f("description", "longtext", "Description")),
-      f("actions", "actions", "What the organization will do if it passes")],
+      f("actions", "actions", "What the organization will do if it passes"), opt(f("tags", "tags", "Topics (delegations for these apply)"))],
     say: (m, w) => [`${w.me} proposes to organization ${m.org_id}: "${m.title}". If it passes, the organization's treasury:`,
       ...m.actions.map((a) => `  • ${w.nested(a)}`)] },
   vote: { title: "Vote", group: "Organizations",
@@ -143,6 +143,30 @@ export const ACTIONS = {
   update_market_params: { title: "Change market parameters", group: "Network (by proposal)", proposalOnly: true,
     fields: [f("changes", "params", "Changes (one per line: name value)")],
     say: (m) => [`change market parameters: ${m.changes.map((c) => `${c.name} = ${c.value}`).join(", ")}`] },
+  schedule_upgrade: { title: "Schedule a software upgrade", group: "Network (by proposal)", proposalOnly: true,
+    fields: [f("name", "text", "Upgrade name"), f("height", "int", "At block height"), opt(f("info", "longtext", "Release notes"))],
+    say: (m) => [`stop the chain at block ${m.height} for the upgrade "${m.name}" until nodes run the new software`] },
+  cancel_upgrade: { title: "Cancel a software upgrade", group: "Network (by proposal)", proposalOnly: true,
+    fields: [f("name", "text", "Upgrade name")], say: (m) => [`cancel the planned upgrade "${m.name}"`] },
+  create_stream: { title: "Pay regularly (stream)", group: "Money",
+    fields: [f("recipient", "address", "To"), f("amount_per_period", "amount", "Amount each period"),
+      f("period", "seconds", "Every"), opt(f("start", "time", "From (empty: now)")), opt(f("end", "time", "Until (empty: no end)")),
+      opt(f("total", "amount", "In total at most (needed without an end)"))],
+    say: (m, w) => [`${w.me} pays ${w.who(m.recipient)} ${w.amount(m.amount_per_period)} every ${w.span(m.period)}` +
+      `${Number(m.start) ? ` from ${w.time(m.start)}` : " from now"}${Number(m.end) ? ` until ${w.time(m.end)}` : ""}` +
+      `${m.total && m.total !== "0" && m.total !== 0 ? `, at most ${w.amount(m.total)} in total` : ""}; the total is reserved now.`] },
+  claim_stream: { title: "Claim a stream's payment", group: "Money",
+    fields: [f("stream_id", "id", "Stream")], say: (m, w) => [`${w.me} pays out what stream ${m.stream_id} has accrued to its recipient.`] },
+  stop_stream: { title: "Stop a stream", group: "Money",
+    fields: [f("stream_id", "id", "Stream")],
+    say: (m, w) => [`${w.me} stops stream ${m.stream_id}: what accrued stays claimable, the rest comes back.`] },
+  delegate_vote: { title: "Lend your vote", group: "Organizations",
+    fields: [f("org_id", "id", "Organization"), f("delegate", "address", "To member"), opt(f("tag", "text", "Only for proposals tagged (empty: all)"))],
+    say: (m, w) => [`${w.me} lets ${w.who(m.delegate)} vote with their weight in organization ${m.org_id}` +
+      `${m.tag ? ` on proposals tagged "${m.tag}"` : ""}; a direct vote still counts first.`] },
+  revoke_delegation: { title: "Take back your vote", group: "Organizations",
+    fields: [f("org_id", "id", "Organization"), opt(f("tag", "text", "Tag (empty: the general delegation)"))],
+    say: (m, w) => [`${w.me} takes back their vote delegation in organization ${m.org_id}${m.tag ? ` for "${m.tag}"` : ""}.`] },
 };
 
 export const POLICY_CHOICES = POLICY_KINDS;
