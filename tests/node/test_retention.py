@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from abci_app.node.cometbft import patch_config
-from abci_app.node.home import genesis_path
+from abci_app.tools.node.cometbft import patch_config
+from abci_app.tools.node.home import genesis_path
 from tests.state.test_state_sync import app_log, enable_state_sync, set_app
 from tests.support.testnet import FaultNet
 

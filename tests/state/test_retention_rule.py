@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from abci_app.state.retention import Retention, evidence_age_blocks
+from abci_app.adapter.retention import Retention, evidence_age_blocks
 
 
 def test_without_retention_every_block_is_kept_and_versions_keep_their_setting():

@@ -26,13 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from abci_app.client.rpc import NodeUnreachable, RpcClient, RpcError, WaitTimeout
-from abci_app.client.signer import Signer
-from abci_app.node import testnet_procs as procs
-from abci_app.node.cometbft import patch_config
-from abci_app.node.home import socket_path
-from abci_app.node.supervisor import die_with_parent
-from abci_app.node.testnet import NodeInfo, Testnet, add_node, configure_peers, init_testnet, load
+from abci_app.tools.client.rpc import NodeUnreachable, RpcClient, RpcError, WaitTimeout
+from abci_app.tools.client.signer import Signer
+from abci_app.tools.node import testnet_procs as procs
+from abci_app.tools.node.cometbft import patch_config
+from abci_app.tools.node.home import socket_path
+from abci_app.tools.node.supervisor import die_with_parent
+from abci_app.tools.node.testnet import NodeInfo, Testnet, add_node, configure_peers, init_testnet, load
 from tests.support.netproxy import LinkProxies
 from tests.support.procs import free_port, is_failure, send_signal
 
