@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from abci_app import codec
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.delegation import keys as delegation_keys
-from abci_app.domain.delegation import state as delegations, tally
-from abci_app.domain.delegation.messages import DelegateVote, RevokeDelegation
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
-from abci_app.domain.streams import state as streams
-from abci_app.domain.streams.messages import ClaimStream, CreateStream, StopStream
+from abci_app.chain import codec
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.delegation import keys as delegation_keys
+from abci_app.chain.domain.delegation import state as delegations, tally
+from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelegation
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.streams import state as streams
+from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
 from tests.support.econ_actors import ADDRESS, BY_ADDRESS, EVERYONE, HONEST
 from tests.support.market import DAY
 
