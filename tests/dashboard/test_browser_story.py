@@ -55,7 +55,7 @@ class Member:
 
 
 def fund(node, sequence: int, address: str) -> None:
-    from abci_app.domain.accounts.messages import Transfer
+    from abci_app.chain.domain.accounts.messages import Transfer
     tx = FAUCET.sign_tx(node.chain_id, sequence, Transfer(address, START, "welcome"), fee=FEE)
     answer = node.broadcast_commit(tx)
     assert int(answer["tx_result"].get("code", 0)) == 0, answer
