@@ -25,7 +25,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from cross_web import HTTPException
 
-from abci_app.state.store import Store
+from abci_app.adapter.storage.store import Store
 from graphql_api.cache import ResponseCache
 from graphql_api.context import Budget, Context, Services
 from graphql_api.execution import Workers

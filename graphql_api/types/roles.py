@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app.domain.roles import state as roles
+from abci_app.chain.domain.roles import state as roles
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height
 from graphql_api.types.works import block_time
 

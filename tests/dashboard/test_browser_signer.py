@@ -2,14 +2,11 @@
 run in Debian's Chromium, reproduce every entry of ``docs/test-vectors.json`` byte for byte:
 public key and address from the seed, body, sign bytes, signature, transaction and hash.
 
-The modules are served from a plain static file server on loopback (no node is needed).
+The modules are served by a plain static file server on loopback (``static_site`` in conftest).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -39,21 +36,6 @@ CHECK_VECTORS = """async (text) => {
   }
   return report;
 }"""
-
-
-@pytest.fixture(scope="module")
-def static_site():
-    """``dashboard/`` served by a static HTTP server on 127.0.0.1 (a secure context for WebCrypto)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "dashboard"))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +84,30 @@ def test_the_encoder_refuses_values_it_cannot_write_exactly(page):
     }""")
     assert "accepted" not in errors, errors
     assert errors[3] == "TxBody.action.transfer: Transfer has no field amont"
+
+
+def test_the_page_has_a_form_and_words_for_every_action_kind(page):
+    missing = page.evaluate("""async () => {
+      const { MESSAGES } = await import('/js/app/schema.js');
+      const { ACTIONS } = await import('/js/app/catalogue.js');
+      const out = [];
+      for (const [kind, , type] of MESSAGES.Action) {
+        const a = ACTIONS[kind];
+        if (!a) { out.push(`${kind}: no catalogue entry`); continue; }
+        const names = new Set(MESSAGES[type].map((r) => r[0]));
+        for (const f of a.fields) if (!names.has(f.name)) out.push(`${kind}.${f.name}: not a field of ${type}`);
+        for (const n of names) if (!a.fields.some((f) => f.name === n)) out.push(`${kind}.${n}: no form field`);
+      }
+      return out;
+    }""")
+    assert not missing, "dashboard/js/app/catalogue.js lacks: " + "; ".join(missing)
+
+
+def test_every_vector_action_is_said_in_words(page):
+    said = page.evaluate("""async (text) => {
+      const { describe, words } = await import('/js/app/summary.js');
+      const doc = JSON.parse(text, (k, v, ctx) => typeof v === 'number' ? BigInt(ctx.source) : v);
+      return doc.vectors.map((v) => [v.name, describe(v.body.action, words()).join(' ')]);
+    }""", VECTORS_TEXT)
+    for name, sentence in said:
+        assert sentence and "undefined" not in sentence and "NaN" not in sentence, (name, sentence)

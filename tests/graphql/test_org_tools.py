@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.streams.messages import ClaimStream, CreateStream
+from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream
 from tests.domain.organizations.support import assert_ok, send
 from tests.graphql.conftest import Api, make_api
 from tests.support.chain import TestChain, key
@@ -41,9 +41,9 @@ def test_recurring_cost_figures_count_the_active_streams_per_30_days(stream_api)
 
 
 def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_path):
-    from abci_app.domain.delegation.messages import DelegateVote
-    from abci_app.domain.proposals.messages import SubmitProposal
-    from abci_app.domain.accounts.messages import Transfer
+    from abci_app.chain.domain.delegation.messages import DelegateVote
+    from abci_app.chain.domain.proposals.messages import SubmitProposal
+    from abci_app.chain.domain.accounts.messages import Transfer
     from tests.domain.organizations.support import create_org, threshold
 
     chain = TestChain(tmp_path / "db", balances={PAYER: 100, TRAINER: 100})
@@ -62,8 +62,8 @@ def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_p
 
 
 def test_a_role_shows_its_remaining_budget_for_the_period(tmp_path):
-    from abci_app.domain.roles.messages import ActAsRole, GrantRole
-    from abci_app.domain.accounts.messages import Transfer
+    from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole
+    from abci_app.chain.domain.accounts.messages import Transfer
     from tests.support.org_tools import decide, quick_org
 
     chain = TestChain(tmp_path / "db", balances={PAYER: 1_000, TRAINER: 100})

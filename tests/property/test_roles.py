@@ -13,14 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.messages import CreateProject, FundProject, WithdrawProjectBudget
-from abci_app.domain.roles import state as roles
-from abci_app.domain.roles.messages import ActAsRole, GrantRole
-from abci_app.domain.streams.messages import CreateStream
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.projects.messages import CreateProject, FundProject, WithdrawProjectBudget
+from abci_app.chain.domain.roles import state as roles
+from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole
+from abci_app.chain.domain.streams.messages import CreateStream
 from tests.support.chain import TestChain, key
 from tests.support.org_tools import decide, quick_org
 

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from abci_app import codec
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.delegation import keys as delegation_keys
-from abci_app.domain.delegation import state as delegations, tally
-from abci_app.domain.delegation.messages import DelegateVote, RevokeDelegation
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
-from abci_app.domain.roles import state as roles
-from abci_app.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
-from abci_app.domain.streams import state as streams
-from abci_app.domain.streams.messages import ClaimStream, CreateStream, StopStream
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.market import state as market
-from abci_app.domain.market.messages import AcceptOffer
-from abci_app.domain.market.state import OfferStatus
+from abci_app.chain import codec
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.delegation import keys as delegation_keys
+from abci_app.chain.domain.delegation import state as delegations, tally
+from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelegation
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.roles import state as roles
+from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
+from abci_app.chain.domain.streams import state as streams
+from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market import state as market
+from abci_app.chain.domain.market.messages import AcceptOffer
+from abci_app.chain.domain.market.state import OfferStatus
 from tests.support.econ_actors import ADDRESS, BY_ADDRESS, EVERYONE, HONEST
 from tests.support.market import DAY
 
@@ -162,7 +162,7 @@ class RoleWatch:
         self.spent: dict[tuple, int] = {}
 
     def observe(self, state, result, now: int) -> None:
-        from abci_app.domain.roles.events import RoleUsed
+        from abci_app.chain.domain.roles.events import RoleUsed
 
         for tx in result.txs:
             for event in tx.events:

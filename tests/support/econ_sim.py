@@ -21,11 +21,11 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from abci_app.block import BlockInfo, execute_tx
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import keys as agreement_keys, state as agreements
-from abci_app.domain.market import params as market_params
-from abci_app.state.delta import Delta
+from abci_app.chain.block import BlockInfo, execute_tx
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import keys as agreement_keys, state as agreements
+from abci_app.chain.domain.market import params as market_params
+from abci_app.chain.state.delta import Delta
 from tests.domain.organizations.support import network_genesis
 from tests.support import econ_invariants as inv, market_invariants, org_invariants
 from tests.support.chain import TestChain

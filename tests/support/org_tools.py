@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
 from tests.domain.organizations.support import assert_ok, create_org, send, threshold
 
 
 def quick_org(chain, founder, members: dict, funds: int = 0) -> int:
     """An organization of ``{signer: weight}`` passing on one yes vote with no delay, funded with ``funds``."""
-    from abci_app.domain.accounts.messages import Transfer
+    from abci_app.chain.domain.accounts.messages import Transfer
 
     org_id = create_org(chain, founder, members, threshold(1, min_delay=0))
     if funds:

@@ -9,9 +9,9 @@ change (add a new class instead, and keep the old one).
 
 from __future__ import annotations
 
-import abci_app.app  # noqa: F401  (imports every domain package, so all error classes are registered)
-import abci_app.components  # noqa: F401
-from abci_app.errors import LedgerError, all_error_classes
+import abci_app.adapter.app  # noqa: F401  (imports every domain package, so all error classes are registered)
+import abci_app.chain.components  # noqa: F401
+from abci_app.chain.errors import LedgerError, all_error_classes
 
 # (codespace, code, class name) -- append only.
 FROZEN_CODES: list[tuple[str, int, str]] = [

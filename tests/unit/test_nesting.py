@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import codec, nesting
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations.messages import OrgPolicy, UpdatePolicy
-from abci_app.errors import MalformedTx, NestingTooDeep, NonCanonicalTx
-from abci_app.protos import samen_tx
-from abci_app.wire import encode_varint
+from abci_app.chain import codec, nesting
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations.messages import OrgPolicy, UpdatePolicy
+from abci_app.chain.errors import MalformedTx, NestingTooDeep, NonCanonicalTx
+from abci_app.adapter.protos import samen_tx
+from abci_app.chain.wire import encode_varint
 from tests.abci.bad_txs import nested_proposals
 from tests.support.chain import key
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.market.messages import AcceptOffer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import OrgMember, UpdateMembers
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.roles import state as roles
-from abci_app.domain.roles.events import RoleUsed
-from abci_app.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
-from abci_app.domain.streams.messages import CreateStream
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market.messages import AcceptOffer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import OrgMember, UpdateMembers
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.roles import state as roles
+from abci_app.chain.domain.roles.events import RoleUsed
+from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
+from abci_app.chain.domain.streams.messages import CreateStream
 from tests.domain.organizations.support import assert_ok, code, send
 from tests.support.chain import TestChain, key
 from tests.support.market import offer_msg, request_msg
