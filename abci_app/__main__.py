@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         from abci_app.adapter.settings import Settings
         from abci_app.adapter.storage.restore import Limits
         from abci_app.adapter.storage.store import Store
+        from abci_app.adapter.retention import Retention, evidence_age_blocks
 
         settings = Settings.load(args.home.resolve())
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
@@ -35,10 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    retention = Retention(settings.store_retain_blocks,
+                          evidence_age_blocks(settings.home / "config" / "genesis.json"))
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
-                  retain_heights=settings.store_retain_heights)
+                  retain_heights=retention.versions_kept(settings.store_retain_heights))
     limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
-    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits)
+    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits, retention)
     try:
         problem = app.startup_problem()
         if problem is not None:
