@@ -15,7 +15,8 @@ import * as people from "./pages/people.js";
 import * as friction from "./pages/friction.js";
 import * as act from "./pages/act.js";
 import * as me from "./pages/me.js";
-import { startInactivityLock } from "./app/session.js";
+import { startInactivityLock, onChange as onKeyChange } from "./app/session.js";
+import { updateCount } from "./pages/desk.js";
 
 const PAGES = { network, organizations, market, agreements, people, friction, act, me };
 const MIN_REFRESH_MS = 800;          // at most one refresh of the open page per this interval
@@ -55,6 +56,7 @@ function navigate() {
   state.pageName = route.name;
   state.page = PAGES[route.name].mount(main, route);
   state.page.route = route;
+  state.page.name = route.name;
   main.dataset.route = location.hash;   // which view is mounted (tests wait for it)
   document.title = `${state.page.heading.textContent} · Samen dashboard`;
   state.lastRefresh = Date.now();
@@ -68,7 +70,7 @@ function scheduleRefresh() {
   state.refreshTimer = setTimeout(async () => {
     state.refreshTimer = null;
     state.lastRefresh = Date.now();
-    await state.page.refresh();
+    await Promise.all([state.page.refresh(), state.page.name === "me" ? null : updateCount()]);
     renderStatus();
   }, wait);
 }
@@ -141,7 +143,9 @@ function start() {
   setInterval(loadAverage, 30000);
   window.addEventListener("hashchange", navigate);
   startInactivityLock();
+  onKeyChange(() => updateCount());
   navigate();
+  updateCount();
 }
 
 start();
