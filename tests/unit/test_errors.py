@@ -9,9 +9,9 @@ change (add a new class instead, and keep the old one).
 
 from __future__ import annotations
 
-import abci_app.app  # noqa: F401  (imports every domain package, so all error classes are registered)
-import abci_app.components  # noqa: F401
-from abci_app.errors import LedgerError, all_error_classes
+import abci_app.adapter.app  # noqa: F401  (imports every domain package, so all error classes are registered)
+import abci_app.chain.components  # noqa: F401
+from abci_app.chain.errors import LedgerError, all_error_classes
 
 # (codespace, code, class name) -- append only.
 FROZEN_CODES: list[tuple[str, int, str]] = [
@@ -127,6 +127,26 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("agreements", 43, "NotProposer"),
     ("validators", 50, "InvalidMarketParams"),
     ("tx", 30, "NestingTooDeep"),
+    ("upgrade", 1, "UpgradeError"),
+    ("upgrade", 2, "InvalidUpgradePlan"),
+    ("upgrade", 3, "NoSuchUpgrade"),
+    ("streams", 1, "StreamsError"),
+    ("streams", 2, "StreamNotFound"),
+    ("streams", 3, "InvalidStream"),
+    ("streams", 4, "NotThePayer"),
+    ("streams", 5, "StreamNotActive"),
+    ("streams", 6, "NothingAccrued"),
+    ("delegation", 1, "DelegationError"),
+    ("delegation", 2, "InvalidDelegation"),
+    ("delegation", 3, "DelegationCycle"),
+    ("delegation", 4, "NoDelegation"),
+    ("roles", 1, "RolesError"),
+    ("roles", 2, "InvalidRole"),
+    ("roles", 3, "RoleNotFound"),
+    ("roles", 4, "NotTheHolder"),
+    ("roles", 5, "RoleExpired"),
+    ("roles", 6, "ActionNotAllowed"),
+    ("roles", 7, "RoleBudgetExceeded"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
