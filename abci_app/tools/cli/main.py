@@ -17,7 +17,7 @@ from abci_app.tools.cli import keys, node, query, state_export, testnet, transfe
 from abci_app.tools.cli.common import EXIT_ERROR, EXIT_USAGE, click_exc
 from abci_app.tools.cli import market as market_family  # requests, offers, agreements, projects, documents
 from abci_app.tools.cli import orgs  # organizations and proposals
-from abci_app.tools.cli import delegation_cli, roles_cli, streams_cli  # delegated votes, roles, recurring payments
+from abci_app.tools.cli import delegation_cli, roles_cli, streams_cli, suborgs_cli  # organization tools
 
 app = typer.Typer(name="samen", help="Samen: a collaboration ledger on CometBFT.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -38,6 +38,7 @@ orgs.register(tx_app, query.app)
 streams_cli.register(tx_app, query.app)
 delegation_cli.register(tx_app, query.app)
 roles_cli.register(tx_app, query.app)
+suborgs_cli.register(tx_app, query.app)
 
 
 def main(argv: list[str] | None = None) -> int:
