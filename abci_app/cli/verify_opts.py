@@ -24,9 +24,9 @@ from abci_app.client.verify import VerificationError, VerifiedAnswer, Verifier
 
 VerifyOpt = Annotated[bool, typer.Option("--verify", help="Check the answer against the validators' signatures.")]
 GenesisOpt = Annotated[Path | None, typer.Option("--genesis", help="Genesis file to trust (default: <home>/config/genesis.json).")]
-TrustedHeightOpt = Annotated[int, typer.Option("--trusted-height", help="Trust the header at this height ...")]
+TrustedHeightOpt = Annotated[int, typer.Option("--trusted-height", min=0, max=(1 << 63) - 1, help="Trust the header at this height ...")]
 TrustedHashOpt = Annotated[str, typer.Option("--trusted-hash", help="... whose hash (hex) is this.")]
-HeightOpt = Annotated[int, typer.Option("--height", help="Read the state at this height (0: the latest).")]
+HeightOpt = Annotated[int, typer.Option("--height", min=0, max=(1 << 63) - 1, help="Read the state at this height (0: the latest).")]
 
 
 def verified_query(node: str, path: str, data: bytes, height: int, home: Path, genesis: Path | None,

@@ -49,9 +49,9 @@ class Story:
         self.files += 1
         path = self.tmp / f"actions{self.files}.json"
         path.write_text(json.dumps([a for batch in actions for a in batch]))
-        self.tx("org", "propose", "--from", voters[0], "--org", str(org), "--title", f"decision {self.files}",
-                "--actions-json", str(path))
-        proposal = max(p["id"] for p in self.query("proposals", str(org)))
+        submitted = self.tx("org", "propose", "--from", voters[0], "--org", str(org), "--title",
+                            f"decision {self.files}", "--actions-json", str(path))
+        proposal = submitted["created"]["proposal"]
         self.tx("org", "vote", str(proposal), "yes", "--from", voters[0])
         self.tx("org", "vote", str(proposal), "yes", "--from", voters[1])
         assert self.query("proposal", str(proposal))["status"] == "executed"

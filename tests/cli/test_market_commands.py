@@ -15,13 +15,13 @@ PASS = {"SAMEN_PASSPHRASE": "e2e passphrase"}
 def test_bad_input_is_refused_locally_before_any_key_is_opened(tmp_path):
     keyring = ["--keyring-dir", str(tmp_path / "nokeys")]
     title = invoke(["tx", "request", "post", "--from", "x", "--title", " ", "--offers-until", "+7d", *keyring])
-    assert title.exit_code == 1 and "title must not be empty (market/17)" in title.output
+    assert title.exit_code == 2 and "--title: title must not be empty (market/17)" in title.output
     deliver = invoke(["tx", "agreement", "deliver", "1", "--from", "x", "--delivery", "abc", *keyring])
-    assert deliver.exit_code == 1 and "--delivery must be 64 hex characters" in deliver.output
+    assert deliver.exit_code == 2 and "--delivery: must be 64 hex characters" in deliver.output
     split = invoke(["tx", "agreement", "resolve", "1", "--from", "x", "--provider-bps", "10001", *keyring])
-    assert split.exit_code == 1 and "(agreements/8)" in split.output
+    assert split.exit_code == 2 and "--provider-bps" in split.output
     when = invoke(["tx", "project", "offer", "1", "--from", "x", "--to", "samen1x", "--expires", "soon", *keyring])
-    assert when.exit_code == 1 and "--expires must be Unix seconds or +N" in when.output
+    assert when.exit_code == 2 and "--expires: must be an ISO date" in when.output
 
 
 def test_cancel_names_the_revision_seen_or_withdraws_and_refuses_neither_locally():
