@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         from abci_app.app import LedgerApp
+        from abci_app.domain.upgrades.registry import UpgradeHalt, load_plugins
         from abci_app.faults import FailPoint
         from abci_app.server import AbciServer
         from abci_app.settings import Settings
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load(args.home.resolve())
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
         snapshots = _snapshots(settings)
+        load_plugins(os.environ.get("SAMEN_UPGRADE_PLUGINS", ""))   # docs/upgrades.md "Test builds"
     except (ImportError, ValueError, OSError) as exc:
         print(f"samen-abci: {exc}", file=sys.stderr)
         return 2
@@ -36,14 +38,28 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
                   retain_heights=settings.store_retain_heights)
     limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
-    server = AbciServer(LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits))
+    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits)
     try:
-        asyncio.run(server.serve(settings.abci))
+        problem = app.startup_problem()
+        if problem is not None:
+            raise problem
+        asyncio.run(AbciServer(app).serve(settings.abci))
+    except UpgradeHalt as halt:
+        return _halted(settings.home, halt)
     except KeyboardInterrupt:
         pass
     finally:
         store.close()
     return 0
+
+
+def _halted(home: Path, halt: Exception) -> int:
+    """Print the one line, write ``data/upgrade-info.json`` for an upgrade (``node.upgrade_info``); exit 3."""
+    from abci_app.node import upgrade_info
+
+    print(f"samen: {halt}", file=sys.stderr, flush=True)
+    upgrade_info.write(home, halt)
+    return upgrade_info.EXIT_CODE
 
 
 def _snapshots(settings):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from abci_app import apphash, block, genesis, queries, recheck, records
 from abci_app.block import BlockInfo, TxOutcome
 from abci_app.domain import params as params_mod
+from abci_app.domain.upgrades import gate as upgrade_gate, state as upgrades
 from abci_app.domain.validators import genesis as validators_genesis
 from abci_app.domain.validators import state as validators
 from abci_app.errors import BlockTimeUnknown, LedgerError
@@ -29,7 +30,6 @@ from abci_app.state.delta import Delta
 from abci_app.state.snapshots import SnapshotStore
 from abci_app.state.store import Store
 
-APP_VERSION = 1
 SOFTWARE_VERSION = "samen/0.1.0"
 
 
@@ -39,6 +39,7 @@ class FinalizeResult:
     events: list
     app_hash: bytes
     validator_updates: list = field(default_factory=list)
+    app_version: int = 0    # the new app version when this block applied an upgrade (0: unchanged)
 
 
 @dataclass(slots=True)
@@ -85,6 +86,14 @@ class LedgerApp:
         """Return the last committed height and its app hash."""
         return self.committed.height, self.committed.app_hash
 
+    def app_version(self) -> int:
+        """The app version of the committed state (raised by upgrades, ``abci_app.domain.upgrades``)."""
+        return upgrades.app_version(self.base)
+
+    def startup_problem(self) -> Exception | None:
+        """Why this software must not run the chain's next block (``upgrades.gate``), or None."""
+        return upgrade_gate.startup_problem(self.base, self.committed.height)
+
     def init_chain(self, chain_id: str, app_state: bytes, initial_height: int = 1,
                    consensus_validators: list[tuple[bytes, int]] | None = None) -> bytes:
         """Apply genesis to an in-memory overlay and return the initial app hash.
@@ -103,6 +112,7 @@ class LedgerApp:
         state = Delta(self.base)
         if imported is None:
             genesis.apply(state, doc)
+            upgrade_gate.genesis_version(state)
         else:
             export.import_state(state, imported)
         validators_genesis.check_consensus_set(state, consensus_validators)
@@ -197,13 +207,15 @@ class LedgerApp:
         validators.record_misbehavior(state, height, list(misbehavior))
         outcome.events.extend(misbehavior)
         updates = validators.take_updates(state)
+        version = upgrades.app_version(state)
+        raised = version if version != upgrades.app_version(self.base) else 0
         tree = self._next_tree(state, height)
         app_hash = apphash.app_hash(tree)
         record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,
                                      tuple(records.event_record(e) for e in outcome.events), tuple(last_commit))
         self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs), tree)
         self.fail_point.hit("finalize_block", height)
-        return FinalizeResult(outcome.txs, outcome.events, app_hash, updates)
+        return FinalizeResult(outcome.txs, outcome.events, app_hash, updates, raised)
 
     def _next_tree(self, state: Delta, height: int) -> smt.Batch:
         """Update the state tree in memory with the block's writes (reads committed nodes only)."""

@@ -17,10 +17,13 @@ from abci_app.domain.organizations import messages as org_msgs
 from abci_app.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.domain.market import registry as market_family
+from abci_app.domain.streams import registry as org_tools
 from abci_app.domain.validators import genesis as validators_genesis, handlers as validators_handlers
 from abci_app.domain.validators import messages as validators_msgs, network as network_handlers
 from abci_app.domain.validators import queries as validators_queries
 from abci_app.domain.validators.messages import UpdateValidator
+from abci_app.domain.upgrades import handlers as upgrade_handlers, messages as upgrade_msgs
+from abci_app.domain.upgrades import queries as upgrade_queries
 
 HANDLERS = {
     Transfer: (accounts_handlers.check_stateless_transfer, accounts_handlers.check_and_execute_transfer),
@@ -40,12 +43,16 @@ HANDLERS = {
     validators_msgs.SpendCommunityPool: (network_handlers.check_stateless_spend, network_handlers.check_and_execute_spend),
     validators_msgs.UpdateMarketParams: (network_handlers.check_stateless_update_params,
                                          network_handlers.check_and_execute_update_params),
+    upgrade_msgs.ScheduleUpgrade: (upgrade_handlers.check_stateless_schedule, upgrade_handlers.check_and_execute_schedule),
+    upgrade_msgs.CancelUpgrade: (upgrade_handlers.check_stateless_cancel, upgrade_handlers.check_and_execute_cancel),
+    **org_tools.HANDLERS,   # streams, delegation, roles, sub-organizations
 }
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
 GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_genesis}
 
-BEGIN_BLOCK: tuple = ()
+# ``BEGIN_BLOCK`` hooks run before the block's transactions; the upgrade step may raise ``UpgradeHalt`` (the node stops).
+BEGIN_BLOCK: tuple = (upgrade_handlers.begin_block,)
 END_BLOCK: tuple = (proposal_execution.end_block, org_dissolution.end_block, *market_family.END_BLOCK)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
@@ -59,4 +66,6 @@ QUERIES: dict = {
     "proposals": proposal_queries.query_proposals,
     **market_family.QUERIES,
     "validators": validators_queries.query,
+    "upgrade": upgrade_queries.query,
+    **org_tools.QUERIES,
 }

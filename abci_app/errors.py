@@ -511,6 +511,25 @@ class InvalidMarketParams(ValidatorsError):
     code = 50
 
 
+# -- codespace "upgrade": software upgrades decided on chain (abci_app/domain/upgrades) -------
+
+
+class UpgradeError(LedgerError):
+    codespace = "upgrade"
+
+
+class InvalidUpgradePlan(UpgradeError):
+    """A ``ScheduleUpgrade`` with a bad name, info or height, or naming an upgrade already applied."""
+
+    code = 2
+
+
+class NoSuchUpgrade(UpgradeError):
+    """A ``CancelUpgrade`` names no pending plan."""
+
+    code = 3
+
+
 def all_error_classes() -> list[type[LedgerError]]:
     """Return every concrete ``LedgerError`` subclass, depth first, for the code registry test."""
     found: list[type[LedgerError]] = []

@@ -16,6 +16,9 @@ from abci_app.domain.agreements import messages as agreements_msgs
 from abci_app.domain.documents import messages as documents_msgs
 from abci_app.domain.market import messages as market_msgs
 from abci_app.domain.projects import messages as projects_msgs
+from abci_app.domain.delegation import messages as delegation_msgs
+from abci_app.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
+from abci_app.domain.streams import messages as streams_msgs
 from abci_app.domain.validators.messages import SpendCommunityPool, UpdateMarketParams, UpdateValidator
 
 
@@ -60,4 +63,13 @@ ACTIONS: dict[str, type] = {
     # the network organization: community pool and market parameters (proto fields 110-119)
     "spend_community_pool": SpendCommunityPool,
     "update_market_params": UpdateMarketParams,
+    # the network organization: software upgrades (proto fields 112-119)
+    "schedule_upgrade": ScheduleUpgrade,
+    "cancel_upgrade": CancelUpgrade,
+    # recurring payments, delegated votes, roles, sub-organizations (proto fields 120-149)
+    "create_stream": streams_msgs.CreateStream,
+    "claim_stream": streams_msgs.ClaimStream,
+    "stop_stream": streams_msgs.StopStream,
+    "delegate_vote": delegation_msgs.DelegateVote,
+    "revoke_delegation": delegation_msgs.RevokeDelegation,
 }

@@ -34,8 +34,9 @@ from pathlib import Path
 from google.protobuf.message import DecodeError
 
 from abci_app import events as typed_events, wire
-from abci_app.app import SOFTWARE_VERSION, APP_VERSION, LedgerApp
+from abci_app.app import SOFTWARE_VERSION, LedgerApp
 from abci_app.block import TxOutcome
+from abci_app.domain.upgrades.registry import UpgradeHalt
 from abci_app.domain.validators.events import ValidatorMisbehavior
 from abci_app.errors import QueryFailed
 from abci_app.protos import abci
@@ -125,6 +126,8 @@ class AbciServer:
         log.info("ABCI server listening on %s", address)
         async with server:
             await self._stop.wait()
+        if isinstance(self.fatal, UpgradeHalt):
+            raise self.fatal
         if self.fatal is not None:
             raise SystemExit(f"samen: halting after an internal error: {self.fatal!r}")
 
@@ -164,6 +167,11 @@ class AbciServer:
             raise FrameError("ABCI request without a method")
         try:
             return self._handlers[kind](getattr(request, kind)), kind == "flush"
+        except UpgradeHalt as exc:   # the chain needs other software: stop with one line (docs/upgrades.md)
+            log.critical("%s", exc)
+            self.fatal = exc
+            self.stop()
+            raise FrameError(str(exc)) from exc
         except Exception as exc:
             if kind in READ_FALLBACKS:   # a read: answer it as failed, never halt (module doc)
                 log.error("%s failed: %s: %.200s; answered as a failed read", kind, type(exc).__name__, exc)
@@ -185,7 +193,7 @@ class AbciServer:
     def info(self, req):
         height, app_hash = self.app.info()
         return abci.Response(info=abci.ResponseInfo(
-            data="samen", version=SOFTWARE_VERSION, app_version=APP_VERSION,
+            data="samen", version=SOFTWARE_VERSION, app_version=self.app.app_version(),
             last_block_height=height, last_block_app_hash=app_hash))
 
     def init_chain(self, req):
@@ -252,7 +260,10 @@ class AbciServer:
         r = self.app.finalize_block(req.height, req.time.seconds, req.proposer_address, list(req.txs), req.hash,
                                     misbehavior, last_commit)
         tail = abci.ResponseFinalizeBlock(app_hash=r.app_hash, validator_updates=[
-            validator_update(k, p) for k, p in r.validator_updates]).SerializeToString()
+            validator_update(k, p) for k, p in r.validator_updates])
+        if r.app_version:   # an upgrade ran: CometBFT puts the new app version in the next headers
+            tail.consensus_param_updates.version.app = r.app_version
+        tail = tail.SerializeToString()
         return wire.finalize_block_response([encoded_event(e) for e in r.events],
                                             [exec_tx_result(t) for t in r.txs], tail)
 

@@ -27,8 +27,11 @@ from graphql_api.types.market import MarketQueries
 from graphql_api.types.meta import MetaQueries
 from graphql_api.types.organizations import OrganizationQueries
 from graphql_api.types.proposals import ProposalQueries
+from graphql_api.types.delegation import DelegationQueries
+from graphql_api.types.streams import StreamQueries
 from graphql_api.types.subscriptions import Subscription
 from graphql_api.types.transactions import TransactionQueries
+from graphql_api.types.upgrades import UpgradeQueries
 from graphql_api.types.validators import ValidatorQueries
 from graphql_api.types.works import WorksQueries
 
@@ -37,7 +40,8 @@ SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
-                              FrictionQueries, MarketQueries, WorksQueries))
+                              FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
+                              DelegationQueries))
 
 
 class FilterNames(NameConverter):

@@ -35,6 +35,8 @@ class TxGroup(LazyGroup):
                       "ratings."),
         "project": (_CLI + "projects_cli", "group", "Projects, their budgets and their transfer."),
         "document": (_CLI + "documents_cli", "group", "Documents (content hashes and metadata)."),
+        "stream": (_CLI + "streams_cli", "group", "Recurring payments (streams)."),
+        "delegate": (_CLI + "delegation_cli", "group", "Delegated votes in an organization."),
     }
 
 
@@ -55,6 +57,11 @@ class QueryGroup(LazyGroup):
             ("document", "document", "A document's metadata and its successor."),
             ("reputation", "reputation", "An address's reputation, decayed to the latest block."),
             ("friction", "friction", "Friction figures: one agreement's, or per day or week."))},
+        "stream": (_CLI + "streams_cli", "query_stream", "A stream."),
+        "streams": (_CLI + "streams_cli", "query_streams", "The streams an address pays or receives, or recurring "
+                    "costs."),
+        "delegations": (_CLI + "delegation_cli", "query_delegations", "Whom a member delegated to (or who to them)."),
+        "delegation-snapshot": (_CLI + "delegation_cli", "query_snapshot", "A proposal's delegation snapshot."),
         **{name: (_CLI + "lists", name, f"List {name}, with filters and pages (GraphQL).") for name in (
             "organizations", "proposals", "requests", "offers", "agreements", "projects")},
     }

@@ -94,7 +94,8 @@ def propose(org: Annotated[int, typer.Option("--org", help="Organization id.")],
                                                                "community pool (network organization only).")] = None,
             market_param: Annotated[Repeat, typer.Option("--market-param", help="NAME=VALUE market parameter "
                                                          "(network organization only; repeatable, one update).")]
-            = None):
+            = None, tag: Annotated[Repeat, typer.Option("--tag", help="Proposal tag (repeatable); tag-specific "
+                                                        "vote delegations apply.")] = None):
     """Propose actions the organization performs if the proposal passes."""
     actions: list = []
     for text in transfer or ():
@@ -110,7 +111,7 @@ def propose(org: Annotated[int, typer.Option("--org", help="Organization id.")],
     if actions_json is not None:
         actions.extend(load_actions(actions_json))
     actions.extend(network_actions(spend_pool, market_param))
-    return pm.SubmitProposal(org, title, description, tuple(actions))
+    return pm.SubmitProposal(org, title, description, tuple(actions), tuple(sorted(set(tag or ()))))
 
 
 def network_actions(spend_pool: Repeat, market_param: Repeat) -> list:

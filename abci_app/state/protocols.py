@@ -17,6 +17,16 @@ class StateRead(Protocol):
         """
 
 
+class StateWrite(StateRead, Protocol):
+    """A writable state (the block's copy-on-write overlay): reads plus ``put`` and ``delete``."""
+
+    def put(self, key: bytes, value: bytes) -> None:
+        """Store ``value`` under ``key``."""
+
+    def delete(self, key: bytes) -> None:
+        """Remove ``key`` (no error if absent)."""
+
+
 class DictState:
     """An in-memory ``StateRead`` over a plain dict; for tests and genesis."""
 

@@ -1,6 +1,6 @@
 // The shell: hash router, status strip, live refresh on every committed block.
 //
-// Routes: #/network  #/organizations[/ID]  #/market[?tag=&org=]  #/agreements[/ID]
+// Routes: #/act[/KIND]  #/me  #/network  #/organizations[/ID]  #/market[?tag=&org=]  #/agreements[/ID]
 //         #/people[/ADDRESS]  #/friction[?scope=&kind=]
 // A page module exports mount(root, route) -> Page (with refresh()).
 
@@ -13,8 +13,11 @@ import * as market from "./pages/market.js";
 import * as agreements from "./pages/agreements.js";
 import * as people from "./pages/people.js";
 import * as friction from "./pages/friction.js";
+import * as act from "./pages/act.js";
+import * as me from "./pages/me.js";
+import { startInactivityLock } from "./app/session.js";
 
-const PAGES = { network, organizations, market, agreements, people, friction };
+const PAGES = { network, organizations, market, agreements, people, friction, act, me };
 const MIN_REFRESH_MS = 800;          // at most one refresh of the open page per this interval
 const STALL_FACTOR = 10;             // "node behind" when no block for 10x the average block time
 const STALL_FLOOR_S = 15;
@@ -48,6 +51,7 @@ function navigate() {
     return;
   }
   const focusHeading = state.pageName !== "";   // not on first load
+  if (state.page && state.page.unmount) state.page.unmount();
   state.pageName = route.name;
   state.page = PAGES[route.name].mount(main, route);
   state.page.route = route;
@@ -136,6 +140,7 @@ function start() {
   setInterval(() => { renderStatus(); if (state.ws !== "live") scheduleRefresh(); }, 2000);
   setInterval(loadAverage, 30000);
   window.addEventListener("hashchange", navigate);
+  startInactivityLock();
   navigate();
 }
 

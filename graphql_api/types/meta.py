@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from abci_app.domain import params
 from abci_app.domain.accounts import state as accounts
 from graphql_api import history
 from graphql_api.types.blocks import iso_time
@@ -42,6 +43,7 @@ class ChainStatus:
     recent_blocks: int = strawberry.field(description="blocks the recent averages cover")
     recent_transactions: int
     average_block_time_ms: int = strawberry.field(description="over the recent blocks; 0 below two blocks")
+    min_fee: BigInt = strawberry.field(description="smallest fee a transaction may carry (chain parameter)")
 
 
 def make_meta(reader, height: int) -> Meta:
@@ -64,7 +66,8 @@ def make_status(reader) -> ChainStatus:
                        supply=accounts.supply(reader.state), block_count=history.count(reader, history.BLOCKS),
                        transaction_count=history.count(reader, history.TXS), recent_blocks=len(recent),
                        recent_transactions=sum(b.num_txs for b in recent),
-                       average_block_time_ms=span_ms // (len(recent) - 1) if len(recent) > 1 else 0)
+                       average_block_time_ms=span_ms // (len(recent) - 1) if len(recent) > 1 else 0,
+                       min_fee=params.get(reader.state).min_fee)
 
 
 @strawberry.type

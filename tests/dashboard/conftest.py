@@ -16,8 +16,12 @@ serving the dashboard, and Debian's Chromium driven headless by Playwright for P
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
 import tempfile
 from pathlib import Path
 
@@ -44,16 +48,18 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def stack():
-    root = Path(tempfile.mkdtemp(prefix="sndash", dir="/tmp"))
-    node = TestNode(root, accounts(), timeout_commit="200ms").init()
+@contextlib.contextmanager
+def devnet_with_api(prefix: str, accounts, params: dict | None = None, tell=None):
+    """A single-validator ``TestNode`` (loopback, free ports) with ``python -m graphql_api`` beside it;
+    yields ``(node, server, tell(node))``.  The node's log tail is printed when setting up fails."""
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    node = TestNode(root, accounts, params=params, timeout_commit="200ms").init()
     server = None
     try:
         node.start(min_height=2)
-        story = tell(node)
+        told = tell(node) if tell else None
         server = GraphQLServer(node).start()
-        yield node, server, story
+        yield node, server, told
     except BaseException:
         print(node.log_tail(), flush=True)
         raise
@@ -62,6 +68,27 @@ def stack():
             server.stop()
         node.cleanup()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with devnet_with_api("sndash", accounts(), tell=tell) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def static_site():
+    """``dashboard/`` served by a static HTTP server on 127.0.0.1 (a secure context for WebCrypto)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "dashboard"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")

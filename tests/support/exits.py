@@ -22,6 +22,7 @@ this state.  The places and their exits are the table "Where value sits" in
 * dissolved organizations still in the cascade's queue count as already removed
   from the organizations they belonged to (the cascade does that within the
   backlog of ``max_due_per_block`` steps per block);
+* stream reserves: accrual to the recipient by a bounded time, then ``ClaimStream`` by anyone;
 * the community pool: a passed proposal of the network organization, when the
   chain has a spend path (``SpendCommunityPool``) and a network organization that
   can decide.
@@ -47,6 +48,7 @@ from abci_app.domain.agreements import keys as agreement_keys, state as agreemen
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.organizations.messages import BASIS_POINTS, LAZY, PERCENTAGE, THRESHOLD
 from abci_app.domain.projects import keys as project_keys, state as projects
+from abci_app.domain.streams import state as streams
 from abci_app.domain.validators import state as validators
 
 
@@ -73,6 +75,7 @@ MODULE_ACCOUNTS: dict[str, str] = {
     agreements.ESCROW: "escrow",
     agreements.BONDS: "dispute bonds",
     projects.BUDGETS: "project budgets",
+    streams.RESERVES: "stream reserves",
     addresses.COMMUNITY_POOL: "community pool",
 }
 
@@ -244,7 +247,17 @@ def _pool_spend_path() -> bool:
     return any(kind.__name__ == "SpendCommunityPool" for kind in components.HANDLERS)
 
 
+def stream_reserves(view: ExitView) -> Iterable[Holding]:
+    """A stream's unpaid reserve accrues to its recipient by ``end_of_accrual`` and anyone may claim it for them."""
+    for stream in streams.all_streams(view.state):
+        unpaid = stream.total - stream.claimed
+        if unpaid:
+            why = "" if stream.period > 0 and stream.amount_per_period > 0 else "stream never accrues"
+            yield Holding(streams.RESERVES, f"reserve of stream {stream.id}", unpaid, why)
+
+
 register_place("treasuries", treasuries)
+register_place("stream reserves", stream_reserves)
 register_place("escrow", escrow)
 register_place("dispute bonds", dispute_bonds)
 register_place("project budgets", project_budgets)

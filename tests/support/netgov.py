@@ -40,14 +40,18 @@ def attribute(result: dict, event_type: str, key: str) -> str:
 
 
 def govern(net, *updates: tuple[str, int]) -> int:
-    """Pass a network-organization proposal setting ``(pub_key_b64, power)``; return the executing height.
+    """Pass a network-organization proposal setting ``(pub_key_b64, power)``; return the executing height."""
+    return pass_proposal(net, "validator set", *(UpdateValidator(base64.b64decode(k), p) for k, p in updates))
+
+
+def pass_proposal(net, title: str, *actions) -> int:
+    """Pass a network-organization proposal of ``actions``; return the height that executed it.
 
     operator0 submits; operators 0-2 vote yes (3 of 4 weight >= 2/3), so the third
     vote's block decides and executes the proposal (no minimum delay).
     """
     org_id = net.live()[0].rpc.abci_query("/validators")["value"]["org_id"]
-    actions = tuple(UpdateValidator(base64.b64decode(k), p) for k, p in updates)
-    submitted = send(net, net.signer("operator0"), SubmitProposal(org_id, "validator set", "", actions))
+    submitted = send(net, net.signer("operator0"), SubmitProposal(org_id, title, "", tuple(actions)))
     proposal_id = int(attribute(submitted, "proposal_submitted", "proposal_id"))
     height = 0
     for index in range(3):

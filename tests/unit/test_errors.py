@@ -127,6 +127,19 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("agreements", 43, "NotProposer"),
     ("validators", 50, "InvalidMarketParams"),
     ("tx", 30, "NestingTooDeep"),
+    ("upgrade", 1, "UpgradeError"),
+    ("upgrade", 2, "InvalidUpgradePlan"),
+    ("upgrade", 3, "NoSuchUpgrade"),
+    ("streams", 1, "StreamsError"),
+    ("streams", 2, "StreamNotFound"),
+    ("streams", 3, "InvalidStream"),
+    ("streams", 4, "NotThePayer"),
+    ("streams", 5, "StreamNotActive"),
+    ("streams", 6, "NothingAccrued"),
+    ("delegation", 1, "DelegationError"),
+    ("delegation", 2, "InvalidDelegation"),
+    ("delegation", 3, "DelegationCycle"),
+    ("delegation", 4, "NoDelegation"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

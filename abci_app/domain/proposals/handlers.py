@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from abci_app.domain.accounts.handlers import check_text
+from abci_app.domain.delegation import handlers as delegation
+from abci_app.domain.market.checks import check_tags
 from abci_app.domain.organizations import state as orgs
 from abci_app.domain.proposals import events, keys, state as proposals, tally
 from abci_app.domain.proposals.execution import action_context, decide
@@ -35,6 +37,7 @@ def check_stateless_submit(msg: SubmitProposal, ctx) -> None:
         raise InvalidProposal("proposal title must not be empty")
     check_text(msg.title, ctx.params.max_memo_bytes, "proposal title")
     check_text(msg.description, ctx.params.max_text_bytes, "proposal description")
+    check_tags(msg.tags)
     if not 1 <= len(msg.actions) <= MAX_ACTIONS:
         raise InvalidProposal(f"a proposal carries 1 to {MAX_ACTIONS} actions, got {len(msg.actions)}")
     treasury = orgs.treasury_address(msg.org_id)
@@ -54,6 +57,7 @@ def check_and_execute_submit(state, block, ctx, msg: SubmitProposal) -> list:
                         org.policy, org.members, orgs.total_weight(org.members), block.time,
                         block.time + org.policy.voting_period, proposals.VOTING)
     proposals.create(state, proposal)
+    delegation.snapshot_at_submission(state, proposal, msg.tags)
     return [events.ProposalSubmitted(proposal.id, org.id, ctx.signer, len(msg.actions), proposal.voting_end)]
 
 
@@ -75,7 +79,13 @@ def require_voting(proposal: Proposal, block) -> None:
 
 
 def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:
-    """Record the vote with the snapshotted weight; decide at once if the outcome is settled."""
+    """Record the vote with the snapshotted weight; decide at once if the outcome is settled.
+
+    With a delegation snapshot the vote also moves its backers' weight
+    (``delegation.count_vote``), and the early decision looks only at direct votes,
+    since a backer may still vote itself and override; the final count at the end
+    of voting includes delegated weight.
+    """
     proposal = proposals.require(state, msg.proposal_id)
     require_voting(proposal, block)
     orgs.require_active(state, proposal.org_id)
@@ -85,14 +95,14 @@ def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:
                         f"{proposal.id} was submitted")
     if proposals.get_vote(state, proposal.id, ctx.signer) is not None:
         raise AlreadyVoted(f"{ctx.signer} already voted on proposal {proposal.id}; votes are final")
+    delta, direct, counted = delegation.count_vote(state, proposal, ctx.signer, msg.choice, weight)
     proposals.put_vote(state, VoteRecord(proposal.id, ctx.signer, msg.choice, weight, msg.reason, block.time))
-    proposal = replace(proposal, yes=proposal.yes + (weight if msg.choice == YES else 0),
-                       no=proposal.no + (weight if msg.choice == NO else 0),
-                       abstain=proposal.abstain + (weight if msg.choice == ABSTAIN else 0))
+    proposal = replace(proposal, yes=proposal.yes + delta[YES], no=proposal.no + delta[NO],
+                       abstain=proposal.abstain + delta[ABSTAIN])
     proposals.put(state, proposal)
-    out: list = [events.VoteCast(proposal.id, ctx.signer, msg.choice, weight)]
-    status = tally.outcome(proposal.policy, proposal.total_weight, proposal.yes, proposal.no, proposal.abstain,
-                           final=False)
+    out: list = [events.VoteCast(proposal.id, ctx.signer, msg.choice, weight), *counted]
+    yes, no, abstain = direct or (proposal.yes, proposal.no, proposal.abstain)
+    status = tally.outcome(proposal.policy, proposal.total_weight, yes, no, abstain, final=False)
     if status is not None:
         out.extend(decide(state, block, proposal, status))
     return out

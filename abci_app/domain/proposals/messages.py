@@ -20,6 +20,7 @@ class SubmitProposal:
     title: str
     description: str
     actions: tuple[Action, ...]
+    tags: tuple[str, ...] = ()      # delegations for a tag apply to proposals carrying it (delegation module)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ def init_genesis(state, section: dict | None) -> None:
     state.put(keys.ORG, b"%d" % org.id)
     state.put(keys.MIN_VALIDATORS, b"%d" % minimum)
     for pub_key, power in initial:
-        state.put(keys.member(pub_key), b"%d" % power)
+        state.put(keys.member(pub_key), vals.encode_power(power))
 
 
 def check_consensus_set(state, consensus: list[tuple[bytes, int]] | None) -> None:

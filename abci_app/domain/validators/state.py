@@ -13,15 +13,24 @@ from abci_app.domain.validators import keys
 from abci_app.domain.validators.events import ValidatorMisbehavior
 
 
+def encode_power(power: int) -> bytes:
+    """The stored form of a validator's power in ``val/s/<pub_key>``: decimal text (app version 1)."""
+    return b"%d" % power
+
+
+def decode_power(raw: bytes) -> int:
+    return int(raw)
+
+
 def power(state, pub_key: bytes) -> int:
     raw = state.get(keys.member(pub_key))
-    return 0 if raw is None else int(raw)
+    return 0 if raw is None else decode_power(raw)
 
 
 def members(state) -> list[tuple[bytes, int]]:
     """Return ``(pub_key, power)`` of every validator, in key order."""
     start = len(keys.SET_PREFIX)
-    return [(bytes(k[start:]), int(v)) for k, v in state.iter_prefix(keys.SET_PREFIX)]
+    return [(bytes(k[start:]), decode_power(v)) for k, v in state.iter_prefix(keys.SET_PREFIX)]
 
 
 def total_power(state) -> int:
@@ -57,7 +66,7 @@ def set_power(state, pub_key: bytes, new: int) -> int:
     if new == 0:
         state.delete(keys.member(pub_key))
     else:
-        state.put(keys.member(pub_key), b"%d" % new)
+        state.put(keys.member(pub_key), encode_power(new))
     return old
 
 

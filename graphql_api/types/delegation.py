@@ -1,0 +1,68 @@
+"""Delegated votes: who votes for whom in an organization, and a proposal's delegation snapshot."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from abci_app.domain.delegation import state as delegations
+from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height
+
+
+@strawberry.type(name="Delegation")
+class Delegation:
+    organization: str
+    delegator: str
+    delegate: str
+    tag: str = strawberry.field(description="empty: every proposal; else only proposals with this tag")
+    since: int
+
+
+@strawberry.type(name="DelegationPath")
+class DelegationPath:
+    voter: str
+    weight: BigInt
+    via: list[str] = strawberry.field(description="the members the voter's weight goes to, in order")
+
+
+@strawberry.type(name="DelegationSnapshot")
+class DelegationSnapshot:
+    proposal: str
+    tags: list[str]
+    paths: list[DelegationPath]
+    direct_yes: BigInt
+    direct_no: BigInt
+    direct_abstain: BigInt
+
+
+def _delegation(d: delegations.Delegation) -> Delegation:
+    return Delegation(organization=str(d.org_id), delegator=d.delegator, delegate=d.delegate, tag=d.tag, since=d.since)
+
+
+@strawberry.type
+class DelegationQueries:
+    @strawberry.field(description="The delegations a member gave in an organization (or, with backers, received)")
+    def delegations(self, info: Info, organization: str, address: str, backers: bool = False,
+                    block: BlockHeight | None = None) -> list[Delegation]:
+        info.context.check_deadline()
+        org_id = int_id(organization, "an organization") or 0
+        with info.context.read() as reader:
+            state = reader.state_at(state_height(reader, block))
+            found = (delegations.backers(state, org_id, address) if backers
+                     else delegations.of_delegator(state, org_id, address))
+            return [_delegation(d) for d in found]
+
+    @strawberry.field(description="A proposal's delegation snapshot (null: no tags and nobody delegated)")
+    def delegation_snapshot(self, info: Info, proposal: str,
+                            block: BlockHeight | None = None) -> DelegationSnapshot | None:
+        info.context.check_deadline()
+        with info.context.read() as reader:
+            snap = delegations.get_snapshot(reader.state_at(state_height(reader, block)),
+                                            int_id(proposal, "a proposal") or 0)
+        if snap is None:
+            return None
+        return DelegationSnapshot(proposal=str(snap.proposal_id), tags=list(snap.tags),
+                                  paths=[DelegationPath(voter=p.voter, weight=p.weight, via=list(p.via))
+                                         for p in snap.paths],
+                                  direct_yes=snap.direct_yes, direct_no=snap.direct_no,
+                                  direct_abstain=snap.direct_abstain)

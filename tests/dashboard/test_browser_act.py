@@ -1,0 +1,126 @@
+"""Members act from the browser against a real devnet: keys created in the page, actions signed
+there and sent through GraphQL ``broadcastTransaction``, followed until committed, and the
+error paths (insufficient balance, a locked key, a rejected transaction) each with its message
+and no change on the chain.  One node and one GraphQL server for the module."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dashboard.browser_app import act, create_key
+from tests.dashboard.conftest import devnet_with_api
+from tests.support.node import signer_for
+
+FAUCET = signer_for("faucet")
+MIN_FEE = 2
+
+
+@pytest.fixture(scope="module")
+def devnet():
+    with devnet_with_api("snact", [(FAUCET.address, 10_000_000)], params={"min_fee": MIN_FEE}) as (node, server, _):
+        yield node, server
+
+
+class Faucet:
+    def __init__(self, node: TestNode) -> None:
+        self.node = node
+        self.sequence = 0
+
+    def fund(self, address: str, amount: int) -> None:
+        from abci_app.domain.accounts.messages import Transfer
+        tx = FAUCET.sign_tx(self.node.chain_id, self.sequence, Transfer(address, amount, "welcome"), fee=MIN_FEE)
+        answer = self.node.broadcast_commit(tx)
+        assert int(answer["tx_result"].get("code", 0)) == 0, answer
+        self.sequence += 1
+
+
+@pytest.fixture(scope="module")
+def faucet(devnet):
+    return Faucet(devnet[0])
+
+
+@pytest.fixture(scope="module")
+def member(browser, devnet, faucet):
+    """One browser context with a key created in the page, funded by the faucet."""
+    node, server = devnet
+    base = f"http://127.0.0.1:{server.port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r))
+    address = create_key(page, base, "mila")
+    faucet.fund(address, 100_000)
+    yield page, base, address, requests
+    context.close()
+
+
+def balance(server, address: str) -> int:
+    data = server.data("query($a: String!) { account(id: $a) { balance sequence } }", {"a": address})
+    return int(data["account"]["balance"]) if data["account"] else 0
+
+
+def account(server, address: str) -> tuple[int, int]:
+    data = server.data("query($a: String!) { account(id: $a) { balance sequence } }", {"a": address})
+    return (int(data["account"]["balance"]), data["account"]["sequence"]) if data["account"] else (0, 0)
+
+
+def test_a_transfer_signed_in_the_page_is_committed_and_said_in_words(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    to = signer_for("someone").address
+    outcome = act(page, base, "transfer", {"to": to, "amount": "1234", "memo": "for the soup"})
+    assert f"You (mila) pays {to} 1 234 units with the memo \"for the soup\"." in outcome.summary
+    assert outcome.fee.startswith(f"{MIN_FEE} units, paid by you")
+    assert outcome.sequence.startswith("0 ")
+    assert outcome.text.startswith("Done: committed in block ")
+    assert balance(server, to) == 1234
+    assert account(server, address) == (100_000 - 1234 - MIN_FEE, 1)
+
+
+def test_more_than_the_balance_is_refused_with_its_reason_and_changes_nothing(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    before = account(server, address)
+    outcome = act(page, base, "transfer", {"to": signer_for("someone").address, "amount": "5000000"}, expect=None)
+    assert outcome.state == "rejected", outcome
+    assert "The balance is too low for this." in outcome.text and "Nothing changed." in outcome.text
+    assert account(server, address) == before
+
+
+def test_a_fee_below_the_minimum_is_refused_and_changes_nothing(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    before = account(server, address)
+    outcome = act(page, base, "transfer", {"to": signer_for("someone").address, "amount": "1"}, fee="1", expect=None)
+    assert outcome.state == "rejected"
+    assert "The fee is below the chain's minimum." in outcome.text
+    assert account(server, address) == before
+
+
+def test_a_bad_address_is_caught_in_the_form_before_anything_is_signed(member):
+    page, base, _, requests = member
+    page.goto(f"{base}/#/act/transfer")
+    page.fill("[name=to]", "samen1notanaddress")
+    page.fill("[name=amount]", "5")
+    before = len(requests)
+    page.click("[data-action=review]")
+    page.wait_for_function("() => document.querySelector('[data-testid=form-error]').textContent !== ''")
+    assert "checksum" in page.text_content("[data-field=to] .field-error")
+    assert not [r for r in requests[before:] if "broadcastTransaction" in (r.post_data or "")]
+
+
+def test_a_key_locks_after_inactivity_and_signs_again_once_unlocked(member, devnet):
+    page, base, address, _ = member
+    page.evaluate("localStorage.setItem('samen.lockAfterSeconds', '1')")
+    page.goto(f"{base}/#/me")
+    page.wait_for_selector("[data-testid=whoami][data-state=locked]", timeout=10_000)
+    page.evaluate("localStorage.removeItem('samen.lockAfterSeconds')")
+    page.fill("[name=unlock-passphrase]", "wrong passphrase")
+    page.click("[data-testid=unlock] button")
+    page.wait_for_function("() => /Wrong passphrase/.test(document.querySelector('[data-testid=unlock]').textContent)")
+    page.fill("[name=unlock-passphrase]", "a long browser passphrase")
+    page.click("[data-testid=unlock] button")
+    page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
+    outcome = act(page, base, "transfer", {"to": signer_for("someone").address, "amount": "1"})
+    assert outcome.state == "success"

@@ -1,0 +1,61 @@
+"""Streams (and the other organization tools) over GraphQL, on an in-process chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from abci_app.domain.streams.messages import ClaimStream, CreateStream
+from tests.domain.organizations.support import assert_ok, send
+from tests.graphql.conftest import Api, make_api
+from tests.support.chain import TestChain, key
+
+PAYER, TRAINER = key(51), key(52)
+
+
+@pytest.fixture
+def stream_api(tmp_path):
+    chain = TestChain(tmp_path / "db", balances={PAYER: 10_000, TRAINER: 10})
+    chain.block()
+    start = chain.time + 5
+    assert_ok(send(chain, PAYER, CreateStream(TRAINER.address, 100, 10, start, 0, 1_000)))
+    assert_ok(send(chain, TRAINER, ClaimStream(1), time=start + 25))
+    chain.block(time=start + 47)
+    with make_api(chain) as client:
+        yield Api(client)
+    chain.close()
+
+
+def test_a_stream_shows_what_was_claimed_and_what_is_claimable_now(stream_api):
+    found = stream_api.data('{ streams(address: "%s") { id recipient claimed claimable total status } }'
+                            % PAYER.address)["streams"]
+    assert found == [{"id": "1", "recipient": TRAINER.address, "claimed": "200", "claimable": "200",
+                      "total": "1000", "status": "active"}]
+    received = stream_api.data('{ streams(address: "%s", received: true) { id } }' % TRAINER.address)["streams"]
+    assert [s["id"] for s in received] == ["1"]
+
+
+def test_recurring_cost_figures_count_the_active_streams_per_30_days(stream_api):
+    cost = stream_api.data('{ recurringCost(scope: "org/%s") { active per30Days reserved paid } }'
+                           % PAYER.address)["recurringCost"]
+    assert cost == {"active": 1, "per30Days": str(100 * 2_592_000 // 10), "reserved": "800", "paid": "200"}
+
+
+def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_path):
+    from abci_app.domain.delegation.messages import DelegateVote
+    from abci_app.domain.proposals.messages import SubmitProposal
+    from abci_app.domain.accounts.messages import Transfer
+    from tests.domain.organizations.support import create_org, threshold
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 100, TRAINER: 100})
+    org_id = create_org(chain, PAYER, {PAYER: 1, TRAINER: 1}, threshold(2))
+    assert_ok(send(chain, PAYER, DelegateVote(org_id, TRAINER.address, "finance")))
+    assert_ok(send(chain, PAYER, SubmitProposal(org_id, "p", "", (Transfer(PAYER.address, 1),), ("finance",))))
+    with make_api(chain) as client:
+        api = Api(client)
+        backers = api.data('{ delegations(organization: "%d", address: "%s", backers: true) { delegator tag } }'
+                           % (org_id, TRAINER.address))["delegations"]
+        snap = api.data('{ delegationSnapshot(proposal: "1") { tags paths { voter via } } }')["delegationSnapshot"]
+    chain.close()
+    assert backers == [{"delegator": PAYER.address, "tag": "finance"}]
+    assert snap["tags"] == ["finance"]
+    assert {"voter": PAYER.address, "via": [TRAINER.address]} in snap["paths"]

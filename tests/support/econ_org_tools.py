@@ -1,0 +1,118 @@
+"""Actors and invariants for the organization tools in the economic-invariants simulation.
+
+Streaming actors: people pay each other (or an organization) by streams, an
+organization pays by stream through a proposal, anyone claims any stream (early,
+late, twice), payers stop streams and strangers try to.  Later tools (delegating
+and role-holding actors) join this cast.  Each generator takes a
+``market_sim.Ctx`` and returns a list of ``(signer, action)``.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from abci_app import codec
+from abci_app.domain.accounts import state as accounts
+from abci_app.domain.delegation import keys as delegation_keys
+from abci_app.domain.delegation import state as delegations, tally
+from abci_app.domain.delegation.messages import DelegateVote, RevokeDelegation
+from abci_app.domain.organizations import state as orgs
+from abci_app.domain.proposals import state as proposals
+from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.domain.streams import state as streams
+from abci_app.domain.streams.messages import ClaimStream, CreateStream, StopStream
+from tests.support.econ_actors import ADDRESS, BY_ADDRESS, EVERYONE, HONEST
+from tests.support.market import DAY
+
+
+def _recipient(c) -> str:
+    active = [o.treasury for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE]
+    return c.pick(active, ADDRESS[c.one(EVERYONE)]) if c.draw(st.booleans()) else ADDRESS[c.one(EVERYONE)]
+
+
+def _new_stream(c) -> CreateStream:
+    period = c.one((60, 3_600, DAY))
+    end = c.now + c.one((0, 3 * period, 10 * DAY))
+    total = c.one((0, 500, 2_000)) if end > c.now else c.one((500, 2_000))
+    return CreateStream(_recipient(c), c.one((7, 100, 333)), period, c.now + c.one((0, 0, 600)), end, total)
+
+
+def stream_pay(c) -> list:
+    """A person starts paying someone (a person or an organization) by a stream."""
+    payer = c.one(HONEST)
+    return [(payer, _new_stream(c))]
+
+
+def org_stream(c) -> list:
+    """A member proposes that its organization starts (or stops) a stream, and votes yes at once."""
+    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
+              and any(m.address in BY_ADDRESS for m in o.members)]
+    if not active:
+        return []
+    org = c.one(active)
+    member = BY_ADDRESS[c.one([m.address for m in org.members if m.address in BY_ADDRESS])]
+    own = [s for s in streams.all_streams(c.view) if s.payer == org.treasury and s.status == streams.ACTIVE]
+    action = StopStream(c.one(own).id) if own and c.draw(st.booleans()) else _new_stream(c)
+    proposal_id = proposals.next_id(c.view)
+    return [(member, SubmitProposal(org.id, "pay by stream", "", (action,))), (member, Vote(proposal_id, YES))]
+
+
+def claim_or_stop(c) -> list:
+    """Anyone claims a stream (maybe too early, or again); a payer (or a stranger) stops one."""
+    every = list(streams.all_streams(c.view))
+    if not every:
+        return []
+    stream = c.one(every)
+    if c.draw(st.integers(0, 3)) == 0:
+        stopper = BY_ADDRESS.get(stream.payer) if c.draw(st.booleans()) else None
+        return [(stopper or c.one(EVERYONE), StopStream(stream.id))]
+    return [(c.one(EVERYONE), ClaimStream(stream.id)) for _ in range(c.draw(st.integers(1, 2)))]
+
+
+def delegate(c) -> list:
+    """A member delegates its vote to another member (sometimes for a tag, sometimes back in a cycle), or revokes."""
+    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
+              and sum(m.address in BY_ADDRESS for m in o.members) >= 2]
+    if not active:
+        return []
+    org = c.one(active)
+    people = [BY_ADDRESS[m.address] for m in org.members if m.address in BY_ADDRESS]
+    who, to = c.one(people), c.one(people)
+    tag = c.one(("", "", "finance"))
+    if c.draw(st.integers(0, 3)) == 0:
+        return [(who, RevokeDelegation(org.id, tag))]
+    return [(who, DelegateVote(org.id, ADDRESS[to], tag))]
+
+
+def tagged_proposal(c) -> list:
+    """A member submits a proposal tagged "finance" (so tag-specific delegations apply); others vote on it later."""
+    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
+              and any(m.address in BY_ADDRESS for m in o.members)]
+    if not active:
+        return []
+    org = c.one(active)
+    member = BY_ADDRESS[c.one([m.address for m in org.members if m.address in BY_ADDRESS])]
+    return [(member, SubmitProposal(org.id, "budget", "", (_new_stream(c),), ("finance",)))]
+
+
+STREAM_ACTORS = (stream_pay, org_stream, claim_or_stop, claim_or_stop)
+DELEGATING_ACTORS = (delegate, delegate, tagged_proposal)
+
+
+def delegated_tallies_recount(state) -> None:
+    """Every proposal with a delegation snapshot carries exactly the recount of its votes along the snapshot."""
+    for _, raw in state.iter_prefix(delegation_keys.SNAPSHOT):
+        snap = codec.decode_value(delegations.DelegationSnapshot, raw)
+        votes = {v.voter: v.choice for v in proposals.votes(state, snap.proposal_id)}
+        expected = tally.recount(snap.paths, votes)
+        found = proposals.require(state, snap.proposal_id)
+        assert (found.yes, found.no, found.abstain) == (expected[1], expected[2], expected[3]), snap
+
+
+def streams_add_up(state, now: int) -> None:
+    """The reserve account holds exactly what streams still owe; nobody was paid beyond what accrued."""
+    owed = 0
+    for stream in streams.all_streams(state):
+        assert 0 <= stream.claimed <= streams.accrued(stream, now) <= stream.total, stream
+        owed += stream.total - stream.claimed
+    assert accounts.balance(state, streams.RESERVES) == owed

@@ -1,0 +1,146 @@
+"""A governed software upgrade on one 4-validator loopback network under a stream of transfers (file order).
+
+The stages share one network (``upgradenet``): a plan that is cancelled stops no one;
+a plan that is not cancelled stops every node at exactly its height with the same
+line; a node restarted with the same software stays stopped; three nodes restarted
+with "version 2" (``tests/support/upgrade_v2.py``, loaded by ``SAMEN_UPGRADE_PLUGINS``)
+migrate once and carry on; the fourth crashes after the migration, before Commit,
+and recovers with an equal app hash; every acknowledged transfer is still there.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from abci_app.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
+from abci_app.node import testnet_procs as procs
+from abci_app.node import upgrade_info
+from abci_app.state.store import Store
+from tests.support import netgov
+from tests.support.netcheck import HashChecker, check_acknowledged_exactly_once
+from tests.support.netload import Load
+from tests.support.procs import wait_for
+from tests.support.testnet import FaultNet
+
+pytestmark = pytest.mark.node
+
+REPO = Path(__file__).resolve().parents[2]
+V2 = {"SAMEN_UPGRADE_PLUGINS": "tests.support.upgrade_v2_plugin", "PYTHONPATH": str(REPO)}
+MIGRATED = "upgrade v2: migration ran at height"
+
+
+@pytest.fixture(scope="module")
+def upgradenet():
+    net = FaultNet(validators=4, timeout_commit="300ms")
+    net.checker = HashChecker()
+    net.load = None
+    try:
+        net.start()
+        net.load = Load(net).start()
+        yield net
+    finally:
+        if net.load is not None:
+            net.load.stop()
+        net.cleanup()
+
+
+def app_log(node) -> str:
+    return procs.log_path(node.info, "abci").read_text(errors="replace")
+
+
+def committed_height(node) -> int:
+    store = Store(node.lmdb)
+    try:
+        return store.committed().height
+    finally:
+        store.close()
+
+
+def test_a_cancelled_plan_stops_no_one_and_a_scheduled_one_stops_every_node_at_its_height(upgradenet):
+    net = upgradenet
+    net.wait_all(3, 30)
+    cancelled_at = net.tip() + 20
+    netgov.pass_proposal(net, "plan", ScheduleUpgrade("never", cancelled_at, "cancelled below"))
+    now = net.tip()
+    net.upgrade_height = max(cancelled_at + 4, now + 14)
+    done = netgov.pass_proposal(net, "replan", CancelUpgrade("never"),
+                                ScheduleUpgrade("v2", net.upgrade_height, "tests/support/upgrade_v2.py"))
+    assert done < cancelled_at < net.upgrade_height
+    plan = net.live()[0].rpc.abci_query("/upgrade")["value"]["plan"]
+    assert plan == {"name": "v2", "height": net.upgrade_height, "info": "tests/support/upgrade_v2.py"}
+    net.acked_before = net.load.count()
+    wait_for(lambda: all(n.app.poll() is not None for n in net.validators), 90, "every app to stop at the upgrade")
+    for node in net.validators:
+        node.up = False
+        node.stop(10)
+        node.forgive()
+    line = f"upgrade v2 needed at height {net.upgrade_height}"
+    for node in net.validators:
+        assert committed_height(node) == net.upgrade_height - 1, node.name
+        assert f"samen: {line}" in app_log(node), node.name
+        info = json.loads(upgrade_info.path(node.home).read_text())
+        assert (info["name"], info["height"], info["message"]) == ("v2", net.upgrade_height, line)
+        assert node.app.returncode == upgrade_info.EXIT_CODE
+    assert net.acked_before > 0
+
+
+def test_a_node_restarted_without_the_new_software_stays_stopped_with_the_same_line(upgradenet):
+    net = upgradenet
+    node = net.validators[3]
+    before = app_log(node).count("upgrade v2 needed")
+    process = procs.spawn(node.info, "abci", {"SAMEN_FAIL_POINT": ""})
+    assert process.wait(30) == upgrade_info.EXIT_CODE
+    assert app_log(node).count("upgrade v2 needed") == before + 1
+    assert committed_height(node) == net.upgrade_height - 1
+
+
+def test_nodes_with_version_2_migrate_once_agree_and_the_stream_resumes(upgradenet):
+    net = upgradenet
+    height = net.upgrade_height
+    for node in net.validators[:3]:
+        node.start(app_env=V2)
+    net.wait_all(height + 3, 60, nodes=net.validators[:3])
+    for node in net.validators[:3]:
+        assert app_log(node).count(MIGRATED) == 1, node.name
+        assert node.rpc.abci_info().get("app_version") == "2"
+        assert node.rpc.abci_query("/upgrade")["value"]["applied"] == [{"name": "v2", "height": height}]
+        header = node.rpc.block(height + 1)["block"]["header"]
+        assert header["version"]["app"] == "2"
+    events = [e["type"] for e in net.validators[0].rpc.block_results(height).get("finalize_block_events") or []]
+    assert events[0] == "upgrade_applied"
+    pub_key = base64.b64decode(net.validators[0].rpc.abci_query("/validators")["value"]["validators"][0]["pub_key"])
+    raw = net.validators[0].rpc.call("abci_query", path="/store", data=(b"val/s/" + pub_key).hex())["response"]
+    assert len(base64.b64decode(raw["value"])) == 8   # version 2's format of a validator power record
+    resumed = net.load.count()
+    wait_for(lambda: net.load.count() > resumed + 5, 60, "the stream of transfers to resume")
+    net.checker.check(net.validators[:3])
+
+
+def test_a_crash_after_the_migration_before_commit_recovers_with_an_equal_app_hash(upgradenet):
+    net = upgradenet
+    node = net.validators[3]
+    crash = {**V2, "SAMEN_FAIL_POINT": f"finalize_block@{net.upgrade_height}"}
+    node.start_app(crash)
+    node.start_cometbft()
+    node.up = False
+    wait_for(lambda: node.app.poll() is not None, 60, "the app to crash at its fail point")
+    node.stop(10)
+    node.forgive()
+    assert committed_height(node) == net.upgrade_height - 1   # the migration's writes died with the process
+    node.start(app_env=V2)
+    net.wait_caught_up(node, 90)
+    assert node.rpc.abci_query("/upgrade")["value"]["applied"] == [{"name": "v2", "height": net.upgrade_height}]
+    net.checker.check(net.validators)
+    bad = {n.name: n.failure_lines()[:3] for n in net.validators if n.failure_lines()}
+    assert not bad, bad
+
+
+def test_every_transfer_acknowledged_before_and_after_the_upgrade_is_on_the_chain(upgradenet):
+    net = upgradenet
+    net.load.stop()
+    assert net.load.count() > net.acked_before
+    check_acknowledged_exactly_once(net)
