@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from abci_app.cli.common import EXIT_UNVERIFIED, CliError, home_path
-from abci_app.client.rpc import ClientError, RpcClient
-from abci_app.client.trust import RpcSource, Trust
-from abci_app.client.verify import VerificationError, VerifiedAnswer, Verifier
+
+if TYPE_CHECKING:
+    from abci_app.client.verify import VerifiedAnswer
 
 VerifyOpt = Annotated[bool, typer.Option("--verify", help="Check the answer against the validators' signatures.")]
 GenesisOpt = Annotated[Path | None, typer.Option("--genesis", help="Genesis file to trust (default: <home>/config/genesis.json).")]
@@ -34,6 +34,9 @@ def verified_query(node: str, path: str, data: bytes, height: int, home: Path, g
     """Ask ``node`` with ``prove=true`` and verify the answer; raise ``CliError`` on any failure."""
     if bool(trusted_height) != bool(trusted_hash):
         raise CliError("--trusted-height and --trusted-hash go together")
+    from abci_app.client.rpc import ClientError, RpcClient   # here, not at import: a fast samen start
+    from abci_app.client.trust import RpcSource, Trust
+    from abci_app.client.verify import VerificationError, Verifier
     try:
         with RpcClient(node) as rpc:
             source = RpcSource(rpc)
