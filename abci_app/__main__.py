@@ -18,13 +18,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", required=True, type=Path, help="node home directory")
     args = parser.parse_args(argv)
     try:
-        from abci_app.app import LedgerApp
-        from abci_app.domain.upgrades.registry import UpgradeHalt, load_plugins
-        from abci_app.faults import FailPoint
-        from abci_app.server import AbciServer
-        from abci_app.settings import Settings
-        from abci_app.state.restore import Limits
-        from abci_app.state.store import Store
+        from abci_app.adapter.app import LedgerApp
+        from abci_app.chain.domain.upgrades.registry import UpgradeHalt, load_plugins
+        from abci_app.adapter.faults import FailPoint
+        from abci_app.adapter.server import AbciServer
+        from abci_app.adapter.settings import Settings
+        from abci_app.adapter.storage.restore import Limits
+        from abci_app.adapter.storage.store import Store
+        from abci_app.adapter.retention import Retention, evidence_age_blocks
 
         settings = Settings.load(args.home.resolve())
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
@@ -35,15 +36,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    retention = Retention(settings.store_retain_blocks,
+                          evidence_age_blocks(settings.home / "config" / "genesis.json"))
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
-                  retain_heights=settings.store_retain_heights)
+                  retain_heights=retention.versions_kept(settings.store_retain_heights))
     limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
-    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits)
+    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits, retention)
     try:
         problem = app.startup_problem()
         if problem is not None:
             raise problem
-        asyncio.run(AbciServer(app).serve(settings.abci))
+        asyncio.run(AbciServer(app, _metrics(settings, store)).serve(settings.abci))
     except UpgradeHalt as halt:
         return _halted(settings.home, halt)
     except KeyboardInterrupt:
@@ -53,9 +56,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _metrics(settings, store):
+    """The app's Prometheus metrics, served on ``[metrics]`` host:port (``port = 0``: none)."""
+    from abci_app.tools.node.metrics import AppMetrics
+
+    if not settings.metrics_port:
+        return None
+    metrics = AppMetrics(store)
+    metrics.serve(settings.metrics_host, settings.metrics_port)
+    return metrics
+
+
 def _halted(home: Path, halt: Exception) -> int:
     """Print the one line, write ``data/upgrade-info.json`` for an upgrade (``node.upgrade_info``); exit 3."""
-    from abci_app.node import upgrade_info
+    from abci_app.tools.node import upgrade_info
 
     print(f"samen: {halt}", file=sys.stderr, flush=True)
     upgrade_info.write(home, halt)
@@ -65,8 +79,8 @@ def _halted(home: Path, halt: Exception) -> int:
 def _snapshots(settings):
     """The node's state-sync snapshots.  Test faults: ``SAMEN_FAULT_CORRUPT_CHUNKS=1`` serves them with a
     flipped byte; ``SAMEN_FAULT_BAD_SNAPSHOTS=1`` advertises malformed ones (``state.snapshot_faults``)."""
-    from abci_app.state.snapshot_faults import BadSnapshotStore
-    from abci_app.state.snapshots import SnapshotStore
+    from abci_app.adapter.storage.snapshot_faults import BadSnapshotStore
+    from abci_app.adapter.storage.snapshots import SnapshotStore
 
     kind = BadSnapshotStore if os.environ.get("SAMEN_FAULT_BAD_SNAPSHOTS") == "1" else SnapshotStore
     return kind(settings.snapshot_dir, settings.snapshot_interval, settings.snapshot_keep_recent,
@@ -75,7 +89,7 @@ def _snapshots(settings):
 
 def _genesis_chain_id(home: Path) -> str:
     """The chain id of the home's genesis, which a state-sync snapshot must match ("" if none)."""
-    from abci_app.node.home import chain_id
+    from abci_app.tools.node.home import chain_id
 
     try:
         return chain_id(home)

@@ -32,14 +32,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from abci_app import apphash
-from abci_app.app import LedgerApp
-from abci_app.domain import due
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.market import keys as market_keys, params as market_params, state as market
-from abci_app.state.delta import Delta
-from abci_app.state.store import Store
+from abci_app.chain import apphash
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.domain import due
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.market import keys as market_keys, params as market_params, state as market
+from abci_app.chain.state.delta import Delta
+from abci_app.adapter.storage.store import Store
 from bench import adversarial_kinds
 from tests.support.calls import counted_calls
 

@@ -21,20 +21,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from abci_app import auth, block as block_mod, components
-from abci_app.app import LedgerApp
-from abci_app.block import BlockInfo
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import messages as am, state as agreements
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.domain.market import messages as mm
-from abci_app.domain.organizations import messages as om, state as orgs
-from abci_app.domain.projects import messages as pm
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote, WithdrawProposal
-from abci_app.domain.validators import messages as vm
-from abci_app.state.delta import Delta
-from abci_app.state.store import Store
+from abci_app.chain import auth, block as block_mod, components
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.block import BlockInfo
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements import messages as am, state as agreements
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.domain.market import messages as mm
+from abci_app.chain.domain.organizations import messages as om, state as orgs
+from abci_app.chain.domain.projects import messages as pm
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote, WithdrawProposal
+from abci_app.chain.domain.validators import messages as vm
+from abci_app.chain.state.delta import Delta
+from abci_app.adapter.storage.store import Store
 
 CHAIN_ID = "bench-kinds"
 START = 1_700_000_000

@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--node", default="", help="RPC address of a running node (for query account)")
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    samen = [sys.executable, "-m", "abci_app.cli"]
+    samen = [sys.executable, "-m", "abci_app.tools.cli"]
     commands = {"samen --help": samen + ["--help"]}
     if args.node:
         commands["samen query account"] = samen + ["query", "account", ADDRESS, "--node", args.node]

@@ -36,10 +36,10 @@ from pathlib import Path
 
 import httpx
 
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.node.cometbft import find_binary, patch_config
-from abci_app.node.home import NodeOptions, init_home, socket_path
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.tools.node.cometbft import find_binary, patch_config
+from abci_app.tools.node.home import NodeOptions, init_home, socket_path
 from bench.inprocess import bare_verify
 from bench.loadgen import run_load
 

@@ -70,8 +70,8 @@ def variables(shape: Shape, actors: Actors) -> Variables:
 
 def export_genesis(home: Path, node_home: Path, height: int) -> dict:
     """Write the built state at ``height`` as the app_state of ``node_home``'s genesis (as ``samen export``)."""
-    from abci_app.state.export import export_state
-    from abci_app.state.store import Store
+    from abci_app.adapter.storage.export import export_state
+    from abci_app.adapter.storage.store import Store
 
     started = time.perf_counter()
     store = Store(home / "data" / "samen", readonly=True, map_size=64 << 30)
@@ -89,8 +89,8 @@ def export_genesis(home: Path, node_home: Path, height: int) -> dict:
 
 def start_node(root: Path, built_home: Path, built: dict):
     """Init a node home on the exported state and start the app, CometBFT and GraphQL; return them."""
-    from abci_app.node.cometbft import find_binary
-    from abci_app.node.home import NodeOptions, init_home, socket_path
+    from abci_app.tools.node.cometbft import find_binary
+    from abci_app.tools.node.home import NodeOptions, init_home, socket_path
 
     home, rpc_port = root / "node", web.free_port()
     init_home(home, NodeOptions(chain_id=CHAIN_ID, rpc_port=rpc_port, p2p_port=web.free_port(),

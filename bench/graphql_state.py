@@ -36,10 +36,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from abci_app import addresses, codec
-from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone,
+from abci_app.chain import addresses, codec
+from abci_app.chain.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone,
                                                  DisputeMilestone, ResolveDispute)
-from abci_app.domain.market.messages import AcceptOffer, MakeOffer, PostRequest, PublishStandingOffer, TakeStandingOffer
+from abci_app.chain.domain.market.messages import AcceptOffer, MakeOffer, PostRequest, PublishStandingOffer, TakeStandingOffer
 
 CHAIN_ID = "bench-graphql"
 START = 1_785_000_000          # 2026-07-25: the built history ends about 3 months later
@@ -214,8 +214,8 @@ class Workload:
 
 def build(store_dir, shape: Shape, progress=print) -> dict:
     """Fill ``store_dir`` through ``LedgerApp``; return what was built."""
-    from abci_app.app import LedgerApp
-    from abci_app.state.store import Store
+    from abci_app.adapter.app import LedgerApp
+    from abci_app.adapter.storage.store import Store
 
     started = time.perf_counter()
     actors = Actors.of(shape)

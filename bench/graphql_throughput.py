@@ -81,7 +81,7 @@ class Rounds:
 
     def one(self, n: int, kind: str) -> None:
         """Send one transfer from every sender, under ``kind``'s readers; record the rate."""
-        from abci_app.domain.accounts.messages import Transfer
+        from abci_app.chain.domain.accounts.messages import Transfer
         from bench.loadgen import run_load
 
         txs = [k.sign(Transfer(self.receivers[i % len(self.receivers)], 1)) for i, k in enumerate(self.senders)]
@@ -104,8 +104,8 @@ class Rounds:
 def resync(store_dir: Path, keys: list, settle: float = 2.0) -> int:
     """Set each key's next sequence to its account's committed one (after ``settle`` seconds, for a
     last block to commit); return how many changed."""
-    from abci_app.domain.accounts import state as accounts
-    from abci_app.state.store import Store
+    from abci_app.chain.domain.accounts import state as accounts
+    from abci_app.adapter.storage.store import Store
 
     time.sleep(settle)
     store = Store(store_dir, readonly=True, map_size=64 << 30)

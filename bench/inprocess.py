@@ -28,13 +28,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.bindings import crypto_sign_open
 
-from abci_app import auth, codec
-from abci_app.app import LedgerApp
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.protos import COMETBFT_VERSION, abci
-from abci_app.server import frame, split_frames
-from abci_app.state.store import Store
+from abci_app.chain import auth, codec
+from abci_app.adapter.app import LedgerApp
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.protos import COMETBFT_VERSION, abci
+from abci_app.adapter.server import frame, split_frames
+from abci_app.adapter.storage.store import Store
 from bench import mix
 
 CHAIN_ID = "samen-bench"

@@ -23,15 +23,15 @@ import json
 import time
 from pathlib import Path
 
-from abci_app.app import LedgerApp
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements.messages import AcceptMilestone, DeliverMilestone, RateAgreement
-from abci_app.domain.market.messages import AcceptOffer, MakeOffer, PostRequest
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
-from abci_app.state.store import Store
+from abci_app.adapter.app import LedgerApp
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, DeliverMilestone, RateAgreement
+from abci_app.chain.domain.market.messages import AcceptOffer, MakeOffer, PostRequest
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.adapter.storage.store import Store
 
 CHAIN_ID = "bench-mix"
 START = 1_700_000_000

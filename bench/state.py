@@ -31,13 +31,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from abci_app import apphash
-from abci_app.app import LedgerApp
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.state import proofs, restore
-from abci_app.state.snapshots import SnapshotStore
-from abci_app.state.store import Store
+from abci_app.chain import apphash
+from abci_app.adapter.app import LedgerApp
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.state import proofs
+from abci_app.adapter.storage import restore
+from abci_app.adapter.storage.snapshots import SnapshotStore
+from abci_app.adapter.storage.store import Store
 
 ACCOUNTS = 2000
 FILL_BATCH = 50_000
@@ -136,7 +137,7 @@ def run_block(sized: Sized, block: list[bytes]) -> None:
 
 
 def proof_figures(store: Store, signers: list[Signer]) -> tuple[list[int], list[float]]:
-    from abci_app.domain.accounts import keys as account_keys
+    from abci_app.chain.domain.accounts import keys as account_keys
     sizes, times = [], []
     txn = store.read_txn()
     height = store.committed(txn).height

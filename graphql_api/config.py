@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from abci_app.settings import Settings
+from abci_app.adapter.settings import Settings
 
 MAX_FIRST = 1000
 DEFAULT_FIRST = 100
@@ -39,7 +39,7 @@ class ApiConfig:
     timeout_seconds: float = 10.0       # per HTTP request: all operations of a batch together
     max_subscriptions_per_connection: int = 10
     poll_interval: float = 0.1          # commit notifier's polling period
-    # Resource limits; the defaults (and their documentation) live in abci_app.settings.Settings.
+    # Resource limits; the defaults (and their documentation) live in abci_app.adapter.settings.Settings.
     max_cost: int = 100_000             # static cost per HTTP request (cost.py)
     proof_cost: int = 100
     unpaged_list_cost: int = 10

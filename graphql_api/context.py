@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from abci_app.state.store import Store
+from abci_app.adapter.storage.store import Store
 from graphql_api import readers
 from graphql_api.errors import ApiError, QueryTimeout
 from graphql_api.readers import Reader

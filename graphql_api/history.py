@@ -1,6 +1,6 @@
 """Reads of recorded history (blocks, transactions, events) through the secondary indexes.
 
-Every function takes a ``Reader`` (one read transaction) and uses ``abci_app.records``
+Every function takes a ``Reader`` (one read transaction) and uses ``abci_app.adapter.records``
 for keys and decoding; nothing here decodes bytes by itself.  Block time never
 decreases with height (CometBFT's BFT time), so a time range maps to a height
 range by binary search over the ``blocks`` database: O(log n) lookups.
@@ -12,8 +12,8 @@ import heapq
 import struct
 from typing import Iterator
 
-from abci_app import records
-from abci_app.state.store import iter_prefix
+from abci_app.adapter import records
+from abci_app.adapter.storage.store import iter_prefix
 from graphql_api.pagination import Span, U64_MAX, scan
 
 BLOCKS, TXS, INDEX = b"blocks", b"txs", b"index"

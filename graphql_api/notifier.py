@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 
-from abci_app.state.store import ReadersFull
+from abci_app.adapter.storage.store import ReadersFull
 from graphql_api.rpc import NodeRpc, RpcUnavailable
 
 log = logging.getLogger("samen.graphql")

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import strawberry
 
-from abci_app.state.store import iter_prefix
+from abci_app.adapter.storage.store import iter_prefix
 from graphql_api.config import DEFAULT_FIRST
 from graphql_api.errors import ApiError
 

@@ -1,7 +1,7 @@
 """LMDB read transactions for the GraphQL server: short, closed before any ``await`` or ``yield``.
 
 LMDB gives each live read transaction a slot in a lock table shared with the app
-(``abci_app.state.store.MAX_READERS`` slots), and py-lmdb keeps an aborted
+(``abci_app.adapter.storage.store.MAX_READERS`` slots), and py-lmdb keeps an aborted
 transaction's slot until the Python object is freed.  So a transaction must not
 only be aborted but also unreachable before the server waits on anything:
 
@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, TypeVar
 
-from abci_app.state import proofs
-from abci_app.state.store import Committed, ReadersFull, Store
+from abci_app.chain.state import proofs
+from abci_app.adapter.storage.store import Committed, ReadersFull, Store
 from graphql_api.errors import ApiError
 
 T = TypeVar("T")

@@ -5,7 +5,7 @@ bytes, booleans and fields numbered past 15.
 
 Keys are deterministic (seed = SHA-256 of a fixed label); ``scripts/make_test_vectors.py``
 writes the file and ``tests/unit/test_vectors.py`` checks that every kind in
-``abci_app.messages.ACTIONS`` has a case here.
+``abci_app.chain.messages.ACTIONS`` has a case here.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import messages as ag
-from abci_app.domain.delegation import messages as dl
-from abci_app.domain.documents import messages as docs
-from abci_app.domain.market import messages as mk
-from abci_app.domain.organizations import messages as org
-from abci_app.domain.projects import messages as pj
-from abci_app.domain.proposals import messages as pr
-from abci_app.domain.streams import messages as st
-from abci_app.domain.upgrades import messages as upg
-from abci_app.domain.validators import messages as val
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements import messages as ag
+from abci_app.chain.domain.delegation import messages as dl
+from abci_app.chain.domain.documents import messages as docs
+from abci_app.chain.domain.market import messages as mk
+from abci_app.chain.domain.organizations import messages as org
+from abci_app.chain.domain.projects import messages as pj
+from abci_app.chain.domain.proposals import messages as pr
+from abci_app.chain.domain.roles import messages as rl
+from abci_app.chain.domain.streams import messages as st
+from abci_app.chain.domain.upgrades import messages as upg
+from abci_app.chain.domain.validators import messages as val
 
 
 def signer(label: str) -> Signer:
@@ -138,6 +139,10 @@ def org_tool_cases() -> list[dict]:
         _case("stop-stream", a, st.StopStream(1)),
         _case("delegate-vote-for-a-tag", b, dl.DelegateVote(1, ALICE.address, "finance")),
         _case("revoke-delegation", b, dl.RevokeDelegation(1, "")),
+        _case("grant-role", a, rl.GrantRole(1, "coordinator", BOB.address, ("accept_offer", "transfer"), 500,
+                                            30 * 86_400, T0 + 365 * 86_400)),
+        _case("revoke-role", a, rl.RevokeRole(1, "coordinator")),
+        _case("act-as-role-accepting-an-offer", b, rl.ActAsRole(1, "coordinator", mk.AcceptOffer(4))),
         _case("submit-tagged-proposal", a, pr.SubmitProposal(1, "Budget 2027", "", (Transfer(CAROL.address, 5, ""),),
                                                              ("finance", "garden"))),
     ]

@@ -69,7 +69,7 @@ export function barChart({ id, title, categories, series, format = String, heigh
   });
   svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: pad.top + innerH, y2: pad.top + innerH, class: "axis" }));
   const legend = series.length > 1
-    ? h("ul.legend", {}, series.map((x, i) => h("li", {}, h("span.swatch", { style: `background:${PALETTE[i % PALETTE.length]}`, "aria-hidden": "true" }), x.name)))
+    ? h("ul.legend", {}, series.map((x, i) => h("li", {}, swatch(PALETTE[i % PALETTE.length]), x.name)))
     : null;
   const data = h("details.chart-data", {},
     h("summary", {}, "Data"),
@@ -117,4 +117,11 @@ export function shareBar(part, whole, label) {
   return s("svg", { viewBox: "0 0 100 8", role: "img", "aria-label": text, class: "share", preserveAspectRatio: "none" },
     s("title", {}, text), s("rect", { x: 0, y: 0, width: 100, height: 8, class: "rest" }),
     s("rect", { x: 0, y: 0, width: pct, height: 8, class: "part" }));
+}
+
+/** A legend swatch; its colour is set through the CSSOM (the page's CSP forbids inline style attributes). */
+function swatch(colour) {
+  const el = h("span.swatch", { "aria-hidden": "true" });
+  el.style.background = colour;
+  return el;
 }

@@ -1,4 +1,4 @@
-"""Accounts (balance, sequence, proof) read with ``abci_app.domain.accounts``'s keys and codec.
+"""Accounts (balance, sequence, proof) read with ``abci_app.chain.domain.accounts``'s keys and codec.
 
 Listed in address order (``orderBy: id``), the order of the state's own keys, so a
 page seeks straight to ``after``/``id_gt``: O(log n + page).
@@ -12,8 +12,8 @@ import enum
 import strawberry
 from strawberry.types import Info
 
-from abci_app import codec
-from abci_app.domain.accounts import keys, state as accounts
+from abci_app.chain import codec
+from abci_app.chain.domain.accounts import keys, state as accounts
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, state_height
 

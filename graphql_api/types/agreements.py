@@ -1,7 +1,7 @@
-"""Agreements (milestones, escrow, status, ratings, friction figures) through ``abci_app.domain.agreements``.
+"""Agreements (milestones, escrow, status, ratings, friction figures) through ``abci_app.chain.domain.agreements``.
 
 Listed in id order.  ``requester``/``provider``/``arbiter``/``party`` seek through the
-``obj/`` index (``abci_app.records``: written from ``agreement_made`` events), so a
+``obj/`` index (``abci_app.adapter.records``: written from ``agreement_made`` events), so a
 party's page costs O(log n + page); ``settled``, ``outcome``, ``tag`` and ``project``
 filter the walk.  ``agreementUpdated`` streams an agreement each time a block emits
 one of its events, read at that block.
@@ -15,10 +15,11 @@ import struct
 import strawberry
 from strawberry.types import Info
 
-from abci_app import codec, records
-from abci_app.domain.agreements import keys, state as agreements
-from abci_app.domain.friction import state as friction
-from abci_app.state.store import iter_prefix
+from abci_app.chain import codec
+from abci_app.adapter import records
+from abci_app.chain.domain.agreements import keys, state as agreements
+from abci_app.chain.domain.friction import state as friction
+from abci_app.adapter.storage.store import iter_prefix
 from graphql_api import readers
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take

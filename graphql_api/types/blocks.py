@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import strawberry
 from strawberry.types import Info
 
-from abci_app import records
+from abci_app.adapter import records
 from graphql_api import history
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, span, take
 from graphql_api.types.common import BlockHeight, history_height

@@ -28,9 +28,9 @@ import strawberry
 from graphql import GraphQLError, ValidationRule
 from strawberry.types import Info
 
-from abci_app import codec
-from abci_app.domain import params as params_mod
-from abci_app.errors import LedgerError, TxTooLarge
+from abci_app.chain import codec
+from abci_app.chain.domain import params as params_mod
+from abci_app.chain.errors import LedgerError, TxTooLarge
 from graphql_api import readers
 from graphql_api.errors import ApiError
 from graphql_api.limits import LimitExceeded, RateLimited, client_key

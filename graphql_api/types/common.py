@@ -4,7 +4,7 @@ Height rules:
 * recorded history (blocks, transactions, events) answers ``block: {number: N}``
   for any recorded N by showing only what existed at N;
 * state (accounts, supply) answers at any height the node retains (the versioned
-  state of ``abci_app.state``, the last ``store.retain_heights``); an older one is a
+  state of ``abci_app.chain.state``, the last ``store.retain_heights``); an older one is a
   clear error naming the retained range, never a silent answer at another height;
 * ``number_gte: N`` demands freshness: an error while the latest height is below N.
 """
@@ -15,7 +15,7 @@ from typing import NewType
 
 import strawberry
 
-from abci_app.errors import LedgerError
+from abci_app.chain.errors import LedgerError
 from graphql_api.errors import ApiError
 
 BigInt = NewType("BigInt", int)

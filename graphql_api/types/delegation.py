@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app.domain.delegation import state as delegations
+from abci_app.chain.domain.delegation import state as delegations
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app import records
+from abci_app.adapter import records
 from graphql_api import history
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, span, take

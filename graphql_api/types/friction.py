@@ -1,6 +1,6 @@
 """Friction figures: per agreement, and aggregated per scope (network, requester, skill tag) per day or week.
 
-Read with ``abci_app.domain.friction``: aggregates are kept in state when agreements
+Read with ``abci_app.chain.domain.friction``: aggregates are kept in state when agreements
 settle, so a series is one prefix read; the median and 90th percentile come from
 the module's own ``summary`` (bucket upper bounds, never interpolated).
 """
@@ -12,7 +12,7 @@ import enum
 import strawberry
 from strawberry.types import Info
 
-from abci_app.domain.friction import state as friction
+from abci_app.chain.domain.friction import state as friction
 from graphql_api.errors import ApiError
 from graphql_api.types.common import BigInt, BlockHeight, state_height
 

@@ -1,4 +1,4 @@
-"""Requests (vraag), offers (aanbod) and standing offers through ``abci_app.domain.market``.
+"""Requests (vraag), offers (aanbod) and standing offers through ``abci_app.chain.domain.market``.
 
 Each list walks its records in id order (the state's own keys) with keyset cursors;
 the filters (status, requester/provider, tag, request, project) apply to the walk,
@@ -10,8 +10,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app import codec
-from abci_app.domain.market import keys, state as market
+from abci_app.chain import codec
+from abci_app.chain.domain.market import keys, state as market
 from graphql_api import history
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height, walk_ids

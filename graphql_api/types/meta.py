@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app.domain import params
-from abci_app.domain.accounts import state as accounts
+from abci_app.chain.domain import params
+from abci_app.chain.domain.accounts import state as accounts
 from graphql_api import history
 from graphql_api.types.blocks import iso_time
 from graphql_api.types.common import BigInt, BlockHeight, history_height

@@ -1,4 +1,4 @@
-"""Organizations (members, weights, policy, treasury) through ``abci_app.domain.organizations``.
+"""Organizations (members, weights, policy, treasury) through ``abci_app.chain.domain.organizations``.
 
 Listed in id order, the order of the state's own keys (``org/o/<padded id>``), so a
 page seeks straight to ``after``/``id_gt``; ``status`` and ``member`` filter the page.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app import codec
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.organizations import keys, state as orgs
+from abci_app.chain import codec
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.organizations import keys, state as orgs
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, encode_cursor, decode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, state_height

@@ -1,4 +1,4 @@
-"""Proposals (actions, votes, tally, status, execution result) through ``abci_app.domain.proposals``.
+"""Proposals (actions, votes, tally, status, execution result) through ``abci_app.chain.domain.proposals``.
 
 ``proposals(where: {organization})`` walks the organization's own proposal index;
 otherwise proposals are listed in id order.  ``proposalUpdated`` streams a
@@ -13,8 +13,8 @@ import json
 import strawberry
 from strawberry.types import Info
 
-from abci_app import codec
-from abci_app.domain.proposals import keys, state as props
+from abci_app.chain import codec
+from abci_app.chain.domain.proposals import keys, state as props
 from graphql_api import readers
 from graphql_api.errors import ApiError
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take

@@ -1,4 +1,4 @@
-"""Recurring payments (streams) and their recurring-cost figures, through ``abci_app.domain.streams``.
+"""Recurring payments (streams) and their recurring-cost figures, through ``abci_app.chain.domain.streams``.
 
 ``claimable`` is computed at the answer's block time (``works.block_time``), with the
 ledger's own integer rule (``streams.state.claimable``).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app.domain.streams import keys, state as streams
+from abci_app.chain.domain.streams import keys, state as streams
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height
 from graphql_api.types.works import block_time
 

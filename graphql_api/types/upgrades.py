@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app.domain.upgrades import state as upgrades
+from abci_app.chain.domain.upgrades import state as upgrades
 
 
 @strawberry.type(name="UpgradePlan")

@@ -1,6 +1,6 @@
 """Documents (versions, attachments), projects (budget, transfer history) and reputation (overall, per skill).
 
-Read with ``abci_app.domain.documents``, ``.projects`` and ``.reputation``.  A
+Read with ``abci_app.chain.domain.documents``, ``.projects`` and ``.reputation``.  A
 reputation score decays with block time; it is given as of the block the answer
 reflects, in milli-points, with the module's own ``score_at``.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from abci_app import codec
-from abci_app.domain.documents import state as documents
-from abci_app.domain.market import params as market_params
-from abci_app.domain.projects import keys as project_keys, state as projects
-from abci_app.domain.reputation import state as reputation
+from abci_app.chain import codec
+from abci_app.chain.domain.documents import state as documents
+from abci_app.chain.domain.market import params as market_params
+from abci_app.chain.domain.projects import keys as project_keys, state as projects
+from abci_app.chain.domain.reputation import state as reputation
 from graphql_api import history
 from graphql_api.pagination import OrderDirection, check_first, decode_cursor, encode_cursor, take
 from graphql_api.types.common import BigInt, BlockHeight, int_id, parse_hex, state_height, walk_ids

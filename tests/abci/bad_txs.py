@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from abci_app import errors
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.accounts.state import MAX_AMOUNT
-from abci_app.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
-from abci_app.domain.proposals.messages import SubmitProposal
-from abci_app.protos import samen_tx
+from abci_app.chain import errors
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts.state import MAX_AMOUNT
+from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
+from abci_app.chain.domain.proposals.messages import SubmitProposal
+from abci_app.adapter.protos import samen_tx
 from tests.abci.helpers import body_message, canonical, envelope, sign_body
 from tests.support.chain import TestChain, key, ok
 

@@ -9,7 +9,7 @@ height 0, then FinalizeBlock + Commit for every height above the committed one
     {"resumed": <committed height>, "app_hash": <hex>}                  once, after Info
     {"height": h, "app_hash": <hex>, "codes": [[codespace, code], ...]}  after each Commit
 
-With ``--fail-point`` the real ``abci_app.faults.FailPoint`` ends the process with
+With ``--fail-point`` the real ``abci_app.adapter.faults.FailPoint`` ends the process with
 ``os._exit`` at that point, as ``SAMEN_FAIL_POINT`` does in a node.  Used by the
 determinism and crash-recovery tests; the workload depends only on the seed.
 """
@@ -23,12 +23,12 @@ import random
 import sys
 from pathlib import Path
 
-from abci_app import addresses
-from abci_app.app import LedgerApp
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.faults import FailPoint
-from abci_app.state.store import Store
+from abci_app.chain import addresses
+from abci_app.adapter.app import LedgerApp
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.faults import FailPoint
+from abci_app.adapter.storage.store import Store
 
 CHAIN_ID = "samen-driver"
 GENESIS_TIME = 1_700_000_000

@@ -6,9 +6,9 @@ test can build exactly the malformed or non-canonical bytes it talks about.
 
 from __future__ import annotations
 
-from abci_app import codec
-from abci_app.client.signer import Signer
-from abci_app.protos import samen_tx
+from abci_app.chain import codec
+from abci_app.tools.client.signer import Signer
+from abci_app.adapter.protos import samen_tx
 
 
 def body_message(signer: Signer, chain_id: str, sequence: int, action=None, **fields):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import auth, codec, errors
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain import auth, codec, errors
+from abci_app.chain.domain.accounts.messages import Transfer
 from tests.abci.bad_txs import (ALICE, BOB, CAROL, CASES, DAVE, ERIN, MIN_FEE, STRANGER, Case, alice_transfer,
                                 fee_below_minimum, make_chain)
 

@@ -3,7 +3,7 @@ Commit answer, recovers (by CometBFT's replay) with an equal app hash at every h
 InitChain sent again after a restart before the first Commit works.
 
 Two ways to crash: a real process death (``os._exit`` through the real
-``abci_app.faults.FailPoint`` in ``tests.abci.chain_driver``), and in-process, a
+``abci_app.adapter.faults.FailPoint`` in ``tests.abci.chain_driver``), and in-process, a
 fail point that raises so the test can drop the app and reopen the store.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.faults import FailPoint
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.faults import FailPoint
 from tests.abci import chain_driver
 from tests.abci.helpers import committed_view
 from tests.support.chain import TestChain, key, ok

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import addresses, auth
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.errors import InsufficientFunds, SequenceMismatch, UnknownSender
-from abci_app.protos import abci
-from abci_app.server import exec_tx_result
+from abci_app.chain import addresses, auth
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.errors import InsufficientFunds, SequenceMismatch, UnknownSender
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import exec_tx_result
 from tests.abci.helpers import check_view
 from tests.support.chain import TestChain, key, ok
 

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app import components
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.errors import NotFound, QueryFailed, UnknownQuery, all_error_classes
-from abci_app.protos import abci
-from abci_app.server import AbciServer
+from abci_app.chain import components
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.errors import NotFound, QueryFailed, UnknownQuery, all_error_classes
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import AbciServer
 from tests.domain.organizations.support import create_org
 from tests.support.chain import TestChain, key
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.errors import SequenceMismatch
-from abci_app.protos import abci
-from abci_app.server import AbciServer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.errors import SequenceMismatch
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import AbciServer
 from tests.support.chain import TestChain, key, ok
 
 ALICE, BOB = key(1), key(2)

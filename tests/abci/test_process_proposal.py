@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import codec
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain import codec
+from abci_app.chain.domain.accounts.messages import Transfer
 from tests.support.chain import TestChain, key
 
 ALICE, BOB, STRANGER = key(1), key(2), key(9)

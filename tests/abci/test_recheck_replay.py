@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.projects.messages import CreateProject
-from abci_app.errors import SequenceMismatch
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.projects.messages import CreateProject
+from abci_app.chain.errors import SequenceMismatch
 from tests.support.chain import TestChain, key, ok
 
 ALICE, BOB, CAROL = key(1), key(2), key(3)
@@ -108,7 +108,7 @@ def test_replayed_rechecks_match_a_full_rerun_of_every_transaction(tmp_path_fact
 
 
 def _sequence(chain: TestChain, signer) -> int:
-    from abci_app.domain.accounts import state as accounts
+    from abci_app.chain.domain.accounts import state as accounts
 
     account = accounts.get(chain.app.check_state, signer.address)
     return 0 if account is None else account.sequence

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abci_app.app import LedgerApp
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.protos import abci
-from abci_app.server import AbciServer, FrameError, decode_varint, encode_varint, frame, split_frames
-from abci_app.state.store import Store
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import AbciServer, FrameError, decode_varint, encode_varint, frame, split_frames
+from abci_app.adapter.storage.store import Store
 from tests.support.chain import key
 
 ALICE, BOB = key(1), key(2)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.protos import abci
-from abci_app.server import frame, split_frames
-from abci_app.state.store import Store
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import frame, split_frames
+from abci_app.adapter.storage.store import Store
 from tests.support.chain import TestChain, key
 
 REPO = Path(__file__).resolve().parents[2]

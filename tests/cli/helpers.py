@@ -8,7 +8,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from abci_app.cli.main import app, main
+from abci_app.tools.cli.main import app, main
 
 
 def invoke(args: list[str], env: dict | None = None, input: str | None = None):
@@ -19,11 +19,11 @@ def invoke(args: list[str], env: dict | None = None, input: str | None = None):
 
 def samen(args: list[str], env: dict | None = None, timeout: float = 60.0,
           input: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m abci_app.cli ARGS`` as a subprocess (real exit codes and streams)."""
+    """Run ``python -m abci_app.tools.cli ARGS`` as a subprocess (real exit codes and streams)."""
     full_env = dict(os.environ)
     full_env.pop("SAMEN_PASSPHRASE", None)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "abci_app.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "abci_app.tools.cli", *args], capture_output=True, text=True,
                           env=full_env, timeout=timeout, input=input)
 
 

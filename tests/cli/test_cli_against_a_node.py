@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from abci_app.cli.common import EXIT_REJECTED
+from abci_app.tools.cli.common import EXIT_REJECTED
 from tests.cli.helpers import samen
 
 pytestmark = pytest.mark.node

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from abci_app.cli import txflow
-from abci_app.cli.common import EXIT_TIMEOUT, EXIT_USAGE, CliError, Output, text_lines
-from abci_app.client.rpc import WaitTimeout
-from abci_app.cli.main import main
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
+from abci_app.tools.cli import txflow
+from abci_app.tools.cli.common import EXIT_TIMEOUT, EXIT_USAGE, CliError, Output, text_lines
+from abci_app.tools.client.rpc import WaitTimeout
+from abci_app.tools.cli.main import main
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
 from tests.cli.helpers import invoke
 from tests.support.node import free_port, signer_for
 

@@ -18,8 +18,8 @@ import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.cli.common import EXIT_USAGE
-from abci_app.cli.main import app
+from abci_app.tools.cli.common import EXIT_USAGE
+from abci_app.tools.cli.main import app
 from tests.cli.helpers import samen_in_process
 from tests.support.procs import free_port
 

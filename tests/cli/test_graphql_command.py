@@ -26,7 +26,7 @@ def test_samen_graphql_serves_the_committed_state_of_a_running_node(node_factory
     holder = key(7).address
     node = node_factory(accounts=[(holder, 77)]).start()
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "abci_app.cli", "graphql", "--home", str(node.home),
+    proc = subprocess.Popen([sys.executable, "-m", "abci_app.tools.cli", "graphql", "--home", str(node.home),
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}/graphql"
@@ -40,7 +40,7 @@ def test_samen_graphql_serves_the_committed_state_of_a_running_node(node_factory
 
 
 def test_samen_graphql_refuses_a_folder_that_is_not_a_node_home(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "abci_app.cli", "graphql", "--home", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "abci_app.tools.cli", "graphql", "--home", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip() == f"error: {tmp_path.resolve()} is not a node home (no config/app.toml): run `samen init` first"

@@ -6,7 +6,7 @@ import json
 import os
 import stat
 
-from abci_app import addresses
+from abci_app.chain import addresses
 from tests.cli.helpers import invoke
 
 PASS = {"SAMEN_PASSPHRASE": "correct horse battery staple"}

@@ -7,8 +7,8 @@ import tomllib
 
 import pytest
 
-from abci_app.node.cometbft import NodeError, patch_toml
-from abci_app.node.home import NodeOptions, init_home
+from abci_app.tools.node.cometbft import NodeError, patch_toml
+from abci_app.tools.node.home import NodeOptions, init_home
 from tests.cli.helpers import invoke
 from tests.support.node import signer_for
 
@@ -70,7 +70,7 @@ REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
 def test_the_example_app_config_loads_as_the_defaults(tmp_path):
-    from abci_app.settings import Settings
+    from abci_app.adapter.settings import Settings
 
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "app.toml").write_text((REPO / "config" / "app.example.toml").read_text())

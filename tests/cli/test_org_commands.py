@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from abci_app.cli import orgs as org_cli
-from abci_app.cli.common import CliError
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations.messages import GrantFeeAllowance, UpdateMembers, UpdatePolicy
-from abci_app.domain.validators.messages import MarketParamChange, SpendCommunityPool, UpdateMarketParams
+from abci_app.tools.cli import orgs as org_cli
+from abci_app.tools.cli.common import CliError
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations.messages import GrantFeeAllowance, UpdateMembers, UpdatePolicy
+from abci_app.chain.domain.validators.messages import MarketParamChange, SpendCommunityPool, UpdateMarketParams
 from tests.cli.helpers import invoke, samen
 from tests.support.chain import key
 

@@ -12,11 +12,11 @@ import json
 import os
 from pathlib import Path
 
-from abci_app import addresses, codec
-from abci_app.cli import render, schemas
-from abci_app.domain.agreements.state import Agreement, Milestone, MilestoneStatus
-from abci_app.domain.organizations.messages import OrgMember, OrgPolicy
-from abci_app.domain.organizations.state import Organization
+from abci_app.chain import addresses, codec
+from abci_app.tools.cli import render, schemas
+from abci_app.chain.domain.agreements.state import Agreement, Milestone, MilestoneStatus
+from abci_app.chain.domain.organizations.messages import OrgMember, OrgPolicy
+from abci_app.chain.domain.organizations.state import Organization
 from tests.support.node import signer_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def _check_golden(name: str, lines: list[str]) -> None:
 
 def test_the_committed_json_schemas_are_the_ones_the_code_describes():
     committed = {p.stem: json.loads(p.read_text()) for p in (ROOT / "docs" / "cli-schemas").glob("*.json")}
-    assert committed == schemas.answers(), "run: python -m abci_app.cli.schemas docs/cli-schemas"
+    assert committed == schemas.answers(), "run: python -m abci_app.tools.cli.schemas docs/cli-schemas"
 
 
 def test_the_text_view_of_an_agreement_shows_dates_names_amounts_and_milestones_from_1():

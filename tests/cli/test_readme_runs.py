@@ -23,8 +23,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from abci_app.client.rpc import ClientError, RpcClient
-from abci_app.node.devnet import DEV_BALANCE
+from abci_app.tools.client.rpc import ClientError, RpcClient
+from abci_app.tools.node.devnet import DEV_BALANCE
 from tests.support.procs import free_port, stop_process, wait_for
 
 pytestmark = pytest.mark.node
@@ -62,7 +62,7 @@ def devnet(tmp_path_factory):
     env.pop("SAMEN_HOME", None)
     env.pop("SAMEN_PASSPHRASE", None)
     log = (work / "devnet.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "abci_app.cli", "devnet", "--home", str(work / ".devnet"),
+    process = subprocess.Popen([sys.executable, "-m", "abci_app.tools.cli", "devnet", "--home", str(work / ".devnet"),
                                 "--rpc-port", str(ports["rpc"]), "--p2p-port", str(ports["p2p"]),
                                 "--graphql-port", str(ports["graphql"])],
                                cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

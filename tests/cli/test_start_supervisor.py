@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from abci_app.client.rpc import WaitTimeout
+from abci_app.tools.client.rpc import WaitTimeout
 from tests.support.node import wait_until
 
 pytestmark = pytest.mark.node
@@ -25,11 +25,11 @@ def _alive(pid: int) -> bool:
 
 
 class StartedGroup:
-    """``python -m abci_app.cli start`` on a node home, with its stderr in a file."""
+    """``python -m abci_app.tools.cli start`` on a node home, with its stderr in a file."""
 
     def __init__(self, node, graphql: bool = False) -> None:
         self.log = node.root / "start.log"
-        argv = [sys.executable, "-m", "abci_app.cli", "start", "--home", str(node.home)]
+        argv = [sys.executable, "-m", "abci_app.tools.cli", "start", "--home", str(node.home)]
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(argv + ([] if graphql else ["--no-graphql"]), stdout=subprocess.DEVNULL,
                                             stderr=out, start_new_session=True)

@@ -21,16 +21,16 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
                                                  RateAgreement, ResolveDispute)
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.domain.market.messages import (AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, PublishStandingOffer,
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.domain.market.messages import (AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, PublishStandingOffer,
                                              TakeStandingOffer)
-from abci_app.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
-from abci_app.domain.organizations.state import treasury_address
-from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject
-from abci_app.domain.proposals.messages import NO, YES, SubmitProposal, Vote
+from abci_app.chain.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
+from abci_app.chain.domain.organizations.state import treasury_address
+from abci_app.chain.domain.projects.messages import AcceptProject, CreateProject, OfferProject
+from abci_app.chain.domain.proposals.messages import NO, YES, SubmitProposal, Vote
 from tests.support.node import TestNode, signer_for
 
 NAMES = ("alice", "bob", "carol", "dave", "erin")

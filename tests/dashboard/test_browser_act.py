@@ -27,7 +27,7 @@ class Faucet:
         self.sequence = 0
 
     def fund(self, address: str, amount: int) -> None:
-        from abci_app.domain.accounts.messages import Transfer
+        from abci_app.chain.domain.accounts.messages import Transfer
         tx = FAUCET.sign_tx(self.node.chain_id, self.sequence, Transfer(address, amount, "welcome"), fee=MIN_FEE)
         answer = self.node.broadcast_commit(tx)
         assert int(answer["tx_result"].get("code", 0)) == 0, answer

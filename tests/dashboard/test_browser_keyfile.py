@@ -12,7 +12,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from abci_app.client.keyring import Keyring
+from abci_app.tools.client.keyring import Keyring
 from tests.cli.helpers import invoke
 
 PASS = "correct horse battery staple"

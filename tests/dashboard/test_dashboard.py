@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.proposals.messages import YES, Vote
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.proposals.messages import YES, Vote
 from tests.dashboard.story import address
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(240)]

@@ -11,7 +11,7 @@ import dataclasses
 import pytest
 from starlette.testclient import TestClient
 
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts.messages import Transfer
 from graphql_api.app import build_app
 from graphql_api.config import ApiConfig
 from tests.support.chain import TestChain, key, ok

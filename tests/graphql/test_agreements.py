@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.agreements.messages import AcceptMilestone, DeliverMilestone
-from abci_app.domain.friction import state as friction
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, DeliverMilestone
+from abci_app.chain.domain.friction import state as friction
 from tests.graphql.conftest import Api, make_api
 from tests.graphql.test_subscriptions import next_payload, open_ws, subscribe
 from tests.support.chain import TestChain, key

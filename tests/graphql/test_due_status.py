@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.state import RequestStatus
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.state import RequestStatus
 from tests.graphql.conftest import Api, make_api
 from tests.support.chain import TestChain, key, ok
 from tests.support.market import DAY, offer_msg, request_msg

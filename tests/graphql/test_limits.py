@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts.messages import Transfer
 from graphql_api import rpc as rpc_module
 from graphql_api.rpc import NodeRpc, RpcUnavailable
 from graphql_api.ws import TRY_AGAIN_LATER

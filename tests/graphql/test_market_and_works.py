@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.agreements.messages import AcceptMilestone, DeliverMilestone
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.domain.market.messages import PublishStandingOffer
-from abci_app.domain.projects.messages import CreateProject
-from abci_app.domain.reputation import state as reputation
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, DeliverMilestone
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.domain.market.messages import PublishStandingOffer
+from abci_app.chain.domain.projects.messages import CreateProject
+from abci_app.chain.domain.reputation import state as reputation
 from tests.graphql.conftest import Api, make_api
 from tests.support.chain import TestChain, key
 from tests.support.market import Market, doc_hash, make_agreement, offer_msg, request_msg

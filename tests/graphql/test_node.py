@@ -15,8 +15,8 @@ import pytest
 import websockets
 
 from tests.graphql.server import GraphQLServer
-from abci_app.domain.market.messages import AcceptOffer
-from abci_app.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
+from abci_app.chain.domain.market.messages import AcceptOffer
+from abci_app.chain.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
 from tests.support.market import offer_msg, request_msg
 from tests.support.node import CHAIN_ID, TestNode, signer_for, transfer_tx
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.streams.messages import ClaimStream, CreateStream
+from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream
 from tests.domain.organizations.support import assert_ok, send
 from tests.graphql.conftest import Api, make_api
 from tests.support.chain import TestChain, key
@@ -41,9 +41,9 @@ def test_recurring_cost_figures_count_the_active_streams_per_30_days(stream_api)
 
 
 def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_path):
-    from abci_app.domain.delegation.messages import DelegateVote
-    from abci_app.domain.proposals.messages import SubmitProposal
-    from abci_app.domain.accounts.messages import Transfer
+    from abci_app.chain.domain.delegation.messages import DelegateVote
+    from abci_app.chain.domain.proposals.messages import SubmitProposal
+    from abci_app.chain.domain.accounts.messages import Transfer
     from tests.domain.organizations.support import create_org, threshold
 
     chain = TestChain(tmp_path / "db", balances={PAYER: 100, TRAINER: 100})
@@ -59,3 +59,21 @@ def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_p
     assert backers == [{"delegator": PAYER.address, "tag": "finance"}]
     assert snap["tags"] == ["finance"]
     assert {"voter": PAYER.address, "via": [TRAINER.address]} in snap["paths"]
+
+
+def test_a_role_shows_its_remaining_budget_for_the_period(tmp_path):
+    from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole
+    from abci_app.chain.domain.accounts.messages import Transfer
+    from tests.support.org_tools import decide, quick_org
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 1_000, TRAINER: 100})
+    org_id = quick_org(chain, PAYER, {PAYER: 1}, funds=500)
+    decide(chain, PAYER, org_id, GrantRole(org_id, "treasurer", PAYER.address, ("transfer",), 100, 3_600,
+                                           chain.time + 86_400))
+    assert_ok(send(chain, PAYER, ActAsRole(org_id, "treasurer", Transfer(TRAINER.address, 30))))
+    with make_api(chain) as client:
+        found = Api(client).data('{ roles(organization: "%d") { name holder kinds remaining uses expired } }'
+                                 % org_id)["roles"]
+    chain.close()
+    assert found == [{"name": "treasurer", "holder": PAYER.address, "kinds": ["transfer"], "remaining": "70",
+                      "uses": 1, "expired": False}]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.proposals.messages import YES
-from abci_app.domain.organizations import state as orgs
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.proposals.messages import YES
+from abci_app.chain.domain.organizations import state as orgs
 from tests.domain.organizations.support import (VOTING_PERIOD, advance, create_org, propose, send, threshold,
                                               vote)
 from tests.graphql.conftest import Api, make_api

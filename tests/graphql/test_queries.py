@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts.messages import Transfer
 from tests.graphql.conftest import SEED_BLOCKS
 from tests.support.chain import key
 
@@ -141,9 +141,9 @@ def test_state_at_an_earlier_block_shows_the_balances_of_that_block(api, seeded)
 def test_an_account_proof_verifies_against_the_app_hash_of_its_block(api, seeded):
     import base64
 
-    from abci_app import codec
-    from abci_app.domain.accounts import keys, state as accounts
-    from abci_app.state import proofs
+    from abci_app.chain import codec
+    from abci_app.chain.domain.accounts import keys, state as accounts
+    from abci_app.chain.state import proofs
 
     data = api.data('{ _meta(block: {number: 5}) { appHash } account(id: "%s", block: {number: 5}) '
                     '{ balance sequence proof } }' % BOB)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts.messages import Transfer
 from tests.graphql.conftest import SEED_BLOCKS, make_api
 from tests.support.chain import key
 

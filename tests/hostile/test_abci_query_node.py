@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from abci_app.errors import NotFound, UnknownQuery
+from abci_app.chain.errors import NotFound, UnknownQuery
 from tests.support.node import signer_for
 
 ALICE = signer_for("alice")

@@ -17,8 +17,8 @@ from contextlib import AsyncExitStack
 import httpx
 import websockets
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.state.store import Store
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.storage.store import Store
 from tests.support.node import CHAIN_ID, signer_for
 
 PROTOCOL = ["graphql-transport-ws"]

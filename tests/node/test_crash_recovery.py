@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from abci_app import codec
-from abci_app.client.rpc import ClientError, RpcClient
+from abci_app.chain import codec
+from abci_app.tools.client.rpc import ClientError, RpcClient
 from tests.support.node import signer_for, transfer_tx, wait_until
 
 pytestmark = pytest.mark.node

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from abci_app import codec
-from abci_app.client.rpc import RpcError
-from abci_app.errors import BadSignature, MalformedTx, SequenceMismatch, WrongChain
+from abci_app.chain import codec
+from abci_app.tools.client.rpc import RpcError
+from abci_app.chain.errors import BadSignature, MalformedTx, SequenceMismatch, WrongChain
 from tests.support.node import signer_for, transfer_tx
 
 pytestmark = pytest.mark.node

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import messages as am
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.market.messages import MilestoneSpec
-from abci_app.domain.market.params import BPS, MarketParams
-from abci_app.domain.reputation import state as reputation
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import messages as am
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.market.messages import MilestoneSpec
+from abci_app.chain.domain.market.params import BPS, MarketParams
+from abci_app.chain.domain.reputation import state as reputation
 from tests.support.chain import TestChain, key
 from tests.support.market import DAY, Market, doc_hash, make_agreement
 

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.delegation import snapshot, state as delegations, tally
-from abci_app.domain.delegation.messages import DelegateVote, RevokeDelegation
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import LAZY, CreateOrganization, OrgMember, OrgPolicy
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import SubmitProposal, Vote
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.delegation import snapshot, state as delegations, tally
+from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelegation
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import LAZY, CreateOrganization, OrgMember, OrgPolicy
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import SubmitProposal, Vote
 from tests.support.chain import TestChain, key
 
 PEOPLE = tuple(key(n) for n in range(100, 110))

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.errors import all_error_classes
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.errors import all_error_classes
 from tests.abci.helpers import check_view, committed_view
 from tests.support.chain import TestChain, key
 

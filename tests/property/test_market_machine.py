@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.market import registry as market_family
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.market import registry as market_family
 from tests.support import market_invariants as inv
 from tests.support.chain import TestChain, key
 from tests.support.market import DAY

@@ -14,9 +14,9 @@ from google.protobuf.descriptor import FieldDescriptor as FD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app import codec
-from abci_app.errors import LedgerError
-from abci_app.protos import samen_tx
+from abci_app.chain import codec
+from abci_app.chain.errors import LedgerError
+from abci_app.adapter.protos import samen_tx
 
 QUICK = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SIGNATURE = b"\x01" * 64

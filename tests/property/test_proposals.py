@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app import block
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.errors import LedgerError
-from abci_app.protos import abci
-from abci_app.server import AbciServer
+from abci_app.chain import block
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.errors import LedgerError
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import AbciServer
 from tests.support.chain import TestChain, key
 
 ALICE, BOB, STRANGER = key(1), key(2), key(9)

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.streams import state as streams
-from abci_app.domain.streams.messages import ClaimStream, CreateStream, StopStream
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.streams import state as streams
+from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
 from tests.support.chain import TestChain, key
 from tests.support.exits import locked_value
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from abci_app.app import LedgerApp
-from abci_app.domain.accounts import keys as account_keys
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.state import proofs
-from abci_app.state.store import Store
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.domain.accounts import keys as account_keys
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.state import proofs
+from abci_app.adapter.storage.store import Store
 from tests.support.chain import TestChain, key, ok
 
 

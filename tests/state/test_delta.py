@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from abci_app.state.delta import Delta
-from abci_app.state.protocols import DictState
+from abci_app.chain.state.delta import Delta
+from abci_app.chain.state.protocols import DictState
 from tests.support.calls import counted_calls
 
 

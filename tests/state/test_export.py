@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from abci_app.app import LedgerApp
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.state.export import ExportFormatError, export_state
-from abci_app.state.store import Store
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.adapter.storage.export import ExportFormatError, export_state
+from abci_app.adapter.storage.store import Store
 from tests.support.chain import TestChain, key, ok
 
 
@@ -77,7 +77,7 @@ def test_an_export_whose_entries_were_edited_is_refused(tmp_path):
 
 
 def test_samen_export_writes_a_genesis_whose_app_state_is_the_export(tmp_path):
-    from abci_app.cli.main import main
+    from abci_app.tools.cli.main import main
     home = tmp_path / "home"
     source = TestChain(home / "data" / "samen", balances={key(1): 100, key(2): 5})
     ok(source.block(source.tx(key(1), Transfer(key(2).address, 7))))

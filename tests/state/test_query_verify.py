@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from abci_app.cli.common import EXIT_UNVERIFIED
-from abci_app.domain.accounts import keys as account_keys
+from abci_app.tools.cli.common import EXIT_UNVERIFIED
+from abci_app.chain.domain.accounts import keys as account_keys
 from tests.cli.helpers import samen
 from tests.support.node import signer_for, transfer_tx
 

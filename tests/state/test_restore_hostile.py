@@ -1,6 +1,6 @@
 """A restoring node against a peer's malformed snapshots, in-process on real LMDB.
 
-Each bad shape the fault node advertises (``abci_app.state.snapshot_faults``: hash-consistent
+Each bad shape the fault node advertises (``abci_app.adapter.storage.snapshot_faults``: hash-consistent
 metadata, true app hash, bad content) is refused with REJECT or REJECT_SNAPSHOT, never an
 exception; the store is left empty and not marked restoring, and an honest snapshot then
 restores on the same store.  Plus the bounds of ``decode_chunk``, the caps on chunks and
@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.app import LedgerApp
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.errors import BlockTimeUnknown
-from abci_app.state import restore, smt
-from abci_app.state.restore import Limits, Offered, Restorer
-from abci_app.state.snapshot_faults import BAD_CHUNKS, SHAPES, BadSnapshotStore
-from abci_app.state.snapshots import (MAX_CHUNK_WIRE_BYTES, MAX_VALUE_BYTES, Metadata, SnapshotFormatError,
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.errors import BlockTimeUnknown
+from abci_app.adapter.storage import restore
+from abci_app.chain.state import smt
+from abci_app.adapter.storage.restore import Limits, Offered, Restorer
+from abci_app.adapter.storage.snapshot_faults import BAD_CHUNKS, SHAPES, BadSnapshotStore
+from abci_app.adapter.storage.snapshots import (MAX_CHUNK_WIRE_BYTES, MAX_VALUE_BYTES, Metadata, SnapshotFormatError,
                                       SnapshotStore, decode_chunk, snapshot_hash)
-from abci_app.state.store import Store
+from abci_app.adapter.storage.store import Store
 from tests.state.test_snapshots import CHAIN, all_rows, many_keys, offered, restore_all, source_store
 from tests.support.chain import TestChain, key
 

@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from abci_app.state import restore
-from abci_app.state.restore import Offered, Restorer
-from abci_app.state.snapshots import Metadata, SnapshotFormatError, SnapshotStore, decode_chunk, encode_chunks
-from abci_app.state.store import Store
+from abci_app.adapter.storage import restore
+from abci_app.adapter.storage.restore import Offered, Restorer
+from abci_app.adapter.storage.snapshots import Metadata, SnapshotFormatError, SnapshotStore, decode_chunk, encode_chunks
+from abci_app.adapter.storage.store import Store
 from tests.state.test_versions import StoreDriver, snapshot_rows
 
 CHAIN = "c"

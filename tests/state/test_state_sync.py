@@ -4,7 +4,7 @@ Setup: validators node0 (honest) and node3 (started with ``SAMEN_FAULT_CORRUPT_C
 so it serves every chunk with a flipped byte) take a snapshot every ``INTERVAL``
 heights with small chunks (many chunks, so node3 is all but certain to be asked for
 some: CometBFT picks a random peer per chunk); node1 (``SAMEN_FAULT_BAD_SNAPSHOTS=1``,
-``abci_app.state.snapshot_faults``) advertises, for its newest snapshot, one malformed
+``abci_app.adapter.storage.snapshot_faults``) advertises, for its newest snapshot, one malformed
 but hash-consistent variant per bad chunk shape instead, and its older snapshots as
 built; node2 takes none.  Load keeps the state changing.
 
@@ -24,11 +24,11 @@ import time
 
 import pytest
 
-from abci_app.node.cometbft import patch_config
-from abci_app.settings import APP_TOML, Settings, render
-from abci_app.state.restore import DEFAULT_MAX_CHUNKS
-from abci_app.state.snapshots import MAX_VALUE_BYTES
-from abci_app.state.store import Store
+from abci_app.tools.node.cometbft import patch_config
+from abci_app.adapter.settings import APP_TOML, Settings, render
+from abci_app.adapter.storage.restore import DEFAULT_MAX_CHUNKS
+from abci_app.adapter.storage.snapshots import MAX_VALUE_BYTES
+from abci_app.adapter.storage.store import Store
 from tests.support.netload import Load
 from tests.support.procs import hex_hash
 from tests.support.testnet import FaultNet

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from abci_app.state import proofs, smt
-from abci_app.state.proofs import ProofError
+from abci_app.chain.state import proofs, smt
+from abci_app.chain.state.proofs import ProofError
 
 
 def sha(data: bytes) -> bytes:

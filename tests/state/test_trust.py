@@ -8,9 +8,9 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from abci_app.client import cometbft_types as ct
-from abci_app.client.trust import Trust, TrustedState, validator_set_hash
-from abci_app.client.verify import Validator, VerificationError, address_of
+from abci_app.tools.client import cometbft_types as ct
+from abci_app.tools.client.trust import Trust, TrustedState, validator_set_hash
+from abci_app.tools.client.verify import Validator, VerificationError, address_of
 
 CHAIN = "synthetic"
 

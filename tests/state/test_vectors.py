@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.state import proofs, smt
-from abci_app.state.proofs import ProofError
+from abci_app.chain.state import proofs, smt
+from abci_app.chain.state.proofs import ProofError
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "proofs.md").read_text()
 STATE = {b"acc/alice": b'{"balance":100}', b"acc/bob": b'{"balance":7}', b"supply": b"107"}

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from abci_app.client.verify import Validator, VerificationError, Verifier, validators_from_genesis, verify_answer
-from abci_app.domain.accounts import keys as account_keys
+from abci_app.tools.client.verify import Validator, VerificationError, Verifier, validators_from_genesis, verify_answer
+from abci_app.chain.domain.accounts import keys as account_keys
 from tests.support.node import signer_for, transfer_tx
 
 pytestmark = pytest.mark.node

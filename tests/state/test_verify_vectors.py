@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.client import cometbft_types as ct
-from abci_app.client.verify import VerificationError, validators_from_genesis, verify_answer
+from abci_app.tools.client import cometbft_types as ct
+from abci_app.tools.client.verify import VerificationError, validators_from_genesis, verify_answer
 
 VECTOR = json.loads((Path(__file__).resolve().parents[2] / "docs" / "vectors" / "verify_v0.38.json").read_text())
 VALIDATORS = validators_from_genesis({"validators": VECTOR["genesis_validators"]})

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from abci_app import apphash
-from abci_app.state import proofs, smt
-from abci_app.state.store import Store
-from abci_app.state.versions import HeightNotAvailable
+from abci_app.chain import apphash
+from abci_app.chain.state import proofs, smt
+from abci_app.adapter.storage.store import Store
+from abci_app.chain.state.versions import HeightNotAvailable
 
 
 class StoreDriver:

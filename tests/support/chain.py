@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from abci_app.app import FinalizeResult, LedgerApp
-from abci_app.block import TxOutcome
-from abci_app.client.signer import Signer
-from abci_app.state.store import Store
+from abci_app.adapter.app import FinalizeResult, LedgerApp
+from abci_app.chain.block import TxOutcome
+from abci_app.tools.client.signer import Signer
+from abci_app.adapter.storage.store import Store
 
 CHAIN_ID = "samen-test"
 GENESIS_TIME = 1_700_000_000

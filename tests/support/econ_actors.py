@@ -19,12 +19,12 @@ import dataclasses
 
 from hypothesis import strategies as st
 
-from abci_app.domain.agreements import messages as am
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.market import keys as market_keys, messages as mm
-from abci_app.domain.market import state as market
-from abci_app.domain.market.state import RequestStatus
+from abci_app.chain.domain.agreements import messages as am
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.state import MilestoneStatus as S
+from abci_app.chain.domain.market import keys as market_keys, messages as mm
+from abci_app.chain.domain.market import state as market
+from abci_app.chain.domain.market.state import RequestStatus
 from tests.support import market_sim
 from tests.support.chain import key
 from tests.support.market import DAY, doc_hash

@@ -34,14 +34,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from abci_app import errors
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import keys as agreement_keys, settle, state as agreements
-from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.market import keys as market_keys, params as market_params
-from abci_app.domain.projects import keys as project_keys
-from abci_app.domain.proposals import keys as proposal_keys
-from abci_app.domain.reputation import state as reputation
+from abci_app.chain import errors
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import keys as agreement_keys, settle, state as agreements
+from abci_app.chain.domain.agreements.state import MilestoneStatus as S
+from abci_app.chain.domain.market import keys as market_keys, params as market_params
+from abci_app.chain.domain.projects import keys as project_keys
+from abci_app.chain.domain.proposals import keys as proposal_keys
+from abci_app.chain.domain.reputation import state as reputation
 from tests.support import exits, market_invariants
 
 KNOWN_CODES = frozenset((cls.codespace, cls.code) for cls in errors.all_error_classes())

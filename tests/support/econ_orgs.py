@@ -15,18 +15,18 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.market import messages as mm
-from abci_app.domain.market import state as market
-from abci_app.domain.market.state import OfferStatus, RequestStatus
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import (THRESHOLD, CreateOrganization, LeaveOrganization, OrgMember,
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market import messages as mm
+from abci_app.chain.domain.market import state as market
+from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import (THRESHOLD, CreateOrganization, LeaveOrganization, OrgMember,
                                                     OrgPolicy, SweepTreasury)
-from abci_app.domain.projects import messages as pm
-from abci_app.domain.projects import state as projects
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
-from abci_app.domain.validators.messages import SpendCommunityPool
+from abci_app.chain.domain.projects import messages as pm
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.validators.messages import SpendCommunityPool
 from tests.support.econ_actors import ADDRESS, BY_ADDRESS, DISPUTERS, EVERYONE, HONEST
 from tests.support.market import DAY
 

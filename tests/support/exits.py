@@ -42,14 +42,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import keys as agreement_keys, state as agreements
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import BASIS_POINTS, LAZY, PERCENTAGE, THRESHOLD
-from abci_app.domain.projects import keys as project_keys, state as projects
-from abci_app.domain.streams import state as streams
-from abci_app.domain.validators import state as validators
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import keys as agreement_keys, state as agreements
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import BASIS_POINTS, LAZY, PERCENTAGE, THRESHOLD
+from abci_app.chain.domain.projects import keys as project_keys, state as projects
+from abci_app.chain.domain.streams import state as streams
+from abci_app.chain.domain.validators import state as validators
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +243,7 @@ def community_pool(view: ExitView) -> Iterable[Holding]:
 
 
 def _pool_spend_path() -> bool:
-    from abci_app import components   # late: the registry is built at import
+    from abci_app.chain import components   # late: the registry is built at import
     return any(kind.__name__ == "SpendCommunityPool" for kind in components.HANDLERS)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from abci_app import addresses
-from abci_app.block import TxOutcome
-from abci_app.domain.accounts import keys as account_keys
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.market.messages import MakeOffer, PostRequest
+from abci_app.chain import addresses
+from abci_app.chain.block import TxOutcome
+from abci_app.chain.domain.accounts import keys as account_keys
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.market.messages import MakeOffer, PostRequest
 from tests.support.chain import TestChain
 
 DAY = 86_400
@@ -85,7 +85,7 @@ class Market:
 
 def agreement(m: Market, agreement_id: int):
     """The committed agreement ``agreement_id``."""
-    from abci_app.domain.agreements import state as agreements
+    from abci_app.chain.domain.agreements import state as agreements
     return agreements.get(m.state, agreement_id)
 
 
@@ -120,9 +120,9 @@ def offer_msg(request_id: int, now: int, **kw) -> MakeOffer:
 
 def make_agreement(m: Market, requester, provider, request_kw: dict | None = None, **offer_kw) -> int:
     """Post a request, make one offer and accept it; return the agreement id."""
-    from abci_app.domain.agreements.events import AgreementMade
-    from abci_app.domain.market.events import OfferMade, RequestPosted
-    from abci_app.domain.market.messages import AcceptOffer
+    from abci_app.chain.domain.agreements.events import AgreementMade
+    from abci_app.chain.domain.market.events import OfferMade, RequestPosted
+    from abci_app.chain.domain.market.messages import AcceptOffer
 
     request_id = event(m.ok(requester, request_msg(m.now, **(request_kw or {}))), RequestPosted).request_id
     offer_id = event(m.ok(provider, offer_msg(request_id, m.now, **offer_kw)), OfferMade).offer_id

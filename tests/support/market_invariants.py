@@ -7,13 +7,13 @@ two consecutive blocks.
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import keys as agreement_keys, state as agreements
-from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.documents import state as documents
-from abci_app.domain.market import keys as market_keys, state as market
-from abci_app.domain.market.state import OfferStatus as O, RequestStatus as R
-from abci_app.domain.projects import keys as project_keys, state as projects
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import keys as agreement_keys, state as agreements
+from abci_app.chain.domain.agreements.state import MilestoneStatus as S
+from abci_app.chain.domain.documents import state as documents
+from abci_app.chain.domain.market import keys as market_keys, state as market
+from abci_app.chain.domain.market.state import OfferStatus as O, RequestStatus as R
+from abci_app.chain.domain.projects import keys as project_keys, state as projects
 
 
 def supply_conserved(state) -> None:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements import messages as am
-from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.documents import state as documents
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.domain.market import messages as mm
-from abci_app.domain.market import state as market
-from abci_app.domain.market.state import OfferStatus, RequestStatus
-from abci_app.domain.projects import messages as pm
-from abci_app.domain.projects import state as projects
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements import messages as am
+from abci_app.chain.domain.agreements.state import MilestoneStatus as S
+from abci_app.chain.domain.documents import state as documents
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.domain.market import messages as mm
+from abci_app.chain.domain.market import state as market
+from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
+from abci_app.chain.domain.projects import messages as pm
+from abci_app.chain.domain.projects import state as projects
 from tests.support.market import DAY, doc_hash
 
 TAGS = ("first-aid", "training", "care", "repair")

@@ -17,7 +17,7 @@ import hashlib
 import threading
 import time
 
-from abci_app.client.rpc import NodeUnreachable, RpcError
+from abci_app.tools.client.rpc import NodeUnreachable, RpcError
 from tests.support.procs import hex_hash
 
 BATCH = 20   # /blockchain returns at most 20 block metas

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import time
 
-from abci_app.client.rpc import NodeUnreachable, RpcError
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
-from abci_app.domain.validators.messages import UpdateValidator
+from abci_app.tools.client.rpc import NodeUnreachable, RpcError
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.validators.messages import UpdateValidator
 
 
 def send(net, signer, action, attempts: int = 3) -> dict:

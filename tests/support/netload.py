@@ -23,9 +23,9 @@ import time
 
 import httpx
 
-from abci_app.client.rpc import NodeUnreachable, RpcClient, RpcError
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.wire import encode_varint
+from abci_app.tools.client.rpc import NodeUnreachable, RpcClient, RpcError
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.wire import encode_varint
 
 
 

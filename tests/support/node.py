@@ -38,12 +38,12 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.client.rpc import RpcClient, WaitTimeout
-from abci_app.client.signer import Signer
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.node.cometbft import find_binary
-from abci_app.node.home import NodeOptions, init_home, socket_path
-from abci_app.node.supervisor import die_with_parent
+from abci_app.tools.client.rpc import RpcClient, WaitTimeout
+from abci_app.tools.client.signer import Signer
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.tools.node.cometbft import find_binary
+from abci_app.tools.node.home import NodeOptions, init_home, socket_path
+from abci_app.tools.node.supervisor import die_with_parent
 from tests.support.procs import free_port, hex_hash, is_failure, send_signal, stop_process, wait_exit, wait_for
 
 CHAIN_ID = "samen-test"
@@ -73,7 +73,8 @@ class TestNode:
         self.options = NodeOptions(chain_id=chain_id, moniker="samen-test", rpc_port=self.rpc_port,
                                    p2p_port=self.p2p_port, timeout_commit=timeout_commit,
                                    create_empty_blocks=create_empty_blocks, accounts=tuple(accounts),
-                                   params=dict(params or {}), graphql_port=free_port())
+                                   params=dict(params or {}), graphql_port=free_port(),
+                                   metrics_port=free_port(), prometheus_port=free_port())
         self.app: subprocess.Popen | None = None
         self.cometbft: subprocess.Popen | None = None
         self.rpc = RpcClient(self.rpc_url, timeout=10.0)

@@ -7,11 +7,11 @@ a combined simulation (market, agreements, ...) can call them beside its own.
 
 from __future__ import annotations
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.organizations import keys as org_keys, state as orgs
-from abci_app.domain.proposals import keys as pkeys, state as proposals, tally
-from abci_app.domain.proposals.messages import ABSTAIN, NO, YES
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.organizations import keys as org_keys, state as orgs
+from abci_app.chain.domain.proposals import keys as pkeys, state as proposals, tally
+from abci_app.chain.domain.proposals.messages import ABSTAIN, NO, YES
 
 PASSED_LIKE = (proposals.PASSED, proposals.EXECUTED, proposals.FAILED)
 

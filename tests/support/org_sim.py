@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import random
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import (CreateOrganization, GrantFeeAllowance, LeaveOrganization,
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import (CreateOrganization, GrantFeeAllowance, LeaveOrganization,
                                                     OrgMember, OrgPolicy, RevokeFeeAllowance, SweepTreasury,
                                                     UpdateMembers, UpdatePolicy)
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import SubmitProposal, Vote, WithdrawProposal
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import SubmitProposal, Vote, WithdrawProposal
 from tests.support import org_invariants
 from tests.support.chain import TestChain, key
 

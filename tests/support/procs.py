@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 
-from abci_app.client.rpc import WaitTimeout
+from abci_app.tools.client.rpc import WaitTimeout
 
 
 def free_port() -> int:

@@ -26,13 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from abci_app.client.rpc import NodeUnreachable, RpcClient, RpcError, WaitTimeout
-from abci_app.client.signer import Signer
-from abci_app.node import testnet_procs as procs
-from abci_app.node.cometbft import patch_config
-from abci_app.node.home import socket_path
-from abci_app.node.supervisor import die_with_parent
-from abci_app.node.testnet import NodeInfo, Testnet, add_node, configure_peers, init_testnet, load
+from abci_app.tools.client.rpc import NodeUnreachable, RpcClient, RpcError, WaitTimeout
+from abci_app.tools.client.signer import Signer
+from abci_app.tools.node import testnet_procs as procs
+from abci_app.tools.node.cometbft import patch_config
+from abci_app.tools.node.home import socket_path
+from abci_app.tools.node.supervisor import die_with_parent
+from abci_app.tools.node.testnet import NodeInfo, Testnet, add_node, configure_peers, init_testnet, load
 from tests.support.netproxy import LinkProxies
 from tests.support.procs import free_port, is_failure, send_signal
 
@@ -44,12 +44,12 @@ def load_signer(index: int) -> Signer:
 
 
 def free_base_port(count: int) -> int:
-    """Return a base port such that ``base .. base + 10*count`` were free a moment ago."""
+    """Return a base port such that each node's five ports (p2p, rpc, GraphQL, app and CometBFT metrics) were free."""
     for _ in range(50):
         base = free_port() // 10 * 10
         if base + 10 * count > 65000:
             continue
-        if all(_free(base + 10 * i + k) for i in range(count) for k in (0, 1, 2)):
+        if all(_free(base + 10 * i + k) for i in range(count) for k in range(5)):
             return base
     raise RuntimeError("no free port range found")
 

@@ -3,7 +3,7 @@
 The state format it changes: a validator's power record ``val/s/<pub_key>``, stored
 by version 1 as decimal text (``b"10"``), becomes an 8-byte big-endian integer.
 Version 2's code reads and writes the new format (``encode_power`` and
-``decode_power`` below replace version 1's in ``abci_app.domain.validators.state``).
+``decode_power`` below replace version 1's in ``abci_app.chain.domain.validators.state``).
 
 ``install(setattr)`` registers the upgrade and swaps the code in; the upgrade tests
 call it with pytest's ``monkeypatch.setattr`` (undone after the test), and the node
@@ -15,8 +15,8 @@ from __future__ import annotations
 import struct
 from typing import Callable
 
-from abci_app.domain.upgrades import registry
-from abci_app.domain.validators import keys, state as vals
+from abci_app.chain.domain.upgrades import registry
+from abci_app.chain.domain.validators import keys, state as vals
 
 NAME = "v2"
 APP_VERSION = 2

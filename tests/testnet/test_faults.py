@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from abci_app.state.store import Store
+from abci_app.adapter.storage.store import Store
 from tests.support import netgov
 from tests.support.netcheck import check_acknowledged_exactly_once
 from tests.support.netload import flood, junk

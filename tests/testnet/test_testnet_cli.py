@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.cli.main import main
-from abci_app.node import testnet, testnet_procs
+from abci_app.tools.cli.main import main
+from abci_app.tools.node import testnet, testnet_procs
 from tests.support.testnet import free_base_port
 
 pytestmark = pytest.mark.node

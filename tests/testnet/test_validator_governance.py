@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from abci_app.app import LedgerApp
-from abci_app.domain.organizations.messages import PERCENTAGE, OrgPolicy
-from abci_app.domain.proposals.messages import YES, SubmitProposal, Vote
-from abci_app.domain.validators.events import ValidatorMisbehavior
-from abci_app.domain.validators.genesis import ValidatorsGenesisError
-from abci_app.domain.validators.messages import UpdateValidator
-from abci_app.state.store import Store
+from abci_app.adapter.app import LedgerApp
+from abci_app.chain.domain.organizations.messages import PERCENTAGE, OrgPolicy
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.validators.events import ValidatorMisbehavior
+from abci_app.chain.domain.validators.genesis import ValidatorsGenesisError
+from abci_app.chain.domain.validators.messages import UpdateValidator
+from abci_app.adapter.storage.store import Store
 from tests.support.chain import TestChain, key, ok
 
 OPERATORS = [key(n) for n in (11, 12, 13, 14)]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from abci_app import addresses
-from abci_app.errors import InvalidAddress
+from abci_app.chain import addresses
+from abci_app.chain.errors import InvalidAddress
 
 
 def reference(raw: bytes) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.due import DueQueue
+from abci_app.chain.domain.due import DueQueue
 from bench import adversarial
 
 

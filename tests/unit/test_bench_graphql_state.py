@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from abci_app.domain.agreements import state as agreements
-from abci_app.state.store import Store
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.adapter.storage.store import Store
 from bench import graphql_state, graphql_throughput
 from bench.graphql_viewers import Stats
 from bench.graphql_queries import Variables, spread_index

@@ -7,11 +7,11 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abci_app import codec
-from abci_app.domain.agreements.state import Agreement, Milestone, Rating
-from abci_app.domain.friction.state import Aggregate, AgreementFigures
-from abci_app.domain.market.state import Offer, Request, StandingOffer
-from abci_app.records import BlockRecord, TxRecord
+from abci_app.chain import codec
+from abci_app.chain.domain.agreements.state import Agreement, Milestone, Rating
+from abci_app.chain.domain.friction.state import Aggregate, AgreementFigures
+from abci_app.chain.domain.market.state import Offer, Request, StandingOffer
+from abci_app.adapter.records import BlockRecord, TxRecord
 
 NESTED = (Agreement, Milestone, Rating, Aggregate, AgreementFigures, Offer, Request, StandingOffer, BlockRecord,
           TxRecord)

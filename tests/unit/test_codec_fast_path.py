@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abci_app import codec
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.accounts.state import MAX_AMOUNT, Account
-from abci_app.domain.params import Params
-from abci_app.protos import samen_tx
+from abci_app.chain import codec
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts.state import MAX_AMOUNT, Account
+from abci_app.chain.domain.params import Params
+from abci_app.adapter.protos import samen_tx
 
 amounts = st.integers(0, MAX_AMOUNT)
 

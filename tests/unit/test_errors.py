@@ -9,9 +9,9 @@ change (add a new class instead, and keep the old one).
 
 from __future__ import annotations
 
-import abci_app.app  # noqa: F401  (imports every domain package, so all error classes are registered)
-import abci_app.components  # noqa: F401
-from abci_app.errors import LedgerError, all_error_classes
+import abci_app.adapter.app  # noqa: F401  (imports every domain package, so all error classes are registered)
+import abci_app.chain.components  # noqa: F401
+from abci_app.chain.errors import LedgerError, all_error_classes
 
 # (codespace, code, class name) -- append only.
 FROZEN_CODES: list[tuple[str, int, str]] = [
@@ -140,6 +140,13 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("delegation", 2, "InvalidDelegation"),
     ("delegation", 3, "DelegationCycle"),
     ("delegation", 4, "NoDelegation"),
+    ("roles", 1, "RolesError"),
+    ("roles", 2, "InvalidRole"),
+    ("roles", 3, "RoleNotFound"),
+    ("roles", 4, "NotTheHolder"),
+    ("roles", 5, "RoleExpired"),
+    ("roles", 6, "ActionNotAllowed"),
+    ("roles", 7, "RoleBudgetExceeded"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

@@ -6,13 +6,13 @@ longer produces them), so these tests keep proving the checker can see them.
 
 from __future__ import annotations
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import LAZY, THRESHOLD, OrgMember, OrgPolicy
-from abci_app.domain.projects import state as projects
-from abci_app.state.protocols import DictState
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import LAZY, THRESHOLD, OrgMember, OrgPolicy
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.state.protocols import DictState
 from tests.support import exits
 from tests.support.chain import key
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.state.store import Store
+from abci_app.adapter.storage.store import Store
 from graphql_api import readers
 
 PACKAGE = Path(__file__).resolve().parents[2] / "graphql_api"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.client import keyring
-from abci_app.client.keyring import Keyring, KeyringError, check_name, seal, unseal
-from abci_app.client.signer import Signer
+from abci_app.tools.client import keyring
+from abci_app.tools.client.keyring import Keyring, KeyringError, check_name, seal, unseal
+from abci_app.tools.client.signer import Signer
 
 SIGNER = Signer(bytes(range(32)))
 PASSPHRASE = "correct horse"

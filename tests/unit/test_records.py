@@ -2,7 +2,8 @@
 
 from hypothesis import given, strategies as st
 
-from abci_app import codec, records
+from abci_app.chain import codec
+from abci_app.adapter import records
 
 text = st.text(max_size=12)
 event = st.builds(records.EventRecord, text, st.lists(st.tuples(text, text), max_size=4).map(tuple))

@@ -1,7 +1,7 @@
 """Transfers through the in-process chain: the first module end to end."""
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
 from tests.support.chain import ok
 
 

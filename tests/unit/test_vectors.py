@@ -14,10 +14,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from abci_app import codec
-from abci_app.block import BlockInfo, check_stateless
-from abci_app.domain.params import Params
-from abci_app.messages import ACTIONS
+from abci_app.chain import codec
+from abci_app.chain.block import BlockInfo, check_stateless
+from abci_app.chain.domain.params import Params
+from abci_app.chain.messages import ACTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((REPO / "docs" / "test-vectors.json").read_text(encoding="utf-8"))

@@ -3,11 +3,11 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from abci_app import wire
-from abci_app.block import TxOutcome
-from abci_app.domain.accounts.handlers import Transferred
-from abci_app.protos import abci
-from abci_app.server import exec_tx_result
+from abci_app.chain import wire
+from abci_app.chain.block import TxOutcome
+from abci_app.chain.domain.accounts.handlers import Transferred
+from abci_app.adapter.protos import abci
+from abci_app.adapter.server import exec_tx_result
 
 text = st.text(max_size=40)
 attributes = st.lists(st.tuples(text, text), max_size=4)

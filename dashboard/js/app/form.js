@@ -155,11 +155,18 @@ function actionsField(path, field, prefill) {
   };
 }
 
+/** One nested action (a role's action): the proposal form's action picker, read as a single action. */
+function actionField(path, field, prefill) {
+  const many = actionsField(path, field, prefill);
+  return { el: many.el, read: (ctx) => many.read(ctx)[0] };
+}
+
 /** A form for `fields`; input names are `prefix + field name`. */
 export function build(fields, prefix = "", prefill = {}) {
   const parts = fields.map((field) => {
     const path = prefix + field.name;
-    const make = field.type === "policy" ? policyField : field.type === "actions" ? actionsField : scalarField;
+    const make = field.type === "policy" ? policyField : field.type === "actions" ? actionsField
+      : field.type === "action" ? actionField : scalarField;
     return [field.name, make(path, field, prefill)];
   });
   return {

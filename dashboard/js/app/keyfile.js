@@ -1,4 +1,4 @@
-// Key documents in the `samen keys export` format ("samen-key/1", abci_app/client/keyring.py):
+// Key documents in the `samen keys export` format ("samen-key/1", abci_app/tools/client/keyring.py):
 // the 32-byte seed sealed with ChaCha20-Poly1305 under a scrypt key of the passphrase, the
 // key's name and address bound as associated data.  The same bounds as the CLI are checked
 // before any work, so a crafted file cannot make the page spend unbounded memory.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.delegation import state as delegations
-from abci_app.domain.delegation.messages import DelegateVote, RevokeDelegation
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import NO, YES, SubmitProposal
-from abci_app.domain.accounts.messages import Transfer
+from abci_app.chain.domain.delegation import state as delegations
+from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelegation
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import NO, YES, SubmitProposal
+from abci_app.chain.domain.accounts.messages import Transfer
 from tests.domain.organizations.support import (VOTING_PERIOD, assert_ok, code, create_org, proposal, send,
                                                 threshold, vote)
 from tests.support.chain import TestChain, key

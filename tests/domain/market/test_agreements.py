@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from abci_app.addresses import COMMUNITY_POOL
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.events import AgreementSettled, MilestoneSettled
-from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
+from abci_app.chain.addresses import COMMUNITY_POOL
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.events import AgreementSettled, MilestoneSettled
+from abci_app.chain.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
                                                  ReclaimMilestone, ResolveDispute)
-from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.market.messages import MilestoneSpec
-from abci_app.domain.market.params import MarketParams
-from abci_app.errors import (AgreementNotFound, AgreementSettled as AgreementSettledError, CancelAlreadyProposed,
+from abci_app.chain.domain.agreements.state import MilestoneStatus as S
+from abci_app.chain.domain.market.messages import MilestoneSpec
+from abci_app.chain.domain.market.params import MarketParams
+from abci_app.chain.errors import (AgreementNotFound, AgreementSettled as AgreementSettledError, CancelAlreadyProposed,
                              DeadlineNotPassed, InvalidHash, InvalidSplit, MilestoneNotFound, NotArbiter, NotParty,
                              WrongMilestoneState)
 from tests.support.market import DAY, agreement, balance, doc_hash, event, make_agreement

@@ -5,19 +5,19 @@ Work is measured by counting the function calls made (deterministic), never by t
 
 from __future__ import annotations
 
-from abci_app import block as block_mod
-from abci_app.block import BlockInfo
-from abci_app.domain.market import handlers as market_handlers
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.messages import AcceptOffer, WithdrawRequest
-from abci_app.domain.market.state import OfferStatus, RequestStatus
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.domain.market.events import RequestPosted
-from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.events import ProjectCreated, ProjectTransferred
-from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject
-from abci_app.errors import ProjectFull
-from abci_app.state.delta import Delta
+from abci_app.chain import block as block_mod
+from abci_app.chain.block import BlockInfo
+from abci_app.chain.domain.market import handlers as market_handlers
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.messages import AcceptOffer, WithdrawRequest
+from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.domain.market.events import RequestPosted
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.projects.events import ProjectCreated, ProjectTransferred
+from abci_app.chain.domain.projects.messages import AcceptProject, CreateProject, OfferProject
+from abci_app.chain.errors import ProjectFull
+from abci_app.chain.state.delta import Delta
 from tests.support.calls import counted_calls
 from tests.support.chain import TestChain, key, ok
 from tests.support.market import DAY, Market, doc_hash, event, make_agreement, offer_msg, request_msg

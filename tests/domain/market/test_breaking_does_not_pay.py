@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone, DisputeMilestone,
                                                  ResolveDispute)
-from abci_app.domain.agreements.state import MilestoneStatus as S
-from abci_app.domain.market.messages import MilestoneSpec
-from abci_app.domain.market.params import MarketParams
-from abci_app.domain.reputation import state as reputation
-from abci_app.errors import (CancelAlreadyProposed, NoCancelProposal, NotParty, NotProposer, StaleRevision, WindowClosed,
+from abci_app.chain.domain.agreements.state import MilestoneStatus as S
+from abci_app.chain.domain.market.messages import MilestoneSpec
+from abci_app.chain.domain.market.params import MarketParams
+from abci_app.chain.domain.reputation import state as reputation
+from abci_app.chain.errors import (CancelAlreadyProposed, NoCancelProposal, NotParty, NotProposer, StaleRevision, WindowClosed,
                              WrongMilestoneState)
 from tests.support.market import DAY, agreement, balance, doc_hash, make_agreement
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from abci_app.domain.documents import state as documents
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.errors import (AlreadyAttached, AlreadySuperseded, DocumentExists, DocumentNotFound, EmptyText,
+from abci_app.chain.domain.documents import state as documents
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.errors import (AlreadyAttached, AlreadySuperseded, DocumentExists, DocumentNotFound, EmptyText,
                              InvalidContentHash, NotAllowedToAttach, NotDocumentOwner, TargetNotFound,
                              UnknownTargetKind)
 from tests.support.market import doc_hash, make_agreement, request_msg
@@ -67,8 +67,8 @@ def test_attaching_needs_a_published_document_a_known_kind_and_an_existing_targe
 
 
 def test_a_proposal_takes_documents_from_its_proposer_and_voters_only(market, requester, provider, outsider):
-    from abci_app.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
-    from abci_app.domain.proposals.messages import SubmitProposal
+    from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
+    from abci_app.chain.domain.proposals.messages import SubmitProposal
 
     members = (OrgMember(requester.address, 1), OrgMember(provider.address, 1))
     market.ok(requester, CreateOrganization("First-aid group", "Neighbourhood first aid", members,

@@ -7,20 +7,20 @@ yet handled already counts as due for the handlers and the status readers.
 
 from __future__ import annotations
 
-from abci_app.domain import due
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.state import MilestoneStatus
-from abci_app.domain.due import DueQueue
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.messages import MilestoneSpec
-from abci_app.domain.market.state import OfferStatus, RequestStatus
-from abci_app.domain.organizations.messages import CreateOrganization, OrgMember
-from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject, WithdrawProjectOffer
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import SubmitProposal
-from abci_app.errors import NoTransferOffer, RequestClosed
+from abci_app.chain.domain import due
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.state import MilestoneStatus
+from abci_app.chain.domain.due import DueQueue
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.messages import MilestoneSpec
+from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
+from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.projects.messages import AcceptProject, CreateProject, OfferProject, WithdrawProjectOffer
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import SubmitProposal
+from abci_app.chain.errors import NoTransferOffer, RequestClosed
 from tests.domain.organizations.support import threshold
 from tests.support.chain import TestChain, key, ok
 from tests.support.market import DAY, make_agreement, offer_msg, request_msg

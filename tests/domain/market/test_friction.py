@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from abci_app.domain.agreements.messages import AcceptMilestone, DeliverMilestone
-from abci_app.domain.friction import state as friction
-from abci_app.domain.market.events import OfferMade, RequestPosted
-from abci_app.domain.market.messages import AcceptOffer
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, DeliverMilestone
+from abci_app.chain.domain.friction import state as friction
+from abci_app.chain.domain.market.events import OfferMade, RequestPosted
+from abci_app.chain.domain.market.messages import AcceptOffer
 from tests.support.market import DAY, doc_hash, event, make_agreement, offer_msg, request_msg
 
 

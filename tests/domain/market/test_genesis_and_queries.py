@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from abci_app.domain.agreements.messages import AcceptMilestone, DeliverMilestone
-from abci_app.domain.documents.messages import PublishDocument
-from abci_app.domain.market import params as market_params
-from abci_app.domain.projects.messages import CreateProject
-from abci_app.errors import NotFound, UnknownQuery
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, DeliverMilestone
+from abci_app.chain.domain.documents.messages import PublishDocument
+from abci_app.chain.domain.market import params as market_params
+from abci_app.chain.domain.projects.messages import CreateProject
+from abci_app.chain.errors import NotFound, UnknownQuery
 from tests.support.chain import TestChain, key
 from tests.support.market import DAY, doc_hash, make_agreement
 

@@ -9,21 +9,21 @@ organization, whose proposal accepts it, and continues there.
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.messages import AcceptMilestone, DeliverMilestone, RateAgreement
-from abci_app.domain.documents.messages import PublishDocument
-from abci_app.domain.friction import state as friction
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.messages import AcceptOffer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
-from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.messages import AcceptProject, CreateProject, OfferProject
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import SubmitProposal, Vote
-from abci_app.domain.reputation import state as reputation
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, DeliverMilestone, RateAgreement
+from abci_app.chain.domain.documents.messages import PublishDocument
+from abci_app.chain.domain.friction import state as friction
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.messages import AcceptOffer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import THRESHOLD, CreateOrganization, OrgMember, OrgPolicy
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.projects.messages import AcceptProject, CreateProject, OfferProject
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import SubmitProposal, Vote
+from abci_app.chain.domain.reputation import state as reputation
 from tests.support.chain import key
 from tests.support.market import DAY, doc_hash, offer_msg, request_msg
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.messages import AcceptMilestone, CancelAgreement, DeliverMilestone
-from abci_app.domain.documents import state as documents
-from abci_app.domain.documents.messages import AttachDocument, PublishDocument
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.events import OfferMade, RequestPosted
-from abci_app.domain.market.messages import AcceptOffer, TakeStandingOffer
-from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.events import ProjectCreated, ProjectTransferred
-from abci_app.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.messages import AcceptMilestone, CancelAgreement, DeliverMilestone
+from abci_app.chain.domain.documents import state as documents
+from abci_app.chain.domain.documents.messages import AttachDocument, PublishDocument
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.events import OfferMade, RequestPosted
+from abci_app.chain.domain.market.messages import AcceptOffer, TakeStandingOffer
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.projects.events import ProjectCreated, ProjectTransferred
+from abci_app.chain.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
                                                WithdrawProjectBudget, WithdrawProjectOffer)
-from abci_app.errors import (InsufficientBudget, InsufficientFunds, InvalidExpiry, InvalidTransferTarget,
+from abci_app.chain.errors import (InsufficientBudget, InsufficientFunds, InvalidExpiry, InvalidTransferTarget,
                              NoTransferOffer, NotParty, NotProjectOwner, NotRequester, NotTransferTarget, ProjectNotFound,
                              TransferPending)
 from tests.support.market import DAY, doc_hash, event, make_agreement, offer_msg, request_msg
@@ -146,7 +146,7 @@ def test_a_transfer_to_a_party_of_a_project_agreement_is_refused(market, request
 
 
 def test_a_standing_offer_can_be_paid_from_a_project(market, requester, provider):
-    from abci_app.domain.market.messages import PublishStandingOffer
+    from abci_app.chain.domain.market.messages import PublishStandingOffer
     project_id = create(market, requester, budget=1_000)
     market.ok(provider, PublishStandingOffer("Refresher", "", ("first-aid",), 400, DAY))
     market.ok(requester, TakeStandingOffer(1, project_id))

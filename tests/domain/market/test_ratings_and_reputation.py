@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.agreements.messages import (AcceptMilestone, DeliverMilestone, DisputeMilestone, RateAgreement,
+from abci_app.chain.domain.agreements.messages import (AcceptMilestone, DeliverMilestone, DisputeMilestone, RateAgreement,
                                                  ResolveDispute)
-from abci_app.domain.market.params import MarketParams
-from abci_app.domain.reputation import decay, state as reputation
-from abci_app.errors import AgreementNotFound, AgreementNotSettled, AlreadyRated, InvalidScore, NotParty
+from abci_app.chain.domain.market.params import MarketParams
+from abci_app.chain.domain.reputation import decay, state as reputation
+from abci_app.chain.errors import AgreementNotFound, AgreementNotSettled, AlreadyRated, InvalidScore, NotParty
 from tests.support.market import DAY, doc_hash, make_agreement
 
 HALF_LIFE = MarketParams().reputation_half_life

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.events import AgreementMade
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.events import OfferMade, RequestClosed, RequestPosted
-from abci_app.domain.market.messages import (AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, WithdrawOffer,
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.events import AgreementMade
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.events import OfferMade, RequestClosed, RequestPosted
+from abci_app.chain.domain.market.messages import (AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, WithdrawOffer,
                                              WithdrawRequest)
-from abci_app.domain.market.state import OfferStatus, RequestStatus
-from abci_app.errors import (DeadlinePassed, DocumentNotFound, EmptyText, InsufficientFunds, InvalidArbiter,
+from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
+from abci_app.chain.errors import (DeadlinePassed, DocumentNotFound, EmptyText, InsufficientFunds, InvalidArbiter,
                              InvalidExpiry, InvalidMilestones, InvalidTags, NotProvider, NotRequester, OfferClosed,
                              OfferNotFound, PriceAboveBudget, ProjectNotFound, RequestClosed as RequestClosedError,
                              RequestNotFound, SelfDealing, TooManyDocuments, ZeroAmount)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.agreements.events import AgreementMade
-from abci_app.domain.market import state as mkt
-from abci_app.domain.market.events import StandingOfferPublished
-from abci_app.domain.market.messages import PublishStandingOffer, TakeStandingOffer, WithdrawStandingOffer
-from abci_app.errors import (InsufficientFunds, InvalidArbiter, InvalidExpiry, InvalidTags, NotProvider, SelfDealing,
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.events import AgreementMade
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.market.events import StandingOfferPublished
+from abci_app.chain.domain.market.messages import PublishStandingOffer, TakeStandingOffer, WithdrawStandingOffer
+from abci_app.chain.errors import (InsufficientFunds, InvalidArbiter, InvalidExpiry, InvalidTags, NotProvider, SelfDealing,
                              StandingOfferClosed, StandingOfferNotFound)
 from tests.support.market import DAY, event
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from abci_app.domain.agreements import state as agreements
-from abci_app.domain.market import state as mkt
-from abci_app.domain.projects import state as projects
-from abci_app.state.delta import Delta
-from abci_app.state.protocols import DictState
+from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.market import state as mkt
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.state.delta import Delta
+from abci_app.chain.state.protocols import DictState
 
 
 class CountingState:

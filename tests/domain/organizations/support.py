@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import (LAZY, PERCENTAGE, THRESHOLD, CreateOrganization, OrgMember,
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import (LAZY, PERCENTAGE, THRESHOLD, CreateOrganization, OrgMember,
                                                     OrgPolicy)
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import SubmitProposal, Vote
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import SubmitProposal, Vote
 
 VOTING_PERIOD = 100
 MIN_DELAY = 20

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.market import params as market_params
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import LeaveOrganization, SweepTreasury
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import YES, SubmitProposal
-from abci_app.domain.validators.messages import MarketParamChange, SpendCommunityPool, UpdateMarketParams
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market import params as market_params
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import LeaveOrganization, SweepTreasury
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal
+from abci_app.chain.domain.validators.messages import MarketParamChange, SpendCommunityPool, UpdateMarketParams
 from tests.domain.organizations.support import (VOTING_PERIOD, advance, assert_ok, code, create_org, propose, send,
                                                 threshold, vote)
 from tests.support import exits

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.market import state as market
-from abci_app.domain.market.messages import MakeOffer, PublishStandingOffer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import LeaveOrganization, OrgMember, SweepTreasury, UpdateMembers
-from abci_app.domain.projects import state as projects
-from abci_app.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market import state as market
+from abci_app.chain.domain.market.messages import MakeOffer, PublishStandingOffer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import LeaveOrganization, OrgMember, SweepTreasury, UpdateMembers
+from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
                                                WithdrawProjectBudget)
-from abci_app.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals import state as proposals
 from tests.domain.organizations.support import (advance, assert_ok, code, create_org, org, propose, send, threshold,
                                                 vote)
 from tests.support import exits

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.documents.messages import PublishDocument
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import GrantFeeAllowance, LeaveOrganization, RevokeFeeAllowance
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import YES, SubmitProposal
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.documents.messages import PublishDocument
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import GrantFeeAllowance, LeaveOrganization, RevokeFeeAllowance
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal
 from tests.support.chain import key
 from tests.domain.organizations.support import (assert_ok, code, create_org, org, propose, proposal, send,
                                                 threshold, vote)

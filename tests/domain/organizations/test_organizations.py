@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app import addresses
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import (CreateOrganization, LeaveOrganization, OrgMember, OrgPolicy,
+from abci_app.chain import addresses
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import (CreateOrganization, LeaveOrganization, OrgMember, OrgPolicy,
                                                     SweepTreasury, UpdateMembers, UpdatePolicy)
-from abci_app.domain.proposals.messages import SubmitProposal
+from abci_app.chain.domain.proposals.messages import SubmitProposal
 from tests.domain.organizations.support import (assert_ok, code, create_org, org, policy, send, threshold)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations import state as orgs
-from abci_app.domain.organizations.messages import LeaveOrganization, OrgMember, UpdateMembers, UpdatePolicy
-from abci_app.domain.proposals import state as proposals
-from abci_app.domain.proposals.messages import ABSTAIN, NO, YES, SubmitProposal, Vote, WithdrawProposal
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.organizations.messages import LeaveOrganization, OrgMember, UpdateMembers, UpdatePolicy
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import ABSTAIN, NO, YES, SubmitProposal, Vote, WithdrawProposal
 from tests.domain.organizations.support import (MIN_DELAY, VOTING_PERIOD, advance, assert_ok, code, create_org,
                                                 lazy, org, percentage, propose, proposal, send, threshold, vote)
 

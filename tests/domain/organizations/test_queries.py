@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from abci_app.domain.accounts.messages import Transfer
-from abci_app.domain.organizations.messages import GrantFeeAllowance
-from abci_app.domain.proposals.messages import NO, YES
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.organizations.messages import GrantFeeAllowance
+from abci_app.chain.domain.proposals.messages import NO, YES
 from tests.domain.organizations.support import create_org, org, propose, threshold, vote
 
 

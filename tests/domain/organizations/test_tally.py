@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.organizations.messages import LAZY, PERCENTAGE, THRESHOLD, OrgPolicy
-from abci_app.domain.proposals.tally import PASSED, REJECTED, outcome
+from abci_app.chain.domain.organizations.messages import LAZY, PERCENTAGE, THRESHOLD, OrgPolicy
+from abci_app.chain.domain.proposals.tally import PASSED, REJECTED, outcome
 
 
 def rule(kind, threshold):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.domain.accounts import state as accounts
-from abci_app.domain.streams import state as streams
-from abci_app.domain.streams.messages import ClaimStream, CreateStream, StopStream
+from abci_app.chain.domain.accounts import state as accounts
+from abci_app.chain.domain.streams import state as streams
+from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
 from tests.domain.organizations.support import assert_ok, code, send
 from tests.support.chain import TestChain, key
 from tests.support.exits import locked_value

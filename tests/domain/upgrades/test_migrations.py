@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from abci_app.domain.upgrades import registry
-from abci_app.domain.validators import state as vals
+from abci_app.chain.domain.upgrades import registry
+from abci_app.chain.domain.validators import state as vals
 from tests.support import upgrade_v2
 from tests.support.chain import TestChain, key
 from tests.domain.organizations.support import network_genesis

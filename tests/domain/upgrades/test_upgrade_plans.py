@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from abci_app.domain.upgrades import registry
-from abci_app.domain.upgrades.events import UpgradeApplied
-from abci_app.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
-from abci_app.domain.upgrades.registry import IncompatibleSoftware, UpgradeNeeded
-from abci_app.domain.validators import state as vals
+from abci_app.chain.domain.upgrades import registry
+from abci_app.chain.domain.upgrades.events import UpgradeApplied
+from abci_app.chain.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
+from abci_app.chain.domain.upgrades.registry import IncompatibleSoftware, UpgradeNeeded
+from abci_app.chain.domain.validators import state as vals
 from tests.domain.organizations.support import code, send
 from tests.domain.organizations.test_community_pool import NETWORK, run
 from tests.support import upgrade_v2

@@ -1,0 +1,145 @@
+"""Block and transaction records: what the chain did, kept beside the state for readers.
+
+Written in the same LMDB transaction as the block's state (``Store.commit`` extra
+databases), outside the app hash.  Keys:
+
+* ``blocks``: ``u64be(height)`` -> ``BlockRecord``
+* ``txs``:    ``tx hash (32 bytes)`` -> ``TxRecord``
+* ``index``:  ``b"txh/" + u64be(height) + u32be(index)`` -> tx hash (transactions of a block, in order)
+* ``index``:  ``b"txs/" + signer + 0x00 + u64be(height) + u32be(index)`` -> tx hash (by signer)
+* ``index``:  ``b"txa/" + action + 0x00 + u64be(height) + u32be(index)`` -> tx hash (by action name)
+* ``index``:  ``b"evt/" + type + 0x00 + u64be(height) + u32be(tx index or BLOCK_EVENTS) + u32be(n)``
+  -> b"" (events by type; ``n`` is the event's position in its tx or block)
+* ``index``:  ``b"obj/" + type + 0x00 + attribute + 0x00 + value + 0x00 + u64be(object id)`` -> b""
+  (objects by party: for an event type in ``OBJECT_INDEX``, each named attribute's value
+  -> the id the event carries, e.g. an agreement's requester -> its id)
+
+Readers (GraphQL, CLI) use the ``read_*`` functions with a read transaction.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from abci_app.chain import codec, events as typed_events
+from abci_app.chain.block import TxOutcome
+
+TX_BY_HEIGHT = b"txh/"
+TX_BY_SIGNER = b"txs/"
+TX_BY_ACTION = b"txa/"
+EVENT_BY_TYPE = b"evt/"
+BLOCK_EVENTS = 0xFFFFFFFF  # tx-index slot of an event emitted by the block itself
+OBJECT_BY_ATTRIBUTE = b"obj/"
+# event type -> (attribute holding the object id, attributes to index the object by)
+OBJECT_INDEX = {"agreement_made": ("agreement_id", ("requester", "provider", "arbiter"))}
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    type: str
+    attributes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitVote:
+    """One validator's entry in the commit of the previous block (FinalizeBlock's decided_last_commit)."""
+
+    validator: bytes   # consensus address
+    power: int
+    signed: bool       # BlockIDFlag COMMIT: it signed the block; else absent or nil
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRecord:
+    height: int
+    time: int
+    hash: bytes
+    proposer: bytes
+    num_txs: int
+    app_hash: bytes
+    events: tuple[EventRecord, ...] = ()
+    last_commit: tuple[CommitVote, ...] = ()   # who signed block ``height - 1``
+
+
+@dataclass(frozen=True, slots=True)
+class TxRecord:
+    hash: bytes
+    height: int
+    index: int
+    code: int
+    codespace: str
+    log: str
+    signer: str
+    action: str
+    events: tuple[EventRecord, ...]
+
+
+def height_key(height: int) -> bytes:
+    return struct.pack(">Q", height)
+
+
+def position_key(height: int, index: int) -> bytes:
+    return struct.pack(">QI", height, index)
+
+
+def named_prefix(prefix: bytes, name: str) -> bytes:
+    """Return the index prefix of one signer, action or event type."""
+    return prefix + name.encode() + b"\x00"
+
+
+def object_prefix(event_type: str, attribute: str, value: str) -> bytes:
+    """Return the ``obj/`` index prefix of the objects whose ``attribute`` is ``value``."""
+    return OBJECT_BY_ATTRIBUTE + b"\x00".join(s.encode() for s in (event_type, attribute, value)) + b"\x00"
+
+
+def _event_rows(height: int, slot: int, events) -> list[tuple[bytes, bytes]]:
+    rows_ = [(named_prefix(EVENT_BY_TYPE, e.type) + position_key(height, slot) + struct.pack(">I", n), b"")
+             for n, e in enumerate(events)]
+    for e in events:
+        if e.type in OBJECT_INDEX:
+            id_attribute, indexed = OBJECT_INDEX[e.type]
+            values = dict(e.attributes)
+            object_id = height_key(int(values[id_attribute]))
+            rows_.extend((object_prefix(e.type, a, values[a]) + object_id, b"") for a in indexed if values.get(a))
+    return rows_
+
+
+def encode_tx_record(r: TxRecord) -> bytes:
+    """Return ``codec.encode_value(r)`` without the generic walk (the block-records hot path)."""
+    events = [{"attributes": [list(a) for a in e.attributes], "type": e.type} for e in r.events]
+    return codec.encode_plain({"action": r.action, "code": r.code, "codespace": r.codespace, "events": events,
+                               "hash": r.hash.hex(), "height": r.height, "index": r.index, "log": r.log,
+                               "signer": r.signer})
+
+
+def event_record(event) -> EventRecord:
+    return EventRecord(typed_events.event_type(event), tuple(typed_events.attributes(event)))
+
+
+def rows(block: BlockRecord, outcomes: list[TxOutcome]) -> dict[bytes, list[tuple[bytes, bytes | None]]]:
+    """Return the extra-database rows that record one block and its transactions."""
+    tx_rows, index_rows = [], _event_rows(block.height, BLOCK_EVENTS, block.events)
+    for i, t in enumerate(outcomes):
+        record = TxRecord(t.hash, block.height, i, t.code, t.codespace, t.log, t.signer, t.action,
+                          tuple(event_record(e) for e in t.events))
+        tx_rows.append((t.hash, encode_tx_record(record)))
+        position = position_key(block.height, i)
+        index_rows.append((TX_BY_HEIGHT + position, t.hash))
+        if t.signer:
+            index_rows.append((named_prefix(TX_BY_SIGNER, t.signer) + position, t.hash))
+        if t.action:
+            index_rows.append((named_prefix(TX_BY_ACTION, t.action) + position, t.hash))
+        index_rows.extend(_event_rows(block.height, i, record.events))
+    return {b"blocks": [(height_key(block.height), codec.encode_value(block))], b"txs": tx_rows,
+            b"index": index_rows}
+
+
+def read_block(txn, store, height: int) -> BlockRecord | None:
+    raw = txn.get(height_key(height), db=store.db(b"blocks"))
+    return None if raw is None else codec.decode_value(BlockRecord, raw)
+
+
+def read_tx(txn, store, tx_hash: bytes) -> TxRecord | None:
+    raw = txn.get(tx_hash, db=store.db(b"txs"))
+    return None if raw is None else codec.decode_value(TxRecord, raw)

@@ -1,0 +1,1 @@
+"""Node-local storage: the LMDB store, state-sync snapshots and restore, state export."""

@@ -1,0 +1,107 @@
+"""The pure, synchronous core: ``run_block(state, block, txs) -> BlockOutcome``.
+
+Every transaction gets exactly one ``TxOutcome``, in order, and runs in two nested
+overlays.  Authentication (decode, signature, sequence, fee) runs in a fork of the
+block overlay; if it fails, that fork is dropped and the transaction changes nothing.
+Once it is authenticated, the fee is charged and the sequence consumed in that fork,
+and the action runs in a fork of it: on success the action's fork is applied; on a
+``LedgerError`` it is dropped, but the authentication fork is still applied, so a
+failed action still pays its fee and uses up its sequence (its signed bytes can never
+run again) and its result carries a ``fee_charged`` event.  Any other exception is
+a bug and propagates (the node halts rather than diverge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from abci_app.chain import auth, codec, components
+from abci_app.chain.domain.params import Params
+from abci_app.chain.errors import LedgerError
+from abci_app.chain.state.delta import Delta
+
+
+@dataclass(frozen=True, slots=True)
+class BlockInfo:
+    height: int
+    time: int          # block time, whole seconds since the Unix epoch
+    chain_id: str
+    proposer: bytes
+    params: Params
+
+
+@dataclass(frozen=True, slots=True)
+class TxOutcome:
+    code: int
+    codespace: str
+    log: str
+    events: tuple = ()
+    hash: bytes = b""
+    signer: str = ""
+    action: str = ""
+    charged: bool = False   # authenticated: the fee was taken and the sequence consumed (even if code != 0)
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+
+@dataclass(frozen=True, slots=True)
+class BlockOutcome:
+    txs: list[TxOutcome]
+    events: list = field(default_factory=list)
+
+
+def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action: str = "") -> TxOutcome:
+    return TxOutcome(error.code, error.codespace, error.message, (), tx_hash, signer, action)
+
+
+def check_stateless(raw: bytes, block: BlockInfo):
+    """Decode, authenticate statelessly and run the action's stateless check."""
+    tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
+    stateless, _ = components.HANDLERS[type(tx.action)]
+    stateless(tx.action, ctx)
+    return tx, ctx
+
+
+def execute_tx(state: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
+    """Run one transaction on ``state``: its fee and sequence if authenticated, its action only if it succeeds."""
+    fork = state.fork()
+    outcome = execute_on(fork, block, raw)
+    if outcome.charged:
+        fork.apply()
+    return outcome
+
+
+def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
+    """Run one transaction on ``fork``, a fresh overlay the caller applies only if ``outcome.charged``.
+
+    ``fork`` receives the fee and the sequence, plus the action's writes if the action
+    succeeds; a failed action leaves only the fee and the sequence in it.
+    """
+    tx_hash, signer, action = b"", "", ""
+    try:
+        tx, ctx = check_stateless(raw, block)
+        tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
+        payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
+    except LedgerError as error:
+        return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
+    _, execute = components.HANDLERS[type(tx.action)]
+    acting = fork.fork()
+    try:
+        events = execute(acting, block, ctx, tx.action)
+    except LedgerError as error:   # the action's fork is dropped; the fee and the sequence stay taken
+        charged = (auth.FeeCharged(signer, payer, ctx.fee, ctx.sequence),)
+        return TxOutcome(error.code, error.codespace, error.message, charged, tx_hash, signer, action, True)
+    acting.apply()
+    return TxOutcome(0, "", "", tuple(events), tx_hash, signer, action, True)
+
+
+def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:
+    events: list = []
+    for hook in components.BEGIN_BLOCK:
+        events.extend(hook(state, block))
+    outcomes = [execute_tx(state, block, raw) for raw in txs]
+    for hook in components.END_BLOCK:
+        events.extend(hook(state, block))
+    return BlockOutcome(outcomes, events)

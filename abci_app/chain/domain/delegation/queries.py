@@ -1,0 +1,31 @@
+"""ABCI query paths of the delegation module (registered in ``components.QUERIES``).
+
+* ``/delegations/<org_id>/<address>``          the delegations ``address`` gave in the organization (JSON array)
+* ``/delegations/<org_id>/<address>/backers``  the delegations naming ``address`` (who votes through whom)
+* ``/delegations/proposal/<proposal_id>``      a proposal's delegation snapshot (paths and direct tallies)
+"""
+
+from __future__ import annotations
+
+from abci_app.chain import codec
+from abci_app.chain.domain.delegation import state as delegations
+from abci_app.chain.domain.organizations.queries import json_array
+from abci_app.chain.errors import NotFound, UnknownQuery
+from abci_app.adapter.query_args import parse_id
+from abci_app.chain.state.protocols import StateRead
+
+USAGE = "usage: /delegations/<org_id>/<address>[/backers] or /delegations/proposal/<proposal_id>"
+
+
+def query(state: StateRead, parts: list[str]) -> bytes:
+    if len(parts) == 2 and parts[0] == "proposal":
+        snap = delegations.get_snapshot(state, parse_id(parts[1], USAGE))
+        if snap is None:
+            raise NotFound(f"proposal {parts[1]} has no delegation snapshot (no tags and nobody delegated)")
+        return codec.encode_value(snap)
+    if len(parts) == 2:
+        items = delegations.of_delegator(state, parse_id(parts[0], USAGE), parts[1])
+        return json_array(codec.encode_value(d) for d in items)
+    if len(parts) == 3 and parts[2] == "backers":
+        return json_array(codec.encode_value(d) for d in delegations.backers(state, parse_id(parts[0], USAGE), parts[1]))
+    raise UnknownQuery(USAGE)

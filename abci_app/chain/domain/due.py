@@ -1,0 +1,61 @@
+"""Bounded time-driven queues: each END_BLOCK hook handles at most ``max_due_per_block`` items per queue.
+
+A queue is a time index (``abci_app.chain.state.timers``).  ``take`` hands a hook the
+earliest due entries, at most the market parameter ``max_due_per_block`` of them;
+the rest stay indexed and are handled in the next blocks, earliest first, at the
+same rate.  So the work a block does for time-driven transitions is bounded by
+the number of queues times the cap, whatever the state holds (issue #12).
+
+Every block that handles items of a queue emits one ``DueQueue`` event with the
+count and whether items are still waiting, so clients and the invariant suite can
+check the cap and watch a backlog drain.  An item that is due but not yet handled
+is already treated as due by the handlers (they compare block time with its
+deadline), so the wait changes no outcome; ``docs/lifecycles.md`` has the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ClassVar, TypeVar
+
+from abci_app.chain.domain.market import params as market_params
+from abci_app.chain.state import timers
+from abci_app.chain.state.protocols import StateRead
+
+REQUESTS = "requests"                       # request offer periods ending (market)
+MILESTONES = "milestones"                   # milestone reclaim, auto-release, dispute default (agreements)
+TRANSFER_OFFERS = "transfer_offers"         # project transfer offers expiring (projects)
+PROPOSAL_VOTES = "proposal_votes"           # proposals' voting periods ending
+PROPOSAL_EXECUTIONS = "proposal_executions"  # passed proposals whose delay is over
+DISSOLUTIONS = "dissolutions"               # cascade steps of dissolved organizations (organizations.dissolution)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class DueQueue:
+    TYPE: ClassVar[str] = "due_queue"
+    queue: str
+    processed: int    # items this block handled (at most the cap)
+    more: bool        # items already due that wait for a later block
+
+
+def cap(state: StateRead) -> int:
+    """The governed number of items one queue handles per block."""
+    return market_params.get(state).max_due_per_block
+
+
+def hex_id(fields: tuple[bytes, ...]) -> int:
+    """The id of a ``timers.timed_key`` entry."""
+    return int(fields[0], 16)
+
+
+def take(state: StateRead, queue: str, prefix: bytes, now: int, parse: Callable[[tuple[bytes, ...]], T] = hex_id,
+         base: int = 16) -> tuple[list[T], list]:
+    """Return the items of ``queue`` to handle in this block (earliest first, at most ``cap``) and its event.
+
+    ``parse`` turns a key's fields after the time into an item; the event (an empty
+    list when nothing was due) goes after the hook's own events.
+    """
+    batch = timers.due_batch(state, prefix, now, cap(state), base)
+    report = [DueQueue(queue, len(batch.entries), batch.more)] if batch.entries else []
+    return [parse(fields) for fields in batch.entries], report

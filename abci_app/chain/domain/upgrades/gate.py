@@ -1,0 +1,48 @@
+"""Whether this software may run the chain's next block (checked when the app starts and at InitChain).
+
+Decision (docs/upgrades.md): software runs exactly one app version, the highest
+its registered upgrades reach; it does not carry older rules.  So at start, with
+the chain committed at ``height``:
+
+* a plan at ``height + 1`` that the software does not know: ``UpgradeNeeded``
+  ("upgrade NAME needed at height H"), the same line as at the halt;
+* the chain runs a newer app version than the software: ``IncompatibleSoftware``;
+* the chain runs an older one: allowed only when the pending plan at ``height + 1``
+  is an upgrade the software knows that reaches its version (the switch point);
+  otherwise ``IncompatibleSoftware`` (run the older software until the upgrade
+  height; ``samen start`` switches versions by itself).
+
+A chain that has not committed a block yet is not checked: InitChain records
+the software's app version in genesis state (``genesis_version``).
+"""
+
+from __future__ import annotations
+
+from abci_app.chain.domain.upgrades import registry, state as upgrades
+from abci_app.chain.domain.upgrades.registry import IncompatibleSoftware, UpgradeHalt, UpgradeNeeded
+from abci_app.chain.state.protocols import StateRead
+
+
+def startup_problem(state: StateRead, height: int) -> UpgradeHalt | None:
+    """Return why this software must not run block ``height + 1`` on ``state`` (None: it may)."""
+    if height == 0:
+        return None
+    pending = upgrades.plan(state)
+    switching = pending is not None and pending.height == height + 1
+    if switching and pending.name not in registry.KNOWN:
+        return UpgradeNeeded(pending)
+    chain, software = upgrades.app_version(state), registry.software_app_version()
+    if chain == software:
+        return None
+    if chain < software and switching and registry.KNOWN[pending.name].app_version == software:
+        return None
+    hint = (f"; the chain's next upgrade is {pending.name} at height {pending.height}" if pending else "")
+    return IncompatibleSoftware(f"this software runs app version {software} but the chain at height {height} "
+                                f"runs app version {chain}{hint}; start the software of app version {chain}")
+
+
+def genesis_version(state) -> None:
+    """Record the software's app version in a new chain's genesis state (nothing for version 1)."""
+    version = registry.software_app_version()
+    if version != upgrades.FIRST_APP_VERSION:
+        upgrades.set_app_version(state, version)

@@ -1,0 +1,24 @@
+"""ABCI query path of the upgrades module (registered in ``components.QUERIES``).
+
+* ``/upgrade``  ``{"app_version", "plan": {"name", "height", "info"} | null, "applied": [{"name", "height"}]}``
+"""
+
+from __future__ import annotations
+
+import json
+
+from abci_app.chain.domain.upgrades import state as upgrades
+from abci_app.chain.errors import UnknownQuery
+
+
+def query(state, parts: list[str]) -> bytes:
+    if parts:
+        raise UnknownQuery(f"unknown query path /upgrade/{'/'.join(parts)[:80]}")
+    return json.dumps(document(state), sort_keys=True).encode()
+
+
+def document(state) -> dict:
+    plan = upgrades.plan(state)
+    return {"app_version": upgrades.app_version(state),
+            "plan": None if plan is None else {"name": plan.name, "height": plan.height, "info": plan.info},
+            "applied": [{"name": n, "height": h} for n, h in upgrades.applied(state)]}

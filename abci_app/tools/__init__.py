@@ -1,0 +1,1 @@
+"""Tooling outside the node process: client SDK, the ``samen`` CLI, node supervision."""
