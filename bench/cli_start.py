@@ -1,6 +1,6 @@
 """How long ``samen`` takes to start and answer: ``samen --help`` and ``samen query account``.
 
-Usage: ``python bench/cli_start.py [--node URL] [--runs N]``.  Each command runs N
+Usage: ``python bench/cli_start.py [--node URL] [--runs N] [--module M]`` (``make bench-cli``).  Each command runs N
 times as a fresh process (the way a person or a script meets it); the median and
 the fastest wall time are printed.  ``query account`` needs a node at ``--node``
 (for example ``make run``); without one only ``--help`` is measured.
@@ -39,8 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--node", default="", help="RPC address of a running node (for query account)")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--module", default="abci_app.tools.cli",
+                        help="the CLI module (abci_app.cli before the Layout move, for a before/after figure)")
     args = parser.parse_args()
-    samen = [sys.executable, "-m", "abci_app.tools.cli"]
+    samen = [sys.executable, "-m", args.module]
     commands = {"samen --help": samen + ["--help"]}
     if args.node:
         commands["samen query account"] = samen + ["query", "account", ADDRESS, "--node", args.node]
