@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         from abci_app.adapter.app import LedgerApp
         from abci_app.chain.domain.upgrades.registry import UpgradeHalt, load_plugins
         from abci_app.adapter.faults import FailPoint
+        from abci_app.adapter.logs import configure as configure_logs
         from abci_app.adapter.server import AbciServer
         from abci_app.adapter.settings import Settings
         from abci_app.adapter.storage.restore import Limits
@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, ValueError, OSError) as exc:
         print(f"samen-abci: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logs("abci", settings.log_level, settings.log_format)
     retention = Retention(settings.store_retain_blocks,
                           evidence_age_blocks(settings.home / "config" / "genesis.json"))
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,

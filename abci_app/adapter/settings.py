@@ -62,6 +62,8 @@ class Settings:
     metrics_host: str = "127.0.0.1"       # the app's Prometheus endpoint (docs/operations.md "Monitoring")
     metrics_port: int = 26670             # 0: no endpoint
     log_level: str = "info"
+    log_format: str = "json"              # json (one object per line) | text
+    log_cometbft: str = "consensus:info,state:info,*:error"   # CometBFT's --log_level under `samen start` ("": config.toml's)
 
     @property
     def store_dir(self) -> Path:

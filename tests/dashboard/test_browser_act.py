@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.browser_app import act, create_key
+from tests.dashboard.browser_app import act, create_key, event_id
 from tests.dashboard.conftest import devnet_with_api
-from tests.support.node import signer_for
+from tests.support.node import signer_for, wait_until
 
 FAUCET = signer_for("faucet")
 MIN_FEE = 2
@@ -124,3 +124,93 @@ def test_a_key_locks_after_inactivity_and_signs_again_once_unlocked(member, devn
     page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
     outcome = act(page, base, "transfer", {"to": signer_for("someone").address, "amount": "1"})
     assert outcome.state == "success"
+
+
+def test_the_dashboard_files_carry_a_strict_content_security_policy(devnet):
+    _, server = devnet
+    for path in ("/", "/js/main.js", "/js/app/signer.js"):
+        response = server.http.get(f"http://127.0.0.1:{server.port}{path}")
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "default-src 'none'" in policy, policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_inline_script_is_refused_by_the_page(member):
+    page, base, _, _ = member
+    page.goto(f"{base}/#/me")
+    ran = page.evaluate("""() => new Promise((resolve) => {
+      document.addEventListener('securitypolicyviolation', () => resolve('blocked'), { once: true });
+      const s = document.createElement('script');
+      s.textContent = 'window.__inline = 1';
+      document.body.append(s);
+      setTimeout(() => resolve(window.__inline ? 'ran' : 'blocked-silently'), 2000);
+    })""")
+    assert ran == "blocked"
+
+
+def test_two_tabs_signing_at_once_both_get_their_own_sequence(member, devnet, browser):
+    page, base, address, _ = member
+    _, server = devnet
+    other = page.context.new_page()
+    other.goto(f"{base}/#/me")
+    other.fill("[name=unlock-passphrase]", "a long browser passphrase")
+    other.click("[data-testid=unlock] button")
+    other.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
+    _, sequence = account(server, address)
+    to = signer_for("someone").address
+    for tab, amount in ((page, "11"), (other, "22")):
+        tab.goto(f"{base}/#/act/transfer")
+        tab.fill("[name=to]", to)
+        tab.fill("[name=amount]", amount)
+        tab.click("[data-action=review]")
+        tab.wait_for_selector("[data-action=sign]")
+    page.click("[data-action=sign]")
+    other.click("[data-action=sign]")       # while the first tab is still signing or waiting
+    for tab in (page, other):
+        tab.wait_for_function("() => ['success', 'failed', 'rejected', 'unreachable', 'timeout']"
+                              ".includes(document.querySelector('[data-testid=result]').dataset.outcome)", timeout=60_000)
+        assert tab.get_attribute("[data-testid=result]", "data-outcome") == "success", tab.inner_text("[data-testid=result]")
+    assert account(server, address)[1] == sequence + 2
+    other.close()
+
+
+def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    made = act(page, base, "create_organization", {
+        "name": "Quick", "purpose": "short votes", "members": f"{address} 1",
+        "policy.kind": "1", "policy.threshold": "1", "policy.voting_period": "2s"})
+    org = event_id(made, "org_id")
+    proposal = event_id(act(page, base, "submit_proposal", {
+        "org_id": org, "title": "Too late", "actions.0.kind": "sweep_treasury", "actions.0.sweep_treasury.org_id": org}),
+        "proposal_id")
+    end = server.data("query($p: String!) { proposal(id: $p) { votingEnd } }", {"p": proposal})["proposal"]["votingEnd"]
+    wait_until(lambda: server.data("{ status { timestamp } }")["status"]["timestamp"] > end + 1, 30, "the voting period to end")
+    before = account(server, address)
+    outcome = act(page, base, "vote", {"proposal_id": proposal, "choice": "1"}, expect=None)
+    assert outcome.state == "rejected", outcome
+    assert "Nothing changed." in outcome.text and "proposals/6" in outcome.text, outcome.text
+    assert account(server, address) == before
+    votes = server.data("query($p: String!) { proposal(id: $p) { status yes } }", {"p": proposal})["proposal"]
+    assert votes["yes"] in (0, "0") and votes["status"] != "passed", votes
+
+
+def test_a_node_stopped_before_the_broadcast_is_said_and_nothing_is_signed_twice(member, devnet):
+    """Last in the module: it stops the node."""
+    page, base, address, _ = member
+    node, server = devnet
+    before = account(server, address)
+    page.goto(f"{base}/#/act/transfer")
+    page.fill("[name=to]", signer_for("someone").address)
+    page.fill("[name=amount]", "7")
+    page.click("[data-action=review]")
+    page.wait_for_selector("[data-action=sign]")
+    node.stop_cometbft()
+    page.click("[data-action=sign]")
+    page.wait_for_function("() => ['unreachable', 'rejected', 'timeout']"
+                           ".includes(document.querySelector('[data-testid=result]').dataset.outcome)", timeout=90_000)
+    text = page.inner_text("[data-testid=result]")
+    assert text.startswith("Not sent: the node could not be reached"), text
+    assert "Nothing changed" in text
+    assert account(server, address) == before

@@ -72,6 +72,15 @@ def propose_and_pass(proposer: Member, voter: Member, org_id: str, title: str, k
     return proposal
 
 
+def open_desk(member: Member, kind: str) -> str:
+    """Open the member's desk, wait for an item of ``kind`` and for the nav count; return the desk's text."""
+    member.page.goto(f"{member.base}/#/me")
+    member.page.wait_for_selector(f"[data-testid=desk] [data-desk={kind}]")
+    member.page.wait_for_function("() => !document.getElementById('desk-count').hidden")
+    assert int(member.page.text_content("#desk-count")) >= 1
+    return member.page.inner_text("[data-testid=desk]")
+
+
 def tell(members: dict[str, Member], server) -> dict:
     """The story; returns the ids and addresses the tests check."""
     ana, ben, cas, pim = (members[n] for n in PEOPLE)
@@ -95,10 +104,13 @@ def tell(members: dict[str, Member], server) -> dict:
     agreement = q("query($p: String!) { agreements(where: {provider: $p}) { id } }", {"p": pim.address})["agreements"][0]["id"]
     pim.act("publish_document", {"content_hash.file": DOCUMENT, "title": "Raised beds: design", "media_type": "application/pdf"})
     pim.act("deliver_milestone", {"agreement_id": agreement, "milestone": "0", "delivery_hash.file": DOCUMENT})
-    pim.shot("app-agreement-delivered")
+    desk = open_desk(ana, "review")
+    assert f"Review the delivery of milestone 0 \"Design\" of agreement {agreement} (for Buurtmoestuin)" in desk, desk
+    ana.shot("app-desk")
     propose_and_pass(ana, ben, org, "Accept the design", "accept_milestone", {"agreement_id": agreement, "milestone": "0"})
     pim.act("deliver_milestone", {"agreement_id": agreement, "milestone": "1", "delivery_hash": "ab" * 32})
     propose_and_pass(ana, ben, org, "Dispute the build", "dispute_milestone", {"agreement_id": agreement, "milestone": "1"})
+    assert "as arbiter" in open_desk(cas, "decide")
     cas.act("resolve_dispute", {"agreement_id": agreement, "milestone": "1", "provider_bps": "6000"})
     pim.act("rate_agreement", {"agreement_id": agreement, "score": "4"})
     propose_and_pass(ana, ben, org, "Rate Pim", "rate_agreement", {"agreement_id": agreement, "score": "3"})

@@ -38,6 +38,7 @@ class TxGroup(LazyGroup):
         "stream": (_CLI + "streams_cli", "group", "Recurring payments (streams)."),
         "delegate": (_CLI + "delegation_cli", "group", "Delegated votes in an organization."),
         "role": (_CLI + "roles_cli", "group", "Roles with budgets."),
+        "suborg": (_CLI + "suborgs_cli", "group", "Sub-organizations (the parent's actions)."),
     }
 
 
@@ -64,6 +65,7 @@ class QueryGroup(LazyGroup):
         "delegations": (_CLI + "delegation_cli", "query_delegations", "Whom a member delegated to (or who to them)."),
         "delegation-snapshot": (_CLI + "delegation_cli", "query_snapshot", "A proposal's delegation snapshot."),
         "roles": (_CLI + "roles_cli", "query_roles", "An organization's roles (or one): holder, kinds, budget."),
+        "suborgs": (_CLI + "suborgs_cli", "query_suborgs", "A parent's sub-organizations and their veto windows."),
         **{name: (_CLI + "lists", name, f"List {name}, with filters and pages (GraphQL).") for name in (
             "organizations", "proposals", "requests", "offers", "agreements", "projects")},
     }

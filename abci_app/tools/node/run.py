@@ -15,6 +15,7 @@ from pathlib import Path
 
 from abci_app.tools.node.cometbft import NodeError, find_binary
 from abci_app.tools.node.home import is_initialized, rpc_url, socket_path
+from abci_app.adapter.settings import Settings
 from abci_app.tools.node.supervisor import Child
 
 
@@ -37,11 +38,21 @@ def node_children(home: Path, with_graphql: bool = True) -> list[Child]:
     children = [
         Child("abci", [python, "-m", "abci_app", "--home", str(home)], ready=sock.exists,
               stop_signal=signal.SIGINT),
-        Child("cometbft", [find_binary(), "start", "--home", str(home)], ready=lambda: _accepts(rpc_url(home))),
+        Child("cometbft", cometbft_argv(home), ready=lambda: _accepts(rpc_url(home))),
     ]
     if with_graphql and graphql_available():
         children.append(Child("graphql", [python, "-m", "graphql_api", "--home", str(home)]))
     return children
+
+
+def cometbft_argv(home: Path) -> list[str]:
+    """``cometbft start``, with ``--log_level`` from ``[log] cometbft`` of app.toml when it is set.
+
+    The default keeps consensus and state at info (heights, commits) and every other module at error.
+    """
+    argv = [find_binary(), "start", "--home", str(home)]
+    level = Settings.load(home).log_cometbft
+    return argv + ["--log_level", level] if level else argv
 
 
 def _accepts(url: str) -> bool:
