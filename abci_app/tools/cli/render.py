@@ -1,7 +1,7 @@
 """Human-readable answers: dates with relative times, enum names, named accounts, labelled buckets.
 
 ``-o json`` prints the node's answer as it is (the stable, documented field names
-of ``docs/cli.md``, checked against ``docs/cli-schemas/``); the default text view
+of README.md "The command line", checked against ``docs/cli-schemas/``); the default text view
 is built here from the same data.  ``view(kind, doc, now, names)`` renders one
 answer; ``now`` is the latest block time (so "in 3 h" is relative to the chain)
 and ``names`` turns an address into its name where it has one (escrow, community
