@@ -175,6 +175,31 @@ def test_two_tabs_signing_at_once_both_get_their_own_sequence(member, devnet, br
     other.close()
 
 
+def test_the_app_pages_fit_a_phone_and_a_transfer_needs_only_the_keyboard(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        for route in ("me", "act", "act/make_offer", "act/submit_proposal"):
+            page.goto(f"{base}/#/{route}")
+            page.wait_for_selector("[data-section]")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), route
+        page.goto(f"{base}/#/act/transfer")
+        page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
+        page.focus("[name=to]")
+        page.keyboard.type(signer_for("keyboard").address)
+        page.keyboard.press("Tab")
+        page.keyboard.type("3")
+        page.keyboard.press("Enter")                       # submits the form: the review appears, "Sign" focused
+        page.wait_for_function("() => document.activeElement && document.activeElement.dataset.action === 'sign'")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
+                               timeout=60_000)
+        assert balance(server, signer_for("keyboard").address) == 3
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):
     page, base, address, _ = member
     _, server = devnet
