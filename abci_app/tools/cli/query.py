@@ -93,11 +93,13 @@ def tx(tx_hash: Annotated[str, typer.Argument(metavar="HASH", help="Transaction 
         found = reader.call(reader.rpc.tx, raw)
     if found is None:
         raise CliError(f"transaction {raw.hex().upper()} not found")
-    from abci_app.tools.cli.effects import flatten_events, show_result
+    from abci_app.tools.cli.effects import executions, flatten_events, show_result
     result = found.get("tx_result", {})
-    show_result({"hash": raw.hex().upper(), "height": int(found["height"]), "index": int(found.get("index", 0)),
-                 "code": int(result.get("code", 0)), "codespace": result.get("codespace", ""),
-                 "log": result.get("log", ""), "events": flatten_events(result.get("events", []))}, output)
+    answer = {"hash": raw.hex().upper(), "height": int(found["height"]), "index": int(found.get("index", 0)),
+              "code": int(result.get("code", 0)), "codespace": result.get("codespace", ""),
+              "log": result.get("log", ""), "events": flatten_events(result.get("events", []))}
+    with Reader(node) as reader:
+        show_result(answer | executions(reader.rpc, answer), output, reader.name)
 
 
 @app.command("status")

@@ -174,8 +174,21 @@ def _bucket(index: int) -> str:
     return f"> {FRICTION_BOUNDS[-1]}"
 
 
+def reputation_view(doc: dict, now: int, names: Names) -> list[str]:
+    """A reputation: the score in points (stored in milli-points) as of the latest block, then the counts."""
+    score = doc.get("score", 0)
+    tag = f" for {doc['tag']}" if doc.get("tag") else ""
+    lines = [f"Reputation of {names(doc.get('address', ''))}{tag}",
+             f"  score:     {score // 1000}.{score % 1000:03d} points at {when(doc.get('score_time'), now)} "
+             f"(halves every {duration(doc.get('half_life', 0))} without new deals)"]
+    lines += [f"  {key.replace('_', ' ')}: {value}" for key, value in sorted(doc.get("counts", {}).items())]
+    if doc.get("tags"):
+        lines.append(f"  tags:      {', '.join(doc['tags'])}")
+    return lines
+
+
 VIEWS: dict[str, Callable[[Any, int, Names], list[str]]] = {"org": org_view, "agreement": agreement_view,
-                                                           "friction": friction_view}
+                                                           "friction": friction_view, "reputation": reputation_view}
 
 
 def view(kind: str, doc: Any, now: int, names: Names) -> list[str]:
