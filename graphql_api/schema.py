@@ -30,6 +30,7 @@ from graphql_api.types.proposals import ProposalQueries
 from graphql_api.types.delegation import DelegationQueries
 from graphql_api.types.roles import RoleQueries
 from graphql_api.types.streams import StreamQueries
+from graphql_api.types.suborgs import SubOrganizationQueries
 from graphql_api.types.subscriptions import Subscription
 from graphql_api.types.transactions import TransactionQueries
 from graphql_api.types.upgrades import UpgradeQueries
@@ -42,7 +43,7 @@ SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
                               FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
-                              DelegationQueries, RoleQueries))
+                              DelegationQueries, RoleQueries, SubOrganizationQueries))
 
 
 class FilterNames(NameConverter):

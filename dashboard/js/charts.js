@@ -23,6 +23,14 @@ function niceMax(value) {
   return 10 * p;
 }
 
+/** An axis maximum of four equal whole steps (so counts never get ticks like 2.5 or 7.5). */
+function wholeMax(value) {
+  const raw = Math.max(1, Math.ceil(value / 4));
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return 4 * m * p;
+  return 40 * p;
+}
+
 /**
  * Grouped bar chart.
  *   id          stable id (data-chart) for tests and aria
@@ -37,7 +45,8 @@ export function barChart({ id, title, categories, series, format = String, heigh
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
   const all = series.flatMap((x) => x.values).filter((v) => v !== null && v !== undefined);
-  const max = niceMax(Math.max(0, ...all));
+  const top = Math.max(0, ...all);
+  const max = all.every(Number.isInteger) ? wholeMax(top) : niceMax(top);   // whole values: whole ticks
   const groupW = innerW / Math.max(1, categories.length);
   const barW = Math.max(1, Math.min(28, (groupW * 0.8) / Math.max(1, series.length)));
   const summary = categories.length === 0

@@ -4,7 +4,7 @@
 //         #/people[/ADDRESS]  #/friction[?scope=&kind=]
 // A page module exports mount(root, route) -> Page (with refresh()).
 
-import { query, onReachability } from "./gql.js";
+import { query, onReachability, Unavailable } from "./gql.js";
 import { subscribeBlocks } from "./ws.js";
 import { h, fill, ago } from "./dom.js";
 import * as network from "./pages/network.js";
@@ -24,7 +24,7 @@ const STALL_FACTOR = 10;             // "node behind" when no block for 10x the 
 const STALL_FLOOR_S = 15;
 
 const state = {
-  page: null, pageName: "", head: null, headSeenAt: 0, avgBlockMs: 1000,
+  page: null, pageName: "", head: null, headSeenAt: 0, avgBlockMs: 1000, idleBlockSeconds: null,
   api: "unknown", ws: "connecting", lastRefresh: 0, refreshTimer: null,
 };
 
@@ -83,16 +83,16 @@ function renderStatus() {
   let level = "ok", words = "", alert = "";
   const headText = state.head ? `block ${state.head.number}` : "no block yet";
   const sinceBlock = state.head ? Date.now() / 1000 - state.head.timestamp : 0;
-  const stallAfter = Math.max(STALL_FLOOR_S, (STALL_FACTOR * state.avgBlockMs) / 1000);
+  const stallAfter = stallSeconds();
   if (state.api === "down") {
     level = "down"; words = `API unreachable · last seen ${headText}`;
     alert = `The GraphQL API is unreachable. Views show the data they last loaded (${headText}); they update again when it answers.`;
   } else if (state.ws === "down") {
     level = "warn"; words = `Live updates reconnecting · ${headText}`;
     alert = "Live updates are disconnected; reconnecting. The figures shown may be behind.";
-  } else if (state.head && sinceBlock > stallAfter) {
+  } else if (state.head && stallAfter !== null && sinceBlock > stallAfter) {
     level = "warn"; words = `Node behind · ${headText}, ${ago(state.head.timestamp)}`;
-    alert = `No new block for ${Math.round(sinceBlock)} s (usually every ${(state.avgBlockMs / 1000).toFixed(2)} s): the node may be stalled or catching up.`;
+    alert = `No new block for ${Math.round(sinceBlock)} s (expected at least every ${Math.round(expectedGap())} s): the node may be stalled or catching up.`;
   } else {
     words = state.ws === "live" ? `Live · ${headText}` : `Connecting · ${headText}`;
   }
@@ -111,9 +111,29 @@ function renderStatus() {
   }
 }
 
+/** The longest gap between blocks that is still normal: an idle chain that makes an empty block
+ * only every N s (CometBFT's create_empty_blocks_interval, status.idleBlockSeconds) is not stalled
+ * before 2N s; one that makes none when idle (N = 0) is never called stalled from time alone. */
+function expectedGap() {
+  const busy = (STALL_FACTOR * state.avgBlockMs) / 1000;
+  return state.idleBlockSeconds ? Math.max(busy, 2 * state.idleBlockSeconds) : busy;
+}
+
+function stallSeconds() {
+  if (state.idleBlockSeconds === 0) return null;
+  return Math.max(STALL_FLOOR_S, expectedGap() + 5);
+}
+
 async function loadAverage() {
   try {
-    const data = await query("{ status { averageBlockTimeMs height timestamp } }");
+    let data;
+    try {
+      data = await query("{ status { averageBlockTimeMs height timestamp idleBlockSeconds } }");
+      state.idleBlockSeconds = data.status.idleBlockSeconds;
+    } catch (err) {
+      if (!(err instanceof Unavailable)) throw err;      // an older node: no idle interval known
+      data = await query("{ status { averageBlockTimeMs height timestamp } }");
+    }
     if (data.status.averageBlockTimeMs > 0) state.avgBlockMs = data.status.averageBlockTimeMs;
     if (!state.head) state.head = { number: data.status.height, timestamp: data.status.timestamp };
   } catch { /* the status strip reports reachability */ }

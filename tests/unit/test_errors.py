@@ -147,6 +147,11 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("roles", 5, "RoleExpired"),
     ("roles", 6, "ActionNotAllowed"),
     ("roles", 7, "RoleBudgetExceeded"),
+    ("suborgs", 1, "SubOrgsError"),
+    ("suborgs", 2, "NotASubOrganization"),
+    ("suborgs", 3, "NotTheParent"),
+    ("suborgs", 4, "InvalidSubOrganization"),
+    ("suborgs", 5, "VetoClosed"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "
