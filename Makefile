@@ -50,6 +50,7 @@ soak: setup
 
 bench: setup
 	$(BIN)/python -m bench.inprocess
+	$(BIN)/python -m bench.orgtools
 
 # Samen against CometBFT's kvstore (socket and built-in), same binary, config and tx size.
 E2E_ARGS ?= --txs 30000 --rounds 3
