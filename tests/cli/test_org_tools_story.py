@@ -112,9 +112,9 @@ def _sub_organization(story, people, voters, treasury):
     child = story.query("suborgs", "1")[0]["org_id"]
     child_treasury = story.query("org", str(child))["treasury"]
     assert story.node.balance(child_treasury) == 1_000
-    story.tx("org", "propose", "--from", "nel", "--org", str(child), "--title", "Street party",
-             "--transfer", f"{people['nel']}:600")
-    proposal = max(p["id"] for p in story.query("proposals", str(child)))
+    submitted = story.tx("org", "propose", "--from", "nel", "--org", str(child), "--title", "Street party",
+                         "--transfer", f"{people['nel']}:600")
+    proposal = submitted["created"]["proposal"]
     story.tx("org", "vote", str(proposal), "yes", "--from", "nel")
     assert story.query("proposal", str(proposal))["status"] == "passed"
     story.decide(1, voters, story.action("suborg", "veto", str(proposal), "--reason", "over the street budget"))

@@ -98,7 +98,8 @@ def tell(members: dict[str, Member], server) -> dict:
     request = q("query($t: String!) { requests(where: {requester: $t}) { id } }", {"t": treasury})["requests"][0]["id"]
     offer = event_id(pim.act("make_offer", {
         "request_id": request, "price": "12000", "deadline": "+10d", "arbiter": cas.address,
-        "milestones": "Design | 4000 | +5d\nBuild | 8000 | +10d"}), "offer_id")
+        "milestones": "Design | 4000 | +5d\nBuild | 8000 | +10d"}, on_review=lambda: pim.shot("app-review")), "offer_id")
+    pim.shot("app-result")
     ben_offer = event_id(ben.act("make_offer", {"request_id": request, "price": "15000", "deadline": "+12d"}), "offer_id")
     propose_and_pass(ana, cas, org, "Take Pim's offer", "accept_offer", {"offer_id": offer})
     agreement = q("query($p: String!) { agreements(where: {provider: $p}) { id } }", {"p": pim.address})["agreements"][0]["id"]
@@ -216,3 +217,14 @@ def test_no_request_carried_a_passphrase_key_material_or_the_document(story):
 def test_the_pages_ran_without_errors_or_policy_violations(story):
     for member in story["members"].values():
         assert [e for e in member.errors if "Failed to load resource" not in e] == [], (member.name, member.errors)
+
+
+def test_the_views_keep_the_moved_project_and_show_the_delivery_hash(story):
+    ids, ana = story["ids"], story["members"]["ana"]
+    page = ana.page
+    page.goto(f"{ana.base}/#/organizations/{ids['org']}")
+    card = page.wait_for_selector(f"[data-project='{ids['project']}'] [data-testid=handed-over]")
+    assert ids["treasury2"][:8] in card.inner_text()
+    page.goto(f"{ana.base}/#/agreements/{ids['agreement']}")
+    page.wait_for_selector(f"[data-delivery-hash='{hashlib.sha256(DOCUMENT).hexdigest()}']")
+    ana.shot("app-agreement")
