@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial clean distclean
+.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -75,6 +75,11 @@ bench-graphql: setup
 ADVERSARIAL_SIZES ?= 1000,10000,100000,1000000
 bench-adversarial: setup
 	$(BIN)/python -m bench.adversarial --sizes $(ADVERSARIAL_SIZES) --write
+
+# CLI start-up: `samen --help` and `samen query account` as fresh processes (needs a node: make run).
+CLI_NODE ?= http://127.0.0.1:26657
+bench-cli: setup
+	$(BIN)/python bench/cli_start.py --node $(CLI_NODE)
 
 clean:
 	rm -rf build .pytest_cache test-output

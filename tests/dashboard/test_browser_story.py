@@ -98,7 +98,8 @@ def tell(members: dict[str, Member], server) -> dict:
     request = q("query($t: String!) { requests(where: {requester: $t}) { id } }", {"t": treasury})["requests"][0]["id"]
     offer = event_id(pim.act("make_offer", {
         "request_id": request, "price": "12000", "deadline": "+10d", "arbiter": cas.address,
-        "milestones": "Design | 4000 | +5d\nBuild | 8000 | +10d"}), "offer_id")
+        "milestones": "Design | 4000 | +5d\nBuild | 8000 | +10d"}, on_review=lambda: pim.shot("app-review")), "offer_id")
+    pim.shot("app-result")
     ben_offer = event_id(ben.act("make_offer", {"request_id": request, "price": "15000", "deadline": "+12d"}), "offer_id")
     propose_and_pass(ana, cas, org, "Take Pim's offer", "accept_offer", {"offer_id": offer})
     agreement = q("query($p: String!) { agreements(where: {provider: $p}) { id } }", {"p": pim.address})["agreements"][0]["id"]

@@ -1,7 +1,7 @@
 """``samen tx role grant|revoke|act`` and ``samen query roles``.
 
-``grant`` and ``revoke`` are the organization's own actions: build them with
-``--print-action`` and propose them (``samen tx org propose --actions-json``).
+``grant`` and ``revoke`` are the organization's own actions: propose them with
+``--propose-in ORG`` (or build them with ``--print-action`` for a multi-action proposal).
 ``act`` runs any action a role allows, given as the one-element JSON array another
 command prints with ``--print-action`` (e.g. ``samen tx offer accept 5 --print-action``).
 """
@@ -13,11 +13,11 @@ from typing import Annotated
 
 import typer
 
-from abci_app.tools.cli.common import CliError, NodeOpt, Output, OutputOpt
+from abci_app.tools.cli.common import DEFAULT_NODE, BadValue, NodeOpt, Output, OutputOpt
 from abci_app.tools.cli.market_query import fetch
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import block_time, tx_command
 from abci_app.tools.cli.orgs import duration, load_actions
-from abci_app.tools.client.rpc import DEFAULT_NODE
 from abci_app.chain.domain.roles import messages as rm
 
 OrgOpt = Annotated[int, typer.Option("--org", help="Organization id.")]
@@ -46,20 +46,21 @@ def act(org: OrgOpt, name: NameOpt,
     """Holder: take an action in the organization's name, without a vote, within the role's kinds and budget."""
     actions = load_actions(action_json)
     if len(actions) != 1:
-        raise CliError(f"--action-json must hold exactly one action, got {len(actions)}")
+        raise BadValue("--action-json", f"must hold exactly one action, got {len(actions)}")
     return rm.ActAsRole(org, name, actions[0])
 
 
 def query_roles(org: Annotated[int, typer.Argument(help="Organization id.")],
                 name: Annotated[str, typer.Argument(help="Role name (all roles if omitted).")] = "",
-                node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.json) -> None:
+                node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.text) -> None:
     """Show an organization's roles (or one): holder, kinds, limit, spending in the current period."""
     fetch(f"/roles/{org}" + (f"/{name}" if name else ""), node, output)
 
 
-def register(tx_app: typer.Typer, query_app: typer.Typer) -> None:
-    group = typer.Typer(help="Roles with budgets.", no_args_is_help=True)
+@factory
+def group() -> typer.Typer:
+    """``samen tx role …`` (``grant``/``revoke`` take ``--propose-in ORG``: they are the organization's actions)."""
+    made = typer.Typer(help="Roles with budgets.", no_args_is_help=True)
     for name, build in (("grant", grant), ("revoke", revoke), ("act", act)):
-        tx_command(group, name, build)
-    tx_app.add_typer(group, name="role")
-    query_app.command("roles")(query_roles)
+        tx_command(made, name, build)
+    return made

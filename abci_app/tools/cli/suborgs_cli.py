@@ -1,7 +1,7 @@
 """``samen tx suborg create|veto|dissolve`` and ``samen query suborgs``.
 
-All three are the parent's own actions: build them with ``--print-action`` and
-propose them (``samen tx org propose --org PARENT --actions-json FILE``).
+All three are the parent's own actions: propose them with ``--propose-in PARENT``
+(or build them with ``--print-action`` for a multi-action proposal).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Annotated
 import typer
 
 from abci_app.chain.domain.suborgs import messages as sm
-from abci_app.tools.cli.common import NodeOpt, Output, OutputOpt
+from abci_app.tools.cli.common import DEFAULT_NODE, NodeOpt, Output, OutputOpt
 from abci_app.tools.cli.market_query import fetch
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import tx_command
 from abci_app.tools.cli.orgs import Repeat, create as org_create, duration
-from abci_app.tools.client.rpc import DEFAULT_NODE
 
 
 def create(parent: Annotated[int, typer.Option("--parent", help="Parent organization id.")],
@@ -46,14 +46,15 @@ def dissolve(org: Annotated[int, typer.Argument(help="The child organization id.
 
 
 def query_suborgs(parent: Annotated[int, typer.Argument(help="Parent organization id.")],
-                  node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.json) -> None:
+                  node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.text) -> None:
     """List a parent's sub-organizations (ids and veto windows)."""
     fetch(f"/suborgs/{parent}", node, output)
 
 
-def register(tx_app: typer.Typer, query_app: typer.Typer) -> None:
-    group = typer.Typer(help="Sub-organizations (parent actions, proposed by the parent).", no_args_is_help=True)
+@factory
+def group() -> typer.Typer:
+    """``samen tx suborg …`` (the parent's actions: ``--propose-in PARENT``)."""
+    made = typer.Typer(help="Sub-organizations (the parent's actions).", no_args_is_help=True)
     for name, build in (("create", create), ("veto", veto), ("dissolve", dissolve)):
-        tx_command(group, name, build)
-    tx_app.add_typer(group, name="suborg")
-    query_app.command("suborgs")(query_suborgs)
+        tx_command(made, name, build)
+    return made

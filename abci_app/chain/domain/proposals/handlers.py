@@ -73,9 +73,11 @@ def check_stateless_vote(msg: Vote, ctx) -> None:
 
 
 def require_voting(proposal: Proposal, block) -> None:
-    if proposal.status != proposals.VOTING or block.time >= proposal.voting_end:
-        raise VotingClosed(f"proposal {proposal.id} is not open for voting (status {proposal.status}, "
-                           f"voting ended at {proposal.voting_end})")
+    if proposal.status != proposals.VOTING:
+        raise VotingClosed(f"proposal {proposal.id} is not open for voting: it is already decided "
+                           f"(status {proposal.status}) and votes are final")
+    if block.time >= proposal.voting_end:
+        raise VotingClosed(f"proposal {proposal.id} is not open for voting (voting ended at {proposal.voting_end})")
 
 
 def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:
