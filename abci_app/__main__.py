@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _metrics(settings, store):
     """The app's Prometheus metrics, served on ``[metrics]`` host:port (``port = 0``: none)."""
-    from abci_app.tools.node.metrics import AppMetrics
+    from abci_app.adapter.metrics import AppMetrics
 
     if not settings.metrics_port:
         return None
@@ -67,8 +67,8 @@ def _metrics(settings, store):
 
 
 def _halted(home: Path, halt: Exception) -> int:
-    """Print the one line, write ``data/upgrade-info.json`` for an upgrade (``node.upgrade_info``); exit 3."""
-    from abci_app.tools.node import upgrade_info
+    """Print the one line, write ``data/upgrade-info.json`` for an upgrade (``adapter.upgrade_info``); exit 3."""
+    from abci_app.adapter import upgrade_info
 
     print(f"samen: {halt}", file=sys.stderr, flush=True)
     upgrade_info.write(home, halt)

@@ -12,7 +12,7 @@ from abci_app.tools.client.rpc import WaitTimeout
 from abci_app.tools.cli.main import main
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
-from tests.cli.helpers import invoke
+from tests.cli.helpers import invoke, samen
 from tests.support.node import free_port, signer_for
 
 VALID = signer_for("someone").address
@@ -112,3 +112,10 @@ def test_waiting_past_the_timeout_exits_with_code_4_and_prints_the_pending_resul
     assert raised.value.exit_code == EXIT_TIMEOUT
     assert "not committed within 0.5s" in raised.value.message
     assert json.loads(capsys.readouterr().out)["status"] == "pending"
+
+
+def test_shell_completion_completes_lazily_loaded_commands():
+    done = samen([], env={"_SAMEN_COMPLETE": "complete_bash", "COMP_WORDS": "samen query ag", "COMP_CWORD": "2"})
+    assert done.stdout.split() == ["agreement", "agreements"]
+    script = samen(["--show-completion", "bash"])
+    assert script.returncode == 0 and "_samen_completion()" in script.stdout

@@ -79,7 +79,7 @@ def invocations(draw) -> list[str]:
 @pytest.fixture(scope="module")
 def isolated(tmp_path_factory):
     root = tmp_path_factory.mktemp("fuzz")
-    return {"SAMEN_NODE": NO_NODE, "SAMEN_HOME": str(root / "home"), "SAMEN_KEYRING_DIR": str(root / "keys")}
+    return {"SAMEN_NODE": NO_NODE, "SAMEN_GRAPHQL": NO_NODE + "/graphql", "SAMEN_HOME": str(root / "home"), "SAMEN_KEYRING_DIR": str(root / "keys")}
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -66,3 +66,23 @@ def test_times_read_as_iso_dates_with_the_time_relative_to_the_chain():
     assert render.when(NOW - 300, NOW) == "2026-12-03T09:55:00Z (5 min ago)"
     assert render.when(0, NOW) == "-"
     assert render.period_label(2_970, "week") == "week from 2026-12-03"
+
+
+class _AtBlock:
+    """Stands in for the command's reader: only the latest block time is asked for."""
+
+    def __init__(self, now: int) -> None:
+        self._now = now
+
+    def now(self) -> int:
+        return self._now
+
+
+def test_reputation_is_shown_decayed_to_the_latest_block_as_graphql_shows_it():
+    from abci_app.chain.domain.reputation import decay
+    from abci_app.tools.cli.market_query import decayed
+    stored = {"address": ANN, "tag": "", "counts": {}, "score": 1_999, "score_time": NOW - 86_400,
+              "half_life": 7_776_000}
+    shown = decayed(_AtBlock(NOW), stored)
+    assert shown["score"] == decay.decay(1_999, 86_400, 7_776_000) < 1_999 and shown["score_time"] == NOW
+    assert decayed(_AtBlock(NOW - 86_400), stored) == stored       # no time passed: as stored

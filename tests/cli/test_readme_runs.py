@@ -108,6 +108,19 @@ def test_the_walk_through_and_the_story_run_as_written_and_leave_the_right_balan
     assert _balance(env, "dave", work) == DEV_BALANCE + 800
     assert _balance(env, treasury, work) == 5_000 - 800
     assert "settled: completed" in done.stdout and "(treasury of organization 1)" in done.stdout
+    assert re.search(r"^id: 1  requester: \S+  provider: \S+  price: 800  status: completed", done.stdout, re.M)
+    assert _balance(env, "samen1l3f0p8d5v3um5rfrq3p2f55cnxacmuqtwtu9el", work) == 0   # unknown: balance 0, no error
+
+
+@pytest.mark.parametrize("argv,expected", [
+    ("organizations", [1]), ("proposals --org 1 --status executed", [1, 2, 3, 4]), ("requests --status accepted", [1]),
+    ("offers --request 1", [1]), ("agreements --status settled", [1]), ("agreements --status open", []),
+    ("projects", []), ("proposals --first 2", [1, 2])])
+def test_the_list_commands_filter_and_page(devnet, story, argv, expected):
+    work, env = devnet
+    done = _shell(work, env, f"samen query {argv} -o json")
+    assert done.returncode == 0, done.stderr
+    assert [int(row["id"]) for row in json.loads(done.stdout)] == expected
 
 
 def test_a_member_acting_alone_for_the_organization_is_told_to_propose_instead(devnet, story):

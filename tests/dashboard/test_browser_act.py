@@ -175,6 +175,58 @@ def test_two_tabs_signing_at_once_both_get_their_own_sequence(member, devnet, br
     other.close()
 
 
+def test_the_app_pages_fit_a_phone_and_a_transfer_needs_only_the_keyboard(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        for route in ("me", "act", "act/make_offer", "act/submit_proposal"):
+            page.goto(f"{base}/#/{route}")
+            page.wait_for_selector("[data-section]")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), route
+        page.goto(f"{base}/#/act/transfer")
+        page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
+        page.focus("[name=to]")
+        page.keyboard.type(signer_for("keyboard").address)
+        page.keyboard.press("Tab")
+        page.keyboard.type("3")
+        page.keyboard.press("Enter")                       # submits the form: the review appears, "Sign" focused
+        page.wait_for_function("() => document.activeElement && document.activeElement.dataset.action === 'sign'")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
+                               timeout=60_000)
+        assert balance(server, signer_for("keyboard").address) == 3
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member, devnet, browser):
+    page, base, address, _ = member
+    _, server = devnet
+    newcomer = browser.new_context(viewport={"width": 1280, "height": 900})
+    newcomer.set_default_timeout(20_000)
+    nova = newcomer.new_page()
+    try:
+        nova_address = create_key(nova, base, "nova")
+        org = event_id(act(page, base, "create_organization", {
+            "name": "Welcome", "purpose": "pays newcomers' first fees", "members": f"{address} 1",
+            "policy.kind": "1", "policy.threshold": "1", "policy.voting_period": "1d"}), "org_id")
+        treasury = server.data("query($o: String!) { organization(id: $o) { treasury } }", {"o": org})["organization"]["treasury"]
+        act(page, base, "transfer", {"to": treasury, "amount": "100"})
+        proposal = event_id(act(page, base, "submit_proposal", {
+            "org_id": org, "title": "Sponsor Nova", "actions.0.kind": "grant_fee_allowance",
+            "actions.0.grant_fee_allowance.org_id": org, "actions.0.grant_fee_allowance.grantee": nova_address,
+            "actions.0.grant_fee_allowance.limit": "20", "actions.0.grant_fee_allowance.expires_at": "+1d"}), "proposal_id")
+        act(page, base, "vote", {"proposal_id": proposal, "choice": "1"})
+        outcome = act(nova, base, "publish_document", {"content_hash": "cd" * 32, "title": "My first note",
+                                                       "media_type": "text/plain"}, fee_payer=treasury)
+        assert f"paid from the fee allowance of {treasury}" in outcome.fee
+        assert balance(server, nova_address) == 0
+        assert balance(server, treasury) == 100 - MIN_FEE
+    finally:
+        newcomer.close()
+
+
 def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):
     page, base, address, _ = member
     _, server = devnet

@@ -217,3 +217,14 @@ def test_no_request_carried_a_passphrase_key_material_or_the_document(story):
 def test_the_pages_ran_without_errors_or_policy_violations(story):
     for member in story["members"].values():
         assert [e for e in member.errors if "Failed to load resource" not in e] == [], (member.name, member.errors)
+
+
+def test_the_views_keep_the_moved_project_and_show_the_delivery_hash(story):
+    ids, ana = story["ids"], story["members"]["ana"]
+    page = ana.page
+    page.goto(f"{ana.base}/#/organizations/{ids['org']}")
+    card = page.wait_for_selector(f"[data-project='{ids['project']}'] [data-testid=handed-over]")
+    assert ids["treasury2"][:8] in card.inner_text()
+    page.goto(f"{ana.base}/#/agreements/{ids['agreement']}")
+    page.wait_for_selector(f"[data-delivery-hash='{hashlib.sha256(DOCUMENT).hexdigest()}']")
+    ana.shot("app-agreement")

@@ -53,7 +53,7 @@ _SENTENCES: dict[str, Callable[[Attrs], str]] = {   # addresses are named by ``s
                                       f"treasury {a.get('treasury')}",
     "proposal_submitted": lambda a: f"submitted proposal {a.get('proposal_id')} in organization {a.get('org_id')} "
                                     f"({a.get('actions')} action(s))",
-    "proposal_vote": lambda a: f"voted {({'1': 'yes', '2': 'no', '3': 'abstain'}).get(a.get('choice', ''), '?')} "
+    "proposal_vote": lambda a: f"{a.get('voter')} voted {({'1': 'yes', '2': 'no', '3': 'abstain'}).get(a.get('choice', ''), '?')} "
                                f"on proposal {a.get('proposal_id')} with weight {a.get('weight')}",
     "proposal_decided": lambda a: f"proposal {a.get('proposal_id')} {a.get('status')} "
                                   f"(yes {a.get('yes')}, no {a.get('no')}, abstain {a.get('abstain')})",
@@ -116,6 +116,19 @@ def executed_in_block(block_events: list[dict], proposal_ids: set[str]) -> list[
         elif event["type"] != "due_queue":
             pending.append(event)
     return out
+
+
+def executions(rpc: Any, result: dict) -> dict:
+    """``{"executed": [...]}``: the end-block events of the proposals this transaction passed (same block)."""
+    ids = passed(result.get("events", []))
+    if not ids:
+        return {}
+    from abci_app.tools.client.rpc import ClientError
+    try:
+        block = rpc.block_results(result["height"])
+    except ClientError:
+        return {}
+    return {"executed": executed_in_block(flatten_events(block.get("finalize_block_events") or []), ids)}
 
 
 def passed(events: list[dict]) -> set[str]:

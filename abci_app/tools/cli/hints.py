@@ -32,26 +32,25 @@ def _treasury_hint(rpc: Any, action: Any) -> str:
         object_id = getattr(action, field, 0)
         if not object_id:
             continue
-        owner = _owner(rpc, kind, object_id, where)
+        owner, what = _owner(rpc, kind, object_id, where)
         if not owner:
             return ""
         found = rpc.abci_query(f"/org/treasury/{owner}")
         if found["code"] == 0 and isinstance(found["value"], dict):
             org = found["value"]["id"]
-            what = f"{kind} {object_id}" if where is not None else f"the request of offer {object_id}"
             return f"; {what} belongs to organization {org}'s treasury: propose it with --propose-in {org}"
         return ""
     return ""
 
 
-def _owner(rpc: Any, kind: str, object_id: int, where: tuple[str, ...] | None) -> str:
-    """The address that owns the object (an offer's owner is its request's requester)."""
+def _owner(rpc: Any, kind: str, object_id: int, where: tuple[str, ...] | None) -> tuple[str, str]:
+    """The address that owns the object and the object's name (an offer's owner is its request's requester)."""
     answer = rpc.abci_query(f"/{kind}/{object_id}")
     if answer["code"] != 0 or not isinstance(answer["value"], dict):
-        return ""
+        return "", ""
     if where is None:   # an offer: the decision is the request's requester's
         return _owner(rpc, "request", answer["value"]["request_id"], ("requester",))
     value: Any = answer["value"]
     for key in where:
         value = value.get(key, {}) if isinstance(value, dict) else {}
-    return value if isinstance(value, str) else ""
+    return (value, f"{kind} {object_id}") if isinstance(value, str) else ("", "")

@@ -1,7 +1,7 @@
 """``samen query org|proposal|request|offer|standing-offer|agreement|project|document|reputation|friction``.
 
 Text by default (``abci_app.tools.cli.render``: dates, names, labelled buckets), the
-node's JSON with ``-o json`` (field names in ``docs/cli.md``).  The reputation
+node's JSON with ``-o json`` (field names: README.md "The command line" and ``docs/cli-schemas/``).  The reputation
 score is decayed to the latest block, as GraphQL shows it.
 """
 

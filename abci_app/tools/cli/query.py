@@ -35,10 +35,10 @@ def account(who: Annotated[str, typer.Argument(help="Address, or key name.")], n
     address = _address(who, home, keyring_dir)
     if verify:
         from abci_app.tools.cli.verify_opts import proof_fields, verified_query
-        answer = verified_query(node, f"/account/{address}", b"", height, home, genesis, trusted_height, trusted_hash)
-        value = {} if answer.value is None else json.loads(answer.value)   # proven absent: balance 0
+        proven = verified_query(node, f"/account/{address}", b"", height, home, genesis, trusted_height, trusted_hash)
+        value = {} if proven.value is None else json.loads(proven.value)   # proven absent: balance 0
         emit({"address": address, "balance": value.get("balance", 0), "sequence": value.get("sequence", 0),
-              "height": answer.height, **proof_fields(answer)}, output)
+              "height": proven.height, **proof_fields(proven)}, output)
         return
     from abci_app.tools.cli.reader import Reader, module_accounts
     with Reader(node) as reader:
@@ -93,11 +93,13 @@ def tx(tx_hash: Annotated[str, typer.Argument(metavar="HASH", help="Transaction 
         found = reader.call(reader.rpc.tx, raw)
     if found is None:
         raise CliError(f"transaction {raw.hex().upper()} not found")
-    from abci_app.tools.cli.effects import flatten_events, show_result
+    from abci_app.tools.cli.effects import executions, flatten_events, show_result
     result = found.get("tx_result", {})
-    show_result({"hash": raw.hex().upper(), "height": int(found["height"]), "index": int(found.get("index", 0)),
-                 "code": int(result.get("code", 0)), "codespace": result.get("codespace", ""),
-                 "log": result.get("log", ""), "events": flatten_events(result.get("events", []))}, output)
+    answer = {"hash": raw.hex().upper(), "height": int(found["height"]), "index": int(found.get("index", 0)),
+              "code": int(result.get("code", 0)), "codespace": result.get("codespace", ""),
+              "log": result.get("log", ""), "events": flatten_events(result.get("events", []))}
+    with Reader(node) as reader:
+        show_result(answer | executions(reader.rpc, answer), output, reader.name)
 
 
 @app.command("status")

@@ -1,7 +1,7 @@
 """Human-readable answers: dates with relative times, enum names, named accounts, labelled buckets.
 
 ``-o json`` prints the node's answer as it is (the stable, documented field names
-of ``docs/cli.md``, checked against ``docs/cli-schemas/``); the default text view
+of README.md "The command line", checked against ``docs/cli-schemas/``); the default text view
 is built here from the same data.  ``view(kind, doc, now, names)`` renders one
 answer; ``now`` is the latest block time (so "in 3 h" is relative to the chain)
 and ``names`` turns an address into its name where it has one (escrow, community
@@ -87,7 +87,7 @@ def _humane(value: Any, now: int, names: Names, key: str = "") -> Any:
 
 def policy_line(policy: dict) -> str:
     """``threshold: 2 yes-weight; voting 1 h; no delay; no exit share``."""
-    kind = POLICY_KINDS.get(policy.get("kind"), f"kind {policy.get('kind')}")
+    kind = POLICY_KINDS.get(int(policy.get("kind", 0)), f"kind {policy.get('kind')}")
     threshold = policy.get("threshold", 0)
     rule = {"threshold": f"{threshold} yes-weight", "percentage": f"{threshold / 100:g} % of the weight yes",
             "lazy consensus": f"passes unless {threshold} weight objects"}.get(kind, str(threshold))
@@ -174,8 +174,21 @@ def _bucket(index: int) -> str:
     return f"> {FRICTION_BOUNDS[-1]}"
 
 
+def reputation_view(doc: dict, now: int, names: Names) -> list[str]:
+    """A reputation: the score in points (stored in milli-points) as of the latest block, then the counts."""
+    score = doc.get("score", 0)
+    tag = f" for {doc['tag']}" if doc.get("tag") else ""
+    lines = [f"Reputation of {names(doc.get('address', ''))}{tag}",
+             f"  score:     {score // 1000}.{score % 1000:03d} points at {when(doc.get('score_time'), now)} "
+             f"(halves every {duration(doc.get('half_life', 0))} without new deals)"]
+    lines += [f"  {key.replace('_', ' ')}: {value}" for key, value in sorted(doc.get("counts", {}).items())]
+    if doc.get("tags"):
+        lines.append(f"  tags:      {', '.join(doc['tags'])}")
+    return lines
+
+
 VIEWS: dict[str, Callable[[Any, int, Names], list[str]]] = {"org": org_view, "agreement": agreement_view,
-                                                           "friction": friction_view}
+                                                           "friction": friction_view, "reputation": reputation_view}
 
 
 def view(kind: str, doc: Any, now: int, names: Names) -> list[str]:

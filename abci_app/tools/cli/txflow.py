@@ -177,20 +177,8 @@ def _await_inclusion(rpc: RpcClient, result: dict, opts: TxOptions, action: Any 
                        "events": flatten_events(tx_result.get("events", []))}
     if result["code"] != 0:
         _reject(result, f"rejected in block {result['height']}", opts, rpc, action)
-    return result | _executions(rpc, result)
-
-
-def _executions(rpc: RpcClient, result: dict) -> dict:
-    """``{"executed": [...]}``: the end-block events of proposals this transaction passed (run in the same block)."""
-    from abci_app.tools.cli.effects import executed_in_block, passed
-    ids = passed(result["events"])
-    if not ids:
-        return {}
-    try:
-        block = rpc.block_results(result["height"])
-    except ClientError:
-        return {}
-    return {"executed": executed_in_block(flatten_events(block.get("finalize_block_events") or []), ids)}
+    from abci_app.tools.cli.effects import executions
+    return result | executions(rpc, result)
 
 
 def _reject(result: dict, where: str, opts: TxOptions, rpc: Any = None, action: Any = None) -> None:
