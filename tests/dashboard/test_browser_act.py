@@ -227,6 +227,39 @@ def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member,
         newcomer.close()
 
 
+def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_from_there(member, devnet, browser, faucet):
+    page, base, address, _ = member
+    _, server = devnet
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    other.set_default_timeout(20_000)
+    otto = other.new_page()
+    try:
+        otto_address = create_key(otto, base, "otto")
+        faucet.fund(otto_address, 1_000)
+        request = event_id(act(page, base, "post_request", {"title": "Fix the fence", "description": "two posts",
+                                                           "offers_until": "+1d"}), "request_id")
+        offer = event_id(act(otto, base, "make_offer", {"request_id": request, "price": "100", "deadline": "+5d"}), "offer_id")
+        agreement = event_id(act(page, base, "accept_offer", {"offer_id": offer}), "agreement_id")
+        revision = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
+        act(otto, base, "cancel_agreement", {"agreement_id": agreement, "revision": str(revision)})
+        page.goto(f"{base}/#/me")
+        item = page.locator("[data-testid=desk] [data-desk=cancel] a")     # re-resolved: the desk redraws every block
+        item.wait_for()
+        assert f"proposed cancelling agreement {agreement}" in item.inner_text()
+        item.click()
+        page.wait_for_selector("[data-testid=act-form][data-kind=cancel_agreement]")
+        assert page.input_value("[name=agreement_id]") == agreement
+        now = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
+        assert page.input_value("[name=revision]") == str(now)       # the revision after the proposal: confirm what I see
+        page.click("[data-action=review]")
+        page.click("[data-action=sign]")
+        page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
+                               timeout=60_000)
+        assert server.data("query($a: String!) { agreement(id: $a) { outcome } }", {"a": agreement})["agreement"]["outcome"] == "cancelled"
+    finally:
+        other.close()
+
+
 def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):
     page, base, address, _ = member
     _, server = devnet
