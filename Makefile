@@ -50,9 +50,10 @@ soak: setup
 
 bench: setup
 	$(BIN)/python -m bench.inprocess
+	$(BIN)/python -m bench.orgtools
 
-# Samen against CometBFT's kvstore (socket and built-in), same binary, config and tx size.
-E2E_ARGS ?= --txs 30000 --rounds 3
+# Samen against CometBFT's kvstore, same binary, config and tx size; sweeps timeout_commit with a mempool and back-pressure that do not cap it.
+E2E_ARGS ?= --txs 30000 --timeout-commits 1s,500ms,100ms
 bench-e2e: setup
 	mkdir -p build
 	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json --write

@@ -5,6 +5,8 @@ and no change on the chain.  One node and one GraphQL server for the module."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.dashboard.browser_app import act, create_key, event_id
@@ -53,6 +55,18 @@ def member(browser, devnet, faucet):
     faucet.fund(address, 100_000)
     yield page, base, address, requests
     context.close()
+
+
+@contextlib.contextmanager
+def another_member(browser, base: str, name: str):
+    """A second browser context with its own key ``name`` created in the page: yields (page, address)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        yield page, create_key(page, base, name)
+    finally:
+        context.close()
 
 
 def balance(server, address: str) -> int:
@@ -203,11 +217,7 @@ def test_the_app_pages_fit_a_phone_and_a_transfer_needs_only_the_keyboard(member
 def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member, devnet, browser):
     page, base, address, _ = member
     _, server = devnet
-    newcomer = browser.new_context(viewport={"width": 1280, "height": 900})
-    newcomer.set_default_timeout(20_000)
-    nova = newcomer.new_page()
-    try:
-        nova_address = create_key(nova, base, "nova")
+    with another_member(browser, base, "nova") as (nova, nova_address):
         org = event_id(act(page, base, "create_organization", {
             "name": "Welcome", "purpose": "pays newcomers' first fees", "members": f"{address} 1",
             "policy.kind": "1", "policy.threshold": "1", "policy.voting_period": "1d"}), "org_id")
@@ -223,8 +233,33 @@ def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member,
         assert f"paid from the fee allowance of {treasury}" in outcome.fee
         assert balance(server, nova_address) == 0
         assert balance(server, treasury) == 100 - MIN_FEE
-    finally:
-        newcomer.close()
+
+
+def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_from_there(member, devnet, browser, faucet):
+    page, base, address, _ = member
+    _, server = devnet
+    with another_member(browser, base, "otto") as (otto, otto_address):
+        faucet.fund(otto_address, 1_000)
+        request = event_id(act(page, base, "post_request", {"title": "Fix the fence", "description": "two posts",
+                                                           "offers_until": "+1d"}), "request_id")
+        offer = event_id(act(otto, base, "make_offer", {"request_id": request, "price": "100", "deadline": "+5d"}), "offer_id")
+        agreement = event_id(act(page, base, "accept_offer", {"offer_id": offer}), "agreement_id")
+        revision = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
+        act(otto, base, "cancel_agreement", {"agreement_id": agreement, "revision": str(revision)})
+        page.goto(f"{base}/#/me")
+        item = page.locator("[data-testid=desk] [data-desk=cancel] a")     # re-resolved: the desk redraws every block
+        item.wait_for()
+        assert f"proposed cancelling agreement {agreement}" in item.inner_text()
+        item.click()
+        page.wait_for_selector("[data-testid=act-form][data-kind=cancel_agreement]")
+        assert page.input_value("[name=agreement_id]") == agreement
+        now = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
+        assert page.input_value("[name=revision]") == str(now)       # the revision after the proposal: confirm what I see
+        page.click("[data-action=review]")
+        page.click("[data-action=sign]")
+        page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
+                               timeout=60_000)
+        assert server.data("query($a: String!) { agreement(id: $a) { outcome } }", {"a": agreement})["agreement"]["outcome"] == "cancelled"
 
 
 def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):

@@ -109,8 +109,9 @@ def command() -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure is one ``error: ...`` line on stderr and a non-zero exit code."""
-    if "httpx" not in sys.modules:   # skip httpx's own command line (rich, pygments): a third of a query's start
-        sys.modules["httpx._main"] = None   # type: ignore[assignment]  (httpx then defines a stub main)
+    # Skip httpx's own command line (rich, pygments; a third of a query's start): httpx then defines a stub.
+    if "httpx" not in sys.modules:
+        sys.modules["httpx._main"] = None   # type: ignore[assignment]
     try:
         result = command().main(args=argv, prog_name="samen", standalone_mode=False)
     except click_exc.NoArgsIsHelpError as exc:

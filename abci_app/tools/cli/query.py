@@ -35,10 +35,10 @@ def account(who: Annotated[str, typer.Argument(help="Address, or key name.")], n
     address = _address(who, home, keyring_dir)
     if verify:
         from abci_app.tools.cli.verify_opts import proof_fields, verified_query
-        answer = verified_query(node, f"/account/{address}", b"", height, home, genesis, trusted_height, trusted_hash)
-        value = {} if answer.value is None else json.loads(answer.value)   # proven absent: balance 0
+        proven = verified_query(node, f"/account/{address}", b"", height, home, genesis, trusted_height, trusted_hash)
+        value = {} if proven.value is None else json.loads(proven.value)   # proven absent: balance 0
         emit({"address": address, "balance": value.get("balance", 0), "sequence": value.get("sequence", 0),
-              "height": answer.height, **proof_fields(answer)}, output)
+              "height": proven.height, **proof_fields(proven)}, output)
         return
     from abci_app.tools.cli.reader import Reader, module_accounts
     with Reader(node) as reader:

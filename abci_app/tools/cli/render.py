@@ -87,7 +87,7 @@ def _humane(value: Any, now: int, names: Names, key: str = "") -> Any:
 
 def policy_line(policy: dict) -> str:
     """``threshold: 2 yes-weight; voting 1 h; no delay; no exit share``."""
-    kind = POLICY_KINDS.get(policy.get("kind"), f"kind {policy.get('kind')}")
+    kind = POLICY_KINDS.get(int(policy.get("kind", 0)), f"kind {policy.get('kind')}")
     threshold = policy.get("threshold", 0)
     rule = {"threshold": f"{threshold} yes-weight", "percentage": f"{threshold / 100:g} % of the weight yes",
             "lazy consensus": f"passes unless {threshold} weight objects"}.get(kind, str(threshold))

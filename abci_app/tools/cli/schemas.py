@@ -38,11 +38,13 @@ def of_type(hint: Any) -> dict:
         return {"anyOf": [of_type(a) for a in typing.get_args(hint)]}
     if hint is type(None):
         return {"type": "null"}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return of_dataclass(hint)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return {"enum": [m.value for m in hint]}
-    return {bool: {"type": "boolean"}, int: _INT, str: _STR, bytes: {"type": "string", "pattern": "^[0-9a-f]*$"}}[hint]
+    scalars: dict[Any, dict] = {bool: {"type": "boolean"}, int: _INT, str: _STR,
+                                bytes: {"type": "string", "pattern": "^[0-9a-f]*$"}}
+    return scalars[hint]
 
 
 def of_dataclass(cls: type) -> dict:

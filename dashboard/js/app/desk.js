@@ -6,12 +6,14 @@
 //   decide    a disputed milestone where I am the arbiter
 //   offers    open offers on an open request I (or my organization) posted
 //   deliver   an active milestone I must deliver, with its deadline
+//   cancel    the other side of my agreement proposed cancelling it: confirm (or let it lapse)
 // Each item links to the prefilled action form (#/act/...), through a proposal when the
 // requester is an organization's treasury.
 
 import { query } from "../gql.js";
 
-const AGREEMENT_FIELDS = "id requester provider arbiter milestones { index title status deadline dueAt }";
+const AGREEMENT_FIELDS = "id requester provider arbiter revision cancelProposedBy cancelExpiresAt " +
+  "milestones { index title status deadline dueAt }";
 
 function proposalLink(orgId, kind, fields) {
   const params = new URLSearchParams({ org_id: orgId, "actions.0.kind": kind });
@@ -53,6 +55,7 @@ export async function loadDesk(address) {
     if (seen.has(key)) continue;
     seen.add(key);
     for (const m of a.milestones) deskMilestone(items, a, m, address, byTreasury);
+    deskCancel(items, a, address, byTreasury);
   }
   for (const { requests: list } of requests) {
     for (const r of list) {
@@ -64,6 +67,17 @@ export async function loadDesk(address) {
   }
   items.sort((x, y) => (x.due || Infinity) - (y.due || Infinity));
   return { items, now, height: base._meta.block.number };
+}
+
+function deskCancel(items, a, address, byTreasury) {
+  const by = a.cancelProposedBy;
+  const org = byTreasury[a.requester];
+  const mySide = a.requester === address || a.provider === address || org;
+  if (!by || by === address || (org && by === a.requester) || !mySide) return;
+  const fields = { agreement_id: a.id, revision: a.revision };
+  items.push({ kind: "cancel", due: a.cancelExpiresAt, text: `The other side proposed cancelling agreement ${a.id}: confirm to refund every open milestone`,
+    href: org && a.requester !== address && a.provider !== address ? proposalLink(org.id, "cancel_agreement", fields)
+      : actLink("cancel_agreement", fields) });
 }
 
 function deskMilestone(items, a, m, address, byTreasury) {
