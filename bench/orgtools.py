@@ -156,9 +156,11 @@ def section(f: dict, members: int, streams: int, info: dict, repeat: int) -> str
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
         "",
         "The ledger caps an organization at 100 members; the tally rows lift the cap to 1,000 to show the "
-        "cost grows with the voters in the snapshot (each vote reads and rewrites the proposal and its "
-        "snapshot), not with the delegations in state.  A claim costs one stream read and write and two "
-        "balance updates, whatever the number of streams.",
+        "cost of a vote grows with the voters in the snapshot (each vote decodes and rewrites the proposal, "
+        "whose record carries every voter's weight, decodes the snapshot and walks the paths through the "
+        "voter), not with the delegations in state; at the 100-member cap a vote costs about a tenth of "
+        "this.  A claim costs one stream read and write and two balance updates, whatever the number of "
+        "streams.",
         SECTION_END,
     ])
 
