@@ -5,6 +5,8 @@ and no change on the chain.  One node and one GraphQL server for the module."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.dashboard.browser_app import act, create_key, event_id
@@ -53,6 +55,18 @@ def member(browser, devnet, faucet):
     faucet.fund(address, 100_000)
     yield page, base, address, requests
     context.close()
+
+
+@contextlib.contextmanager
+def another_member(browser, base: str, name: str):
+    """A second browser context with its own key ``name`` created in the page: yields (page, address)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        yield page, create_key(page, base, name)
+    finally:
+        context.close()
 
 
 def balance(server, address: str) -> int:
@@ -203,11 +217,7 @@ def test_the_app_pages_fit_a_phone_and_a_transfer_needs_only_the_keyboard(member
 def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member, devnet, browser):
     page, base, address, _ = member
     _, server = devnet
-    newcomer = browser.new_context(viewport={"width": 1280, "height": 900})
-    newcomer.set_default_timeout(20_000)
-    nova = newcomer.new_page()
-    try:
-        nova_address = create_key(nova, base, "nova")
+    with another_member(browser, base, "nova") as (nova, nova_address):
         org = event_id(act(page, base, "create_organization", {
             "name": "Welcome", "purpose": "pays newcomers' first fees", "members": f"{address} 1",
             "policy.kind": "1", "policy.threshold": "1", "policy.voting_period": "1d"}), "org_id")
@@ -223,18 +233,12 @@ def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member,
         assert f"paid from the fee allowance of {treasury}" in outcome.fee
         assert balance(server, nova_address) == 0
         assert balance(server, treasury) == 100 - MIN_FEE
-    finally:
-        newcomer.close()
 
 
 def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_from_there(member, devnet, browser, faucet):
     page, base, address, _ = member
     _, server = devnet
-    other = browser.new_context(viewport={"width": 1280, "height": 900})
-    other.set_default_timeout(20_000)
-    otto = other.new_page()
-    try:
-        otto_address = create_key(otto, base, "otto")
+    with another_member(browser, base, "otto") as (otto, otto_address):
         faucet.fund(otto_address, 1_000)
         request = event_id(act(page, base, "post_request", {"title": "Fix the fence", "description": "two posts",
                                                            "offers_until": "+1d"}), "request_id")
@@ -256,8 +260,6 @@ def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_f
         page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
                                timeout=60_000)
         assert server.data("query($a: String!) { agreement(id: $a) { outcome } }", {"a": agreement})["agreement"]["outcome"] == "cancelled"
-    finally:
-        other.close()
 
 
 def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):
