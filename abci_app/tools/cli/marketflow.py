@@ -20,7 +20,7 @@ from typing import Annotated, Callable
 import typer
 
 from abci_app.chain import codec, components
-from abci_app.chain.auth import TxContext
+from abci_app.chain.context import TxContext
 from abci_app.tools.cli.common import DEFAULT_HOME, CliError, click_exc, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
 from abci_app.tools.cli.keys import open_keyring, unlock
 from abci_app.tools.cli.txflow import ChainIdOpt, FeeOpt, FeePayerOpt, TimeoutOpt, TxOptions, WaitOpt, YesOpt, sign_and_broadcast
@@ -28,7 +28,7 @@ from abci_app.tools.client.rpc import DEFAULT_NODE
 from abci_app.chain.domain.market.messages import MilestoneSpec
 from abci_app.chain.domain.params import Params
 from abci_app.chain.errors import LedgerError
-from abci_app.adapter.query_args import MAX_ID, MAX_U64, parse_uint
+from abci_app.chain.query_args import MAX_ID, MAX_U64, parse_uint
 
 FromOpt = Annotated[str, typer.Option("--from", help="Name of the signing key (required unless --print-action).")]
 PrintOpt = Annotated[bool, typer.Option("--print-action", help="Print the action as a JSON array (for samen tx org "
