@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial clean distclean
+.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -57,9 +57,10 @@ soak: setup
 
 bench: setup
 	$(BIN)/python -m bench.inprocess
+	$(BIN)/python -m bench.orgtools
 
-# Samen against CometBFT's kvstore (socket and built-in), same binary, config and tx size.
-E2E_ARGS ?= --txs 30000 --rounds 3
+# Samen against CometBFT's kvstore, same binary, config and tx size; sweeps timeout_commit with a mempool and back-pressure that do not cap it.
+E2E_ARGS ?= --txs 30000 --timeout-commits 1s,500ms,100ms
 bench-e2e: setup
 	mkdir -p build
 	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json --write
@@ -82,6 +83,11 @@ bench-graphql: setup
 ADVERSARIAL_SIZES ?= 1000,10000,100000,1000000
 bench-adversarial: setup
 	$(BIN)/python -m bench.adversarial --sizes $(ADVERSARIAL_SIZES) --write
+
+# CLI start-up: `samen --help` and `samen query account` as fresh processes (needs a node: make run).
+CLI_NODE ?= http://127.0.0.1:26657
+bench-cli: setup
+	$(BIN)/python bench/cli_start.py --node $(CLI_NODE)
 
 clean:
 	rm -rf build .pytest_cache test-output

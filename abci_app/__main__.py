@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -33,10 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         from abci_app.adapter.app import LedgerApp
         from abci_app.chain.domain.upgrades.registry import UpgradeHalt
         from abci_app.adapter.faults import FailPoint
+        from abci_app.adapter.logs import configure as configure_logs
         from abci_app.adapter.server import AbciServer
         from abci_app.adapter.settings import Settings
         from abci_app.adapter.storage.restore import Limits
         from abci_app.adapter.storage.store import Store
+        from abci_app.adapter.retention import Retention, evidence_age_blocks
 
         settings = Settings.load(args.home.resolve())
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
@@ -45,12 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, ValueError, OSError) as exc:
         print(f"samen-abci: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logs("abci", settings.log_level, settings.log_format)
+    retention = Retention(settings.store_retain_blocks,
+                          evidence_age_blocks(settings.home / "config" / "genesis.json"))
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
-                  retain_heights=settings.store_retain_heights)
+                  retain_heights=retention.versions_kept(settings.store_retain_heights))
     limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
-    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits)
+    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits, retention)
     try:
         problem = app.startup_problem()
         if problem is not None:
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _metrics(settings, store):
     """The app's Prometheus metrics, served on ``[metrics]`` host:port (``port = 0``: none)."""
-    from abci_app.tools.node.metrics import AppMetrics
+    from abci_app.adapter.metrics import AppMetrics
 
     if not settings.metrics_port:
         return None
@@ -77,8 +79,8 @@ def _metrics(settings, store):
 
 
 def _halted(home: Path, halt: Exception) -> int:
-    """Print the one line, write ``data/upgrade-info.json`` for an upgrade (``node.upgrade_info``); exit 3."""
-    from abci_app.tools.node import upgrade_info
+    """Print the one line, write ``data/upgrade-info.json`` for an upgrade (``adapter.upgrade_info``); exit 3."""
+    from abci_app.adapter import upgrade_info
 
     print(f"samen: {halt}", file=sys.stderr, flush=True)
     upgrade_info.write(home, halt)

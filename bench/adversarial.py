@@ -7,7 +7,10 @@ agreements (N milestones sharing one reclaim time), each N on a fresh LMDB store
 the state is written directly through the domain's state functions and committed as
 one block (with its state tree), then the REAL ``LedgerApp.finalize_block`` runs the
 block at that second.  Its time is the median of ``--repeat`` runs (FinalizeBlock
-writes nothing to disk, so it can be re-run at the same height); the block is then
+writes nothing to disk, so it can be re-run at the same height), wall clock and the
+thread's CPU time.  All sizes of a queue are built first and their runs alternate
+(one run per size per round, the order reversed every other round), so a change in
+the shared machine's load hits every size alike; the block is then
 committed and ``--drain`` more blocks follow, each of which must report, through its
 ``due_queue`` event, that it handled exactly the cap while more wait (the last
 block of a backlog that fits reports ``more = false``).  The floor: FinalizeBlock at
@@ -30,6 +33,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from abci_app.chain import apphash
@@ -120,41 +124,88 @@ def report_of(result, queue: str):
     return found[0]
 
 
-def measure_due(kind: str, n: int, repeat: int, drain: int, background: int = 0) -> dict:
-    """Build N due items of ``kind`` (in a state of at least ``background`` such items), time the
-    FinalizeBlock of their second, then follow the drain."""
-    queue, fill = QUEUES[kind]
-    with tempfile.TemporaryDirectory(prefix="samen-adv-") as tmp:
-        app = fresh_app(Path(tmp))
-        due_at = START + 10 * DAY
-        began = time.perf_counter()
-        inject(app, fill(n, due_at, max(n, background)))
-        setup_s = time.perf_counter() - began
-        cap = market_params.get(app.base).max_due_per_block
-        height, times = app.committed.height + 1, []
-        for _ in range(repeat):
-            began = time.perf_counter_ns()
-            result = app.finalize_block(height, due_at, b"\x01" * 20, [])
-            times.append((time.perf_counter_ns() - began) / 1e6)
-        reports = [report_of(result, queue)]
-        _, calls = counted_calls(lambda: app.finalize_block(height, due_at, b"\x01" * 20, []))
+@dataclass
+class DueCase:
+    """One queue's state of N due items on its own store, ready for its due block."""
+    kind: str
+    n: int
+    total: int
+    tmp: tempfile.TemporaryDirectory
+    app: LedgerApp
+    due_at: int
+    setup_s: float
+    wall_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return self.app.committed.height + 1
+
+    def finalize(self):
+        return self.app.finalize_block(self.height, self.due_at, b"\x01" * 20, [])
+
+
+def prepare_due(kind: str, n: int, background: int = 0) -> DueCase:
+    """Build N due items of ``kind`` (in a state of at least ``background`` such items) on a fresh store."""
+    _, fill = QUEUES[kind]
+    tmp = tempfile.TemporaryDirectory(prefix="samen-adv-")
+    app = fresh_app(Path(tmp.name))
+    due_at = START + 10 * DAY
+    began = time.perf_counter()
+    inject(app, fill(n, due_at, max(n, background)))
+    return DueCase(kind, n, max(n, background), tmp, app, due_at, time.perf_counter() - began)
+
+
+def time_due(case: DueCase) -> None:
+    """One timed run of the due block (FinalizeBlock writes nothing to disk: it can be re-run)."""
+    began, cpu = time.perf_counter_ns(), time.thread_time_ns()
+    case.finalize()
+    case.cpu_ms.append((time.thread_time_ns() - cpu) / 1e6)
+    case.wall_ms.append((time.perf_counter_ns() - began) / 1e6)
+
+
+def finish_due(case: DueCase, drain: int) -> dict:
+    """Count the due block's calls, commit it, follow the drain, and close the store."""
+    queue, _ = QUEUES[case.kind]
+    app, height, due_at = case.app, case.height, case.due_at
+    cap = market_params.get(app.base).max_due_per_block
+    result, calls = counted_calls(case.finalize)
+    reports = [report_of(result, queue)]
+    began = time.perf_counter_ns()
+    app.commit()
+    commit_ms = (time.perf_counter_ns() - began) / 1e6
+    drain_ms = []
+    for step in range(1, drain + 1):
+        if not reports[-1].more:
+            break
         began = time.perf_counter_ns()
+        result = app.finalize_block(height + step, due_at + 5 * step, b"\x01" * 20, [])
+        drain_ms.append((time.perf_counter_ns() - began) / 1e6)
         app.commit()
-        commit_ms = (time.perf_counter_ns() - began) / 1e6
-        drain_ms = []
-        for step in range(1, drain + 1):
-            if not reports[-1].more:
-                break
-            began = time.perf_counter_ns()
-            result = app.finalize_block(height + step, due_at + 5 * step, b"\x01" * 20, [])
-            drain_ms.append((time.perf_counter_ns() - began) / 1e6)
-            app.commit()
-            reports.append(report_of(result, queue))
-        app.store.close()
-    check_drain(reports, n, cap)
-    return {"kind": kind, "n": n, "total": max(n, background), "cap": cap, "finalize_ms": statistics.median(times), "runs_ms": times, "calls": calls,
-            "commit_ms": commit_ms, "drain_ms": drain_ms, "setup_s": setup_s,
-            "reports": [(r.processed, r.more) for r in reports], "blocks_to_drain": -(-n // cap)}
+        reports.append(report_of(result, queue))
+    app.store.close()
+    case.tmp.cleanup()
+    check_drain(reports, case.n, cap)
+    return {"kind": case.kind, "n": case.n, "total": case.total, "cap": cap,
+            "finalize_ms": statistics.median(case.wall_ms), "runs_ms": case.wall_ms,
+            "cpu_ms": statistics.median(case.cpu_ms), "calls": calls, "commit_ms": commit_ms, "drain_ms": drain_ms,
+            "setup_s": case.setup_s, "reports": [(r.processed, r.more) for r in reports],
+            "blocks_to_drain": -(-case.n // cap)}
+
+
+def measure_queue(kind: str, sizes: list[int], repeat: int, drain: int, background: int = 0) -> list[dict]:
+    """Every N of one queue, its due blocks timed in alternating rounds (round r: one run per N,
+    the order reversed every other round), so the machine's load hits all sizes alike."""
+    cases = [prepare_due(kind, n, background) for n in sizes]
+    for round_ in range(repeat):
+        for case in (cases if round_ % 2 == 0 else cases[::-1]):
+            time_due(case)
+    return [finish_due(case, drain) for case in cases]
+
+
+def measure_due(kind: str, n: int, repeat: int, drain: int, background: int = 0) -> dict:
+    """One N on its own: build, time ``repeat`` runs, follow the drain."""
+    return measure_queue(kind, [n], repeat, drain, background)[0]
 
 
 def check_drain(reports: list, n: int, cap: int) -> None:
@@ -163,6 +214,11 @@ def check_drain(reports: list, n: int, cap: int) -> None:
         left = n - index * cap
         assert report.processed == min(cap, left), f"block {index} handled {report.processed}, expected {min(cap, left)}"
         assert report.more == (left > cap), f"block {index} reported more={report.more} with {left - cap} left"
+
+
+def load_text(loads: list[float]) -> str:
+    """The 1-minute load average at the start and after each queue (the machine is shared)."""
+    return " → ".join(f"{load:.1f}" for load in loads)
 
 
 def machine() -> str:
@@ -174,12 +230,14 @@ def machine() -> str:
 
 
 def due_table(rows: list[dict]) -> list[str]:
-    lines = ["| queue | items due in one second | items in state | FinalizeBlock (median) | runs | function calls | Commit "
-             "| next blocks (FinalizeBlock) | handled per block (processed, more) | blocks to drain at the cap | set-up |",
-             "|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|"]
+    lines = ["| queue | items due in one second | items in state | FinalizeBlock (median) | runs | CPU (median) "
+             "| function calls | Commit | next blocks (FinalizeBlock) | handled per block (processed, more) "
+             "| blocks to drain at the cap | set-up |",
+             "|---|---:|---:|---:|---|---:|---:|---:|---|---|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['kind']} | {r['n']:,} | {r['total']:,} | {r['finalize_ms']:.1f} ms | "
-                     f"{', '.join(f'{t:.0f}' for t in r['runs_ms'])} ms | {r['calls']:,} | {r['commit_ms']:.0f} ms | "
+                     f"{', '.join(f'{t:.0f}' for t in r['runs_ms'])} ms | {r['cpu_ms']:.1f} ms | {r['calls']:,} | "
+                     f"{r['commit_ms']:.0f} ms | "
                      f"{', '.join(f'{t:.0f}' for t in r['drain_ms'])} ms | {r['reports']} | "
                      f"{r['blocks_to_drain']:,} | {r['setup_s']:.0f} s |")
     return lines
@@ -195,9 +253,11 @@ def ratios(rows: list[dict]) -> list[str]:
         base = mine[0]
         for row in mine[1:]:
             ratio, work = row["finalize_ms"] / base["finalize_ms"], row["calls"] / base["calls"]
+            cpu = row["cpu_ms"] / base["cpu_ms"]
             verdict = "meets" if ratio <= FLOOR else "MISSES"
             out.append(f"{kind}: FinalizeBlock at {row['n']:,} / at 1,000 = **{ratio:.2f}** in time ({verdict} the "
-                       f"floor of {FLOOR}), **{work:.2f}** in function calls (load-independent).")
+                       f"floor of {FLOOR}), {cpu:.2f} in CPU time, **{work:.2f}** in function calls "
+                       "(load-independent).")
     return out
 
 
@@ -225,14 +285,16 @@ def main() -> None:
     parser.add_argument("--no-kinds", action="store_true", help="skip the per-message-kind table")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    rows = []
+    rows: list[dict] = []
+    loads = [os.getloadavg()[0]]
     for kind in args.queues.split(","):
-        for n in (int(s) for s in args.sizes.split(",")):
-            rows.append(measure_due(kind, n, args.repeat, args.drain, args.background))
-            print(due_table(rows)[-1], flush=True)
+        rows += measure_queue(kind, [int(s) for s in args.sizes.split(",")], args.repeat, args.drain, args.background)
+        loads.append(os.getloadavg()[0])
+        print("\n".join(due_table(rows)[2:]), flush=True)
     lines = ["## Adversarial benchmark — `make bench-adversarial`", "",
              f"Command: `make bench-adversarial` (`python -m bench.adversarial --sizes {args.sizes} "
-             f"--background {args.background}`). "
+             f"--background {args.background} --repeat {args.repeat}`; each queue's sizes built first, then "
+             f"timed in alternating rounds; load average {load_text(loads)}). "
              f"Machine: {machine()}.", "", *due_table(rows), "", *ratios(rows)]
     if not args.no_kinds:
         lines += ["", *adversarial_kinds.table(adversarial_kinds.measure())]

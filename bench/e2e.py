@@ -1,21 +1,25 @@
-"""Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, same machine, same run.
+"""Side-by-side end-to-end benchmark: Samen against CometBFT's kvstore, finding the limit instead of setting it.
 
-    python -m bench.e2e [--txs 30000] [--rounds 3] [--connections 4] [--transport ws|http]
-                        [--sweep 0.25,0.5,0.75,1.0] [--out FILE] [--write]
+    python -m bench.e2e [--txs 30000] [--timeout-commits 1s,500ms,100ms] [--contenders A,B]
+                        [--mempool-size 50000] [--backpressure auto|N] [--out FILE] [--write]
 
-Contenders (one fresh single-validator home each run, identical ``config.toml`` and genesis):
+Contenders (one fresh single-validator home per run, identical ``config.toml`` and genesis):
   A        Samen: ``python -m abci_app`` over a unix socket, signed transfers (one per funded account);
   B        ``abci-cli kvstore`` (CometBFT's example app, same module version) over the same unix-socket
            transport, ``key=value`` transactions padded to the same byte size as A's;
-  B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket) as a second ceiling.
-Each round runs A, B and B-builtin in turn (alternating, so drift on a shared machine hits all
-of them); per round it measures saturation (as fast as accepted: the sender pauses while the
-mempool holds ``--backpressure`` transactions or more, so the surplus of an open-loop flood is
-not dropped at a full mempool after costing work) and then, at 50% and 80% of
-that round's B saturation rate, latency.  After the rounds, a rate sweep offers A and B the
-same fixed rates (shares of B's median saturation rate) to find the highest rate each side
-sustains (>= 95% committed).  Reports every figure for each contender, the A/B ratios with
-their spread (min..max over rounds) and the CPU budget the throughput floor leaves the app.
+  B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket), when asked for.
+
+For each ``timeout_commit`` setting: the saturation run of each contender (as fast as the
+node accepts: closed loop, so offering more only queues; that committed rate is the rate
+beyond which committed throughput stops growing), then A and B at 50% and 80% of B's
+saturation rate for latency.  Nothing but the node may cap the result: the mempool holds
+``--mempool-size`` (50,000) and the sender's back-pressure mark follows the block size
+(``auto``: twice the largest block seen, so a proposer always finds a full block waiting
+while the mempool every block rechecks stays about two blocks deep).  Each run reports the
+committed rate, the block interval and size, p50/p99 latency, CPU seconds per 1,000
+committed transactions of the app, ``cometbft`` and the load generator, and the resource
+that limits it (``bench.e2e_report.limit``); the load generator's own CPU must stay below
+``CLIENT_SHARE_LIMIT`` of the machine, or the run says so.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,11 +43,12 @@ from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.tools.node.cometbft import find_binary, patch_config
 from abci_app.tools.node.home import NodeOptions, init_home, socket_path
-from bench.inprocess import bare_verify
-from bench.loadgen import run_load
+from bench import e2e_report
+from bench.loadgen import AUTO, run_load
 
 CHAIN_ID = "bench-e2e"
 ABCI_CLI = Path(__file__).resolve().parents[1] / ".tools" / "bin" / "abci-cli"
+MEMPOOL_SIZE = 50_000   # config.toml [mempool] size of every benchmark home (CometBFT's default: 5,000)
 
 
 def free_port() -> int:
@@ -74,15 +78,18 @@ def kv_txs(count: int, size: int) -> list[bytes]:
 class Node:
     """One benchmark node: a fresh home, the app (if any) and cometbft, on free loopback ports."""
 
-    def __init__(self, root: Path, kind: str, accounts: list[tuple[str, int]], timeout_commit: str) -> None:
+    def __init__(self, root: Path, kind: str, accounts: list[tuple[str, int]], timeout_commit: str,
+                 mempool_size: int = MEMPOOL_SIZE) -> None:
         self.kind, self.procs = kind, {}
         self.rpc_port = free_port()
         options = NodeOptions(chain_id=CHAIN_ID, rpc_port=self.rpc_port, p2p_port=free_port(),
                               timeout_commit=timeout_commit, create_empty_blocks=False,
                               accounts=tuple(accounts), log_level="error")
         self.home = init_home(Path(tempfile.mkdtemp(prefix=f"e2e-{kind}-", dir=root)), options)
+        changes: dict[tuple[str, str], object] = {("mempool", "size"): mempool_size}
         if kind == "B-builtin":
-            patch_config(self.home / "config" / "config.toml", {("", "proxy_app"): "kvstore"})
+            changes[("", "proxy_app")] = "kvstore"
+        patch_config(self.home / "config" / "config.toml", changes)
 
     @property
     def rpc_url(self) -> str:
@@ -127,222 +134,64 @@ class Node:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | None, args) -> dict:
-    node = Node(root, kind, accounts, args.timeout_commit)
+def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | None, timeout_commit: str, args) -> dict:
+    """Start a fresh node of ``kind``, send ``txs`` (at ``rate``, or as fast as accepted) and return the figures."""
+    node = Node(root, kind, accounts, timeout_commit, args.mempool_size)
     try:
         node.start()
         result = asyncio.run(run_load(node.rpc_url, txs, rate=rate, connections=args.connections,
                                       deadline=max(60.0, 3 * len(txs) / (rate or 200)), pids=node.pids(),
-                                      transport=args.transport, backpressure=args.backpressure or None))
-        return result.summary()
+                                      transport="ws", backpressure=None if rate else args.backpressure))
+        figures = result.summary()
+        figures["limit"] = e2e_report.limit(figures, os.cpu_count() or 1)
+        print(f"{timeout_commit} {kind} {'saturation' if rate is None else f'at {rate:.0f} tx/s'}: {figures}",
+              file=sys.stderr, flush=True)
+        return figures
     finally:
         node.stop()
 
 
-def sweep_point(root: Path, share: float, b_saturation: float, a_txs, b_txs, accounts, args) -> dict:
-    """Offer A and B the same fixed rate (``share`` of B's median saturation) and record what each commits."""
-    rate = max(1.0, b_saturation * share)
-    count = min(args.txs, max(200, int(rate * args.latency_seconds)))
-    point = {"share": share, "rate": round(rate, 1)}
-    for kind, txs in (("A", a_txs), ("B", b_txs)):
-        point[kind] = one_run(root, kind, txs[:count], accounts, rate, args)
-        print(f"sweep {kind} at {rate:.0f} tx/s: {point[kind]}", file=sys.stderr)
-    return point
-
-
-MEMPOOL_SIZE = 5000   # config.toml [mempool] size of every benchmark home (CometBFT's default)
-
-
-def sustained(point: dict, kind: str) -> bool:
-    """A rate is sustained when the node kept up: its mempool never filled and >= 99% of the sent txs committed.
-
-    (Committed tx/s of a fixed-rate run is a little below the offered rate even then: the
-    last block lands a latency after the last send.)
-    """
-    f = point[kind]
-    return f["mempool_max"] < MEMPOOL_SIZE and f["committed"] >= 0.99 * f["sent"]
-
-
-def ratio(a: float, b: float) -> float:
-    return round(a / b, 3) if b else float("nan")
-
-
-def spread(values: list[float]) -> dict:
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
+def setting(root: Path, timeout_commit: str, txs: dict[str, list[bytes]], accounts, args) -> dict:
+    """One ``timeout_commit``: every contender's saturation, then A and B at 50% and 80% of B's."""
+    out: dict = {"timeout_commit": timeout_commit, "load_before": os.getloadavg()[0]}
+    for kind in args.contenders:
+        out[kind] = {"saturation": one_run(root, kind, txs[kind], accounts, None, timeout_commit, args)}
+    b_rate = out["B"]["saturation"]["tps"]
+    for share in (50, 80):
+        rate = max(1.0, b_rate * share / 100)
+        count = min(len(txs["A"]), max(200, int(rate * args.latency_seconds)))
+        for kind in ("A", "B"):
+            out[kind][f"at_{share}pct"] = one_run(root, kind, txs[kind][:count], accounts, rate, timeout_commit, args)
+    out["load_after"] = os.getloadavg()[0]
+    return out
 
 
 def run(args) -> dict:
     keys = signers(args.txs)
     a_txs = samen_txs(keys)
     b_txs = kv_txs(args.txs, len(a_txs[0]))
+    txs = {"A": a_txs, "B": b_txs, "B-builtin": b_txs}
     accounts = [(k.address, 1_000) for k in keys]
     root = Path(tempfile.mkdtemp(prefix="e2e-", dir="/tmp"))
-    rounds = []
     try:
-        for r in range(args.rounds):
-            row = {"verify_per_s": bare_verify(a_txs[:3000])}
-            for kind, txs in (("A", a_txs), ("B", b_txs), ("B-builtin", b_txs)):
-                row[kind] = {"saturation": one_run(root, kind, txs, accounts, None, args)}
-                print(f"round {r + 1} {kind} saturation: {row[kind]['saturation']}", file=sys.stderr)
-            b_sat = row["B"]["saturation"]["tps"]
-            for share in (50, 80):
-                rate = max(1.0, b_sat * share / 100)
-                count = min(args.txs, max(200, int(rate * args.latency_seconds)))
-                for kind, txs in (("A", a_txs), ("B", b_txs)):
-                    summary = one_run(root, kind, txs[:count], accounts, rate, args)
-                    row[kind][f"at_{share}pct"] = summary
-                    print(f"round {r + 1} {kind} at {share}% of B ({rate:.0f} tx/s): {summary}", file=sys.stderr)
-            rounds.append(row)
-        b_saturation = statistics.median(r["B"]["saturation"]["tps"] for r in rounds)
-        sweep = [sweep_point(root, share, b_saturation, a_txs, b_txs, accounts, args) for share in args.sweep]
+        settings = [setting(root, tc, txs, accounts, args) for tc in args.timeout_commits]
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return {"rounds": rounds, "ratios": ratios(rounds), "budget": budget(rounds), "sweep": sweep,
-            "backpressure": args.backpressure, "tx_bytes": len(a_txs[0]), "txs": args.txs,
-            "connections": args.connections, "transport": args.transport, "timeout_commit": args.timeout_commit}
-
-
-def ratios(rounds: list[dict]) -> dict:
-    def collect(kind_a, kind_b, phase, key):
-        return [ratio(r[kind_a][phase][key], r[kind_b][phase][key]) for r in rounds]
-
-    return {
-        "tps_saturation_A/B": spread(collect("A", "B", "saturation", "tps")),
-        "tps_saturation_A/B-builtin": spread(collect("A", "B-builtin", "saturation", "tps")),
-        "p50_at_50pct_A/B": spread(collect("A", "B", "at_50pct", "p50_ms")),
-        "p50_at_80pct_A/B": spread(collect("A", "B", "at_80pct", "p50_ms")),
-        "p99_at_50pct_A/B": spread(collect("A", "B", "at_50pct", "p99_ms")),
-    }
-
-
-def total_cpu(figures: dict) -> float:
-    """CPU seconds per 1,000 committed transactions, all processes of the run (client, node, app)."""
-    return sum(v for v in figures["cpu_s_per_1000"].values() if v == v)   # skip NaN
-
-
-def budget(rounds: list[dict]) -> dict:
-    """The CPU budget behind the throughput floor, from the saturation runs (medians over rounds).
-
-    At saturation both contenders are CPU-bound on the same cores, so throughput is about
-    (cores busy) / (CPU per transaction).  A/B >= 0.8 then needs A's total CPU per
-    transaction <= B's / 0.8; what is left of that after A's client and CometBFT is what
-    the app may spend, to compare with one bare signature verification.
-    """
-    def med(values):
-        return statistics.median(values)
-
-    a = [r["A"]["saturation"] for r in rounds]
-    b = [r["B"]["saturation"] for r in rounds]
-    b_total = med([total_cpu(f) for f in b])
-    a_rest = med([f["cpu_s_per_1000"]["client"] + f["cpu_s_per_1000"]["cometbft"] for f in a])
-    cores = os.cpu_count() or 1
-    return {"b_total_cpu_s_per_1000": round(b_total, 3), "a_total_cpu_s_per_1000": round(med([total_cpu(f) for f in a]), 3),
-            "a_client_and_cometbft_cpu_s_per_1000": round(a_rest, 3),
-            "a_app_cpu_s_per_1000": round(med([f["cpu_s_per_1000"]["app"] for f in a]), 3),
-            "app_allowance_for_0.8_cpu_s_per_1000": round(b_total / 0.8 - a_rest, 3),
-            "verify_cpu_s_per_1000": round(1000 / med([r["verify_per_s"] for r in rounds]), 3),
-            "a_cpu_busy": round(med([total_cpu(f) * f["tps"] / 1000 / cores for f in a]), 2),
-            "b_cpu_busy": round(med([total_cpu(f) * f["tps"] / 1000 / cores for f in b]), 2)}
-
-
-SECTION_START, SECTION_END = "<!-- e2e:start -->", "<!-- e2e:end -->"
-ROWS = (("saturation", "as fast as accepted"), ("at_50pct", "at 50% of B's saturation rate"),
-        ("at_80pct", "at 80% of B's saturation rate"))
-
-
-def section(report: dict, command: str) -> str:
-    """Return the BENCHMARKS.md section for a report: every figure per contender and the A/B ratios."""
-    from bench.inprocess import machine
-
-    m = machine()
-    lines = [SECTION_START, "## End to end: Samen next to CometBFT's kvstore — `make bench-e2e`", "",
-             f"Command: `{command}`. One fresh single-validator home per run (identical `config.toml` and "
-             f"genesis, `timeout_commit = {report['timeout_commit']}`, mempool size 5,000), "
-             f"{report['txs']} transactions of {report['tx_bytes']} bytes per saturation run, sent by "
-             f"`bench/loadgen.py` over {report['connections']} pipelined websocket connections (as fast as "
-             f"accepted = pausing while the mempool holds {report.get('backpressure', 0):,} or more); commits read "
-             "from the chain. Machine: "
-             f"{m['nproc']} CPUs, {m['cpu']}; commit `{m['commit']}`; CometBFT {m['cometbft']} (client, node and "
-             "app share the 2 cores).", "",
-             "CPU columns: seconds per 1,000 committed transactions of the app process, the `cometbft` process, "
-             "the load generator (`client`) and all three.", "",
-             "| round | contender | load | committed tx/s | p50 ms | p99 ms | app CPU | cometbft CPU | client CPU | total CPU |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for i, row in enumerate(report["rounds"], start=1):
-        for kind in ("A", "B", "B-builtin"):
-            for key, label in ROWS:
-                if key not in row[kind]:
-                    continue
-                f = row[kind][key]
-                cpu = f["cpu_s_per_1000"]
-                lines.append(f"| {i} | {kind} | {label} | {f['tps']:,.0f} | {f['p50_ms']:,.0f} | {f['p99_ms']:,.0f} | "
-                             f"{cpu.get('app', float('nan')):.3f} | {cpu.get('cometbft', float('nan')):.3f} | "
-                             f"{cpu.get('client', float('nan')):.3f} | {total_cpu(f):.3f} |")
-    lines += ["", "| ratio (median, min..max over rounds) | value |", "|---|---:|"]
-    for name, v in report["ratios"].items():
-        lines.append(f"| {name} | {v['median']:.2f} ({v['min']:.2f}..{v['max']:.2f}) |")
-    lines += ["", *budget_lines(report["budget"]), *sweep_lines(report.get("sweep", [])), SECTION_END]
-    return "\n".join(lines)
-
-
-def sweep_lines(sweep: list[dict]) -> list[str]:
-    """The rate sweep: committed rate and p50 of A and B at the same offered rates."""
-    if not sweep:
-        return []
-    lines = ["", "Rate sweep (one pass; offered = a share of B's median saturation rate; a rate counts as "
-             "sustained when the mempool never filled and >= 99% of what was sent committed):", "",
-             "| offered tx/s (share of B) | A committed tx/s | A p50 ms | B committed tx/s | B p50 ms |",
-             "|---|---:|---:|---:|---:|"]
-    for p in sweep:
-        marks = {k: "" if sustained(p, k) else " (not sustained)" for k in ("A", "B")}
-        lines.append(f"| {p['rate']:,.0f} ({100 * p['share']:.0f}%) | {p['A']['tps']:,.0f}{marks['A']} | "
-                     f"{p['A']['p50_ms']:,.0f} | {p['B']['tps']:,.0f}{marks['B']} | {p['B']['p50_ms']:,.0f} |")
-    lines.append("")
-    for kind in ("A", "B"):
-        held = [p["rate"] for p in sweep if sustained(p, kind)]
-        lines.append(f"* highest sustained offered rate, {kind}: " + (f"{max(held):,.0f} tx/s" if held else "none"))
-    return lines
-
-
-def budget_lines(b: dict) -> list[str]:
-    """The CPU budget of the throughput floor, in words (figures from ``budget``)."""
-    allowance = b["app_allowance_for_0.8_cpu_s_per_1000"]
-    return [
-        "CPU budget at saturation (medians over rounds; CPU seconds per 1,000 committed transactions): "
-        f"B uses {b['b_total_cpu_s_per_1000']:.3f} in all processes and keeps the cores "
-        f"{100 * b['b_cpu_busy']:.0f}% busy, A uses {b['a_total_cpu_s_per_1000']:.3f} "
-        f"({100 * b['a_cpu_busy']:.0f}% busy), of which its app {b['a_app_cpu_s_per_1000']:.3f} and its client "
-        f"and CometBFT {b['a_client_and_cometbft_cpu_s_per_1000']:.3f}. With the cores the limit, A/B >= 0.8 needs "
-        f"A's total <= {b['b_total_cpu_s_per_1000'] / 0.8:.3f}, which leaves the app **{allowance:.3f}** "
-        f"({1000 * allowance:.0f} µs per transaction) for everything it does; one bare ed25519 verification "
-        f"(libsodium, same run) costs {b['verify_cpu_s_per_1000']:.3f} ({1000 * b['verify_cpu_s_per_1000']:.0f} µs).",
-    ]
-
-
-def write_section(text: str, start: str = SECTION_START, end: str = SECTION_END) -> None:
-    """Replace the text between ``start`` and ``end`` in BENCHMARKS.md (append it if they are missing)."""
-    path = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if start in old and end in old:
-        head, rest = old.split(start, 1)
-        new = head + text + rest.split(end, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
+    return {"settings": settings, "tx_bytes": len(a_txs[0]), "txs": args.txs, "connections": args.connections,
+            "mempool_size": args.mempool_size, "backpressure": "auto" if args.backpressure == AUTO else args.backpressure,
+            "cores": os.cpu_count()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
     parser.add_argument("--txs", type=int, default=30000, help="transactions per saturation run")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--timeout-commits", type=lambda t: [x for x in t.split(",") if x], default=["1s", "500ms", "100ms"])
+    parser.add_argument("--contenders", type=lambda t: t.split(","), default=["A", "B"], help="A,B[,B-builtin]")
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--transport", choices=("ws", "http"), default="ws")
-    parser.add_argument("--timeout-commit", default="1s")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
-    parser.add_argument("--backpressure", type=int, default=3000,
-                        help="as fast as accepted: pause sending while the mempool (5,000) holds this many (0: never)")
-    parser.add_argument("--sweep", type=lambda t: [float(x) for x in t.split(",") if x], default=[0.25, 0.5, 0.75, 1.0],
-                        help="shares of B's saturation rate offered to A and B after the rounds ('' for none)")
+    parser.add_argument("--mempool-size", type=int, default=MEMPOOL_SIZE)
+    parser.add_argument("--backpressure", type=lambda t: AUTO if t == "auto" else int(t), default=AUTO,
+                        help="as fast as accepted: pause while the mempool holds this many ('auto': 2 blocks)")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -356,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.write_text(text + "\n")
     if args.write:
-        write_section(section(report, "python -m bench.e2e " + " ".join(argv if argv is not None else sys.argv[1:])))
+        e2e_report.write_section(e2e_report.section(report, "python -m bench.e2e " + " ".join(
+            argv if argv is not None else sys.argv[1:])))
     return 0
 
 

@@ -247,14 +247,9 @@ def section(f: dict, m: dict) -> str:
 
 
 def write_section(text: str) -> None:
-    path = REPO / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION_START in old and SECTION_END in old:
-        head, rest = old.split(SECTION_START, 1)
-        new = head + text + rest.split(SECTION_END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
+    from bench.e2e_report import write_section as replace_section
+
+    replace_section(text, SECTION_START, SECTION_END)
 
 
 def main(argv: list[str] | None = None) -> int:

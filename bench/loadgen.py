@@ -10,7 +10,11 @@ Contract:
 * as fast as accepted, with ``backpressure=N`` the sender pauses while the node's mempool
   holds N or more transactions (sampled every 50 ms): an async broadcast is answered
   before CheckTx, so without it the client outruns a slower app, its mempool fills and
-  the surplus is dropped after costing the client, CometBFT and CheckTx their work;
+  the surplus is dropped after costing the client, CometBFT and CheckTx their work.
+  ``backpressure=AUTO`` sizes the mark from the chain: twice the largest block seen so far
+  (at least ``AUTO_FLOOR``), so the proposer always finds a full block's worth waiting
+  (the mark never caps the block) while the mempool, which every block rechecks, stays
+  about two blocks deep;
 * what counts as committed is read from the chain itself: a follower polls
   ``/status`` every 20 ms and fetches each new block's transactions (``/block``);
   ``/block_results`` gives their codes.  Latency is the time from a transaction's
@@ -30,6 +34,7 @@ import base64
 import hashlib
 import json
 import os
+import statistics
 import time
 from dataclasses import dataclass, field
 
@@ -38,6 +43,8 @@ import websockets
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PACE_SLACK = 0.005   # a fixed-rate sender sleeps only when it is further ahead of its schedule than this
+AUTO = -1            # ``backpressure=AUTO``: the mark follows the block size (see the module docstring)
+AUTO_FLOOR = 2_000
 
 
 @dataclass
@@ -52,6 +59,9 @@ class LoadResult:
     mempool_max: int = 0
     mempool_last: int = -1
     blocks: int = 0
+    largest_block: int = 0     # most of our transactions seen in one block
+    block_ms: float = float("nan")        # median interval between blocks holding our transactions
+    txs_per_block: float = float("nan")   # median of our transactions per such block
     cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -73,7 +83,7 @@ class LoadResult:
                 "seconds": round(self.seconds, 3), "tps": round(self.tps, 1),
                 "p50_ms": round(1000 * self.percentile(50), 1), "p95_ms": round(1000 * self.percentile(95), 1),
                 "p99_ms": round(1000 * self.percentile(99), 1), "mempool_max": self.mempool_max,
-                "blocks": self.blocks,
+                "blocks": self.blocks, "block_ms": round(self.block_ms, 1), "txs_per_block": self.txs_per_block,
                 "cpu_s_per_1000": {k: round(self.cpu_per_1000(k), 3) for k in sorted(self.cpu_seconds)}}
 
 
@@ -91,6 +101,8 @@ class _Tracker:
         self.committed_at: dict[int, float] = {}
         self.heights: list[int] = []
         self.positions: dict[int, list[tuple[int, int]]] = {}  # height -> [(position in block, tx index)]
+        self.seen_at: dict[int, float] = {}   # height -> when the follower saw it
+        self.largest = 0
 
     def done(self, expected: int) -> bool:
         return len(self.committed_at) >= expected
@@ -116,6 +128,8 @@ async def _follow_blocks(rpc_url: str, tracker: _Tracker, ready: asyncio.Event, 
 
 def _note_block(tracker: _Tracker, height: int, txs: list[str], now: float) -> None:
     tracker.heights.append(height)
+    tracker.seen_at[height] = now
+    tracker.largest = max(tracker.largest, len(txs))
     for position, tx in enumerate(txs):
         index = tracker.hashes.get(hashlib.sha256(base64.b64decode(tx)).digest())
         if index is not None and index not in tracker.committed_at:
@@ -169,7 +183,7 @@ async def _ws_sender(ws_url: str, method: str, queue: asyncio.Queue, txs: list[b
 
 
 async def _pace(queue: asyncio.Queue, count: int, rate: float | None, connections: int, result: LoadResult,
-                backpressure: int | None = None) -> None:
+                backpressure: int | None = None, tracker: _Tracker | None = None) -> None:
     start = time.perf_counter()
     for i in range(count):
         if rate:   # fewer wake-ups (one per 5 ms at most), the same average rate
@@ -180,12 +194,19 @@ async def _pace(queue: asyncio.Queue, count: int, rate: float | None, connection
             if queue.qsize() > 2 * connections:
                 while queue.qsize() > connections:
                     await asyncio.sleep(0.001)
-            while backpressure is not None and result.mempool_last >= backpressure:
+            while backpressure is not None and result.mempool_last >= _mark(backpressure, tracker):
                 await asyncio.sleep(0.005)
         await queue.put(i)
         result.sent += 1
     for _ in range(connections):
         await queue.put(None)
+
+
+def _mark(backpressure: int, tracker: _Tracker | None) -> int:
+    """The mempool depth at which the sender pauses (``AUTO``: twice the largest block so far)."""
+    if backpressure != AUTO:
+        return backpressure
+    return max(AUTO_FLOOR, 2 * (tracker.largest if tracker else 0))
 
 
 async def _sample_mempool(client: httpx.AsyncClient, url: str, result: LoadResult, stop: asyncio.Event,
@@ -225,7 +246,7 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
             senders = [asyncio.create_task(_sender(client, rpc_url, method, queue, txs, tracker, result))
                        for _ in range(connections)]
         start = time.perf_counter()
-        await _pace(queue, len(txs), rate, connections, result, backpressure)
+        await _pace(queue, len(txs), rate, connections, result, backpressure, tracker)
         await asyncio.gather(*senders)
         while not tracker.done(result.accepted) and time.perf_counter() - start < deadline:
             if result.mempool_last == 0 and _quiet_for(tracker, 2.0):
@@ -240,8 +261,20 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
     end = max(tracker.committed_at.values(), default=start)  # only successful commits count
     result.seconds = end - start
     result.blocks = len(tracker.heights)
+    _block_figures(tracker, result)
     result.latencies = [tracker.committed_at[i] - tracker.sent_at[i] for i in tracker.committed_at if i in tracker.sent_at]
     return result
+
+
+def _block_figures(tracker: _Tracker, result: LoadResult) -> None:
+    """Median interval between consecutive blocks holding our transactions, and their size."""
+    ours = sorted(h for h in tracker.positions if tracker.positions[h])
+    gaps = [1000 * (tracker.seen_at[b] - tracker.seen_at[a]) / (b - a) for a, b in zip(ours, ours[1:])]
+    result.largest_block = max((len(tracker.positions[h]) for h in ours), default=0)
+    if gaps:
+        result.block_ms = statistics.median(gaps)
+    if ours:
+        result.txs_per_block = statistics.median(len(tracker.positions[h]) for h in ours)
 
 
 def _quiet_for(tracker: _Tracker, seconds: float) -> bool:

@@ -105,7 +105,7 @@ def run(args) -> tuple[dict, dict]:
     keys = e2e.signers(args.txs)
     txs = e2e.samen_txs(keys)
     root = Path(tempfile.mkdtemp(prefix="profile-", dir="/tmp"))
-    node = e2e.Node(root, "A", [(k.address, 1_000) for k in keys], "1s")
+    node = e2e.Node(root, "A", [(k.address, 1_000) for k in keys], args.timeout_commit)
     raw = root / "app.raw"
     try:
         node.start()
@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--txs", type=int, default=30000)
     parser.add_argument("--backpressure", type=int, default=3000, help="as in bench.e2e")
+    parser.add_argument("--timeout-commit", default="1s", help="block cadence of the profiled node (e.g. 100ms)")
     parser.add_argument("--rate", type=float, default=None, help="tx/s (default: as fast as accepted)")
     parser.add_argument("--py-spy", default=str(Path(sys.executable).parent / "py-spy"))
     parser.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(report, " ".join(["python -m bench.profile", *(argv if argv is not None else sys.argv[1:])]), load)
     print(text)
     if args.write:
-        from bench.e2e import write_section
+        from bench.e2e_report import write_section
         write_section(text, SECTION_START, SECTION_END)
     return 0
 

@@ -21,7 +21,8 @@ from pathlib import Path
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        doc = {"ts": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name}
+        doc = {"ts": round(record.created, 3), "level": record.levelname.lower(), "component": "graphql",
+               "logger": record.name}
         try:
             doc.update(json.loads(message))
         except ValueError:

@@ -19,7 +19,6 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -28,6 +27,7 @@ from cross_web import HTTPException
 from abci_app.adapter.storage.store import Store
 from graphql_api.cache import ResponseCache
 from graphql_api.context import Budget, Context, Services
+from graphql_api.dashboard import SecureStatic
 from graphql_api.execution import Workers
 from graphql_api.http_limits import BodyLimit
 from graphql_api.limits import Limits
@@ -111,6 +111,6 @@ def build_app(config, store: Store | None = None) -> Starlette:
     routes = [Route("/graphql", view, methods=["GET", "POST"]), WebSocketRoute("/graphql", view),
               Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]
     if DASHBOARD_DIR.is_dir():
-        routes.append(Mount("/", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard"))
+        routes.append(Mount("/", SecureStatic(DASHBOARD_DIR), name="dashboard"))
     return Starlette(routes=routes, lifespan=lifespan,
                      middleware=[Middleware(BodyLimit, max_bytes=config.max_body_bytes)])

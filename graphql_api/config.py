@@ -12,6 +12,7 @@ caps on WebSocket connections and subscriptions and a rate limit on
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -26,6 +27,7 @@ DEFAULT_FIRST = 100
 class ApiConfig:
     store_dir: Path
     rpc_url: str = "http://127.0.0.1:26657"
+    idle_block_seconds: int | None = None   # CometBFT's empty-block interval when idle (idle_block_seconds_from_home)
     host: str = "127.0.0.1"
     port: int = 8080
     introspection: bool = True
@@ -124,6 +126,24 @@ def rpc_url_from_home(home: Path) -> str:
     return "http://" + host_port
 
 
+def idle_block_seconds_from_home(home: Path) -> int | None:
+    """How long an idle chain may go without a block, from ``<home>/config/config.toml``'s
+    ``[consensus]``: ``create_empty_blocks_interval`` in seconds when ``create_empty_blocks`` is
+    false (0: never), ``None`` when empty blocks are made continuously or the file is absent."""
+    path = home / "config" / "config.toml"
+    if not path.exists():
+        return None
+    consensus = tomllib.loads(path.read_text()).get("consensus", {})
+    if consensus.get("create_empty_blocks", True):
+        return None
+    interval = str(consensus.get("create_empty_blocks_interval", "0s"))
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    total = 0.0
+    for number, unit in re.findall(r"([0-9.]+)(ms|s|m|h)", interval):
+        total += float(number) * units[unit]
+    return int(total)
+
+
 def from_home(home: Path, **overrides) -> ApiConfig:
     """Build the configuration of a node home; ``overrides`` win over the home's settings.
 
@@ -134,6 +154,7 @@ def from_home(home: Path, **overrides) -> ApiConfig:
     values = {f.name: getattr(settings, "graphql_" + f.name) for f in fields(ApiConfig)
               if hasattr(settings, "graphql_" + f.name)}
     values.update({"store_dir": settings.store_dir, "rpc_url": rpc_url_from_home(home),
+                   "idle_block_seconds": idle_block_seconds_from_home(home),
                    "map_size_gib": settings.store_map_size_gib})
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ApiConfig(**values)

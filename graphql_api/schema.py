@@ -28,7 +28,9 @@ from graphql_api.types.meta import MetaQueries
 from graphql_api.types.organizations import OrganizationQueries
 from graphql_api.types.proposals import ProposalQueries
 from graphql_api.types.delegation import DelegationQueries
+from graphql_api.types.roles import RoleQueries
 from graphql_api.types.streams import StreamQueries
+from graphql_api.types.suborgs import SubOrganizationQueries
 from graphql_api.types.subscriptions import Subscription
 from graphql_api.types.transactions import TransactionQueries
 from graphql_api.types.upgrades import UpgradeQueries
@@ -41,7 +43,7 @@ SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
                               FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
-                              DelegationQueries))
+                              DelegationQueries, RoleQueries, SubOrganizationQueries))
 
 
 class FilterNames(NameConverter):

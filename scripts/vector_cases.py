@@ -22,7 +22,9 @@ from abci_app.chain.domain.market import messages as mk
 from abci_app.chain.domain.organizations import messages as org
 from abci_app.chain.domain.projects import messages as pj
 from abci_app.chain.domain.proposals import messages as pr
+from abci_app.chain.domain.roles import messages as rl
 from abci_app.chain.domain.streams import messages as st
+from abci_app.chain.domain.suborgs import messages as so
 from abci_app.chain.domain.upgrades import messages as upg
 from abci_app.chain.domain.validators import messages as val
 
@@ -138,6 +140,14 @@ def org_tool_cases() -> list[dict]:
         _case("stop-stream", a, st.StopStream(1)),
         _case("delegate-vote-for-a-tag", b, dl.DelegateVote(1, ALICE.address, "finance")),
         _case("revoke-delegation", b, dl.RevokeDelegation(1, "")),
+        _case("grant-role", a, rl.GrantRole(1, "coordinator", BOB.address, ("accept_offer", "transfer"), 500,
+                                            30 * 86_400, T0 + 365 * 86_400)),
+        _case("revoke-role", a, rl.RevokeRole(1, "coordinator")),
+        _case("act-as-role-accepting-an-offer", b, rl.ActAsRole(1, "coordinator", mk.AcceptOffer(4))),
+        _case("create-sub-organization", a, so.CreateSubOrganization(
+            1, "Buurt Noord", "The north side", (org.OrgMember(CAROL.address, 1),), POLICY, 1_000, 7 * 86_400)),
+        _case("veto-proposal", a, so.VetoProposal(9, "outside the budget")),
+        _case("dissolve-sub-organization", a, so.DissolveSubOrganization(2)),
         _case("submit-tagged-proposal", a, pr.SubmitProposal(1, "Budget 2027", "", (Transfer(CAROL.address, 5, ""),),
                                                              ("finance", "garden"))),
     ]

@@ -31,6 +31,7 @@ from abci_app.chain.state import smt
 from abci_app.chain.state.delta import Delta
 from abci_app.adapter.storage.snapshots import SnapshotStore
 from abci_app.adapter.storage.store import Store
+from abci_app.adapter.retention import Retention
 
 SOFTWARE_VERSION = "samen/0.1.0"
 
@@ -56,8 +57,10 @@ class _Pending:
 
 class LedgerApp:
     def __init__(self, store: Store, fail_point: FailPoint = FailPoint(), snapshots: SnapshotStore | None = None,
-                 genesis_chain_id: str = "", restore_limits: restore.Limits = restore.Limits()) -> None:
+                 genesis_chain_id: str = "", restore_limits: restore.Limits = restore.Limits(),
+                 retention: Retention = Retention()) -> None:
         self.store = store
+        self.retention = retention          # which blocks CometBFT may delete (``retain_height`` at Commit)
         self.fail_point = fail_point
         self.snapshots = snapshots          # state-sync snapshots this node builds and serves (None: none)
         self.restorer = restore.Restorer(store, genesis_chain_id, restore_limits)
@@ -228,7 +231,10 @@ class LedgerApp:
         return apphash.next_tree(nodes, self.committed.root, state.write_set(), height)
 
     def commit(self) -> int:
-        """Persist the finalized block in one LMDB transaction, then reset the check state."""
+        """Persist the finalized block in one LMDB transaction, then reset the check state.
+
+        Returns the ``retain_height`` for CometBFT (``abci_app.adapter.retention``; 0: keep every block).
+        """
         pending = self.pending
         assert pending is not None, "Commit without FinalizeBlock"
         writes, tree = pending.state.writes, pending.tree
@@ -247,7 +253,8 @@ class LedgerApp:
         self._open_snapshot()
         if self.snapshots is not None:
             self.snapshots.after_commit(self.store, pending.height, self.chain_id, pending.time)
-        return 0
+        oldest_snapshot = self.snapshots.oldest_height() if self.snapshots is not None else None
+        return self.retention.retain_height(pending.height, oldest_snapshot)
 
     # -- state sync (``abci_app.adapter.storage.snapshots``, ``abci_app.adapter.storage.restore``) ------------
 

@@ -96,7 +96,7 @@ def split_frames(buf: bytearray, max_frame: int = MAX_FRAME) -> tuple[list[bytes
 
 
 class Observer:
-    """What the server reports as it answers (``abci_app.tools.node.metrics.AppMetrics``); this one ignores it all."""
+    """What the server reports as it answers (``abci_app.adapter.metrics.AppMetrics``); this one ignores it all."""
 
     def request(self, method: str, seconds: float) -> None:
         """One request of ABCI ``method`` took ``seconds`` to answer."""

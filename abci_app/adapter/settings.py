@@ -21,6 +21,7 @@ class Settings:
     store_path: str = "data/samen"    # LMDB environment directory
     store_map_size_gib: int = 64      # LMDB map size (sparse; the file grows as needed)
     store_retain_heights: int = 1000  # past heights kept readable (state, proofs); older ones are pruned
+    store_retain_blocks: int = 0      # CometBFT blocks kept (retain_height at Commit; docs/operations.md); 0: all
     snapshot_interval: int = 0        # state-sync snapshot every K heights (0: none)
     snapshot_keep_recent: int = 2     # snapshots kept on disk
     snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
@@ -61,6 +62,8 @@ class Settings:
     metrics_host: str = "127.0.0.1"       # the app's Prometheus endpoint (docs/operations.md "Monitoring")
     metrics_port: int = 26670             # 0: no endpoint
     log_level: str = "info"
+    log_format: str = "json"              # json (one object per line) | text
+    log_cometbft: str = "consensus:info,state:info,*:error"   # CometBFT's --log_level under `samen start` ("": config.toml's)
 
     @property
     def store_dir(self) -> Path:

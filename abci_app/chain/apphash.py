@@ -15,7 +15,7 @@ the new nodes in memory (``smt.Batch``); Commit persists them with the state.
 
 from __future__ import annotations
 
-from abci_app.chain.state import smt
+from abci_app.chain.state import smt, smt_update
 from abci_app.chain.state.protocols import DictState
 
 GENESIS_VERSION = 0
@@ -23,13 +23,13 @@ GENESIS_VERSION = 0
 
 def genesis_tree(write_set: list[tuple[bytes, bytes | None]]) -> smt.Batch:
     """Return the tree batch holding exactly the genesis writes."""
-    return smt.update(DictState(), None, write_set, GENESIS_VERSION)
+    return smt_update.update(DictState(), None, write_set, GENESIS_VERSION)
 
 
 def next_tree(nodes: smt.NodeRead, root: smt.Ref | None, write_set: list[tuple[bytes, bytes | None]],
               height: int) -> smt.Batch:
     """Return the tree batch after applying block ``height``'s write set to ``root``."""
-    return smt.update(nodes, root, write_set, height)
+    return smt_update.update(nodes, root, write_set, height)
 
 
 def app_hash(tree: smt.Batch) -> bytes:

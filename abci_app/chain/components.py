@@ -19,6 +19,7 @@ from abci_app.chain.domain.organizations import messages as org_msgs
 from abci_app.chain.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.chain.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.chain.domain.market import registry as market_family
+from abci_app.chain.domain.roles import handlers as roles_handlers, messages as roles_msgs
 from abci_app.chain.domain.streams import registry as org_tools
 from abci_app.chain.domain.validators import genesis as validators_genesis, handlers as validators_handlers
 from abci_app.chain.domain.validators import messages as validators_msgs, network as network_handlers
@@ -52,6 +53,10 @@ HANDLERS = {
 # A proposal's actions are messages: its stateless check and its execution get this router.
 HANDLERS[proposal_msgs.SubmitProposal] = (partial(proposal_handlers.check_stateless_submit, router=HANDLERS),
                                           proposal_handlers.check_and_execute_submit)
+
+# A role's action is a message too.
+HANDLERS[roles_msgs.ActAsRole] = (partial(roles_handlers.check_stateless_act, router=HANDLERS),
+                                  partial(roles_handlers.check_and_execute_act, router=HANDLERS))
 
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
 GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_genesis}

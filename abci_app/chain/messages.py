@@ -18,7 +18,9 @@ from abci_app.chain.domain.market import messages as market_msgs
 from abci_app.chain.domain.projects import messages as projects_msgs
 from abci_app.chain.domain.delegation import messages as delegation_msgs
 from abci_app.chain.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
+from abci_app.chain.domain.roles import messages as roles_msgs
 from abci_app.chain.domain.streams import messages as streams_msgs
+from abci_app.chain.domain.suborgs import messages as suborgs_msgs
 from abci_app.chain.domain.validators.messages import SpendCommunityPool, UpdateMarketParams, UpdateValidator
 
 
@@ -72,4 +74,10 @@ ACTIONS: dict[str, type] = {
     "stop_stream": streams_msgs.StopStream,
     "delegate_vote": delegation_msgs.DelegateVote,
     "revoke_delegation": delegation_msgs.RevokeDelegation,
+    "grant_role": roles_msgs.GrantRole,
+    "revoke_role": roles_msgs.RevokeRole,
+    "act_as_role": roles_msgs.ActAsRole,
+    "create_sub_organization": suborgs_msgs.CreateSubOrganization,
+    "veto_proposal": suborgs_msgs.VetoProposal,
+    "dissolve_sub_organization": suborgs_msgs.DissolveSubOrganization,
 }

@@ -23,6 +23,14 @@ function niceMax(value) {
   return 10 * p;
 }
 
+/** An axis maximum of four equal whole steps (so counts never get ticks like 2.5 or 7.5). */
+function wholeMax(value) {
+  const raw = Math.max(1, Math.ceil(value / 4));
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return 4 * m * p;
+  return 40 * p;
+}
+
 /**
  * Grouped bar chart.
  *   id          stable id (data-chart) for tests and aria
@@ -37,7 +45,8 @@ export function barChart({ id, title, categories, series, format = String, heigh
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
   const all = series.flatMap((x) => x.values).filter((v) => v !== null && v !== undefined);
-  const max = niceMax(Math.max(0, ...all));
+  const top = Math.max(0, ...all);
+  const max = all.every(Number.isInteger) ? wholeMax(top) : niceMax(top);   // whole values: whole ticks
   const groupW = innerW / Math.max(1, categories.length);
   const barW = Math.max(1, Math.min(28, (groupW * 0.8) / Math.max(1, series.length)));
   const summary = categories.length === 0
@@ -69,7 +78,7 @@ export function barChart({ id, title, categories, series, format = String, heigh
   });
   svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: pad.top + innerH, y2: pad.top + innerH, class: "axis" }));
   const legend = series.length > 1
-    ? h("ul.legend", {}, series.map((x, i) => h("li", {}, h("span.swatch", { style: `background:${PALETTE[i % PALETTE.length]}`, "aria-hidden": "true" }), x.name)))
+    ? h("ul.legend", {}, series.map((x, i) => h("li", {}, swatch(PALETTE[i % PALETTE.length]), x.name)))
     : null;
   const data = h("details.chart-data", {},
     h("summary", {}, "Data"),
@@ -117,4 +126,11 @@ export function shareBar(part, whole, label) {
   return s("svg", { viewBox: "0 0 100 8", role: "img", "aria-label": text, class: "share", preserveAspectRatio: "none" },
     s("title", {}, text), s("rect", { x: 0, y: 0, width: 100, height: 8, class: "rest" }),
     s("rect", { x: 0, y: 0, width: pct, height: 8, class: "part" }));
+}
+
+/** A legend swatch; its colour is set through the CSSOM (the page's CSP forbids inline style attributes). */
+function swatch(colour) {
+  const el = h("span.swatch", { "aria-hidden": "true" });
+  el.style.background = colour;
+  return el;
 }

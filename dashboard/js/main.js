@@ -4,7 +4,7 @@
 //         #/people[/ADDRESS]  #/friction[?scope=&kind=]
 // A page module exports mount(root, route) -> Page (with refresh()).
 
-import { query, onReachability } from "./gql.js";
+import { query, onReachability, Unavailable } from "./gql.js";
 import { subscribeBlocks } from "./ws.js";
 import { h, fill, ago } from "./dom.js";
 import * as network from "./pages/network.js";
@@ -15,7 +15,8 @@ import * as people from "./pages/people.js";
 import * as friction from "./pages/friction.js";
 import * as act from "./pages/act.js";
 import * as me from "./pages/me.js";
-import { startInactivityLock } from "./app/session.js";
+import { startInactivityLock, onChange as onKeyChange } from "./app/session.js";
+import { updateCount } from "./pages/desk.js";
 
 const PAGES = { network, organizations, market, agreements, people, friction, act, me };
 const MIN_REFRESH_MS = 800;          // at most one refresh of the open page per this interval
@@ -23,7 +24,7 @@ const STALL_FACTOR = 10;             // "node behind" when no block for 10x the 
 const STALL_FLOOR_S = 15;
 
 const state = {
-  page: null, pageName: "", head: null, headSeenAt: 0, avgBlockMs: 1000,
+  page: null, pageName: "", head: null, headSeenAt: 0, avgBlockMs: 1000, idleBlockSeconds: null,
   api: "unknown", ws: "connecting", lastRefresh: 0, refreshTimer: null,
 };
 
@@ -55,6 +56,7 @@ function navigate() {
   state.pageName = route.name;
   state.page = PAGES[route.name].mount(main, route);
   state.page.route = route;
+  state.page.name = route.name;
   main.dataset.route = location.hash;   // which view is mounted (tests wait for it)
   document.title = `${state.page.heading.textContent} · Samen dashboard`;
   state.lastRefresh = Date.now();
@@ -68,7 +70,7 @@ function scheduleRefresh() {
   state.refreshTimer = setTimeout(async () => {
     state.refreshTimer = null;
     state.lastRefresh = Date.now();
-    await state.page.refresh();
+    await Promise.all([state.page.refresh(), state.page.name === "me" ? null : updateCount()]);
     renderStatus();
   }, wait);
 }
@@ -81,16 +83,16 @@ function renderStatus() {
   let level = "ok", words = "", alert = "";
   const headText = state.head ? `block ${state.head.number}` : "no block yet";
   const sinceBlock = state.head ? Date.now() / 1000 - state.head.timestamp : 0;
-  const stallAfter = Math.max(STALL_FLOOR_S, (STALL_FACTOR * state.avgBlockMs) / 1000);
+  const stallAfter = stallSeconds();
   if (state.api === "down") {
     level = "down"; words = `API unreachable · last seen ${headText}`;
     alert = `The GraphQL API is unreachable. Views show the data they last loaded (${headText}); they update again when it answers.`;
   } else if (state.ws === "down") {
     level = "warn"; words = `Live updates reconnecting · ${headText}`;
     alert = "Live updates are disconnected; reconnecting. The figures shown may be behind.";
-  } else if (state.head && sinceBlock > stallAfter) {
+  } else if (state.head && stallAfter !== null && sinceBlock > stallAfter) {
     level = "warn"; words = `Node behind · ${headText}, ${ago(state.head.timestamp)}`;
-    alert = `No new block for ${Math.round(sinceBlock)} s (usually every ${(state.avgBlockMs / 1000).toFixed(2)} s): the node may be stalled or catching up.`;
+    alert = `No new block for ${Math.round(sinceBlock)} s (expected at least every ${Math.round(expectedGap())} s): the node may be stalled or catching up.`;
   } else {
     words = state.ws === "live" ? `Live · ${headText}` : `Connecting · ${headText}`;
   }
@@ -109,9 +111,29 @@ function renderStatus() {
   }
 }
 
+/** The longest gap between blocks that is still normal: an idle chain that makes an empty block
+ * only every N s (CometBFT's create_empty_blocks_interval, status.idleBlockSeconds) is not stalled
+ * before 2N s; one that makes none when idle (N = 0) is never called stalled from time alone. */
+function expectedGap() {
+  const busy = (STALL_FACTOR * state.avgBlockMs) / 1000;
+  return state.idleBlockSeconds ? Math.max(busy, 2 * state.idleBlockSeconds) : busy;
+}
+
+function stallSeconds() {
+  if (state.idleBlockSeconds === 0) return null;
+  return Math.max(STALL_FLOOR_S, expectedGap() + 5);
+}
+
 async function loadAverage() {
   try {
-    const data = await query("{ status { averageBlockTimeMs height timestamp } }");
+    let data;
+    try {
+      data = await query("{ status { averageBlockTimeMs height timestamp idleBlockSeconds } }");
+      state.idleBlockSeconds = data.status.idleBlockSeconds;
+    } catch (err) {
+      if (!(err instanceof Unavailable)) throw err;      // an older node: no idle interval known
+      data = await query("{ status { averageBlockTimeMs height timestamp } }");
+    }
     if (data.status.averageBlockTimeMs > 0) state.avgBlockMs = data.status.averageBlockTimeMs;
     if (!state.head) state.head = { number: data.status.height, timestamp: data.status.timestamp };
   } catch { /* the status strip reports reachability */ }
@@ -141,7 +163,9 @@ function start() {
   setInterval(loadAverage, 30000);
   window.addEventListener("hashchange", navigate);
   startInactivityLock();
+  onKeyChange(() => updateCount());
   navigate();
+  updateCount();
 }
 
 start();

@@ -57,12 +57,12 @@ class DelegationQueries:
                             block: BlockHeight | None = None) -> DelegationSnapshot | None:
         info.context.check_deadline()
         with info.context.read() as reader:
-            snap = delegations.get_snapshot(reader.state_at(state_height(reader, block)),
-                                            int_id(proposal, "a proposal") or 0)
-        if snap is None:
-            return None
+            state = reader.state_at(state_height(reader, block))
+            snap = delegations.get_snapshot(state, int_id(proposal, "a proposal") or 0)
+            if snap is None:
+                return None
+            direct = delegations.get_direct(state, snap.proposal_id)
         return DelegationSnapshot(proposal=str(snap.proposal_id), tags=list(snap.tags),
                                   paths=[DelegationPath(voter=p.voter, weight=p.weight, via=list(p.via))
                                          for p in snap.paths],
-                                  direct_yes=snap.direct_yes, direct_no=snap.direct_no,
-                                  direct_abstain=snap.direct_abstain)
+                                  direct_yes=direct.yes, direct_no=direct.no, direct_abstain=direct.abstain)

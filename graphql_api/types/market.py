@@ -48,6 +48,15 @@ class Offer:
     status: str
     made_at: int
     cursor: str
+    milestones: list["OfferMilestone"] = strawberry.field(
+        default_factory=list, description="the milestones the offer proposes (empty: one of the whole price)")
+
+
+@strawberry.type(name="OfferMilestone")
+class OfferMilestone:
+    title: str
+    amount: BigInt
+    deadline: int
 
 
 @strawberry.type(name="StandingOffer")
@@ -86,7 +95,7 @@ def make_offer(o: market.Offer, state, now: int) -> Offer:
     (a request's other offers close with it, lazily)."""
     return Offer(id=str(o.id), request=str(o.request_id), provider=o.provider, price=o.price, deadline=o.deadline,
                  terms=o.terms.hex(), arbiter=o.arbiter, status=market.offer_status(state, o, now).value,
-                 made_at=o.made_at,
+                 made_at=o.made_at, milestones=[OfferMilestone(title=m.title, amount=m.amount, deadline=m.deadline) for m in o.milestones],
                  cursor=encode_cursor("offer", str(o.id).encode()))
 
 

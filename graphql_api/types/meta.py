@@ -44,6 +44,9 @@ class ChainStatus:
     recent_transactions: int
     average_block_time_ms: int = strawberry.field(description="over the recent blocks; 0 below two blocks")
     min_fee: BigInt = strawberry.field(description="smallest fee a transaction may carry (chain parameter)")
+    idle_block_seconds: int | None = strawberry.field(
+        default=None, description="the node makes a block when idle only this often (CometBFT's "
+        "create_empty_blocks_interval; 0: never); null: blocks come continuously or unknown")
 
 
 def make_meta(reader, height: int) -> Meta:
@@ -56,7 +59,7 @@ def make_meta(reader, height: int) -> Meta:
     return Meta(block=block, app_hash=app_hash.hex(), chain_id=committed.chain_id, has_indexing_errors=False)
 
 
-def make_status(reader) -> ChainStatus:
+def make_status(reader, idle_block_seconds: int | None = None) -> ChainStatus:
     c = reader.committed
     oldest = history.block(reader, max(1, c.height - RECENT_BLOCKS + 1))
     newest = history.block(reader, c.height)
@@ -67,7 +70,7 @@ def make_status(reader) -> ChainStatus:
                        transaction_count=history.count(reader, history.TXS), recent_blocks=len(recent),
                        recent_transactions=sum(b.num_txs for b in recent),
                        average_block_time_ms=span_ms // (len(recent) - 1) if len(recent) > 1 else 0,
-                       min_fee=params.get(reader.state).min_fee)
+                       min_fee=params.get(reader.state).min_fee, idle_block_seconds=idle_block_seconds)
 
 
 @strawberry.type
@@ -81,4 +84,4 @@ class MetaQueries:
     def status(self, info: Info) -> ChainStatus:
         info.context.check_deadline()
         with info.context.read() as reader:
-            return make_status(reader)
+            return make_status(reader, info.context.config.idle_block_seconds)

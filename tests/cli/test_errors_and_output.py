@@ -7,11 +7,12 @@ import json
 import pytest
 
 from abci_app.tools.cli import txflow
-from abci_app.tools.cli.common import EXIT_TIMEOUT, EXIT_USAGE, CliError, text_lines
+from abci_app.tools.cli.common import EXIT_TIMEOUT, EXIT_USAGE, CliError, Output, text_lines
 from abci_app.tools.client.rpc import WaitTimeout
 from abci_app.tools.cli.main import main
 from abci_app.chain.domain.accounts.messages import Transfer
-from tests.cli.helpers import invoke
+from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
+from tests.cli.helpers import invoke, samen
 from tests.support.node import free_port, signer_for
 
 VALID = signer_for("someone").address
@@ -40,21 +41,20 @@ def test_an_unreachable_node_is_one_clear_line_and_exit_1(capsys):
 def test_a_transfer_with_a_bad_address_or_amount_fails_before_touching_the_network(tmp_path):
     bad_address = invoke(["tx", "transfer", "--from", "a", "--to", "samen1nope", "--amount", "5",
                           "--keyring-dir", str(tmp_path)])
-    assert bad_address.exit_code == 1
-    assert bad_address.stderr.strip() == "error: invalid recipient address: 'samen1nope' is not a samen1... bech32 address"
-    zero = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "0", "--keyring-dir", str(tmp_path)])
-    assert zero.exit_code == 1 and zero.stderr.strip() == "error: amount must be positive, got 0"
-    negative = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "-5", "--keyring-dir", str(tmp_path)])
-    assert negative.exit_code == 1 and negative.stderr.strip() == "error: amount must be positive, got -5"
-    huge = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", str(2**64), "--keyring-dir", str(tmp_path)])
-    assert huge.exit_code == 1 and "out of range" in huge.stderr
+    assert bad_address.exit_code == 2
+    assert bad_address.stderr.strip() == ("error: --to: invalid recipient address: 'samen1nope' is not a samen1... "
+                                          "bech32 address (tx/15)")
+    for amount in ("0", "-5", str(2**64)):
+        refused = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", amount,
+                          "--keyring-dir", str(tmp_path)])
+        assert refused.exit_code == 2 and "'--amount'" in refused.stderr, amount
     garbage = invoke(["tx", "transfer", "--from", "a", "--to", VALID, "--amount", "lots", "--keyring-dir", str(tmp_path)])
     assert garbage.exit_code == 2
 
 
 def test_query_tx_rejects_a_malformed_hash():
     result = invoke(["query", "tx", "xyz"])
-    assert result.exit_code == 1 and "invalid transaction hash" in result.stderr
+    assert result.exit_code == 2 and "HASH: invalid transaction hash" in result.stderr
 
 
 def test_text_output_renders_nested_data_as_readable_lines():
@@ -62,10 +62,12 @@ def test_text_output_renders_nested_data_as_readable_lines():
     assert lines == ["hash: AB", "events:", "  - type: transfer", "    attributes:", "      amount: 5", "memo: "]
 
 
-def test_the_summary_shows_every_field_of_the_action():
+def test_the_summary_shows_every_field_of_the_action_in_words_without_python_reprs():
     lines = txflow.describe(Transfer(to=VALID, amount=7, memo="hi"))
-    assert lines[0] == "  action: transfer"
-    assert f"  to: '{VALID}'" in lines and "  amount: 7" in lines and "  memo: 'hi'" in lines
+    assert lines == ["  action: transfer", f"  to: {VALID}", "  amount: 7", "  memo: hi"]
+    founding = CreateOrganization("g", "", (OrgMember(VALID, 3),), OrgPolicy(1, 2, 3600, 0, False))
+    text = "\n".join(txflow.describe(founding))
+    assert f"members: {VALID} (weight 3)" in text and "OrgMember(" not in text and "'" not in text
 
 
 class _FakeRpc:
@@ -104,9 +106,16 @@ class _NeverIncludedRpc:
 
 
 def test_waiting_past_the_timeout_exits_with_code_4_and_prints_the_pending_result(capsys):
-    options = txflow.TxOptions(node="unused", timeout=0.5)
+    options = txflow.TxOptions(node="unused", timeout=0.5, output=Output.json)
     with pytest.raises(CliError) as raised:
         txflow._await_inclusion(_NeverIncludedRpc(), {"hash": "AB" * 32, "code": 0}, options)
     assert raised.value.exit_code == EXIT_TIMEOUT
     assert "not committed within 0.5s" in raised.value.message
     assert json.loads(capsys.readouterr().out)["status"] == "pending"
+
+
+def test_shell_completion_completes_lazily_loaded_commands():
+    done = samen([], env={"_SAMEN_COMPLETE": "complete_bash", "COMP_WORDS": "samen query ag", "COMP_CWORD": "2"})
+    assert done.stdout.split() == ["agreement", "agreements"]
+    script = samen(["--show-completion", "bash"])
+    assert script.returncode == 0 and "_samen_completion()" in script.stdout

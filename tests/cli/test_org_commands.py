@@ -21,21 +21,21 @@ A, B = key(31).address, key(32).address
 def test_every_org_command_is_registered():
     for command in ("create", "propose", "vote", "withdraw", "leave", "sweep"):
         assert invoke(["tx", "org", command, "--help"]).exit_code == 0, command
-    for command in ("org", "proposal", "proposals"):
+    for command in ("org", "proposal", "proposals", "organizations"):
         assert invoke(["query", command, "--help"]).exit_code == 0, command
 
 
 def test_bad_input_is_refused_locally_before_any_key_is_opened(tmp_path):
     keyring = ["--keyring-dir", str(tmp_path / "nokeys")]
     weight = invoke(["tx", "org", "create", "--from", "x", "--name", "g", "--member", f"{A}:0", *keyring])
-    assert weight.exit_code == 1 and "(organizations/3)" in weight.output
+    assert weight.exit_code == 2 and "(organizations/3)" in weight.output
     kind = invoke(["tx", "org", "create", "--from", "x", "--name", "g", "--member", f"{A}:1", "--policy", "vote",
                    *keyring])
-    assert kind.exit_code == 1 and "--policy must be one of" in kind.output
+    assert kind.exit_code == 2 and "--policy: must be one of" in kind.output
     empty = invoke(["tx", "org", "propose", "--from", "x", "--org", "1", "--title", "t", *keyring])
-    assert empty.exit_code == 1 and "(proposals/3)" in empty.output
+    assert empty.exit_code == 2 and "(proposals/3)" in empty.output
     choice = invoke(["tx", "org", "vote", "1", "maybe", "--from", "x", *keyring])
-    assert choice.exit_code == 1 and "choice must be yes, no or abstain" in choice.output
+    assert choice.exit_code == 2 and "CHOICE: must be yes, no or abstain" in choice.output
 
 
 def test_proposal_actions_come_from_shorthands_and_a_json_file(tmp_path):
@@ -90,10 +90,12 @@ def test_an_organization_decides_and_pays_through_a_real_node(node_factory, tmp_
     tx("org", "propose", "--from", "ann", "--org", "1", "--title", "Pay the trainer",
        "--transfer", f"{people['trainer']}:400:first aid training")
     tx("org", "vote", "1", "yes", "--from", "ann")
-    tx("org", "vote", "1", "yes", "--from", "cas", "--reason", "good trainer")
+    decided = tx("org", "vote", "1", "yes", "--from", "cas", "--reason", "good trainer")
     assert query("proposal", "1")["status"] == "executed"      # no delay: runs in the deciding block
     assert node.balance(people["trainer"]) == 1_400
-    assert [p["id"] for p in query("proposals", "1")] == [1]
+    assert "proposal 1 passed (yes 2, no 0, abstain 0)" in decided["effects"]
+    assert decided["effects"][-2:] == [f"400 moved from {treasury} to {people['trainer']}",
+                                       "proposal 1 executed its actions"]
     again = samen(["tx", "org", "vote", "1", "no", "--from", "bo", *target])
     assert again.returncode == 3 and "(proposals/6)" in again.stderr
 

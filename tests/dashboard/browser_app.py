@@ -38,12 +38,18 @@ def create_key(page, base: str, name: str, passphrase: str = PASSPHRASE) -> str:
 
 
 def act(page, base: str, kind: str, fields: dict[str, str], *, fee: str = "", fee_payer: str = "",
-        expect: str | None = "success") -> Outcome:
-    """Open ``#/act/<kind>``, fill ``fields`` (input name -> text; selects by value), review, sign, follow."""
+        expect: str | None = "success", on_review=None) -> Outcome:
+    """Open ``#/act/<kind>``, fill ``fields`` (input name -> text; selects by value), review (``on_review()``
+    runs while the summary is shown), sign, follow."""
     page.goto(f"{base}/#/act/{kind}")
     page.wait_for_selector(f"[data-testid=act-form][data-kind={kind}]")
     page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
     for name, value in fields.items():
+        if name.endswith(".file"):      # a file hashed in the page: wait until its hash is filled in
+            page.set_input_files(f"[name='{name}']", files=[{"name": "document.pdf", "mimeType": "application/pdf",
+                                                              "buffer": value}])
+            page.wait_for_function("n => document.querySelector(`[name='${n}']`).value.length === 64", arg=name[:-5])
+            continue
         control = page.locator(f"[name='{name}']")
         tag = control.evaluate("el => el.tagName")
         if tag == "SELECT":
@@ -63,6 +69,8 @@ def act(page, base: str, kind: str, fields: dict[str, str], *, fee: str = "", fe
     summary = page.text_content("[data-testid=summary]")
     fee_text = page.text_content("[data-testid=summary-fee]")
     sequence = page.text_content("[data-testid=summary-sequence]")
+    if on_review is not None:
+        on_review()
     page.click("[data-action=sign]")
     result = page.wait_for_function(f"() => {{ const el = document.querySelector('[data-testid=result]'); "
                                     f"return ({FINAL})(el) && el; }}", timeout=90_000).as_element()

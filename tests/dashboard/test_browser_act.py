@@ -5,11 +5,13 @@ and no change on the chain.  One node and one GraphQL server for the module."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
-from tests.dashboard.browser_app import act, create_key
+from tests.dashboard.browser_app import act, create_key, event_id
 from tests.dashboard.conftest import devnet_with_api
-from tests.support.node import signer_for
+from tests.support.node import signer_for, wait_until
 
 FAUCET = signer_for("faucet")
 MIN_FEE = 2
@@ -53,6 +55,18 @@ def member(browser, devnet, faucet):
     faucet.fund(address, 100_000)
     yield page, base, address, requests
     context.close()
+
+
+@contextlib.contextmanager
+def another_member(browser, base: str, name: str):
+    """A second browser context with its own key ``name`` created in the page: yields (page, address)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        yield page, create_key(page, base, name)
+    finally:
+        context.close()
 
 
 def balance(server, address: str) -> int:
@@ -124,3 +138,166 @@ def test_a_key_locks_after_inactivity_and_signs_again_once_unlocked(member, devn
     page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
     outcome = act(page, base, "transfer", {"to": signer_for("someone").address, "amount": "1"})
     assert outcome.state == "success"
+
+
+def test_the_dashboard_files_carry_a_strict_content_security_policy(devnet):
+    _, server = devnet
+    for path in ("/", "/js/main.js", "/js/app/signer.js"):
+        response = server.http.get(f"http://127.0.0.1:{server.port}{path}")
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "default-src 'none'" in policy, policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_inline_script_is_refused_by_the_page(member):
+    page, base, _, _ = member
+    page.goto(f"{base}/#/me")
+    ran = page.evaluate("""() => new Promise((resolve) => {
+      document.addEventListener('securitypolicyviolation', () => resolve('blocked'), { once: true });
+      const s = document.createElement('script');
+      s.textContent = 'window.__inline = 1';
+      document.body.append(s);
+      setTimeout(() => resolve(window.__inline ? 'ran' : 'blocked-silently'), 2000);
+    })""")
+    assert ran == "blocked"
+
+
+def test_two_tabs_signing_at_once_both_get_their_own_sequence(member, devnet, browser):
+    page, base, address, _ = member
+    _, server = devnet
+    other = page.context.new_page()
+    other.goto(f"{base}/#/me")
+    other.fill("[name=unlock-passphrase]", "a long browser passphrase")
+    other.click("[data-testid=unlock] button")
+    other.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
+    _, sequence = account(server, address)
+    to = signer_for("someone").address
+    for tab, amount in ((page, "11"), (other, "22")):
+        tab.goto(f"{base}/#/act/transfer")
+        tab.fill("[name=to]", to)
+        tab.fill("[name=amount]", amount)
+        tab.click("[data-action=review]")
+        tab.wait_for_selector("[data-action=sign]")
+    page.click("[data-action=sign]")
+    other.click("[data-action=sign]")       # while the first tab is still signing or waiting
+    for tab in (page, other):
+        tab.wait_for_function("() => ['success', 'failed', 'rejected', 'unreachable', 'timeout']"
+                              ".includes(document.querySelector('[data-testid=result]').dataset.outcome)", timeout=60_000)
+        assert tab.get_attribute("[data-testid=result]", "data-outcome") == "success", tab.inner_text("[data-testid=result]")
+    assert account(server, address)[1] == sequence + 2
+    other.close()
+
+
+def test_the_app_pages_fit_a_phone_and_a_transfer_needs_only_the_keyboard(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        for route in ("me", "act", "act/make_offer", "act/submit_proposal"):
+            page.goto(f"{base}/#/{route}")
+            page.wait_for_selector("[data-section]")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), route
+        page.goto(f"{base}/#/act/transfer")
+        page.wait_for_selector("[data-testid=whoami][data-state=unlocked]")
+        page.focus("[name=to]")
+        page.keyboard.type(signer_for("keyboard").address)
+        page.keyboard.press("Tab")
+        page.keyboard.type("3")
+        page.keyboard.press("Enter")                       # submits the form: the review appears, "Sign" focused
+        page.wait_for_function("() => document.activeElement && document.activeElement.dataset.action === 'sign'")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
+                               timeout=60_000)
+        assert balance(server, signer_for("keyboard").address) == 3
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_newcomer_without_funds_acts_on_an_organizations_fee_allowance(member, devnet, browser):
+    page, base, address, _ = member
+    _, server = devnet
+    with another_member(browser, base, "nova") as (nova, nova_address):
+        org = event_id(act(page, base, "create_organization", {
+            "name": "Welcome", "purpose": "pays newcomers' first fees", "members": f"{address} 1",
+            "policy.kind": "1", "policy.threshold": "1", "policy.voting_period": "1d"}), "org_id")
+        treasury = server.data("query($o: String!) { organization(id: $o) { treasury } }", {"o": org})["organization"]["treasury"]
+        act(page, base, "transfer", {"to": treasury, "amount": "100"})
+        proposal = event_id(act(page, base, "submit_proposal", {
+            "org_id": org, "title": "Sponsor Nova", "actions.0.kind": "grant_fee_allowance",
+            "actions.0.grant_fee_allowance.org_id": org, "actions.0.grant_fee_allowance.grantee": nova_address,
+            "actions.0.grant_fee_allowance.limit": "20", "actions.0.grant_fee_allowance.expires_at": "+1d"}), "proposal_id")
+        act(page, base, "vote", {"proposal_id": proposal, "choice": "1"})
+        outcome = act(nova, base, "publish_document", {"content_hash": "cd" * 32, "title": "My first note",
+                                                       "media_type": "text/plain"}, fee_payer=treasury)
+        assert f"paid from the fee allowance of {treasury}" in outcome.fee
+        assert balance(server, nova_address) == 0
+        assert balance(server, treasury) == 100 - MIN_FEE
+
+
+def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_from_there(member, devnet, browser, faucet):
+    page, base, address, _ = member
+    _, server = devnet
+    with another_member(browser, base, "otto") as (otto, otto_address):
+        faucet.fund(otto_address, 1_000)
+        request = event_id(act(page, base, "post_request", {"title": "Fix the fence", "description": "two posts",
+                                                           "offers_until": "+1d"}), "request_id")
+        offer = event_id(act(otto, base, "make_offer", {"request_id": request, "price": "100", "deadline": "+5d"}), "offer_id")
+        agreement = event_id(act(page, base, "accept_offer", {"offer_id": offer}), "agreement_id")
+        revision = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
+        act(otto, base, "cancel_agreement", {"agreement_id": agreement, "revision": str(revision)})
+        page.goto(f"{base}/#/me")
+        item = page.locator("[data-testid=desk] [data-desk=cancel] a")     # re-resolved: the desk redraws every block
+        item.wait_for()
+        assert f"proposed cancelling agreement {agreement}" in item.inner_text()
+        item.click()
+        page.wait_for_selector("[data-testid=act-form][data-kind=cancel_agreement]")
+        assert page.input_value("[name=agreement_id]") == agreement
+        now = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
+        assert page.input_value("[name=revision]") == str(now)       # the revision after the proposal: confirm what I see
+        page.click("[data-action=review]")
+        page.click("[data-action=sign]")
+        page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
+                               timeout=60_000)
+        assert server.data("query($a: String!) { agreement(id: $a) { outcome } }", {"a": agreement})["agreement"]["outcome"] == "cancelled"
+
+
+def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    made = act(page, base, "create_organization", {
+        "name": "Quick", "purpose": "short votes", "members": f"{address} 1",
+        "policy.kind": "1", "policy.threshold": "1", "policy.voting_period": "2s"})
+    org = event_id(made, "org_id")
+    proposal = event_id(act(page, base, "submit_proposal", {
+        "org_id": org, "title": "Too late", "actions.0.kind": "sweep_treasury", "actions.0.sweep_treasury.org_id": org}),
+        "proposal_id")
+    end = server.data("query($p: String!) { proposal(id: $p) { votingEnd } }", {"p": proposal})["proposal"]["votingEnd"]
+    wait_until(lambda: server.data("{ status { timestamp } }")["status"]["timestamp"] > end + 1, 30, "the voting period to end")
+    before = account(server, address)
+    outcome = act(page, base, "vote", {"proposal_id": proposal, "choice": "1"}, expect=None)
+    assert outcome.state == "rejected", outcome
+    assert "Nothing changed." in outcome.text and "proposals/6" in outcome.text, outcome.text
+    assert account(server, address) == before
+    votes = server.data("query($p: String!) { proposal(id: $p) { status yes } }", {"p": proposal})["proposal"]
+    assert votes["yes"] in (0, "0") and votes["status"] != "passed", votes
+
+
+def test_a_node_stopped_before_the_broadcast_is_said_and_nothing_is_signed_twice(member, devnet):
+    """Last in the module: it stops the node."""
+    page, base, address, _ = member
+    node, server = devnet
+    before = account(server, address)
+    page.goto(f"{base}/#/act/transfer")
+    page.fill("[name=to]", signer_for("someone").address)
+    page.fill("[name=amount]", "7")
+    page.click("[data-action=review]")
+    page.wait_for_selector("[data-action=sign]")
+    node.stop_cometbft()
+    page.click("[data-action=sign]")
+    page.wait_for_function("() => ['unreachable', 'rejected', 'timeout']"
+                           ".includes(document.querySelector('[data-testid=result]').dataset.outcome)", timeout=90_000)
+    text = page.inner_text("[data-testid=result]")
+    assert text.startswith("Not sent: the node could not be reached"), text
+    assert "Nothing changed" in text
+    assert account(server, address) == before

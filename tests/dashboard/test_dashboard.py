@@ -198,6 +198,33 @@ def test_the_network_page_follows_new_blocks_live(stack, open_page):
     assert "Live" in page.inner_text("#status")
 
 
+def test_accounts_held_by_the_chain_are_named_and_a_treasury_links_to_its_organization(stack, open_page):
+    _, server, _ = stack
+    page = open_page(1280).go("people")
+    people = page.inner_text("[data-testid=accounts]")
+    held = page.inner_text("[data-testid=module-accounts]")
+    org = server.data("{ organizations(first: 1) { id name treasury } }")["organizations"][0]
+    assert f"Treasury of {org['name']}" in held and "Agreement escrow" in held and "Community pool" in held
+    assert org["treasury"][:12] not in people
+    assert page.get_attribute(f"[data-testid=module-accounts] a[href='#/organizations/{org['id']}']", "href")
+
+
+def test_the_market_shows_closed_requests_and_each_offer_with_its_id_arbiter_and_milestones(stack, open_page):
+    _, server, _ = stack
+    page = open_page(1280).go("market")
+    closed = server.data('{ requests(where: {status: "accepted"}) { id } }')["requests"]
+    assert closed, "the story accepts offers"
+    shown = page.inner_text("[data-testid=closed-requests]")
+    assert f"#{closed[0]['id']} " in shown and "accepted" in shown
+    offers = server.data("{ offers(first: 100) { id arbiter milestones { title } } }")["offers"]
+    with_arbiter = next(o for o in offers if o["arbiter"])
+    assert page.locator(f"[data-offer='{with_arbiter['id']}'] [data-arbiter='{with_arbiter['arbiter']}']").count() >= 1
+    assert f"Offer #{with_arbiter['id']}:" in page.inner_text("[data-section=closed]") + page.inner_text("[data-section=requests]")
+    with_milestones = [o for o in offers if len(o["milestones"]) > 1]
+    for o in with_milestones[:1]:
+        assert o["milestones"][0]["title"] in page.inner_text(f"[data-offer='{o['id']}']")
+
+
 def test_market_filters_by_skill_tag_and_by_organization(stack, open_page):
     node, server, story = stack
     view = open_page(1280)

@@ -59,3 +59,39 @@ def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_p
     assert backers == [{"delegator": PAYER.address, "tag": "finance"}]
     assert snap["tags"] == ["finance"]
     assert {"voter": PAYER.address, "via": [TRAINER.address]} in snap["paths"]
+
+
+def test_a_role_shows_its_remaining_budget_for_the_period(tmp_path):
+    from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole
+    from abci_app.chain.domain.accounts.messages import Transfer
+    from tests.support.org_tools import decide, quick_org
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 1_000, TRAINER: 100})
+    org_id = quick_org(chain, PAYER, {PAYER: 1}, funds=500)
+    decide(chain, PAYER, org_id, GrantRole(org_id, "treasurer", PAYER.address, ("transfer",), 100, 3_600,
+                                           chain.time + 86_400))
+    assert_ok(send(chain, PAYER, ActAsRole(org_id, "treasurer", Transfer(TRAINER.address, 30))))
+    with make_api(chain) as client:
+        found = Api(client).data('{ roles(organization: "%d") { name holder kinds remaining uses expired } }'
+                                 % org_id)["roles"]
+    chain.close()
+    assert found == [{"name": "treasurer", "holder": PAYER.address, "kinds": ["transfer"], "remaining": "70",
+                      "uses": 1, "expired": False}]
+
+
+def test_a_parent_lists_its_sub_organizations_with_their_treasuries(tmp_path):
+    from abci_app.chain.domain.organizations.messages import OrgMember
+    from abci_app.chain.domain.suborgs.messages import CreateSubOrganization
+    from tests.domain.organizations.support import threshold
+    from tests.support.org_tools import decide, quick_org
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 1_000, TRAINER: 100})
+    parent = quick_org(chain, PAYER, {PAYER: 1}, funds=500)
+    decide(chain, PAYER, parent, CreateSubOrganization(parent, "Noord", "", (OrgMember(TRAINER.address, 1),),
+                                                       threshold(1), 200, 3_600))
+    with make_api(chain) as client:
+        found = Api(client).data('{ subOrganizations(parent: "%d") { parent vetoWindow organization '
+                                 '{ name treasuryBalance members { address } } } }' % parent)["subOrganizations"]
+    chain.close()
+    assert found == [{"parent": str(parent), "vetoWindow": 3_600, "organization": {
+        "name": "Noord", "treasuryBalance": "200", "members": [{"address": TRAINER.address}]}}]

@@ -81,7 +81,8 @@ def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shr
 
 ADVERSARIAL_KINDS = {"DisputeMilestone", "CancelAgreement", "DeliverMilestone", "LeaveOrganization",
                      "SubmitProposal", "Vote", "CreateOrganization", "PostRequest", "MakeOffer", "AcceptOffer",
-                     "CreateStream", "ClaimStream", "StopStream", "DelegateVote"}
+                     "CreateStream", "ClaimStream", "DelegateVote",
+                     "ActAsRole"}
 SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "milestone_delivered",
               "proposal_executed", "fee_charged", "agreement_settled"}
 

@@ -93,8 +93,10 @@ def test_a_verified_account_query_succeeds_against_an_honest_node_at_the_latest_
     assert answer["balance"] == 525 and answer["verified"] is True and len(answer["app_hash"]) == 64
     past = json.loads(query(node, node.rpc_url, "account", BOB.address, "--height", "1").stdout)
     assert past["balance"] == 500 and past["proof_height"] == 1
-    absent = query(node, node.rpc_url, "account", NOBODY.address)
-    assert absent.returncode == 1 and "proven absent" in absent.stderr
+    absent = query(node, node.rpc_url, "account", NOBODY.address)   # proven absent: an empty account
+    assert absent.returncode == 0, absent.stderr
+    empty = json.loads(absent.stdout)
+    assert (empty["balance"], empty["sequence"], empty["verified"]) == (0, 0, True)
 
 
 def test_a_trusted_height_and_hash_work_instead_of_the_genesis(node):

@@ -15,7 +15,7 @@ from abci_app.adapter.app import LedgerApp
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.errors import BlockTimeUnknown
 from abci_app.adapter.storage import restore
-from abci_app.chain.state import smt
+from abci_app.chain.state import smt, smt_update
 from abci_app.adapter.storage.restore import Limits, Offered, Restorer
 from abci_app.adapter.storage.snapshot_faults import BAD_CHUNKS, SHAPES, BadSnapshotStore
 from abci_app.adapter.storage.snapshots import (MAX_CHUNK_WIRE_BYTES, MAX_VALUE_BYTES, Metadata, SnapshotFormatError,
@@ -185,7 +185,7 @@ def test_the_tree_built_chunk_by_chunk_is_exactly_the_canonical_tree_with_no_orp
     target = Store(tmp_path / "dst", map_size=1 << 26)
     assert restore_all(target, snaps, info, app_hash)[-1] == restore.ACCEPT and info.chunks > 50
     rows = all_rows(target)
-    canonical = smt.build_hashed(smt.hashed_writes(rows), 1)
+    canonical = smt_update.build_hashed(smt_update.hashed_writes(rows), 1)
     assert canonical.root_hash == app_hash and stored_nodes(target) == sorted(canonical.new.items())
 
 

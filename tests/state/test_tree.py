@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from abci_app.chain.state import proofs, smt
+from abci_app.chain.state import proofs, smt, smt_update
 from abci_app.chain.state.proofs import ProofError
 
 
@@ -45,7 +45,7 @@ class MemoryTree:
 
     def apply(self, writes: dict[bytes, bytes | None]) -> smt.Batch:
         self.version += 1
-        batch = smt.update(self.nodes, self.root, sorted(writes.items()), self.version)
+        batch = smt_update.update(self.nodes, self.root, sorted(writes.items()), self.version)
         for key in batch.stale:
             assert key in self.nodes
         self.nodes.update(batch.new)
@@ -150,3 +150,42 @@ def test_a_proof_against_another_root_fails_with_a_reason():
     proof = proofs.prove(tree.nodes, tree.root, b"a")
     with pytest.raises(ProofError, match="trusted root"):
         proofs.verify(sha(b"other"), b"a", b"1", proof)
+
+
+def reachable_nodes(nodes: dict[bytes, bytes], root: smt.Ref | None) -> set[bytes]:
+    """The node keys reachable from ``root``, checking each leaf lies on its own path."""
+    found: set[bytes] = set()
+
+    def walk(entry: bytes, depth: int, kh: bytes) -> None:
+        key = entry[32:40] + smt.node_path(depth, kh)
+        found.add(key)
+        raw = nodes[key]
+        if raw[0] == smt.LEAF:
+            assert smt.node_path(depth, raw[1:33]) == smt.node_path(depth, kh)
+            return
+        for nib, child in smt.decode_internal(raw).items():
+            walk(child, depth + 1, smt.with_nibble(kh, depth, nib).ljust(32, b"\x00"))
+
+    if root is not None:
+        walk(smt.encode_ref(root), 0, bytes(32))
+    return found
+
+
+# Small key space, blocks of one write and of many: inserts, deletes and overwrites that
+# grow, shrink and lift nodes on every path the update takes (one write, many writes).
+dense_blocks = st.lists(st.one_of(st.dictionaries(st.binary(max_size=2), st.one_of(st.none(), values), max_size=1),
+                                  st.dictionaries(st.binary(max_size=2), st.one_of(st.none(), values), max_size=60)),
+                        min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dense_blocks)
+def test_the_live_nodes_are_exactly_those_reachable_from_the_root(block_list):
+    tree, live, model = MemoryTree(), set(), {}
+    for writes in block_list:
+        batch = tree.apply(writes)
+        assert not set(batch.stale) & set(batch.new)
+        live = (live - set(batch.stale)) | set(batch.new)
+        model.update(writes)
+        assert live == reachable_nodes(tree.nodes, tree.root)
+        assert tree.root_hash == reference_root({k: v for k, v in model.items() if v is not None})

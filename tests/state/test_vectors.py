@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from abci_app.chain.state import proofs, smt
+from abci_app.chain.state import proofs, smt, smt_update
 from abci_app.chain.state.proofs import ProofError
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "proofs.md").read_text()
@@ -21,7 +21,7 @@ def vector(label: str) -> bytes:
 
 
 def test_the_documented_root_is_the_root_of_the_documented_state():
-    batch = smt.update({}, None, sorted(STATE.items()), 1)
+    batch = smt_update.update({}, None, sorted(STATE.items()), 1)
     assert batch.root_hash == vector("**root**")
     assert smt.key_hash(b"acc/bob") == vector('`H("acc/bob")`')
 

@@ -19,8 +19,14 @@ from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelega
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.roles import state as roles
+from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
 from abci_app.chain.domain.streams import state as streams
 from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
+from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market import state as market
+from abci_app.chain.domain.market.messages import AcceptOffer
+from abci_app.chain.domain.market.state import OfferStatus
 from tests.support.econ_actors import ADDRESS, BY_ADDRESS, EVERYONE, HONEST
 from tests.support.market import DAY
 
@@ -37,6 +43,16 @@ def _new_stream(c) -> CreateStream:
     return CreateStream(_recipient(c), c.one((7, 100, 333)), period, c.now + c.one((0, 0, 600)), end, total)
 
 
+def _org_and_member(c):
+    """An active organization with a person among its members, and one such person (None if there is none)."""
+    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
+              and any(m.address in BY_ADDRESS for m in o.members)]
+    if not active:
+        return None
+    org = c.one(active)
+    return org, BY_ADDRESS[c.one([m.address for m in org.members if m.address in BY_ADDRESS])]
+
+
 def stream_pay(c) -> list:
     """A person starts paying someone (a person or an organization) by a stream."""
     payer = c.one(HONEST)
@@ -45,12 +61,10 @@ def stream_pay(c) -> list:
 
 def org_stream(c) -> list:
     """A member proposes that its organization starts (or stops) a stream, and votes yes at once."""
-    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
-              and any(m.address in BY_ADDRESS for m in o.members)]
-    if not active:
+    picked = _org_and_member(c)
+    if picked is None:
         return []
-    org = c.one(active)
-    member = BY_ADDRESS[c.one([m.address for m in org.members if m.address in BY_ADDRESS])]
+    org, member = picked
     own = [s for s in streams.all_streams(c.view) if s.payer == org.treasury and s.status == streams.ACTIVE]
     action = StopStream(c.one(own).id) if own and c.draw(st.booleans()) else _new_stream(c)
     proposal_id = proposals.next_id(c.view)
@@ -63,9 +77,12 @@ def claim_or_stop(c) -> list:
     if not every:
         return []
     stream = c.one(every)
-    if c.draw(st.integers(0, 3)) == 0:
-        stopper = BY_ADDRESS.get(stream.payer) if c.draw(st.booleans()) else None
-        return [(stopper or c.one(EVERYONE), StopStream(stream.id))]
+    stoppable = [s for s in every if s.status == streams.ACTIVE and s.payer in BY_ADDRESS]
+    if c.draw(st.integers(0, 2)) == 0:
+        if stoppable and c.draw(st.integers(0, 3)):
+            stream = c.one(stoppable)
+            return [(BY_ADDRESS[stream.payer], StopStream(stream.id))]
+        return [(c.one(EVERYONE), StopStream(stream.id))]      # a stranger (or a payer) tries
     return [(c.one(EVERYONE), ClaimStream(stream.id)) for _ in range(c.draw(st.integers(1, 2)))]
 
 
@@ -86,17 +103,74 @@ def delegate(c) -> list:
 
 def tagged_proposal(c) -> list:
     """A member submits a proposal tagged "finance" (so tag-specific delegations apply); others vote on it later."""
-    active = [o for o in orgs.all_organizations(c.view) if o.status == orgs.ACTIVE
-              and any(m.address in BY_ADDRESS for m in o.members)]
-    if not active:
+    picked = _org_and_member(c)
+    if picked is None:
         return []
-    org = c.one(active)
-    member = BY_ADDRESS[c.one([m.address for m in org.members if m.address in BY_ADDRESS])]
+    org, member = picked
     return [(member, SubmitProposal(org.id, "budget", "", (_new_stream(c),), ("finance",)))]
 
 
+def grant_role(c) -> list:
+    """An organization grants (or revokes) a role with a small budget to one of its members, by proposal."""
+    picked = _org_and_member(c)
+    if picked is None:
+        return []
+    org, member = picked
+    held = list(roles.of_org(c.view, org.id))
+    if held and c.draw(st.integers(0, 3)) == 0:
+        action = RevokeRole(org.id, c.one(held).name)
+    else:
+        action = GrantRole(org.id, c.one(("coordinator", "treasurer")), ADDRESS[member],
+                           ("transfer", "accept_offer", "create_stream", "claim_stream"),
+                           c.one((100, 500)), c.one((3_600, DAY)), c.now + c.one((DAY, 10 * DAY)))
+    proposal_id = proposals.next_id(c.view)
+    return [(member, SubmitProposal(org.id, "role", "", (action,))), (member, Vote(proposal_id, YES))]
+
+
+def act_as_role(c) -> list:
+    """A holder (or someone else) acts for the organization: pays, accepts an open offer, streams; often too much."""
+    every = [(r, o) for o in orgs.all_organizations(c.view) for r in roles.of_org(c.view, o.id)]
+    if not every:
+        return []
+    role, org = c.one(every)
+    actor = BY_ADDRESS.get(role.holder) if c.draw(st.integers(0, 4)) else None
+    offers = [o for r in market.all_requests(c.view) if r.requester == org.treasury
+              for o in market.all_offers(c.view) if o.request_id == r.id and o.status is OfferStatus.OPEN]
+    kind = c.one(("pay", "pay", "accept", "stream"))
+    if kind == "accept" and offers:
+        action = AcceptOffer(c.one(offers).id)
+    elif kind == "stream":
+        action = _new_stream(c)
+    else:
+        action = Transfer(ADDRESS[c.one(EVERYONE)], c.one((10, 90, 300, 600)))
+    return [(actor or c.one(EVERYONE), ActAsRole(org.id, role.name, action))]
+
+
 STREAM_ACTORS = (stream_pay, org_stream, claim_or_stop, claim_or_stop)
+ROLE_ACTORS = (grant_role, act_as_role, act_as_role)
 DELEGATING_ACTORS = (delegate, delegate, tagged_proposal)
+
+
+class RoleWatch:
+    """Per role and period, the treasury and project-budget outflow of accepted ``ActAsRole`` stays within the limit.
+
+    Reads the ``role_used`` events of each block; ``spent`` there is what the ledger measured, and the watch sums it
+    per (organization, role, grant time, period) itself.
+    """
+
+    def __init__(self) -> None:
+        self.spent: dict[tuple, int] = {}
+
+    def observe(self, state, result, now: int) -> None:
+        from abci_app.chain.domain.roles.events import RoleUsed
+
+        for tx in result.txs:
+            for event in tx.events:
+                if isinstance(event, RoleUsed):
+                    role = roles.require(state, event.org_id, event.name)
+                    key = (role.org_id, role.name, role.granted_at, roles.period_of(role, now))
+                    self.spent[key] = self.spent.get(key, 0) + event.spent
+                    assert self.spent[key] <= role.limit, (key, self.spent[key], role.limit)
 
 
 def delegated_tallies_recount(state) -> None:

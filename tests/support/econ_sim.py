@@ -31,8 +31,8 @@ from tests.support import econ_invariants as inv, market_invariants, org_invaria
 from tests.support.chain import TestChain
 from tests.support.econ_actors import (ADDRESS, ADVERSARIES, BACKGROUND, DISPUTERS, EVERYONE, HONEST, SPAMMER,
                                        EconCtx)
-from tests.support.econ_org_tools import (DELEGATING_ACTORS, STREAM_ACTORS, delegated_tallies_recount,
-                                          streams_add_up)
+from tests.support.econ_org_tools import (DELEGATING_ACTORS, ROLE_ACTORS, STREAM_ACTORS, RoleWatch,
+                                          delegated_tallies_recount, streams_add_up)
 from tests.support.econ_orgs import ORG_ACTORS
 from tests.support.market import DAY
 
@@ -42,7 +42,7 @@ WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_win
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
            "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY, "max_project_items": 6}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
-MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND + STREAM_ACTORS + DELEGATING_ACTORS
+MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND + STREAM_ACTORS + DELEGATING_ACTORS + ROLE_ACTORS
 NETWORK = HONEST[:2]
 BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))
 
@@ -66,6 +66,7 @@ class EconSim:
         self.supply = BALANCE * len(EVERYONE)
         self.cancels = inv.CancelWatch()
         self.replays = inv.ReplayWatch()
+        self.roles = RoleWatch()
         self.history: list[bytes] = []
         self.blocks: list[tuple[int, list[bytes], bytes]] = []   # (time, txs, app hash) per block
         self.accepted: dict[str, int] = {}
@@ -131,6 +132,7 @@ class EconSim:
         inv.windows_respected(state)
         self.cancels.observe(result)
         self.replays.observe(result)
+        self.roles.observe(state, result, now)
         self.cap_hits += inv.due_work_capped(result, state, now, self.cap)
 
     def _bookkeeping(self, state, now: int) -> None:

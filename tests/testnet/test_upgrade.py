@@ -18,7 +18,7 @@ import pytest
 
 from abci_app.chain.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
 from abci_app.tools.node import testnet_procs as procs
-from abci_app.tools.node import upgrade_info
+from abci_app.adapter import upgrade_info
 from abci_app.adapter.storage.store import Store
 from tests.support import netgov
 from tests.support.netcheck import HashChecker, check_acknowledged_exactly_once

@@ -1,57 +1,53 @@
-"""The side-by-side report's arithmetic: CPU totals, the throughput floor's CPU budget, the section text."""
+"""The end-to-end report's arithmetic: CPU totals, the limiting resource, the ratios and the section text."""
 
-from bench import e2e
+from bench import e2e_report
 
 
 def figures(tps: float, app: float | None, cometbft: float, client: float, p50: float = 500.0) -> dict:
     cpu = {"cometbft": cometbft, "client": client}
     if app is not None:
         cpu["app"] = app
-    return {"tps": tps, "p50_ms": p50, "p99_ms": 2 * p50, "cpu_s_per_1000": cpu}
+    f = {"tps": tps, "p50_ms": p50, "p99_ms": 2 * p50, "cpu_s_per_1000": cpu, "block_ms": 110.0,
+         "txs_per_block": 300.0}
+    f["limit"] = e2e_report.limit(f, 2)
+    return f
 
 
-def a_round() -> dict:
-    row = {"verify_per_s": 10_000.0,
-           "A": {"saturation": figures(2_000, 0.4, 0.45, 0.1, 900)},
-           "B": {"saturation": figures(4_000, 0.02, 0.38, 0.1, 600)},
-           "B-builtin": {"saturation": figures(4_000, None, 0.25, 0.1)}}
+def a_setting(timeout_commit: str = "100ms") -> dict:
+    setting = {"timeout_commit": timeout_commit, "load_before": 3.0, "load_after": 4.0,
+               "A": {"saturation": figures(2_000, 0.45, 0.3, 0.1, 900)},
+               "B": {"saturation": figures(4_000, 0.02, 0.3, 0.1, 600)}}
     for share in (50, 80):
-        row["A"][f"at_{share}pct"] = figures(1_500, 0.4, 0.45, 0.1, 800)
-        row["B"][f"at_{share}pct"] = figures(2_000, 0.03, 0.5, 0.1, 640)
-    return row
+        setting["A"][f"at_{share}pct"] = figures(1_000, 0.4, 0.45, 0.1, 800)
+        setting["B"][f"at_{share}pct"] = figures(1_000, 0.03, 0.5, 0.1, 400)
+    return setting
 
 
 def test_total_cpu_adds_every_process_and_skips_missing_ones():
-    assert e2e.total_cpu(figures(1, 0.4, 0.45, 0.1)) == 0.4 + 0.45 + 0.1
-    assert e2e.total_cpu({"cpu_s_per_1000": {"cometbft": 0.25, "client": 0.1, "app": float("nan")}}) == 0.35
+    assert e2e_report.total_cpu(figures(1, 0.4, 0.45, 0.1)) == 0.4 + 0.45 + 0.1
+    assert e2e_report.total_cpu({"cpu_s_per_1000": {"cometbft": 0.25, "client": 0.1, "app": float("nan")}}) == 0.35
 
 
-def test_the_app_allowance_is_what_is_left_of_b_over_0_8_after_as_client_and_cometbft():
-    b = e2e.budget([a_round(), a_round()])
-    assert b["b_total_cpu_s_per_1000"] == 0.5
-    assert b["app_allowance_for_0.8_cpu_s_per_1000"] == round(0.5 / 0.8 - 0.55, 3)
-    assert b["verify_cpu_s_per_1000"] == 0.1
-    assert b["a_cpu_busy"] == round(0.95 * 2_000 / 1000 / (e2e.os.cpu_count() or 1), 2)
+def test_the_limit_is_the_app_when_it_fills_one_core_else_the_cores_else_the_cadence():
+    assert e2e_report.limit(figures(2_000, 0.45, 0.1, 0.05), 2).startswith("app process")   # 0.9 of a core
+    assert e2e_report.limit(figures(2_000, 0.3, 0.4, 0.2), 2).startswith("CPU")             # 1.8 of 2 cores
+    assert e2e_report.limit(figures(1_000, 0.0, 0.05, 0.9), 2) == "load generator"
+    assert e2e_report.limit(figures(500, 0.3, 0.3, 0.1), 2).startswith("block cadence")
 
 
-def test_the_section_lists_every_run_the_ratios_and_the_budget():
-    rounds = [a_round()]
-    report = {"rounds": rounds, "ratios": e2e.ratios(rounds), "budget": e2e.budget(rounds), "tx_bytes": 168,
-              "txs": 100, "connections": 4, "transport": "ws", "timeout_commit": "1s"}
-    text = e2e.section(report, "python -m bench.e2e --txs 100")
-    assert text.startswith(e2e.SECTION_START) and text.endswith(e2e.SECTION_END)
-    assert text.count("| 1 | A |") == 3 and text.count("| 1 | B |") == 3 and text.count("| 1 | B-builtin |") == 1
-    assert "| tps_saturation_A/B | 0.50 (0.50..0.50) |" in text
-    assert "leaves the app **0.075** (75 µs per transaction)" in text
+def test_the_ratios_compare_a_with_b_in_the_same_setting():
+    r = e2e_report.ratios(a_setting())
+    assert r["tps_A/B"] == 0.5 and r["p50_at_50pct_A/B"] == 2.0 and r["p99_at_80pct_A/B"] == 2.0
 
 
-def test_the_sweep_marks_rates_a_contender_did_not_sustain():
-    point = {"share": 0.5, "rate": 2_000.0, "A": {**figures(1_500, 0.4, 0.45, 0.1, 900), "sent": 20_000,
-                                                  "committed": 15_000, "mempool_max": 5_000},
-             "B": {**figures(1_990, 0.02, 0.5, 0.1), "sent": 20_000, "committed": 20_000, "mempool_max": 2_500}}
-    assert not e2e.sustained(point, "A") and e2e.sustained(point, "B")
-    lines = e2e.sweep_lines([point])
-    assert "| 2,000 (50%) | 1,500 (not sustained) | 900 | 1,990 | 500 |" in lines
-    assert "* highest sustained offered rate, A: none" in lines
-    assert "* highest sustained offered rate, B: 2,000 tx/s" in lines
-    assert e2e.sweep_lines([]) == []
+def test_the_section_lists_every_run_marks_a_busy_client_and_judges_the_floors_at_100ms():
+    setting = a_setting()
+    setting["B"]["saturation"] = figures(4_000, 0.02, 0.3, 0.2)   # the client uses 0.8 of 2 cores: over 25%
+    report = {"settings": [a_setting("1s"), setting], "tx_bytes": 168, "txs": 100, "connections": 4,
+              "mempool_size": 50_000, "backpressure": "auto", "cores": 2}
+    text = e2e_report.section(report, "python -m bench.e2e --txs 100")
+    assert text.startswith(e2e_report.SECTION_START) and text.endswith(e2e_report.SECTION_END)
+    assert text.count("| 100ms | A |") == 3 and text.count("| 1s | B |") == 3
+    assert "| 40% (over) |" in text and text.count("(over)") == 1
+    assert "committed tx/s A/B = **0.50** (not met, floor 0.8)" in text
+    assert "p50 at 50% of B's saturation A/B = **2.00** (not met, floor 1.5)" in text

@@ -140,6 +140,18 @@ FROZEN_CODES: list[tuple[str, int, str]] = [
     ("delegation", 2, "InvalidDelegation"),
     ("delegation", 3, "DelegationCycle"),
     ("delegation", 4, "NoDelegation"),
+    ("roles", 1, "RolesError"),
+    ("roles", 2, "InvalidRole"),
+    ("roles", 3, "RoleNotFound"),
+    ("roles", 4, "NotTheHolder"),
+    ("roles", 5, "RoleExpired"),
+    ("roles", 6, "ActionNotAllowed"),
+    ("roles", 7, "RoleBudgetExceeded"),
+    ("suborgs", 1, "SubOrgsError"),
+    ("suborgs", 2, "NotASubOrganization"),
+    ("suborgs", 3, "NotTheParent"),
+    ("suborgs", 4, "InvalidSubOrganization"),
+    ("suborgs", 5, "VetoClosed"),
 ]
 
 HOW_TO = ("append it to FROZEN_CODES in tests/unit/test_errors.py "

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bench.loadgen import LoadResult, _pace
+from bench.loadgen import AUTO, AUTO_FLOOR, LoadResult, _block_figures, _mark, _pace, _Tracker
 
 
 async def test_as_fast_as_accepted_pauses_while_the_mempool_is_at_the_backpressure_mark():
@@ -27,3 +27,19 @@ async def test_a_fixed_rate_spaces_the_sends():
     start = loop.time()
     await _pace(queue, 5, 100.0, 1, result)
     assert loop.time() - start >= 0.04 - 0.005 and result.sent == 5   # 5 sends at 100/s, 5 ms slack
+
+
+def test_the_auto_mark_is_twice_the_largest_block_seen_and_never_below_the_floor():
+    tracker = _Tracker([])
+    assert _mark(AUTO, tracker) == AUTO_FLOOR and _mark(3_000, tracker) == 3_000
+    tracker.largest = 4_000
+    assert _mark(AUTO, tracker) == 8_000
+
+
+def test_block_figures_are_the_median_interval_and_size_of_the_blocks_holding_our_transactions():
+    tracker, result = _Tracker([]), LoadResult()
+    for height, seen, ours in ((5, 1.0, 2), (6, 1.1, 3), (8, 1.3, 4)):   # height 7 held none of ours: per height
+        tracker.seen_at[height] = seen
+        tracker.positions[height] = [(i, i) for i in range(ours)]
+    _block_figures(tracker, result)
+    assert round(result.block_ms) == 100 and result.txs_per_block == 3 and result.largest_block == 4

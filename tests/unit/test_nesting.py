@@ -21,6 +21,7 @@ from tests.support.chain import key
 BOB = key(2)
 UNKNOWN_FIELD = b"\x78\x01"   # field 15, varint 1: no message of ours has it
 SUBMIT_PROPOSAL, ACTIONS = b"\xaa\x01", b"\x22"   # Action.submit_proposal (21), SubmitProposal.actions (4)
+ACT_AS_ROLE, ROLE_ACTION = b"\xfa\x07", b"\x1a"     # Action.act_as_role (127), ActAsRole.action (3)
 
 
 def body_with_action(action_bytes: bytes) -> bytes:
@@ -60,6 +61,15 @@ def test_nesting_up_to_the_cap_decodes_and_one_level_more_is_refused():
     reject(codec.encode_tx(body(16), bytes(64)), NestingTooDeep)                                   # depth 34
 
 
+def test_roles_acting_through_roles_are_capped_like_proposals():
+    inner = codec.action_to_proto(Transfer(BOB.address, 5)).SerializeToString(deterministic=True) + UNKNOWN_FIELD
+    for _ in range(40):
+        role = samen_tx.ActAsRole(org_id=1, name="r").SerializeToString(deterministic=True)
+        role += ROLE_ACTION + encode_varint(len(inner)) + inner
+        inner = ACT_AS_ROLE + encode_varint(len(role)) + role
+    assert "nested deeper than 32" in reject(tx_with_action(inner), NestingTooDeep)
+
+
 def test_an_unknown_field_at_a_shallow_level_is_still_non_canonical():
     reject(tx_with_action(hand_nested(3, UNKNOWN_FIELD)), NonCanonicalTx)
 
@@ -92,7 +102,7 @@ def test_an_absent_policy_is_refused_and_the_written_empty_one_is_the_canonical_
 
 def test_every_recursion_of_the_schema_passes_through_an_action_member():
     """The walk is skipped when none of ``Action``'s recursive members' tags occurs: sound only if so."""
-    assert nesting._ENTRY_TAGS == (SUBMIT_PROPOSAL,)
+    assert nesting._ENTRY_TAGS == (SUBMIT_PROPOSAL, ACT_AS_ROLE)
     recursive = nesting._recursive_fields(samen_tx.Action.DESCRIPTOR)
     for name, descriptor in samen_tx.DESCRIPTOR.message_types_by_name.items():
         if not nesting._reaches_cycle(descriptor):

@@ -252,6 +252,11 @@ class SnapshotStore:
         meta = Metadata.decode(raw)
         return SnapshotInfo(meta.height, FORMAT, len(meta.chunks), snapshot_hash(raw), raw)
 
+    def oldest_height(self) -> int | None:
+        """The height of the oldest snapshot on disk (None: none), from directory names only."""
+        dirs = self._dirs()
+        return int(dirs[0].name) if dirs else None
+
     def list(self) -> list[SnapshotInfo]:
         """Return the complete snapshots, newest first."""
         out = []

@@ -17,14 +17,15 @@ block and a crash leaves either the old or the new block, never a mix.
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import lmdb
 
-from abci_app.chain.state import smt, versions
+from abci_app.chain.state import smt, smt_update, versions
 from abci_app.chain.state.delta import prefix_end
 from abci_app.chain.state.versions import HeightNotAvailable
 
@@ -232,7 +233,7 @@ class Store:
             txn.cursor(db=self.dbs[b"history"]).putmulti([versions.history_row(k, v, height) for k, v in rows],
                                                           append=True)
             nodes = self.dbs[b"nodes"]
-            batch = smt.update(NodeReader(txn, nodes), root, rows, height)
+            batch = smt_update.update(NodeReader(txn, nodes), root, rows, height)
             for key in batch.stale:   # same-version keys may be replaced in place: delete first, then write
                 txn.delete(key, db=nodes)
             for key, raw in batch.new.items():
@@ -272,16 +273,17 @@ class Store:
 
 
 class NodeReader:
-    """A ``smt.NodeRead`` over the ``nodes`` database in one read transaction."""
+    """A ``smt.NodeRead`` over the ``nodes`` database in one read transaction.
 
-    __slots__ = ("txn", "_db")
+    ``get(node_key)`` is LMDB's own ``get`` bound to the database (no Python frame per
+    node read: the state tree reads a few thousand nodes per block).
+    """
+
+    __slots__ = ("txn", "get")
 
     def __init__(self, txn: lmdb.Transaction, db) -> None:
         self.txn = txn
-        self._db = db
-
-    def get(self, node_key: bytes) -> bytes | None:
-        return self.txn.get(node_key, db=self._db)
+        self.get: Callable[[bytes], bytes | None] = functools.partial(txn.get, db=db)
 
 
 def _write_rows(txn: lmdb.Transaction, db, rows: Iterable[tuple[bytes, bytes | None]]) -> None:

@@ -23,7 +23,8 @@ Stored node encoding::
     leaf      0x00 || kh || SHA-256(value)
     internal  0x01 || u16be(bitmap) || per child: hash(32) || u64be(version) || kind(1: 0 leaf, 1 internal)
 
-This module is pure: it reads nodes through a ``NodeRead`` and writes nothing.
+This module is pure: it reads nodes through a ``NodeRead`` and writes nothing.  The update
+itself (``update``, ``build_hashed``) is in ``abci_app.chain.state.smt_update``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ EMPTY_ROOT = bytes(32)
 LEAF, INTERNAL = 0, 1
 _U64 = struct.Struct(">Q")
 _U16 = struct.Struct(">H")
-_CHILD = 41
+REF_SIZE = 41   # an encoded child ref: hash(32) || u64be(version) || kind(1)
 _sha256 = hashlib.sha256
 
 
@@ -137,7 +138,8 @@ def _bitmap(nibs: list[int]) -> int:
 _NIBBLES: dict[int, tuple[int, ...]] = {}
 
 
-def _nibbles(bitmap: int) -> tuple[int, ...]:
+def child_nibbles(bitmap: int) -> tuple[int, ...]:
+    """The nibbles of the non-empty children an internal node's ``bitmap`` marks, ascending."""
     found = _NIBBLES.get(bitmap)
     if found is None:
         found = _NIBBLES[bitmap] = tuple(n for n in range(16) if bitmap & (1 << n))
@@ -146,124 +148,8 @@ def _nibbles(bitmap: int) -> tuple[int, ...]:
 
 def decode_internal(raw: bytes) -> dict[int, bytes]:
     """Return ``{nibble: encoded child Ref}`` (41 bytes each; see ``decode_ref``)."""
-    nibs = _nibbles((raw[1] << 8) | raw[2])
-    return dict(zip(nibs, [raw[i:i + _CHILD] for i in range(3, 3 + _CHILD * len(nibs), _CHILD)]))
-
-
-class _Update:
-    """One batch update at ``version`` over the tree read through ``nodes``.
-
-    Internally a child is handled as its 41-byte encoded ref (``hash || u64be version
-    || kind``), so a node key is ``entry[32:40] + node_path`` with no decoding.
-    """
-
-    def __init__(self, nodes: NodeRead, version: int) -> None:
-        self.nodes = nodes
-        self.vbytes = _U64.pack(version)
-        self.batch = Batch(None)
-
-    def read(self, key: bytes) -> bytes:
-        raw = self.batch.new.get(key)
-        if raw is None:
-            raw = self.nodes.get(key)
-        if raw is None:
-            raise LookupError(f"missing tree node {key.hex()}")
-        return raw
-
-    def retire(self, key: bytes) -> None:
-        """Drop a node replaced by this update (forget it if this update created it)."""
-        if self.batch.new.pop(key, None) is None:
-            self.batch.stale.append(key)
-
-    def put_leaf(self, depth: int, kh: bytes, vh: bytes) -> bytes:
-        self.batch.new[self.vbytes + node_path(depth, kh)] = b"\x00" + kh + vh
-        return _sha256(b"\x00" + kh + vh).digest() + self.vbytes + b"\x00"
-
-    def put_internal(self, path: bytes, children: dict[int, bytes]) -> bytes:
-        raw, digest = encode_internal(children)
-        self.batch.new[self.vbytes + path] = raw
-        return digest + self.vbytes + b"\x01"
-
-    def build(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> bytes | None:
-        """Build the canonical subtree at ``depth`` for ``leaves`` (sorted ``(kh, vh)``)."""
-        if not leaves:
-            return None
-        if len(leaves) == 1:
-            return self.put_leaf(depth, *leaves[0])
-        children = {nib: self.build(depth + 1, group) for nib, group in _groups(leaves, depth)}
-        return self.put_internal(node_path(depth, leaves[0][0]), children)
-
-    def update(self, depth: int, entry: bytes | None, writes: list[tuple[bytes, bytes | None]]) -> bytes | None:
-        """Apply ``writes`` (sorted by kh; ``None`` deletes) to the subtree ``entry`` at ``depth``."""
-        if entry is None:
-            return self.build(depth, [w for w in writes if w[1] is not None])
-        kh0 = writes[0][0]
-        path = node_path(depth, kh0)
-        key = entry[32:40] + path
-        raw = self.read(key)
-        if raw[0] == LEAF:
-            return self._update_leaf(depth, key, entry, raw[1:33], raw[33:65], writes)
-        children = decode_internal(raw)
-        changed = False
-        for nib, group in _groups(writes, depth):
-            old = children.get(nib)
-            new = self.update(depth + 1, old, group)
-            if new != old:
-                changed = True
-                if new is None:
-                    del children[nib]
-                else:
-                    children[nib] = new
-        if not changed:
-            return entry
-        self.retire(key)
-        return self._collapse(depth, kh0, path, children)
-
-    def _update_leaf(self, depth, key, entry, kh, vh, writes) -> bytes | None:
-        merged = {kh: vh}
-        for wkh, wvh in writes:
-            if wvh is None:
-                merged.pop(wkh, None)
-            else:
-                merged[wkh] = wvh
-        if merged == {kh: vh}:
-            return entry
-        self.retire(key)
-        return self.build(depth, sorted(merged.items()))
-
-    def _collapse(self, depth: int, kh: bytes, path: bytes, children: dict[int, bytes]) -> bytes | None:
-        """Store an internal node, or lift a lone leaf child into this position."""
-        if not children:
-            return None
-        if len(children) == 1:
-            (nib, only), = children.items()
-            if only[40] == LEAF:
-                child_key = only[32:40] + node_path(depth + 1, with_nibble(kh, depth, nib))
-                raw = self.read(child_key)
-                self.retire(child_key)
-                return self.put_leaf(depth, raw[1:33], raw[33:65])
-        return self.put_internal(path, children)
-
-
-def _groups(items: list, depth: int):
-    """Yield ``(nibble, items)`` runs of kh-sorted ``items`` by their nibble at ``depth``."""
-    half = depth >> 1
-    if len(items) == 1:
-        byte = items[0][0][half]
-        yield (byte & 0x0F if depth & 1 else byte >> 4), items
-        return
-    nibs = [it[0][half] & 0x0F for it in items] if depth & 1 else [it[0][half] >> 4 for it in items]
-    start, current = 0, nibs[0]
-    for i in range(1, len(nibs)):
-        if nibs[i] != current:
-            yield current, items[start:i]
-            start, current = i, nibs[i]
-    yield current, items[start:]
-
-
-def hashed_writes(write_set: list[tuple[bytes, bytes | None]]) -> list[tuple[bytes, bytes | None]]:
-    """Turn a state write set into ``(kh, value hash or None)`` pairs sorted by kh."""
-    return sorted((key_hash(k), None if v is None else _sha256(v).digest()) for k, v in write_set)
+    nibs = child_nibbles((raw[1] << 8) | raw[2])
+    return dict(zip(nibs, [raw[i:i + REF_SIZE] for i in range(3, 3 + REF_SIZE * len(nibs), REF_SIZE)]))
 
 
 class Layered:
@@ -288,25 +174,3 @@ def merge(first: Batch, second: Batch) -> Batch:
             stale.append(key)
     new.update(second.new)
     return Batch(second.root, new, stale)
-
-
-def update(nodes: NodeRead, root: Ref | None, write_set: list[tuple[bytes, bytes | None]], version: int) -> Batch:
-    """Apply a write set to the tree rooted at ``root``; nodes created get ``version``.
-
-    Cost: O(writes x depth) node reads and hashes; depth is about log16(keys).
-    A write set that changes nothing returns the same root and an empty batch.
-    """
-    job = _Update(nodes, version)
-    writes = hashed_writes(write_set)
-    if writes:
-        job.batch.root = decode_ref(job.update(0, encode_ref(root) or None, writes) or b"")
-    else:
-        job.batch.root = root
-    return job.batch
-
-
-def build_hashed(leaves: list[tuple[bytes, bytes]], version: int) -> Batch:
-    """Return the tree holding exactly ``leaves`` (``(kh, value hash)`` sorted by kh, distinct kh)."""
-    job = _Update({}, version)   # a plain dict is an empty NodeRead
-    job.batch.root = decode_ref(job.build(0, leaves) or b"")
-    return job.batch

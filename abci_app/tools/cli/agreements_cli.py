@@ -1,4 +1,9 @@
-"""``samen tx agreement deliver|accept|reclaim|dispute|resolve|cancel|rate``."""
+"""``samen tx agreement deliver|accept|reclaim|dispute|resolve|cancel|rate``.
+
+Milestones are numbered from 1 wherever a person sees them (``--milestone 1`` is
+the first, as on the dashboard and in ``samen query agreement``); the message
+carries the 0-based index.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +11,42 @@ from typing import Annotated
 
 import typer
 
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import sha256_hex, tx_command
 from abci_app.chain.domain.agreements import messages as a
 
 Agreement = Annotated[int, typer.Argument(help="Agreement id.")]
-Milestone = Annotated[int, typer.Option("--milestone", help="Milestone index (0 = the first or only one).")]
+Milestone = Annotated[int, typer.Option("--milestone", min=1, max=1 << 32,
+                                        help="Milestone number (1 = the first or only one).")]
 
 
 def deliver(agreement: Agreement, delivery: Annotated[str, typer.Option("--delivery", help="SHA-256 of the delivery"
-            " document (hex).")], milestone: Milestone = 0):
+            " document (hex).")], milestone: Milestone = 1):
     """Provider: mark a milestone delivered."""
-    return a.DeliverMilestone(agreement, milestone, sha256_hex(delivery, "--delivery"))
+    return a.DeliverMilestone(agreement, milestone - 1, sha256_hex(delivery, "--delivery"))
 
 
-def accept(agreement: Agreement, milestone: Milestone = 0):
+def accept(agreement: Agreement, milestone: Milestone = 1):
     """Requester: accept a delivered milestone (its escrow is paid to the provider)."""
-    return a.AcceptMilestone(agreement, milestone)
+    return a.AcceptMilestone(agreement, milestone - 1)
 
 
-def reclaim(agreement: Agreement, milestone: Milestone = 0):
+def reclaim(agreement: Agreement, milestone: Milestone = 1):
     """Requester: reclaim an undelivered milestone after its deadline (broken)."""
-    return a.ReclaimMilestone(agreement, milestone)
+    return a.ReclaimMilestone(agreement, milestone - 1)
 
 
-def dispute(agreement: Agreement, milestone: Milestone = 0,
+def dispute(agreement: Agreement, milestone: Milestone = 1,
             reason: Annotated[str, typer.Option("--reason", help="SHA-256 of a reason document (hex).")] = ""):
     """Requester: dispute a delivered milestone within its review window (a bond of dispute_bond_bps is escrowed)."""
-    return a.DisputeMilestone(agreement, milestone, sha256_hex(reason, "--reason"))
+    return a.DisputeMilestone(agreement, milestone - 1, sha256_hex(reason, "--reason"))
 
 
 def resolve(agreement: Agreement, provider_bps: Annotated[int, typer.Option("--provider-bps",
-            help="Provider's share in basis points (0..10000).")], milestone: Milestone = 0):
+            min=0, max=10_000,
+            help="Provider's share in basis points (0..10000).")], milestone: Milestone = 1):
     """Arbiter: split a disputed milestone's escrow."""
-    return a.ResolveDispute(agreement, milestone, provider_bps)
+    return a.ResolveDispute(agreement, milestone - 1, provider_bps)
 
 
 def cancel(agreement: Agreement,
@@ -51,12 +59,13 @@ def cancel(agreement: Agreement,
     return a.CancelAgreement(agreement, revision, withdraw)
 
 
-def rate(agreement: Agreement, score: Annotated[int, typer.Option("--score", help="1 to 5.")],
+def rate(agreement: Agreement, score: Annotated[int, typer.Option("--score", min=1, max=5, help="1 to 5.")],
          comment: Annotated[str, typer.Option("--comment", help="SHA-256 of a comment document (hex).")] = ""):
     """Either party of a settled agreement: rate the other once."""
     return a.RateAgreement(agreement, score, sha256_hex(comment, "--comment"))
 
 
+@factory
 def group() -> typer.Typer:
     app = typer.Typer(help="Agreements: delivery, acceptance, disputes, cancellation, ratings.", no_args_is_help=True)
     for name, build in (("deliver", deliver), ("accept", accept), ("reclaim", reclaim), ("dispute", dispute),

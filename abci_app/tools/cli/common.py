@@ -7,7 +7,7 @@ A failure is one line ``error: ...`` on stderr and a non-zero exit code:
 ====  =========================================================
 0     success
 1     error (bad input, node unreachable, key problems, ...)
-2     usage error (unknown option, missing argument)
+2     usage error (unknown option, missing argument, a flag value the CLI refuses: ``BadValue``)
 3     the chain rejected the transaction (codespace/code/log shown)
 4     timed out waiting (for example for a transaction's inclusion)
 5     ``--verify``: the answer does not match what the validators signed (reason shown)
@@ -33,6 +33,7 @@ EXIT_REJECTED = 3
 EXIT_TIMEOUT = 4
 EXIT_UNVERIFIED = 5
 DEFAULT_HOME = Path("~/.samen")
+DEFAULT_NODE = "http://127.0.0.1:26657"   # = abci_app.tools.client.rpc.DEFAULT_NODE (not imported: a fast start)
 
 
 class CliError(click_exc.ClickException):
@@ -44,6 +45,13 @@ class CliError(click_exc.ClickException):
 
     def show(self, file=None) -> None:
         typer.echo(f"error: {self.message}", file=file or sys.stderr)
+
+
+class BadValue(CliError):
+    """A flag value the CLI refuses before signing: a usage error (exit 2) that names the flag."""
+
+    def __init__(self, flag: str, message: str) -> None:
+        super().__init__(f"{flag}: {message}" if flag else message, EXIT_USAGE)
 
 
 class Output(str, enum.Enum):

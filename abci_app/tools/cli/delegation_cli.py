@@ -1,6 +1,6 @@
 """``samen tx delegate set|revoke`` and ``samen query delegations``.
 
-Register with ``delegation_cli.register(tx_app, query_app)`` (one line in ``main.py``).
+Registered lazily in ``abci_app.tools.cli.main`` (``group`` and the query functions).
 Tag a proposal with ``samen tx org propose --tag TAG`` so tag-specific delegations apply.
 """
 
@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from abci_app.tools.cli.common import NodeOpt, Output, OutputOpt
+from abci_app.tools.cli.common import DEFAULT_NODE, NodeOpt, Output, OutputOpt
 from abci_app.tools.cli.market_query import fetch
-from abci_app.tools.client.rpc import DEFAULT_NODE
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import tx_command
 from abci_app.chain.domain.delegation import messages as dm
 
@@ -34,21 +34,21 @@ def revoke(org: OrgOpt, tag: TagOpt = "") -> dm.RevokeDelegation:
 def query_delegations(org: Annotated[int, typer.Argument(help="Organization id.")],
                       address: Annotated[str, typer.Argument(help="Member address.")],
                       backers: Annotated[bool, typer.Option("--backers", help="Who delegated to this member.")]
-                      = False, node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.json) -> None:
+                      = False, node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.text) -> None:
     """Show whom a member delegated to (or, with --backers, who delegated to the member)."""
     fetch(f"/delegations/{org}/{address}" + ("/backers" if backers else ""), node, output)
 
 
 def query_snapshot(proposal: Annotated[int, typer.Argument(help="Proposal id.")], node: NodeOpt = DEFAULT_NODE,
-                   output: OutputOpt = Output.json) -> None:
+                   output: OutputOpt = Output.text) -> None:
     """Show a proposal's delegation snapshot: who votes for whom, and the direct tallies."""
     fetch(f"/delegations/proposal/{proposal}", node, output)
 
 
-def register(tx_app: typer.Typer, query_app: typer.Typer) -> None:
-    group = typer.Typer(help="Delegated votes in an organization.", no_args_is_help=True)
-    tx_command(group, "set", set_delegation)
-    tx_command(group, "revoke", revoke)
-    tx_app.add_typer(group, name="delegate")
-    query_app.command("delegations")(query_delegations)
-    query_app.command("delegation-snapshot")(query_snapshot)
+@factory
+def group() -> typer.Typer:
+    """``samen tx delegate …``."""
+    made = typer.Typer(help="Delegated votes in an organization.", no_args_is_help=True)
+    tx_command(made, "set", set_delegation)
+    tx_command(made, "revoke", revoke)
+    return made

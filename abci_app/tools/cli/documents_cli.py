@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from abci_app.tools.cli.common import CliError
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import sha256_hex, tx_command
 from abci_app.chain.domain.documents import messages as d
 
@@ -39,6 +40,7 @@ def attach(hash_hex: Annotated[str, typer.Option("--hash", help="Document SHA-25
     return d.AttachDocument(sha256_hex(hash_hex, "--hash"), kind, target)
 
 
+@factory
 def group() -> typer.Typer:
     app = typer.Typer(help="Documents (content hashes and metadata).", no_args_is_help=True)
     tx_command(app, "publish", publish)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from abci_app.tools.cli.common import (DEFAULT_HOME, CliError, HomeOpt, KeyringDirOpt, Output, OutputOpt, emit,
                                  keyring_path, log, passphrase)
 from abci_app.tools.client.keyring import TEST_KEY_NOTE, UNENCRYPTED, Keyring, KeyringError, seal, unseal
-from abci_app.tools.client.signer import Signer
+
+if TYPE_CHECKING:
+    from abci_app.tools.client.signer import Signer
 
 app = typer.Typer(help="Manage the keys in a file keyring.", no_args_is_help=True)
 
@@ -54,6 +56,7 @@ def add(name: NameArg, unencrypted: UnencryptedOpt = False,
     try:
         if keyring.exists(name):
             raise KeyringError(f"key {name!r} already exists in {keyring.dir}")
+        from abci_app.tools.client.signer import Signer
         signer = _read_seed() if recover else Signer.generate()
         info = keyring.add(name, signer, _new_passphrase(unencrypted))
     except KeyringError as exc:
@@ -69,6 +72,7 @@ def _read_seed() -> Signer:
         raise KeyringError("the seed must be 64 hex characters") from None
     if len(seed) != 32:
         raise KeyringError(f"the seed must be 32 bytes, got {len(seed)}")
+    from abci_app.tools.client.signer import Signer
     return Signer(seed)
 
 

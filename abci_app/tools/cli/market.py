@@ -1,7 +1,4 @@
-"""``samen tx request|offer|standing …`` and ``samen query request|offer|standing-offer``.
-
-Register everything with ``market.register(tx_app, query_app)`` (one line in ``main.py``).
-"""
+"""``samen tx request|offer|standing …``: the market's transaction commands (one group factory each)."""
 
 from __future__ import annotations
 
@@ -9,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from abci_app.tools.cli import agreements_cli, documents_cli, market_query, projects_cli
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import block_time, milestone, sha256_hex, tx_command
 from abci_app.chain.domain.market import messages as m
 
@@ -77,20 +74,25 @@ def take_standing(standing: Annotated[int, typer.Argument(help="Standing offer i
     return m.TakeStandingOffer(standing, project)
 
 
-def register(tx_app: typer.Typer, query_app: typer.Typer) -> None:
-    """Add every market-family command to ``samen tx`` and ``samen query``."""
-    request = typer.Typer(help="Requests (vraag).", no_args_is_help=True)
-    offer = typer.Typer(help="Offers (aanbod) on requests.", no_args_is_help=True)
-    standing = typer.Typer(help="Standing offers.", no_args_is_help=True)
-    for group, name, build in ((request, "post", post_request), (request, "withdraw", withdraw_request),
-                               (offer, "make", make_offer), (offer, "withdraw", withdraw_offer),
-                               (offer, "accept", accept_offer), (standing, "publish", publish_standing),
-                               (standing, "withdraw", withdraw_standing), (standing, "take", take_standing)):
+def _group(help_text: str, commands: tuple) -> typer.Typer:
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    for name, build in commands:
         tx_command(group, name, build)
-    tx_app.add_typer(request, name="request")
-    tx_app.add_typer(offer, name="offer")
-    tx_app.add_typer(standing, name="standing")
-    tx_app.add_typer(agreements_cli.group(), name="agreement")
-    tx_app.add_typer(projects_cli.group(), name="project")
-    tx_app.add_typer(documents_cli.group(), name="document")
-    market_query.register(query_app)
+    return group
+
+
+@factory
+def request_group() -> typer.Typer:
+    return _group("Requests (vraag).", (("post", post_request), ("withdraw", withdraw_request)))
+
+
+@factory
+def offer_group() -> typer.Typer:
+    return _group("Offers (aanbod) on requests.", (("make", make_offer), ("withdraw", withdraw_offer),
+                                                   ("accept", accept_offer)))
+
+
+@factory
+def standing_group() -> typer.Typer:
+    return _group("Standing offers.", (("publish", publish_standing), ("withdraw", withdraw_standing),
+                                       ("take", take_standing)))

@@ -16,6 +16,8 @@ from abci_app.tools.node.cometbft import NodeError
 from abci_app.tools.node.home import NodeOptions, chain_id, init_home, rpc_url
 from abci_app.tools.node.run import graphql_available, node_children
 from abci_app.tools.node.supervisor import Supervisor
+from abci_app.tools.node import versions
+from abci_app.adapter.upgrade_info import EXIT_CODE as UPGRADE_EXIT
 from abci_app.chain.query_args import MAX_U64, parse_uint
 from abci_app.adapter.settings import Settings
 
@@ -68,15 +70,27 @@ def _read_app_state(path: Path | None) -> dict | None:
     return doc.get("app_state", doc)   # a whole genesis.json or just its app_state
 
 
-def run_group(home: Path, no_graphql: bool, on_ready=None) -> None:
-    """Run the node group of ``home`` in the foreground; exit non-zero if a child died."""
-    try:
-        children = node_children(home, with_graphql=not no_graphql)
-    except NodeError as exc:
-        raise CliError(str(exc)) from None
-    code = Supervisor(children, out=sys.stderr, ready_timeout=START_TIMEOUT).run(on_ready=on_ready)
-    if code != 0:
-        raise typer.Exit(code)
+def run_group(home: Path, no_graphql: bool, on_ready=None, make_children=node_children) -> None:
+    """Run the node group of ``home`` in the foreground; exit non-zero if a child died.
+
+    When the app stops for an upgrade (exit status 3), switch to ``versions/NAME`` if it is
+    installed and run the group again; otherwise say what to install (``tools.node.versions``).
+    """
+    while True:
+        try:
+            children = make_children(home, with_graphql=not no_graphql)
+        except NodeError as exc:
+            raise CliError(str(exc)) from None
+        supervisor = Supervisor(children, out=sys.stderr, ready_timeout=START_TIMEOUT)
+        code = supervisor.run(on_ready=on_ready)
+        if code == 0:
+            return
+        app = children[0].process
+        decision = versions.after_halt(home) if app is not None and app.returncode == UPGRADE_EXIT else None
+        if decision is not None:
+            supervisor.say("samen", decision.message)
+        if decision is None or not decision.switched:
+            raise typer.Exit(code)
 
 
 def start(home: HomeOpt = DEFAULT_HOME, no_graphql: NoGraphqlOpt = False) -> None:

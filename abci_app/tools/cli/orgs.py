@@ -1,8 +1,7 @@
-"""``samen tx org create|propose|vote|withdraw|leave|sweep`` and ``samen query org|proposal|proposals``.
+"""``samen tx org create|propose|vote|withdraw|leave|sweep``.
 
-Register with ``orgs.register(tx_app, query_app)`` (one line in ``main.py``).
 Built on the market family's ``tx_command`` (local stateless check, summary,
-sign, broadcast, wait) and ``fetch`` (ABCI query).  A proposal's actions come
+sign, broadcast, wait).  A proposal's actions come
 from shorthand options (``--transfer``, ``--set-member``, ``--grant``,
 ``--revoke``; for the network organization ``--spend-pool`` and
 ``--market-param``) and/or ``--actions-json FILE``: a JSON array of
@@ -21,22 +20,21 @@ from typing import Annotated
 import typer
 
 from abci_app.chain import codec
-from abci_app.tools.cli.common import CliError, NodeOpt, Output, OutputOpt
-from abci_app.tools.cli.market_query import fetch
+from abci_app.tools.cli.common import BadValue
+from abci_app.tools.cli.lazy import factory
+from abci_app.tools.cli.market_query import OrgId, ProposalId
 from abci_app.tools.cli.marketflow import block_time, tx_command
-from abci_app.tools.client.rpc import DEFAULT_NODE
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations import messages as om
 from abci_app.chain.domain.proposals import messages as pm
 from abci_app.chain.domain.validators import messages as vm
+from abci_app.chain.errors import LedgerError
 from abci_app.chain.query_args import MAX_U64, parse_uint
 
 POLICY_KINDS = {"threshold": om.THRESHOLD, "percentage": om.PERCENTAGE, "lazy": om.LAZY}
 CHOICES = {"yes": pm.YES, "no": pm.NO, "abstain": pm.ABSTAIN}
 _DURATION = re.compile(r"(\d+)([smhdw]?)")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800}
-OrgId = Annotated[int, typer.Argument(help="Organization id.")]
-ProposalId = Annotated[int, typer.Argument(help="Proposal id.")]
 Repeat = list[str] | None
 
 
@@ -44,24 +42,24 @@ def duration(text: str, what: str) -> int:
     """Parse ``N`` seconds or ``N[s|m|h|d|w]``."""
     match = _DURATION.fullmatch(text.strip())
     if not match:
-        raise CliError(f"{what} must be a number of seconds or N followed by s, m, h, d or w; got {text!r}")
+        raise BadValue(what, f"must be a number of seconds or N followed by s, m, h, d or w; got {text!r}")
     return int(match.group(1)) * _SECONDS[match.group(2)]
 
 
-def fields(text: str, count: int, spec: str, optional_last: bool = False) -> list[str]:
+def fields(text: str, count: int, spec: str, optional_last: bool = False, flag: str = "") -> list[str]:
     """Split ``text`` on ':' into ``count`` parts (the last may be absent if ``optional_last``)."""
     parts = text.split(":", count - 1)
     if len(parts) == count - 1 and optional_last:
         parts.append("")
     if len(parts) != count:
-        raise CliError(f"expected {spec}, got {text!r}")
+        raise BadValue(flag, f"expected {spec}, got {text!r}")
     return parts
 
 
 def number(text: str, what: str) -> int:
     value = parse_uint(text, MAX_U64)
     if value is None:
-        raise CliError(f"{what} must be a non-negative integer (ASCII digits, at most {MAX_U64}), got {text!r}")
+        raise BadValue(what, f"must be a non-negative integer (ASCII digits, at most {MAX_U64}), got {text!r}")
     return value
 
 
@@ -75,11 +73,11 @@ def create(name: Annotated[str, typer.Option("--name")],
            exit_right: Annotated[bool, typer.Option("--exit-right", help="Leavers take a proportional share.")] = False):
     """Create an organization with founding members, a decision policy and a treasury."""
     if policy not in POLICY_KINDS:
-        raise CliError(f"--policy must be one of {', '.join(POLICY_KINDS)}, got {policy!r}")
+        raise BadValue("--policy", f"must be one of {', '.join(POLICY_KINDS)}, got {policy!r}")
     members = []
     for text in member or ():
-        address, weight = fields(text, 2, "ADDRESS:WEIGHT")
-        members.append(om.OrgMember(address, number(weight, "member weight")))
+        address, weight = fields(text, 2, "ADDRESS:WEIGHT", flag="--member")
+        members.append(om.OrgMember(address, number(weight, "--member")))
     rules = om.OrgPolicy(POLICY_KINDS[policy], threshold, duration(voting_period, "--voting-period"),
                          duration(min_delay, "--min-delay"), exit_right)
     return om.CreateOrganization(name, purpose, tuple(members), rules)
@@ -101,14 +99,14 @@ def propose(org: Annotated[int, typer.Option("--org", help="Organization id.")],
     """Propose actions the organization performs if the proposal passes."""
     actions: list = []
     for text in transfer or ():
-        to, amount, memo = fields(text, 3, "TO:AMOUNT[:MEMO]", optional_last=True)
-        actions.append(Transfer(to, number(amount, "transfer amount"), memo))
+        to, amount, memo = fields(text, 3, "TO:AMOUNT[:MEMO]", optional_last=True, flag="--transfer")
+        actions.append(Transfer(to, number(amount, "--transfer"), memo))
     if set_member:
-        pairs = [fields(t, 2, "ADDRESS:WEIGHT") for t in set_member]
-        actions.append(om.UpdateMembers(org, tuple(om.OrgMember(a, number(w, "weight")) for a, w in pairs)))
+        pairs = [fields(t, 2, "ADDRESS:WEIGHT", flag="--set-member") for t in set_member]
+        actions.append(om.UpdateMembers(org, tuple(om.OrgMember(a, number(w, "--set-member")) for a, w in pairs)))
     for text in grant or ():
-        grantee, limit, expiry = fields(text, 3, "GRANTEE:LIMIT:EXPIRY")
-        actions.append(om.GrantFeeAllowance(org, grantee, number(limit, "limit"), block_time(expiry, "expiry")))
+        grantee, limit, expiry = fields(text, 3, "GRANTEE:LIMIT:EXPIRY", flag="--grant")
+        actions.append(om.GrantFeeAllowance(org, grantee, number(limit, "--grant"), block_time(expiry, "--grant")))
     actions.extend(om.RevokeFeeAllowance(org, grantee) for grantee in revoke or ())
     if actions_json is not None:
         actions.extend(load_actions(actions_json))
@@ -120,13 +118,13 @@ def network_actions(spend_pool: Repeat, market_param: Repeat) -> list:
     """``--spend-pool`` and ``--market-param``: what only the network organization's proposals can do."""
     actions: list = []
     for text in spend_pool or ():
-        to, amount, memo = fields(text, 3, "TO:AMOUNT[:MEMO]", optional_last=True)
-        actions.append(vm.SpendCommunityPool(to, number(amount, "spend amount"), memo))
+        to, amount, memo = fields(text, 3, "TO:AMOUNT[:MEMO]", optional_last=True, flag="--spend-pool")
+        actions.append(vm.SpendCommunityPool(to, number(amount, "--spend-pool"), memo))
     if market_param:
         changes = []
         for text in market_param:
             name, _, value = text.partition("=")
-            changes.append(vm.MarketParamChange(name.strip(), number(value.strip(), f"market param {name}")))
+            changes.append(vm.MarketParamChange(name.strip(), number(value.strip(), "--market-param")))
         actions.append(vm.UpdateMarketParams(tuple(changes)))
     return actions
 
@@ -136,15 +134,15 @@ def load_actions(path: Path) -> list:
     try:
         doc = {"org_id": 0, "title": "", "description": "", "actions": json.loads(path.read_text())}
         return list(codec.decode_value(pm.SubmitProposal, json.dumps(doc).encode()).actions)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CliError(f"--actions-json {path}: {exc}") from None
+    except (OSError, ValueError, KeyError, TypeError, LedgerError) as exc:
+        raise BadValue("--actions-json", f"{path}: {exc}") from None
 
 
 def vote(proposal: ProposalId, choice: Annotated[str, typer.Argument(help="yes, no or abstain.")],
          reason: Annotated[str, typer.Option("--reason")] = ""):
     """Vote on a proposal (once; votes are final)."""
     if choice not in CHOICES:
-        raise CliError(f"choice must be yes, no or abstain, got {choice!r}")
+        raise BadValue("CHOICE", f"must be yes, no or abstain, got {choice!r}")
     return pm.Vote(proposal, CHOICES[choice], reason)
 
 
@@ -163,29 +161,11 @@ def sweep(org: OrgId):
     return om.SweepTreasury(org)
 
 
-def query_org(org: OrgId, allowances: Annotated[bool, typer.Option("--allowances")] = False,
-              node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.json) -> None:
-    """Show an organization (or its fee allowances)."""
-    fetch(f"/org/{org}" + ("/allowances" if allowances else ""), node, output)
-
-
-def query_proposal(proposal: ProposalId, votes: Annotated[bool, typer.Option("--votes")] = False,
-                   node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.json) -> None:
-    """Show a proposal (or its votes)."""
-    fetch(f"/proposal/{proposal}" + ("/votes" if votes else ""), node, output)
-
-
-def query_proposals(org: OrgId, node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.json) -> None:
-    """List an organization's proposals."""
-    fetch(f"/proposals/{org}", node, output)
-
-
-def register(tx_app: typer.Typer, query_app: typer.Typer) -> None:
-    """Add ``samen tx org …`` and ``samen query org|proposal|proposals``."""
-    group = typer.Typer(help="Organizations and their proposals.", no_args_is_help=True)
+@factory
+def group() -> typer.Typer:
+    """``samen tx org …``."""
+    made = typer.Typer(help="Organizations and their proposals.", no_args_is_help=True)
     for name, build in (("create", create), ("propose", propose), ("vote", vote), ("withdraw", withdraw),
                         ("leave", leave), ("sweep", sweep)):
-        tx_command(group, name, build)
-    tx_app.add_typer(group, name="org")
-    for name, fn in (("org", query_org), ("proposal", query_proposal), ("proposals", query_proposals)):
-        query_app.command(name)(fn)
+        tx_command(made, name, build, propose=name not in ("propose", "vote", "withdraw"))
+    return made

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import block_time, tx_command
 from abci_app.chain.domain.projects import messages as p
 
@@ -45,6 +46,7 @@ def accept(project: Project):
     return p.AcceptProject(project)
 
 
+@factory
 def group() -> typer.Typer:
     app = typer.Typer(help="Projects, their budgets and their transfer.", no_args_is_help=True)
     for name, build in (("create", create), ("fund", fund), ("withdraw-budget", withdraw_budget), ("offer", offer),

@@ -9,9 +9,12 @@ shared options come from ``TxOptions`` (build it with ``tx_options``).  Steps:
    sequence and retry once;
 4. with ``wait``, poll ``/tx`` until the transaction is in a block (bounded).
 
-Failures raise ``CliError``: rejected by CheckTx or in the block -> exit 3 (the
-result is still printed on stdout), not included in time -> exit 4, anything
-else -> exit 1.
+After inclusion the result is printed with its effects in words
+(``abci_app.tools.cli.effects``).  Failures raise ``CliError``: rejected by CheckTx or in
+the block -> exit 3 (the result is still printed on stdout; times in the chain's
+message shown as dates, and a hint where the fix is known, e.g. an object that
+belongs to an organization's treasury: ``--propose-in N``), not included in time
+-> exit 4, anything else -> exit 1.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from typing import Annotated, Any
 import typer
 
 from abci_app.chain import codec
-from abci_app.tools.cli.common import EXIT_REJECTED, EXIT_TIMEOUT, CliError, Output, emit, log
+from abci_app.tools.cli.common import EXIT_REJECTED, EXIT_TIMEOUT, CliError, Output, log
+from abci_app.tools.cli.effects import flatten_events, show_result
 from abci_app.tools.client.rpc import ClientError, RpcClient, WaitTimeout
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.errors import SequenceMismatch
@@ -49,7 +53,7 @@ class TxOptions:
     yes: bool = False
     wait: bool = True
     timeout: float = 30.0
-    output: Output = Output.json
+    output: Output = Output.text
     fee_payer: str = ""
 
 
@@ -61,12 +65,41 @@ def account_sequence(rpc: RpcClient, address: str) -> int:
     return int(answer["value"]["sequence"])
 
 
-def describe(action: Any) -> list[str]:
-    """Return summary lines for a message dataclass: its type and each field."""
-    lines = [f"  action: {codec.action_field(type(action))}"]
+def describe(action: Any, indent: str = "  ") -> list[str]:
+    """Return summary lines for a message dataclass: its type and each field, in words (no Python reprs)."""
+    lines = [f"{indent}action: {codec.action_field(type(action))}"]
     for f in dataclasses.fields(action):
-        lines.append(f"  {f.name}: {getattr(action, f.name)!r}")
+        value = getattr(action, f.name)
+        if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]) and \
+                hasattr(value[0], "__dataclass_fields__") and f.name == "actions":
+            lines.append(f"{indent}actions:")
+            for inner in value:
+                lines.extend(describe(inner, indent + "    "))
+            continue
+        lines.append(f"{indent}{f.name}: {words(f.name, value)}")
     return lines
+
+
+def words(name: str, value: Any) -> str:
+    """A field value as a person reads it: dates for times, members as ``address (weight 3)``, lists joined."""
+    from abci_app.tools.cli.render import TIME_KEYS, when
+    import time as wallclock
+    if isinstance(value, bytes):
+        return value.hex() or "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and (name in TIME_KEYS or name.endswith("_at")):
+        return when(value, int(wallclock.time()))
+    if isinstance(value, tuple):
+        return ", ".join(words(name, v) for v in value) or "-"
+    if dataclasses.is_dataclass(value):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        if set(fields) == {"address", "weight"}:
+            return f"{fields['address']} (weight {fields['weight']})"
+        return "; ".join(f"{k} {words(k, v)}" for k, v in fields.items())
+    if isinstance(value, str):
+        return value if value else "-"
+    return str(value)
 
 
 def _confirm(signer: Signer, action: Any, chain_id: str, sequence: int, opts: TxOptions) -> None:
@@ -99,14 +132,15 @@ def retry_sequence(rpc: RpcClient, address: str, log_text: str) -> int:
 
 def sign_and_broadcast(action: Any, signer: Signer, opts: TxOptions) -> dict:
     """Sign ``action`` for ``signer``, broadcast it and (with ``opts.wait``) await it; print and return the result."""
+    from abci_app.tools.cli.reader import Reader
     try:
         with RpcClient(opts.node) as rpc:
             result = _broadcast(rpc, action, signer, opts)
             if opts.wait:
-                result = _await_inclusion(rpc, result, opts)
+                result = _await_inclusion(rpc, result, opts, action)
+            show_result(result, opts.output, Reader(rpc=rpc).name)
     except ClientError as exc:
         raise CliError(str(exc)) from None
-    emit(result, opts.output)
     return result
 
 
@@ -125,36 +159,32 @@ def _broadcast(rpc: RpcClient, action: Any, signer: Signer, opts: TxOptions) -> 
     result = {"hash": codec.tx_hash(raw).hex().upper(), "code": int(answer.get("code", 0)),
               "codespace": answer.get("codespace", ""), "log": answer.get("log", ""), "sequence": sequence}
     if result["code"] != 0:
-        _reject(result, "rejected by CheckTx", opts)
+        _reject(result, "rejected by CheckTx", opts, rpc, action)
     log(f"broadcast {result['hash']} (passed CheckTx)")
     return result
 
 
-def _await_inclusion(rpc: RpcClient, result: dict, opts: TxOptions) -> dict:
+def _await_inclusion(rpc: RpcClient, result: dict, opts: TxOptions, action: Any = None) -> dict:
     log(f"waiting up to {opts.timeout:g}s for inclusion...")
     try:
         found = rpc.wait_for_tx(bytes.fromhex(result["hash"]), timeout=opts.timeout)
     except WaitTimeout as exc:
-        emit(result | {"status": "pending"}, opts.output)
+        show_result(result | {"status": "pending"}, opts.output)
         raise CliError(str(exc), EXIT_TIMEOUT) from None
     tx_result = found.get("tx_result", {})
     result = result | {"height": int(found["height"]), "code": int(tx_result.get("code", 0)),
                        "codespace": tx_result.get("codespace", ""), "log": tx_result.get("log", ""),
                        "events": flatten_events(tx_result.get("events", []))}
     if result["code"] != 0:
-        _reject(result, f"rejected in block {result['height']}", opts)
-    return result
+        _reject(result, f"rejected in block {result['height']}", opts, rpc, action)
+    from abci_app.tools.cli.effects import executions
+    return result | executions(rpc, result)
 
 
-def _reject(result: dict, where: str, opts: TxOptions) -> None:
-    emit(result, opts.output)
-    raise CliError(f"transaction {where} ({result['codespace']}/{result['code']}): {result['log']}", EXIT_REJECTED)
-
-
-def flatten_events(events: list) -> list[dict]:
-    """Turn CometBFT's event JSON into ``[{"type": ..., "attributes": {key: value}}]``."""
-    out = []
-    for event in events:
-        attrs = {a.get("key", ""): a.get("value", "") for a in event.get("attributes", [])}
-        out.append({"type": event.get("type", ""), "attributes": attrs})
-    return out
+def _reject(result: dict, where: str, opts: TxOptions, rpc: Any = None, action: Any = None) -> None:
+    show_result(result, opts.output)
+    message = result["log"]
+    if rpc is not None:
+        from abci_app.tools.cli.hints import explain
+        message = explain(rpc, action, message)
+    raise CliError(f"transaction {where} ({result['codespace']}/{result['code']}): {message}", EXIT_REJECTED)

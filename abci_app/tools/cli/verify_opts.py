@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from abci_app.tools.cli.common import EXIT_UNVERIFIED, CliError, home_path
-from abci_app.tools.client.rpc import ClientError, RpcClient
-from abci_app.tools.client.trust import RpcSource, Trust
-from abci_app.tools.client.verify import VerificationError, VerifiedAnswer, Verifier
+
+if TYPE_CHECKING:
+    from abci_app.tools.client.verify import VerifiedAnswer
 
 VerifyOpt = Annotated[bool, typer.Option("--verify", help="Check the answer against the validators' signatures.")]
 GenesisOpt = Annotated[Path | None, typer.Option("--genesis", help="Genesis file to trust (default: <home>/config/genesis.json).")]
-TrustedHeightOpt = Annotated[int, typer.Option("--trusted-height", help="Trust the header at this height ...")]
+TrustedHeightOpt = Annotated[int, typer.Option("--trusted-height", min=0, max=(1 << 63) - 1, help="Trust the header at this height ...")]
 TrustedHashOpt = Annotated[str, typer.Option("--trusted-hash", help="... whose hash (hex) is this.")]
-HeightOpt = Annotated[int, typer.Option("--height", help="Read the state at this height (0: the latest).")]
+HeightOpt = Annotated[int, typer.Option("--height", min=0, max=(1 << 63) - 1, help="Read the state at this height (0: the latest).")]
 
 
 def verified_query(node: str, path: str, data: bytes, height: int, home: Path, genesis: Path | None,
@@ -34,6 +34,9 @@ def verified_query(node: str, path: str, data: bytes, height: int, home: Path, g
     """Ask ``node`` with ``prove=true`` and verify the answer; raise ``CliError`` on any failure."""
     if bool(trusted_height) != bool(trusted_hash):
         raise CliError("--trusted-height and --trusted-hash go together")
+    from abci_app.tools.client.rpc import ClientError, RpcClient   # here, not at import: a fast samen start
+    from abci_app.tools.client.trust import RpcSource, Trust
+    from abci_app.tools.client.verify import VerificationError, Verifier
     try:
         with RpcClient(node) as rpc:
             source = RpcSource(rpc)

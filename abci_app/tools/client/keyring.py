@@ -31,12 +31,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from typing import TYPE_CHECKING
 
 from abci_app.chain import addresses
-from abci_app.tools.client.signer import Signer
+
+if TYPE_CHECKING:   # signing and key encryption load only when a key is used (a fast `samen query`)
+    from abci_app.tools.client.signer import Signer
 
 FORMAT = "samen-key/1"
 ENCRYPTED = "encrypted"
@@ -83,6 +83,7 @@ def seal(name: str, signer: Signer, passphrase: str | None) -> dict:
                            "unencrypted test key")
     salt, nonce = os.urandom(16), os.urandom(12)
     key = _kdf(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
     sealed = ChaCha20Poly1305(key).encrypt(nonce, signer.seed, _aad(name, signer.address))
     return doc | {"protection": ENCRYPTED,
                   "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex()},
@@ -95,6 +96,7 @@ def unseal(doc: dict, passphrase: str | None) -> Signer:
         if doc.get("format") != FORMAT:
             raise KeyringError(f"not a {FORMAT} key document")
         if doc["protection"] == UNENCRYPTED:
+            from abci_app.tools.client.signer import Signer
             signer = Signer(bytes.fromhex(doc["seed"]))
         elif doc["protection"] == ENCRYPTED:
             signer = _decrypt(doc, passphrase)
@@ -119,10 +121,13 @@ def _decrypt(doc: dict, passphrase: str | None) -> Signer:
     if len(nonce) != 12 or len(sealed) != 48:
         raise KeyringError("damaged key document: the nonce or sealed seed has the wrong length")
     key = _kdf(passphrase, salt, n, r, p)
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
     try:
         seed = ChaCha20Poly1305(key).decrypt(nonce, sealed, _aad(doc["name"], doc["address"]))
     except InvalidTag:
         raise KeyringError(f"wrong passphrase for key {doc['name']!r}") from None
+    from abci_app.tools.client.signer import Signer
     return Signer(seed)
 
 
@@ -139,6 +144,7 @@ def _check_kdf(n, r, p, salt: bytes) -> None:
 
 
 def _kdf(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode())
 
 

@@ -167,6 +167,30 @@ export const ACTIONS = {
   revoke_delegation: { title: "Take back your vote", group: "Organizations",
     fields: [f("org_id", "id", "Organization"), opt(f("tag", "text", "Tag (empty: the general delegation)"))],
     say: (m, w) => [`${w.me} takes back their vote delegation in organization ${m.org_id}${m.tag ? ` for "${m.tag}"` : ""}.`] },
+  grant_role: { title: "Grant a role with a budget", group: "Organizations (by proposal)", proposalOnly: true,
+    fields: [f("org_id", "id", "Organization"), f("name", "text", "Role name"), f("holder", "address", "Member"),
+      f("kinds", "tags", "Actions it may take (comma-separated, e.g. accept_offer, transfer)"),
+      f("limit", "amount", "Spending limit per period"), f("period", "seconds", "Period"), f("expires_at", "time", "Until")],
+    say: (m, w) => [`let ${w.who(m.holder)} act as "${m.name}" (${m.kinds.join(", ")}) spending at most ` +
+      `${w.amount(m.limit)} every ${w.span(m.period)} until ${w.time(m.expires_at)}`] },
+  revoke_role: { title: "Revoke a role", group: "Organizations (by proposal)", proposalOnly: true,
+    fields: [f("org_id", "id", "Organization"), f("name", "text", "Role name")],
+    say: (m) => [`end the role "${m.name}"`] },
+  create_sub_organization: { title: "Create a sub-organization", group: "Organizations (by proposal)", proposalOnly: true,
+    fields: [f("org_id", "id", "Parent organization"), f("name", "text", "Name"), f("purpose", "longtext", "Purpose"),
+      f("members", "members", "Members (one per line: address weight)"), f("policy", "policy", "How it decides"),
+      opt(f("budget", "amount", "Budget from the parent's treasury")), f("veto_window", "seconds", "Veto window")],
+    say: (m, w) => [`found the sub-organization "${m.name}" with ${m.members.length} member(s) and ` +
+      `${w.amount(m.budget || 0)} from the treasury; its passed proposals wait ${w.span(m.veto_window)} for a veto`] },
+  veto_proposal: { title: "Veto a sub-organization's proposal", group: "Organizations (by proposal)", proposalOnly: true,
+    fields: [f("proposal_id", "id", "Proposal"), opt(f("reason", "text", "Reason"))],
+    say: (m) => [`veto proposal ${m.proposal_id}${m.reason ? ` ("${m.reason}")` : ""}`] },
+  dissolve_sub_organization: { title: "Dissolve a sub-organization", group: "Organizations (by proposal)", proposalOnly: true,
+    fields: [f("org_id", "id", "Sub-organization")],
+    say: (m) => [`dissolve sub-organization ${m.org_id}; what it holds comes back to the treasury`] },
+  act_as_role: { title: "Act in a role", group: "Organizations",
+    fields: [f("org_id", "id", "Organization"), f("name", "text", "Role name"), f("action", "action", "What to do")],
+    say: (m, w) => [`${w.me}, as "${m.name}" of organization ${m.org_id}, without a vote: ${w.nested(m.action)}`] },
 };
 
 export const POLICY_CHOICES = POLICY_KINDS;

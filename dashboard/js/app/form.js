@@ -58,6 +58,9 @@ function lines(text) {
   return text.split("\n").map((l) => l.trim()).filter(Boolean);
 }
 
+/** What an optional field left empty means: the proto default. */
+const EMPTY = { tags: [], hashes: [], milestones: [], amount: 0, id: 0, int: 0, seconds: 0, time: 0, bps: 0 };
+
 const SCALAR = {
   address, amount, hash, seconds,
   id: (p, t) => whole(p, t), int: (p, t) => whole(p, t), bps: (p, t) => whole(p, t, { max: 10000 }),
@@ -110,7 +113,7 @@ function scalarField(path, field, prefill) {
       return c ? c.value : control.value;
     }
     const text = control.value.trim();
-    if (!text && field.optional) return field.type === "tags" || field.type === "hashes" || field.type === "milestones" ? [] : field.type === "amount" || field.type === "id" || field.type === "int" ? 0 : "";
+    if (!text && field.optional) return EMPTY[field.type] ?? "";
     if (!text) throw new FormError(path, "This is needed.");
     if (field.type === "time") return parseTime(path, text, ctx.now);
     if (field.type === "milestones") {
@@ -155,11 +158,18 @@ function actionsField(path, field, prefill) {
   };
 }
 
+/** One nested action (a role's action): the proposal form's action picker, read as a single action. */
+function actionField(path, field, prefill) {
+  const many = actionsField(path, field, prefill);
+  return { el: many.el, read: (ctx) => many.read(ctx)[0] };
+}
+
 /** A form for `fields`; input names are `prefix + field name`. */
 export function build(fields, prefix = "", prefill = {}) {
   const parts = fields.map((field) => {
     const path = prefix + field.name;
-    const make = field.type === "policy" ? policyField : field.type === "actions" ? actionsField : scalarField;
+    const make = field.type === "policy" ? policyField : field.type === "actions" ? actionsField
+      : field.type === "action" ? actionField : scalarField;
     return [field.name, make(path, field, prefill)];
   });
   return {

@@ -23,11 +23,7 @@ export function words(names = {}, me = "You") {
         `${p.exit_right ? "a leaving member takes their share of the treasury" : "no exit share"}.`;
     },
     milestones: (list) => (list || []).map((m, i) => `Milestone ${i}: "${m.title}", ${w.amount(m.amount)}, due ${w.time(m.deadline)}.`),
-    nested: (action) => {
-      const kind = actionKind(action);
-      return describe(action, words(names, "the organization's treasury")).join(" ").replace(/\.$/, "") +
-        (ACTIONS[kind].proposalOnly ? "" : "");
-    },
+    nested: (action) => describe(action, words(names, "the organization's treasury")).join(" ").replace(/\.$/, ""),
   };
   return w;
 }

@@ -4,6 +4,7 @@
 // with fields filled in (the other views link here).
 
 import { h, fill, amount } from "../dom.js";
+import { query } from "../gql.js";
 import { Page } from "../section.js";
 import { ACTIONS } from "../app/catalogue.js";
 import { build, FormError } from "../app/form.js";
@@ -57,6 +58,13 @@ export function mount(root, route) {
   root.append(panel("signer", "Signing as", who), panel("form", spec.title, el), panel("review", "Check and sign", review, result));
   refreshWho();
   page.unmount = session.onChange(refreshWho);
+  page.refresh = async () => {          // the form keeps what was typed; only the "as of" line follows the chain
+    try {
+      const { status } = await query("{ status { height } }");
+      page.asOf.textContent = `As of block ${status.height}`;
+      page.asOf.dataset.height = String(status.height);
+    } catch { /* the status strip says the API is unreachable */ }
+  };
 
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();

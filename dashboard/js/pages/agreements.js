@@ -78,7 +78,7 @@ function detail(root, id) {
     id: "agreement", title: "Timeline", wide: true,
     load: () => query(`{ _meta { block { number } } agreement(id: ${lit(id)}) { id requester provider arbiter price escrow
       status settled outcome tags request standingOffer project createdAt settledAt txs fees
-      milestones { title amount deadline status deliveredAt disputedAt disputedBy settledAt toProvider toRequester }
+      milestones { title amount deadline status deliveredAt deliveryHash disputedAt disputedBy settledAt toProvider toRequester }
       ratings { rater rated score ratedAt } friction { toFirstOffer toAgreement toDelivery toSettlement } } }`),
     view: ({ agreement: a }) => {
       if (!a) return h("p.muted", {}, `There is no agreement ${id}.`);
@@ -90,8 +90,10 @@ function detail(root, id) {
           Number(a.escrow) ? ` · escrow held ${amount(a.escrow)}` : "", ` · ${a.txs} transactions, fees ${amount(a.fees)}`),
         f ? h("p.muted", { "data-testid": "agreement-friction" }, `Time to agreement ${duration(f.toAgreement)} · to delivery ${duration(f.toDelivery)} · to settlement ${duration(f.toSettlement)}`) : null,
         h("ol.timeline", { "data-testid": "timeline" }, timeline(a).map(([t, text]) => h("li", {}, h("time", {}, when(t)), text))),
-        table("Milestones", ["#", "Title", "Amount", "Deadline", "Status", "Paid out (provider / requester)"], a.milestones.map((m, i) => [String(i + 1), m.title,
-          amount(m.amount), when(m.deadline), status(m.status), m.settledAt ? `${amount(m.toProvider)} / ${amount(m.toRequester)}` : "—"]),
+        table("Milestones", ["#", "Title", "Amount", "Deadline", "Status", "Delivered (content hash)", "Paid out (provider / requester)"],
+          a.milestones.map((m, i) => [String(i + 1), m.title, amount(m.amount), when(m.deadline), status(m.status),
+            m.deliveryHash ? h("code", { title: m.deliveryHash, "data-delivery-hash": m.deliveryHash }, short(m.deliveryHash, 10)) : "—",
+            m.settledAt ? `${amount(m.toProvider)} / ${amount(m.toRequester)}` : "—"]),
         { "data-testid": "milestones" }),
       ];
     },

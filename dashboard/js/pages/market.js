@@ -65,7 +65,7 @@ export function mount(root, route) {
     load: async () => {
       const data = await query(`{ _meta { block { number } } requests(first: 500, orderDirection: desc, where: { status: "open" })
         { id requester title description tags budget offersUntil status postedAt offerCount project }
-        offers(first: 1000, where: { status: "open" }) { id request provider price deadline status arbiter } }`);
+        offers(first: 1000, where: { status: "open" }) { ${OFFER_FIELDS} } }`);
       const byRequest = new Map();
       for (const o of data.offers) byRequest.set(o.request, [...(byRequest.get(o.request) || []), o]);
       for (const r of data.requests) r.offers = byRequest.get(r.id) || [];
@@ -87,9 +87,8 @@ export function mount(root, route) {
         h("div.meta", {}, `budget ${amount(r.budget)} · by `, link(`#/people/${r.requester}`, short(r.requester)),
           ` · offers until ${when(r.offersUntil)}`),
         r.description ? h("p", {}, r.description) : null,
-        r.offers.length ? h("ul", { "aria-label": `offers on request ${r.id}` }, r.offers.map((o) => h("li", { "data-offer": o.id },
-          `${amount(o.price)} by `, link(`#/people/${o.provider}`, short(o.provider)), ` · deliver by ${when(o.deadline)} `, status(o.status))))
-          : h("p.muted", {}, "No offers yet."))));
+        offerList(r, true),
+        h("p", {}, link(`#/act/make_offer?request_id=${encodeURIComponent(r.id)}`, "Make an offer", { "data-act": "make_offer" })))));
     },
   });
 
@@ -109,6 +108,37 @@ export function mount(root, route) {
           link(`#/people/${s.provider}`, short(s.provider)), ` · taken ${s.taken}×`))));
     },
   });
+  page.section({
+    id: "closed", title: "Closed requests (latest 50)", wide: true,
+    load: async () => {
+      const data = await query(`{ _meta { block { number } } requests(first: 50, orderDirection: desc,
+        where: { status_in: ["withdrawn", "expired", "accepted"] }) { id requester title tags budget status postedAt agreement } }`);
+      const offers = await Promise.all(data.requests.map((r) => query(`query($r: String!) {
+        offers(where: { request: $r }, first: 50) { ${OFFER_FIELDS} } }`, { r: r.id })));
+      data.requests.forEach((r, i) => { r.offers = offers[i].offers; });
+      return data;
+    },
+    view: ({ requests: closed }) => !closed.length ? h("p.muted", {}, "No request has closed yet.")
+      : h("ul.cards", { "data-testid": "closed-requests" }, closed.map((r) => h("li.card", { "data-request": r.id },
+        h("div.title", {}, `#${r.id} ${r.title} `, status(r.status), " ", tags(r.tags)),
+        h("div.meta", {}, `budget ${amount(r.budget)} · by `, link(`#/people/${r.requester}`, short(r.requester)),
+          r.agreement ? [" · ", link(`#/agreements/${r.agreement}`, `agreement #${r.agreement}`)] : null),
+        offerList(r, false)))),
+  });
   void requests;
   return page;
+}
+
+const OFFER_FIELDS = "id request provider price deadline status arbiter milestones { title amount deadline }";
+
+/** The offers on a request: id, price, provider, deadline, arbiter, milestones (and, if open, an accept link). */
+function offerList(r, open) {
+  if (!r.offers.length) return h("p.muted", {}, "No offers.");
+  return h("ul", { "aria-label": `offers on request ${r.id}` }, r.offers.map((o) => h("li", { "data-offer": o.id },
+    `Offer #${o.id}: ${amount(o.price)} by `, link(`#/people/${o.provider}`, short(o.provider)),
+    ` · deliver by ${when(o.deadline)} · `, o.arbiter ? ["arbiter ", link(`#/people/${o.arbiter}`, short(o.arbiter), { "data-arbiter": o.arbiter })]
+      : "no arbiter", " ", status(o.status),
+    o.milestones && o.milestones.length ? h("ol.milestones", { start: "0" }, o.milestones.map((m) =>
+      h("li", {}, `${m.title}: ${amount(m.amount)} by ${when(m.deadline)}`))) : null,
+    open ? [" ", link(`#/act/accept_offer?offer_id=${encodeURIComponent(o.id)}`, "Accept", { "data-act": "accept_offer" })] : null)));
 }

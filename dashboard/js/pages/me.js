@@ -170,14 +170,23 @@ export function mount(root) {
     fill(who, await whoAmI(rerender));
     fill(list, keysTable(await session.keys(), rerender));
   };
-  root.append(panel("whoami", "Who am I", who), deskSection(),
+  const desk = deskSection();
+  root.append(panel("whoami", "Who am I", who), desk,
     panel("keys", "Keys in this browser", list),
     panel("create", "Create a key", createForm(rerender)), panel("import", "Import a key", importForm(rerender)));
   rerender();
-  const stop = session.onChange(rerender);
+  const stop = session.onChange(() => { rerender(); desk.refresh(); });
   page.unmount = stop;
   const refresh = page.refresh.bind(page);
-  page.refresh = async () => { await refresh(); if (!who.querySelector("input:focus")) await rerenderBalance(who); };
+  page.refresh = async () => {
+    await refresh();
+    await desk.refresh();
+    if (desk.dataset.height) {
+      page.asOf.textContent = `As of block ${desk.dataset.height}`;
+      page.asOf.dataset.height = desk.dataset.height;
+    }
+    if (!who.querySelector("input:focus")) await rerenderBalance(who);
+  };
   return page;
 }
 

@@ -57,7 +57,7 @@ export function mount(root) {
       }
       return data;
     },
-    view: ({ validators, signatures }) => {
+    view: ({ _meta, validators, signatures }) => {
       const total = Number(validators.totalVotingPower);
       const rows = validators.validators.map((v) => {
         const cells = signatures
@@ -72,7 +72,8 @@ export function mount(root) {
           signatures ? h(`span${missed > 10 ? ".bad" : ""}`, {}, String(missed)) : "—"];
       });
       return [
-        table(`${validators.validators.length} validators at block ${validators.blockNumber}`,
+        // the node's RPC may already answer for the next height; the caption names the block the page reflects
+        table(`${plural(validators.validators.length, "validator")} at block ${Math.min(_meta.block.number, validators.blockNumber)}`,
           ["Address", "Voting power", "Share", `Last ${WINDOW} blocks`, "Missed"], rows, { "data-testid": "validators" }),
         signatures ? null : h("p.unavailable", { "data-testid": "signatures-unavailable" },
           "Per-block commit signatures are not available on this node (the API has no ", h("code", {}, "Block.signers"),
@@ -95,4 +96,9 @@ export function mount(root) {
 
 function stat(label, value, key, detail = "") {
   return h("div.stat", { "data-stat": key }, h("dt", {}, label), h("dd", {}, h("span.value", {}, value), detail ? h("span.detail", {}, detail) : null));
+}
+
+/** "1 validator", "4 validators". */
+export function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

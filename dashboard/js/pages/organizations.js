@@ -102,12 +102,18 @@ function detail(root, id) {
       const first = page.sections[0];
       if (first.state === "unavailable") throw new Unavailable(["Query.organization (the projects are listed by owner)"]);
       if (!org) return { projects: [] };
-      return query(`{ _meta { block { number } } projects(first: 100, owner: ${lit(org.treasury)})
+      // projects it holds, and (history kept) those it created or held and handed over
+      const data = await query(`{ _meta { block { number } } projects(first: 200)
         { id title description budget owner createdAt history { time kind actor amount ref detail } } }`);
+      data.projects = data.projects.filter((p) => p.owner === org.treasury || p.history.some((e) => e.actor === org.treasury));
+      data.treasury = org.treasury;
+      return data;
     },
-    view: ({ projects }) => projects.length === 0 ? h("p.muted", {}, "This organization holds no projects.") :
+    view: ({ projects, treasury }) => projects.length === 0 ? h("p.muted", {}, "This organization has held no projects.") :
       projects.map((p) => h("div.card", { "data-project": p.id },
-        h("div.title", {}, `#${p.id} ${p.title}`), h("div.meta", {}, `${p.description} · budget ${amount(p.budget)} · since ${when(p.createdAt)}`),
+        h("div.title", {}, `#${p.id} ${p.title} `, p.owner === treasury ? status("held")
+          : h("span", { "data-testid": "handed-over" }, "handed over to ", link(`#/people/${p.owner}`, short(p.owner)))),
+        h("div.meta", {}, `${p.description} · budget ${amount(p.budget)} · since ${when(p.createdAt)}`),
         table("History", ["When", "What", "By", "Amount", "Detail"], p.history.map((e) => [when(e.time), e.kind,
           link(`#/people/${e.actor}`, short(e.actor)), amount(e.amount), e.detail ? short(e.detail, 10) : (e.ref ? `#${e.ref}` : "")]),
         { "data-testid": "project-history" }))),

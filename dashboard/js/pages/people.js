@@ -4,6 +4,7 @@
 import { query } from "../gql.js";
 import { h, amount, short, when, link, lit, tags, status, table } from "../dom.js";
 import { Page } from "../section.js";
+import { accountNames } from "../app/names.js";
 import { agreementStage } from "./agreements.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
@@ -20,9 +21,25 @@ function directory(root) {
   const page = new Page(root, "People", "Accounts on the network; pick one to see its reputation and agreements.");
   page.section({
     id: "accounts", title: "Accounts", wide: true,
-    load: () => query(`{ _meta { block { number } } accounts(first: 200) { id balance sequence } }`),
-    view: ({ accounts }) => table(null, ["Account", "Balance", "Transactions signed"], accounts.map((a) => [
-      link(`#/people/${a.id}`, short(a.id, 12), { "data-account": a.id }), amount(a.balance), String(a.sequence)]), { "data-testid": "accounts" }),
+    load: async () => {
+      const data = await query(`{ _meta { block { number } } accounts(first: 200) { id balance sequence }
+        organizations(first: 100) { id name } }`);
+      data.names = await accountNames(data.organizations);
+      return data;
+    },
+    view: ({ accounts, names }) => {
+      const people = accounts.filter((a) => !names[a.id]);
+      const held = accounts.filter((a) => names[a.id]);
+      return [
+        table("People", ["Account", "Balance", "Transactions signed"], people.map((a) => [
+          link(`#/people/${a.id}`, short(a.id, 12), { "data-account": a.id }), amount(a.balance), String(a.sequence)]),
+        { "data-testid": "accounts" }),
+        table("Held by the chain (no key signs for these)", ["Account", "What it holds", "Balance"], held.map((a) => [
+          h("code", { "data-module-account": a.id }, short(a.id, 12)),
+          names[a.id].href ? link(names[a.id].href, names[a.id].label) : names[a.id].label, amount(a.balance)]),
+        { "data-testid": "module-accounts" }),
+      ];
+    },
   });
   return page;
 }

@@ -53,7 +53,7 @@ def check_and_execute_cancel(state, block, ctx, msg: CancelAgreement) -> list:
 def _require_nothing_due(agreement: Agreement, block) -> None:
     for index, ms in enumerate(agreement.milestones):
         if ms.open and block.time >= ms.due_at:
-            raise WindowClosed(f"milestone {index} of agreement {agreement.id} is due since {ms.due_at}:"
+            raise WindowClosed(f"milestone {index + 1} of agreement {agreement.id} is due since {ms.due_at}:"
                                " block time settles it first")
 
 

@@ -57,18 +57,18 @@ def require_role(agreement: Agreement, signer: str, *roles: str) -> str:
 
 def milestone_in(agreement: Agreement, index: int, *states: S):
     if index >= len(agreement.milestones):
-        raise MilestoneNotFound(f"agreement {agreement.id} has no milestone {index}")
+        raise MilestoneNotFound(f"agreement {agreement.id} has no milestone {index + 1}")
     ms = agreement.milestones[index]
     if ms.status not in states:
         allowed = ", ".join(s.value for s in states)
-        raise WrongMilestoneState(f"milestone {index} of agreement {agreement.id} is {ms.status.value}, needs {allowed}")
+        raise WrongMilestoneState(f"milestone {index + 1} of agreement {agreement.id} is {ms.status.value}, needs {allowed}")
     return ms
 
 
 def require_open_window(ms, index: int, block, what: str) -> None:
     """Refuse acting on a milestone whose window (``due_at``) has ended at block time."""
     if block.time >= ms.due_at:
-        raise WindowClosed(f"milestone {index}'s {what} ended at {ms.due_at}; block time is {block.time}")
+        raise WindowClosed(f"milestone {index + 1}'s {what} ended at {ms.due_at}; block time is {block.time}")
 
 
 def counted(agreement: Agreement, ctx) -> Agreement:
@@ -124,7 +124,7 @@ def check_and_execute_reclaim(state, block, ctx, msg: ReclaimMilestone) -> list:
     require_role(agreement, ctx.signer, REQUESTER)
     ms = milestone_in(agreement, msg.milestone, S.ACTIVE)
     if block.time <= ms.deadline:
-        raise DeadlineNotPassed(f"milestone {msg.milestone} is due at {ms.deadline}; block time is {block.time}")
+        raise DeadlineNotPassed(f"milestone {msg.milestone + 1} is due at {ms.deadline}; block time is {block.time}")
     _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.RECLAIMED, 0)
     return events
 

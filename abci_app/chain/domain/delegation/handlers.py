@@ -12,7 +12,6 @@ Rules (``docs/lifecycles.md``, "Delegated votes"):
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from abci_app.chain import addresses
@@ -111,14 +110,18 @@ def count_vote(state: StateWrite, proposal: Proposal, voter: str, choice: int,
     if snap is None:
         return {c: weight if c == choice else 0 for c in tally.CHOICES}, None, []
 
+    seen: dict[str, int] = {}
+
     def voted(address: str) -> int:
-        record = proposals.get_vote(state, proposal.id, address)
-        return 0 if record is None else record.choice
+        if address not in seen:
+            record = proposals.get_vote(state, proposal.id, address)
+            seen[address] = 0 if record is None else record.choice
+        return seen[address]
 
     delta, carried = tally.moves(snap.paths, voter, choice, voted)
-    direct = replace(snap, direct_yes=snap.direct_yes + (weight if choice == 1 else 0),
-                     direct_no=snap.direct_no + (weight if choice == 2 else 0),
-                     direct_abstain=snap.direct_abstain + (weight if choice == 3 else 0))
-    delegations.put_snapshot(state, direct)
+    old = delegations.get_direct(state, proposal.id)
+    direct = delegations.DirectTally(old.yes + (weight if choice == 1 else 0), old.no + (weight if choice == 2 else 0),
+                                     old.abstain + (weight if choice == 3 else 0))
+    delegations.put_direct(state, proposal.id, direct)
     out = [events.DelegatedWeightCounted(proposal.id, voter, choice, carried)] if carried else []
-    return delta, (direct.direct_yes, direct.direct_no, direct.direct_abstain), out
+    return delta, (direct.yes, direct.no, direct.abstain), out

@@ -11,6 +11,7 @@ from __future__ import annotations
 BY_DELEGATOR = b"dlg/d/"
 BY_DELEGATE = b"dlg/t/"
 SNAPSHOT = b"dlg/s/"
+DIRECT = b"dlg/dt/"     # + pad(proposal): the direct votes' tallies (small; rewritten at each vote)
 
 
 def pad(number: int) -> bytes:
@@ -39,3 +40,7 @@ def backer(org_id: int, delegate: str, delegator: str, tag: str) -> bytes:
 
 def snapshot(proposal_id: int) -> bytes:
     return SNAPSHOT + pad(proposal_id)
+
+
+def direct(proposal_id: int) -> bytes:
+    return DIRECT + pad(proposal_id)

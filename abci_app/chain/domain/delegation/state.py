@@ -30,14 +30,20 @@ class VoterPath:
 
 @dataclass(frozen=True, slots=True)
 class DelegationSnapshot:
-    """Taken at submission: the proposal's tags, every voter's delegation path, and the direct votes' tallies."""
+    """Taken at submission and never rewritten: the proposal's tags and every voter's delegation path."""
 
     proposal_id: int
     tags: tuple[str, ...]
     paths: tuple[VoterPath, ...]     # sorted by voter; a voter with no delegation has an empty ``via``
-    direct_yes: int = 0
-    direct_no: int = 0
-    direct_abstain: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DirectTally:
+    """The weight of direct votes only (what an early decision may rely on), kept apart from the snapshot."""
+
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
 
 
 def get(state: StateRead, org_id: int, delegator: str, tag: str) -> Delegation | None:
@@ -84,3 +90,12 @@ def get_snapshot(state: StateRead, proposal_id: int) -> DelegationSnapshot | Non
 
 def put_snapshot(state: StateWrite, snap: DelegationSnapshot) -> None:
     state.put(keys.snapshot(snap.proposal_id), codec.encode_value(snap))
+
+
+def get_direct(state: StateRead, proposal_id: int) -> DirectTally:
+    raw = state.get(keys.direct(proposal_id))
+    return DirectTally() if raw is None else codec.decode_value(DirectTally, raw)
+
+
+def put_direct(state: StateWrite, proposal_id: int, direct: DirectTally) -> None:
+    state.put(keys.direct(proposal_id), codec.encode_value(direct))

@@ -110,10 +110,10 @@ def check_milestones(msg: MakeOffer, ctx) -> None:
     if len(msg.milestones) > MAX_MILESTONES:
         raise InvalidMilestones(f"at most {MAX_MILESTONES} milestones allowed, got {len(msg.milestones)}")
     for index, ms in enumerate(msg.milestones):
-        checks.check_title(ms.title, ctx, f"milestone {index} title")
-        check_amount(ms.amount, f"milestone {index} amount")
+        checks.check_title(ms.title, ctx, f"milestone {index + 1} title")
+        check_amount(ms.amount, f"milestone {index + 1} amount")
         if not 0 < ms.deadline <= msg.deadline:
-            raise InvalidMilestones(f"milestone {index} deadline must be positive and not after the offer deadline")
+            raise InvalidMilestones(f"milestone {index + 1} deadline must be positive and not after the offer deadline")
     if msg.milestones and sum(ms.amount for ms in msg.milestones) != msg.price:
         raise InvalidMilestones("milestone amounts must add up to the price")
 

@@ -21,7 +21,8 @@ first of:
 3. **close one open request** (withdrawn, its offers close), **one open offer**
    (withdrawn) or **one standing offer** (withdrawn) it made;
 4. otherwise the cascade is done: whatever came back to the treasury goes to the
-   community pool, as on dissolution.
+   community pool, as on dissolution (to the parent's treasury instead for a
+   sub-organization whose parent is active: ``suborgs.state.return_to_parent``).
 
 Every step deletes the index entry it used, so each one is O(log n) and the
 cascade of an organization with k memberships, projects and open items takes
@@ -42,6 +43,7 @@ from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
 from abci_app.chain.domain.organizations import events, state as orgs
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.projects.events import ProjectBudgetReturned
+from abci_app.chain.domain.suborgs import state as suborgs
 
 
 def sweep(state, treasury: str) -> int:
@@ -53,9 +55,11 @@ def sweep(state, treasury: str) -> int:
 
 
 def dissolve(state, block, org: orgs.Organization) -> list:
-    """Dissolve ``org`` now: its treasury goes to the community pool and its cascade is queued."""
+    """Dissolve ``org`` now: its treasury goes to its active parent (a sub-organization) or the community pool,
+    and its cascade is queued."""
+    returned = suborgs.return_to_parent(state, org)
     orgs.mark_dissolved(state, org, block.time)
-    return [events.OrganizationDissolved(org.id, sweep(state, org.treasury))]
+    return [events.OrganizationDissolved(org.id, sweep(state, org.treasury)), *returned]
 
 
 def end_block(state, block) -> list:
@@ -78,7 +82,8 @@ def step(state, block, queue_key: bytes, org_id: int) -> list:
         if done is not None:
             return done
     state.delete(queue_key)
-    return [events.DissolutionCompleted(org.id, sweep(state, org.treasury))]
+    returned = suborgs.return_to_parent(state, org)
+    return [events.DissolutionCompleted(org.id, sweep(state, org.treasury)), *returned]
 
 
 def _leave_one(state, block, treasury: str) -> list | None:

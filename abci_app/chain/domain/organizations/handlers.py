@@ -13,6 +13,7 @@ from abci_app.chain import addresses
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.accounts.handlers import check_text
 from abci_app.chain.domain.organizations import dissolution, events, state as orgs
+from abci_app.chain.domain.suborgs import state as suborgs
 from abci_app.chain.domain.validators import state as vals
 from abci_app.chain.domain.organizations.messages import (BASIS_POINTS, PERCENTAGE, POLICY_KINDS, CreateOrganization,
                                                     LeaveOrganization, OrgMember, OrgPolicy, SweepTreasury,
@@ -175,7 +176,8 @@ def check_and_execute_sweep(state, block, ctx, msg: SweepTreasury) -> list:
     org = orgs.require(state, msg.org_id)
     if org.status == orgs.ACTIVE:
         raise OrganizationActive(f"organization {org.id} is active; its members decide over its treasury")
+    returned = suborgs.return_to_parent(state, org)
     amount = dissolution.sweep(state, org.treasury)
-    if amount == 0:
+    if amount == 0 and not returned:
         raise NothingToSweep(f"treasury of dissolved organization {org.id} is empty")
-    return [events.TreasurySwept(org.id, amount)]
+    return [events.TreasurySwept(org.id, amount), *returned]

@@ -16,6 +16,7 @@ from abci_app.chain.context import Router, TxContext
 from abci_app.chain.domain.accounts.handlers import check_text
 from abci_app.chain.domain.delegation import handlers as delegation
 from abci_app.chain.domain.market.checks import check_tags
+from abci_app.chain.domain.suborgs import handlers as suborgs
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.proposals import events, keys, state as proposals, tally
 from abci_app.chain.domain.proposals.execution import action_context, decide
@@ -52,9 +53,10 @@ def check_and_execute_submit(state, block, ctx, msg: SubmitProposal) -> list:
     org = orgs.require_active(state, msg.org_id)
     if orgs.weight_of(org.members, ctx.signer) == 0:
         raise NotAMember(f"{ctx.signer} is not a member of organization {org.id}")
+    policy = suborgs.policy_for(state, org)   # a sub-organization's proposals wait out the parent's veto window
     proposal = Proposal(proposals.next_id(state), org.id, ctx.signer, msg.title, msg.description, msg.actions,
-                        org.policy, org.members, orgs.total_weight(org.members), block.time,
-                        block.time + org.policy.voting_period, proposals.VOTING)
+                        policy, org.members, orgs.total_weight(org.members), block.time,
+                        block.time + policy.voting_period, proposals.VOTING)
     proposals.create(state, proposal)
     delegation.snapshot_at_submission(state, proposal, msg.tags)
     return [events.ProposalSubmitted(proposal.id, org.id, ctx.signer, len(msg.actions), proposal.voting_end)]
@@ -70,9 +72,11 @@ def check_stateless_vote(msg: Vote, ctx) -> None:
 
 
 def require_voting(proposal: Proposal, block) -> None:
-    if proposal.status != proposals.VOTING or block.time >= proposal.voting_end:
-        raise VotingClosed(f"proposal {proposal.id} is not open for voting (status {proposal.status}, "
-                           f"voting ended at {proposal.voting_end})")
+    if proposal.status != proposals.VOTING:
+        raise VotingClosed(f"proposal {proposal.id} is not open for voting: it is already decided "
+                           f"(status {proposal.status}) and votes are final")
+    if block.time >= proposal.voting_end:
+        raise VotingClosed(f"proposal {proposal.id} is not open for voting (voting ended at {proposal.voting_end})")
 
 
 def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:

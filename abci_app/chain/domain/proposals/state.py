@@ -25,9 +25,10 @@ REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
 EXECUTED = "executed"
 FAILED = "failed"
-FINAL = (REJECTED, WITHDRAWN, EXECUTED, FAILED)
+VETOED = "vetoed"      # a sub-organization's proposal stopped by its parent (suborgs)
+FINAL = (REJECTED, WITHDRAWN, EXECUTED, FAILED, VETOED)
 # The only transitions a proposal may make (checked by the simulation).
-TRANSITIONS = {VOTING: (PASSED, REJECTED, WITHDRAWN), PASSED: (EXECUTED, FAILED)}
+TRANSITIONS = {VOTING: (PASSED, REJECTED, WITHDRAWN, VETOED), PASSED: (EXECUTED, FAILED, VETOED)}
 
 
 @dataclass(frozen=True, slots=True)
