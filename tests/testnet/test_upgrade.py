@@ -73,7 +73,7 @@ def test_a_cancelled_plan_stops_no_one_and_a_scheduled_one_stops_every_node_at_i
     plan = net.live()[0].rpc.abci_query("/upgrade")["value"]["plan"]
     assert plan == {"name": "v2", "height": net.upgrade_height, "info": "tests/support/upgrade_v2.py"}
     net.acked_before = net.load.count()
-    wait_for(lambda: all(n.app.poll() is not None for n in net.validators), 90, "every app to stop at the upgrade")
+    wait_for(lambda: all(n.app.poll() is not None for n in net.validators), 240, "every app to stop at the upgrade")
     for node in net.validators:
         node.up = False
         node.stop(10)

@@ -16,7 +16,7 @@ from typing import Any
 from abci_app.tools.cli.common import CliError
 
 MODULE_ACCOUNTS = {"escrow": "escrow", "dispute_bonds": "dispute bonds", "project_budgets": "project budgets",
-                   "community_pool": "community pool"}
+                   "community_pool": "community pool", "stream_reserves": "stream reserves"}
 _UNIX_TIME = re.compile(r"\b(at|until|after|before|by|time|ended at|ends at)( block time)? (1[5-9]\d{8}|[2-3]\d{9})\b")
 
 

@@ -42,7 +42,7 @@ def check_stateless_delegate(msg: DelegateVote, ctx: TxContext) -> None:
     _check_tag(msg.tag)
 
 
-def check_and_execute_delegate(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: DelegateVote) -> list:
+def check_and_execute_delegate(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: DelegateVote) -> list[object]:
     """Record (or replace) the signer's delegation for ``msg.tag``."""
     org = orgs.require_active(state, msg.org_id)
     for who, what in ((ctx.signer, "delegator"), (msg.delegate, "delegate")):
@@ -72,7 +72,7 @@ def check_stateless_revoke(msg: RevokeDelegation, ctx: TxContext) -> None:
     _check_tag(msg.tag)
 
 
-def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: RevokeDelegation) -> list:
+def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: RevokeDelegation) -> list[object]:
     found = delegations.get(state, msg.org_id, ctx.signer, msg.tag)
     if found is None:
         raise NoDelegation(f"{ctx.signer} has no delegation in organization {msg.org_id} for tag {msg.tag!r}")
@@ -98,7 +98,7 @@ def snapshot_at_submission(state: StateWrite, proposal: Proposal, tags: tuple[st
 
 
 def count_vote(state: StateWrite, proposal: Proposal, voter: str, choice: int,
-               weight: int) -> tuple[dict[int, int], tuple[int, int, int] | None, list]:
+               weight: int) -> tuple[dict[int, int], tuple[int, int, int] | None, list[object]]:
     """Return the tally's change for a vote, the direct tallies when delegation applies, and events.
 
     Must run before the vote is stored.  Without a snapshot the vote moves only the
@@ -123,5 +123,5 @@ def count_vote(state: StateWrite, proposal: Proposal, voter: str, choice: int,
     direct = delegations.DirectTally(old.yes + (weight if choice == 1 else 0), old.no + (weight if choice == 2 else 0),
                                      old.abstain + (weight if choice == 3 else 0))
     delegations.put_direct(state, proposal.id, direct)
-    out = [events.DelegatedWeightCounted(proposal.id, voter, choice, carried)] if carried else []
+    out: list[object] = [events.DelegatedWeightCounted(proposal.id, voter, choice, carried)] if carried else []
     return delta, (direct.yes, direct.no, direct.abstain), out

@@ -52,7 +52,7 @@ def check_stateless_grant(msg: GrantRole, ctx: TxContext) -> None:
         raise InvalidRole(f"period must be in [1, {MAX_PERIOD}] seconds, got {msg.period}")
 
 
-def check_and_execute_grant(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: GrantRole) -> list:
+def check_and_execute_grant(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: GrantRole) -> list[object]:
     """Grant (or replace) the role; the holder must be a member and the expiry in the future."""
     org = orgs.require_self(state, msg.org_id, ctx.signer)
     if orgs.weight_of(org.members, msg.holder) == 0:
@@ -69,7 +69,7 @@ def check_stateless_revoke(msg: RevokeRole, ctx: TxContext) -> None:
     """Nothing to check without state."""
 
 
-def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: RevokeRole) -> list:
+def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: RevokeRole) -> list[object]:
     orgs.require_self(state, msg.org_id, ctx.signer)
     roles.require(state, msg.org_id, msg.name)
     roles.delete(state, msg.org_id, msg.name)
@@ -92,7 +92,7 @@ def check_stateless_act(msg: ActAsRole, ctx: TxContext, *, router: Router) -> No
 
 
 def check_and_execute_act(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: ActAsRole, *,
-                          router: Router) -> list:
+                          router: Router) -> list[object]:
     """Run the action as the organization if the holder may; refuse it if it spends beyond the period's budget."""
     org = orgs.require_active(state, msg.org_id)
     role = roles.require(state, org.id, msg.name)

@@ -52,7 +52,7 @@ def check_stateless_create(msg: CreateStream, ctx: TxContext) -> None:
         raise InvalidStream("total and end must be in [0, 2^63-1]")
 
 
-def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CreateStream) -> list:
+def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CreateStream) -> list[object]:
     """Move the reserve from the signer to ``RESERVES`` and open the stream."""
     start = msg.start or block.time
     if not block.time <= start <= block.time + MAX_PERIOD:
@@ -75,7 +75,7 @@ def check_stateless_claim(msg: ClaimStream, ctx: TxContext) -> None:
     """Nothing to check without state."""
 
 
-def check_and_execute_claim(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: ClaimStream) -> list:
+def check_and_execute_claim(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: ClaimStream) -> list[object]:
     """Pay the recipient everything accrued and unclaimed; finish the stream when all is paid."""
     stream = streams.require(state, msg.stream_id)
     amount = streams.claimable(stream, block.time)
@@ -104,7 +104,7 @@ def check_stateless_stop(msg: StopStream, ctx: TxContext) -> None:
     """Nothing to check without state."""
 
 
-def check_and_execute_stop(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: StopStream) -> list:
+def check_and_execute_stop(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: StopStream) -> list[object]:
     """Cap the stream at what has accrued and return the rest of the reserve to the payer."""
     stream = streams.require(state, msg.stream_id)
     if ctx.signer != stream.payer:

@@ -38,7 +38,7 @@ def check_stateless_create(msg: CreateSubOrganization, ctx: TxContext) -> None:
         raise InvalidSubOrganization(f"veto window must be in [1, {org_handlers.MAX_PERIOD}] seconds")
 
 
-def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CreateSubOrganization) -> list:
+def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CreateSubOrganization) -> list[object]:
     """Create the child as an ordinary organization, link it to the parent and move the budget."""
     parent = orgs.require_self(state, msg.org_id, ctx.signer)
     decision = parent.policy.voting_period + parent.policy.min_delay
@@ -69,7 +69,7 @@ def check_stateless_veto(msg: VetoProposal, ctx: TxContext) -> None:
     check_text(msg.reason, ctx.params.max_memo_bytes, "veto reason")
 
 
-def check_and_execute_veto(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: VetoProposal) -> list:
+def check_and_execute_veto(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: VetoProposal) -> list[object]:
     """Stop a child's proposal that is voting, or passed and not yet due; it becomes VETOED and never runs."""
     proposal = proposals.require(state, msg.proposal_id)
     link = _require_parent(state, proposal.org_id, ctx.signer)
@@ -89,7 +89,7 @@ def check_stateless_dissolve(msg: DissolveSubOrganization, ctx: TxContext) -> No
 
 
 def check_and_execute_dissolve(state: StateWrite, block: BlockInfo, ctx: TxContext,
-                               msg: DissolveSubOrganization) -> list:
+                               msg: DissolveSubOrganization) -> list[object]:
     """Dissolve the child now: its treasury goes to the parent, its cascade is queued (its returns go there too)."""
     _require_parent(state, msg.org_id, ctx.signer)
     child = orgs.require_active(state, msg.org_id)

@@ -48,7 +48,7 @@ def active_parent(state: StateRead, org_id: int) -> orgs.Organization | None:
     return parent if parent is not None and parent.status == orgs.ACTIVE else None
 
 
-def return_to_parent(state: StateWrite, org: orgs.Organization) -> list:
+def return_to_parent(state: StateWrite, org: orgs.Organization) -> list[object]:
     """Move ``org``'s treasury to its active parent; return the event (nothing when there is no parent or value)."""
     parent = active_parent(state, org.id)
     amount = accounts.balance(state, org.treasury)
