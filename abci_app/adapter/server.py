@@ -36,7 +36,7 @@ from google.protobuf.message import DecodeError
 
 from abci_app.chain import events as typed_events, wire
 from abci_app.adapter.app import SOFTWARE_VERSION, LedgerApp
-from abci_app.chain.block import TxOutcome
+from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.upgrades.registry import UpgradeHalt
 from abci_app.chain.domain.validators.events import ValidatorMisbehavior
 from abci_app.chain.errors import QueryFailed

@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-import json
-
+from abci_app.chain import codec
 from abci_app.chain.domain.upgrades import state as upgrades
 from abci_app.chain.errors import UnknownQuery
 from abci_app.chain.state.protocols import StateRead
@@ -15,7 +14,7 @@ from abci_app.chain.state.protocols import StateRead
 def query(state: StateRead, parts: list[str]) -> bytes:
     if parts:
         raise UnknownQuery(f"unknown query path /upgrade/{'/'.join(parts)[:80]}")
-    return json.dumps(document(state), sort_keys=True).encode()
+    return codec.encode_plain(document(state))
 
 
 def document(state: StateRead) -> dict[str, object]:
