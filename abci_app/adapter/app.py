@@ -14,6 +14,7 @@ State flow:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from abci_app.chain import apphash, block, genesis
@@ -21,6 +22,7 @@ from abci_app.adapter import queries, recheck, records
 from abci_app.chain.context import BlockInfo, TxOutcome
 from abci_app.chain.domain import params as params_mod
 from abci_app.chain.domain.upgrades import gate as upgrade_gate, state as upgrades
+from abci_app.chain.domain.upgrades.events import UpgradeApplied
 from abci_app.chain.domain.validators import genesis as validators_genesis
 from abci_app.chain.domain.validators import state as validators
 from abci_app.chain.errors import BlockTimeUnknown, LedgerError
@@ -34,6 +36,7 @@ from abci_app.adapter.storage.store import Store
 from abci_app.adapter.retention import Retention
 
 SOFTWARE_VERSION = "samen/0.1.0"
+log = logging.getLogger("samen.upgrade")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +217,9 @@ class LedgerApp:
         updates = validators.take_updates(state)
         version = upgrades.app_version(state)
         raised = version if version != upgrades.app_version(self.base) else 0
+        for event in outcome.events:
+            if isinstance(event, UpgradeApplied):   # the block's migration ran (docs/upgrades.md)
+                log.info("upgrade %s: migration ran at height %d; app version %d", event.name, height, version)
         tree = self._next_tree(state, height)
         app_hash = apphash.app_hash(tree)
         record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,

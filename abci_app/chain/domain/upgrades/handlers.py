@@ -16,7 +16,6 @@ raises ``UpgradeNeeded`` and the node stops before executing the block.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from abci_app.chain.auth import TxContext
     from abci_app.chain.block import BlockInfo
 
-log = logging.getLogger("samen.upgrade")
 NAME = re.compile(r"[a-z0-9._-]{1,64}")
 MAX_INFO_BYTES = 1024
 
@@ -89,6 +87,4 @@ def begin_block(state: StateWrite, block: BlockInfo) -> list[object]:
     upgrades.set_app_version(state, upgrade.app_version)
     upgrades.mark_applied(state, pending.name, block.height)
     upgrades.clear_plan(state)
-    log.info("upgrade %s: migration ran at height %d; app version %d", pending.name, block.height,
-             upgrade.app_version)
     return [UpgradeApplied(pending.name, block.height, upgrade.app_version)]
