@@ -85,6 +85,14 @@ class LedgerApp:
     def _close_snapshot(self) -> None:
         self._txn.abort()
 
+    def close(self) -> None:
+        """Release the app's read snapshot of the store; the store itself stays open (its owner closes it).
+
+        Call it before closing or reopening the store (a test's restart, a benchmark's teardown);
+        the app answers nothing afterwards.
+        """
+        self._close_snapshot()
+
     # -- ABCI methods ------------------------------------------------------------------
 
     def info(self) -> tuple[int, bytes]:
