@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli clean distclean
+.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -42,7 +42,14 @@ chromium:
 dashboard-screenshots: setup chromium
 	SAMEN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/dashboard
 
-test: setup chromium
+# The rules the build checks (docs/architecture.md): import contracts, the type checker on the
+# core, no import cycle and an up-to-date dependency graph.  `make test` runs it first.
+check: setup
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python scripts/depgraph.py --check
+
+test: setup chromium check
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 soak: setup

@@ -6,10 +6,22 @@ The composition root: settings -> LMDB store -> LedgerApp -> ABCI server.
 from __future__ import annotations
 
 import argparse
+import importlib
 import asyncio
 import os
 import sys
 from pathlib import Path
+
+
+def load_upgrade_plugins(spec: str) -> list[str]:
+    """Import the comma-separated modules of ``spec`` (each calls ``upgrades.registry.register``); return their names.
+
+    Here, in the composition root, so the core never imports code by name at run time.
+    """
+    names = [name.strip() for name in spec.split(",") if name.strip()]
+    for name in names:
+        importlib.import_module(name)
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         from abci_app.adapter.app import LedgerApp
-        from abci_app.chain.domain.upgrades.registry import UpgradeHalt, load_plugins
+        from abci_app.chain.domain.upgrades.registry import UpgradeHalt
         from abci_app.adapter.faults import FailPoint
         from abci_app.adapter.logs import configure as configure_logs
         from abci_app.adapter.server import AbciServer
@@ -30,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load(args.home.resolve())
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
         snapshots = _snapshots(settings)
-        load_plugins(os.environ.get("SAMEN_UPGRADE_PLUGINS", ""))   # docs/upgrades.md "Test builds"
+        load_upgrade_plugins(os.environ.get("SAMEN_UPGRADE_PLUGINS", ""))   # docs/upgrades.md "Test builds"
     except (ImportError, ValueError, OSError) as exc:
         print(f"samen-abci: {exc}", file=sys.stderr)
         return 2

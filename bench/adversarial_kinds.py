@@ -23,7 +23,7 @@ from pathlib import Path
 
 from abci_app.chain import auth, block as block_mod, components
 from abci_app.adapter.app import LedgerApp
-from abci_app.chain.block import BlockInfo
+from abci_app.chain.context import BlockInfo
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.agreements import messages as am, state as agreements

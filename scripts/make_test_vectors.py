@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from abci_app.chain import addresses, codec  # noqa: E402
 from abci_app.tools.client.signer import Signer  # noqa: E402
-from abci_app.adapter.protos import samen_tx  # noqa: E402
+from abci_app.chain.txproto import samen_tx  # noqa: E402
 from vector_cases import KEYS, cases  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

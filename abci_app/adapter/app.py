@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from abci_app.chain import apphash, block, genesis
 from abci_app.adapter import queries, recheck, records
-from abci_app.chain.block import BlockInfo, TxOutcome
+from abci_app.chain.context import BlockInfo, TxOutcome
 from abci_app.chain.domain import params as params_mod
 from abci_app.chain.domain.upgrades import gate as upgrade_gate, state as upgrades
 from abci_app.chain.domain.validators import genesis as validators_genesis

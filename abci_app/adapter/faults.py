@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from abci_app.adapter.query_args import MAX_ID, parse_uint
+from abci_app.chain.query_args import MAX_ID, parse_uint
 
 POINTS = ("finalize_block", "after_commit")
 

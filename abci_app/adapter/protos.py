@@ -2,8 +2,9 @@
 
 The generated code is not in the repository.  When it is missing, importing this
 module raises ``ImportError`` with one line that tells the user what to run.
-Only ``abci_app.adapter.server`` imports the ABCI classes (``abci``); the transaction
-classes (``samen_tx``) are used by ``abci_app.chain.codec`` and clients.
+Only ``abci_app.adapter.server`` imports the ABCI classes (``abci``) (an import contract checks
+it, ``make check``); the transaction classes live in ``abci_app.chain.txproto`` (re-exported
+here as ``samen_tx`` for tests and scripts).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ if not (GENERATED / "VERSION").is_file():
 if str(GENERATED) not in sys.path:
     sys.path.insert(0, str(GENERATED))
 
-from samen.v1 import tx_pb2 as samen_tx  # noqa: E402
 from tendermint.abci import types_pb2 as abci  # noqa: E402
+
+from abci_app.chain.txproto import samen_tx  # noqa: E402  (re-exported)
 
 COMETBFT_VERSION = (GENERATED / "VERSION").read_text().strip()
 

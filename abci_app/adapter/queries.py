@@ -14,7 +14,7 @@ the state key (inclusion, or absence with code NotFound) under the app hash of
 
 Contract: anyone who reaches CometBFT's RPC can send any path, data and height, so
 ``answer`` never raises.  A malformed path or argument is ``UnknownQuery``
-(``query/2``, see ``abci_app.adapter.query_args``); anything unexpected while reading
+(``query/2``, see ``abci_app.chain.query_args``); anything unexpected while reading
 (a bug, LMDB out of reader slots, ...) is ``QueryFailed`` (``query/60``), logged in
 one line without a traceback (a client could otherwise fill the log at will).
 Queries only read, so a failed one leaves nothing behind and the node goes on.
@@ -22,7 +22,6 @@ Queries only read, so a failed one leaves nothing behind and the node goes on.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ from abci_app.chain.domain import params as params_mod
 from abci_app.chain.domain.accounts import keys as account_keys
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.errors import LedgerError, NotFound, QueryFailed, UnknownQuery
-from abci_app.adapter.query_args import split_path, state_key
+from abci_app.chain.query_args import split_path, state_key
 from abci_app.chain.state import proofs
 
 log = logging.getLogger("samen.query")
@@ -112,7 +111,7 @@ def _value(state, parts: list[str], data: bytes) -> tuple[bytes, bytes | None]:
     if parts == ["params"]:
         return codec.encode_value(params_mod.get(state)), None
     if parts == ["supply"]:
-        return json.dumps({"supply": accounts.supply(state)}).encode(), None
+        return codec.encode_plain({"supply": accounts.supply(state)}), None
     if parts[0] in components.QUERIES:   # domain modules' paths (/org, /proposal, ...)
         return components.QUERIES[parts[0]](state, parts[1:]), None
     raise UnknownQuery(f"unknown query path /{'/'.join(parts)[:80]}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from abci_app.chain import block
-from abci_app.chain.block import BlockInfo, TxOutcome
+from abci_app.chain.context import BlockInfo, TxOutcome
 from abci_app.chain.state.delta import Delta
 
 MEMO_MAX = 1 << 14   # remembered transactions (the default mempool holds 5,000)

@@ -23,7 +23,7 @@ import struct
 from dataclasses import dataclass
 
 from abci_app.chain import codec, events as typed_events
-from abci_app.chain.block import TxOutcome
+from abci_app.chain.context import TxOutcome
 
 TX_BY_HEIGHT = b"txh/"
 TX_BY_SIGNER = b"txs/"

@@ -36,7 +36,7 @@ from google.protobuf.message import DecodeError
 
 from abci_app.chain import events as typed_events, wire
 from abci_app.adapter.app import SOFTWARE_VERSION, LedgerApp
-from abci_app.chain.block import TxOutcome
+from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.upgrades.registry import UpgradeHalt
 from abci_app.chain.domain.validators.events import ValidatorMisbehavior
 from abci_app.chain.errors import QueryFailed
@@ -117,6 +117,7 @@ class AbciServer:
         self.observer = observer or Observer()
         self.fatal: BaseException | None = None
         self._stop = asyncio.Event()
+        self._writers: set[asyncio.StreamWriter] = set()
         self._handlers = {
             "echo": self.echo, "flush": self.flush, "info": self.info, "init_chain": self.init_chain,
             "query": self.query, "check_tx": self.check_tx, "commit": self.commit,
@@ -144,6 +145,7 @@ class AbciServer:
         log.info("ABCI server listening on %s", address)
         async with server:
             await self._stop.wait()
+            await self._close_connections()
         if isinstance(self.fatal, UpgradeHalt):
             raise self.fatal
         if self.fatal is not None:
@@ -152,8 +154,18 @@ class AbciServer:
     def stop(self) -> None:
         self._stop.set()
 
+    async def _close_connections(self) -> None:
+        """Close every open connection and let its handler return (no task is left to cancel at exit)."""
+        for writer in list(self._writers):
+            writer.close()
+        for _ in range(20):
+            if not self._writers:
+                return
+            await asyncio.sleep(0.01)
+
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         buf = bytearray()
+        self._writers.add(writer)
         try:
             while not self._stop.is_set():
                 chunk = await reader.read(READ_CHUNK)
@@ -171,6 +183,7 @@ class AbciServer:
         except (ConnectionResetError, BrokenPipeError):
             pass
         finally:
+            self._writers.discard(writer)
             writer.close()
 
     def respond(self, body: bytes) -> tuple[object, bool]:

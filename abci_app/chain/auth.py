@@ -17,6 +17,7 @@ from nacl.exceptions import BadSignatureError
 
 from abci_app.chain import addresses, codec
 from abci_app.chain.codec import SignedTx
+from abci_app.chain.context import TxContext
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.params import Params
 from abci_app.chain.errors import (BadPublicKey, BadSignature, FeeTooLow, InsufficientFee, InsufficientFunds,
@@ -25,18 +26,6 @@ from abci_app.chain.errors import (BadPublicKey, BadSignature, FeeTooLow, Insuff
 _VERIFIED_MAX = 1 << 17
 SIGNATURE_BYTES = 64
 _verified: dict[bytes, None] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class TxContext:
-    """What a handler knows about the transaction it executes."""
-
-    signer: str
-    sequence: int
-    fee: int
-    fee_payer: str
-    hash: bytes
-    params: Params
 
 
 @dataclass(frozen=True, slots=True)

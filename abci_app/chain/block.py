@@ -13,43 +13,10 @@ a bug and propagates (the node halts rather than diverge).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from abci_app.chain import auth, codec, components
-from abci_app.chain.domain.params import Params
+from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.state.delta import Delta
-
-
-@dataclass(frozen=True, slots=True)
-class BlockInfo:
-    height: int
-    time: int          # block time, whole seconds since the Unix epoch
-    chain_id: str
-    proposer: bytes
-    params: Params
-
-
-@dataclass(frozen=True, slots=True)
-class TxOutcome:
-    code: int
-    codespace: str
-    log: str
-    events: tuple = ()
-    hash: bytes = b""
-    signer: str = ""
-    action: str = ""
-    charged: bool = False   # authenticated: the fee was taken and the sequence consumed (even if code != 0)
-
-    @property
-    def ok(self) -> bool:
-        return self.code == 0
-
-
-@dataclass(frozen=True, slots=True)
-class BlockOutcome:
-    txs: list[TxOutcome]
-    events: list = field(default_factory=list)
 
 
 def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action: str = "") -> TxOutcome:

@@ -4,8 +4,9 @@ Transactions are canonical protobuf (``proto/samen/v1/tx.proto``); bytes that ar
 not exactly the canonical encoding are rejected, so a transaction has one byte
 form and one hash.  State values are canonical JSON of frozen dataclasses: keys
 sorted, no whitespace, integers only (no floats), ``bytes`` as lowercase hex.
-Golden vectors in ``tests/unit/test_codec.py`` and ``docs/test-vectors.json``
-pin both.
+Golden vectors in ``docs/test-vectors.json`` (``tests/unit/test_vectors.py``) and the
+codec's own tests (``tests/unit/test_codec_*.py``) pin both.  Every JSON document the core
+writes or reads (state values, query answers, genesis) goes through this module.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from google.protobuf.message import DecodeError
 from abci_app.chain import nesting
 from abci_app.chain.errors import EmptyAction, InvalidField, MalformedTx, NonCanonicalTx
 from abci_app.chain.messages import ACTIONS, Action
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 
 SIGN_DOMAIN = b"samen/tx/v1\x00"
 TX_VERSION = 1
@@ -324,7 +325,9 @@ def decode_value(cls: type[T], raw: bytes) -> T:
 
 
 def read_plain(raw: bytes) -> Any:
-    """Return the plain document (dicts, lists, int/str/bool/None) of canonical JSON bytes.
+    """Return the plain document (dicts, lists, int/str/bool/None) of JSON bytes (UTF-8).
+
+    Raises ``ValueError`` on bytes that are not JSON.
 
     With ``from_plain`` it splits ``decode_value`` in two, for a reader that tests a
     few fields of many stored values and builds only the values it keeps.

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from abci_app.chain.domain.accounts import handlers as accounts_handlers
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations import dissolution as org_dissolution, fees as org_fees, handlers as org_handlers
@@ -17,6 +19,7 @@ from abci_app.chain.domain.organizations import messages as org_msgs
 from abci_app.chain.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.chain.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.chain.domain.market import registry as market_family
+from abci_app.chain.domain.roles import handlers as roles_handlers, messages as roles_msgs
 from abci_app.chain.domain.streams import registry as org_tools
 from abci_app.chain.domain.validators import genesis as validators_genesis, handlers as validators_handlers
 from abci_app.chain.domain.validators import messages as validators_msgs, network as network_handlers
@@ -34,7 +37,6 @@ HANDLERS = {
     org_msgs.SweepTreasury: (org_handlers.check_stateless_sweep, org_handlers.check_and_execute_sweep),
     org_msgs.GrantFeeAllowance: (org_fees.check_stateless_grant, org_fees.check_and_execute_grant),
     org_msgs.RevokeFeeAllowance: (org_fees.check_stateless_revoke, org_fees.check_and_execute_revoke),
-    proposal_msgs.SubmitProposal: (proposal_handlers.check_stateless_submit, proposal_handlers.check_and_execute_submit),
     proposal_msgs.Vote: (proposal_handlers.check_stateless_vote, proposal_handlers.check_and_execute_vote),
     proposal_msgs.WithdrawProposal: (proposal_handlers.check_stateless_withdraw,
                                      proposal_handlers.check_and_execute_withdraw),
@@ -48,12 +50,20 @@ HANDLERS = {
     **org_tools.HANDLERS,   # streams, delegation, roles, sub-organizations
 }
 
+# A proposal's actions are messages: its stateless check and its execution get this router.
+HANDLERS[proposal_msgs.SubmitProposal] = (partial(proposal_handlers.check_stateless_submit, router=HANDLERS),
+                                          proposal_handlers.check_and_execute_submit)
+
+# A role's action is a message too.
+HANDLERS[roles_msgs.ActAsRole] = (partial(roles_handlers.check_stateless_act, router=HANDLERS),
+                                  partial(roles_handlers.check_and_execute_act, router=HANDLERS))
+
 # Extra genesis sections: name -> ``init(state, section_or_None)``, after params and accounts.
 GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_genesis}
 
 # ``BEGIN_BLOCK`` hooks run before the block's transactions; the upgrade step may raise ``UpgradeHalt`` (the node stops).
 BEGIN_BLOCK: tuple = (upgrade_handlers.begin_block,)
-END_BLOCK: tuple = (proposal_execution.end_block, org_dissolution.end_block, *market_family.END_BLOCK)
+END_BLOCK: tuple = (partial(proposal_execution.end_block, router=HANDLERS), org_dissolution.end_block, *market_family.END_BLOCK)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.

@@ -13,9 +13,8 @@ the node does not start (a bad genesis must never yield a running chain).
 from __future__ import annotations
 
 import dataclasses
-import json
 
-from abci_app.chain import addresses, components
+from abci_app.chain import addresses, codec, components
 from abci_app.chain.domain import params as params_mod
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.params import Params
@@ -33,7 +32,7 @@ def load(app_state_bytes: bytes) -> dict:
     if not app_state_bytes.strip():
         return {}
     try:
-        doc = json.loads(app_state_bytes)
+        doc = codec.read_plain(app_state_bytes)
     except ValueError as exc:
         raise GenesisError(f"app_state is not valid JSON: {exc}") from None
     if not isinstance(doc, dict):

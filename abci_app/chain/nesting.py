@@ -31,7 +31,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from abci_app.chain.errors import NestingTooDeep
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 from abci_app.chain.wire import encode_varint
 
 MAX_DEPTH = 32

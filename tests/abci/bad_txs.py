@@ -14,7 +14,7 @@ from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.accounts.state import MAX_AMOUNT
 from abci_app.chain.domain.organizations.messages import CreateOrganization, OrgMember, OrgPolicy
 from abci_app.chain.domain.proposals.messages import SubmitProposal
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 from tests.abci.helpers import body_message, canonical, envelope, sign_body
 from tests.support.chain import TestChain, key, ok
 

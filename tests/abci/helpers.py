@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abci_app.chain import codec
 from abci_app.tools.client.signer import Signer
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 
 
 def body_message(signer: Signer, chain_id: str, sequence: int, action=None, **fields):

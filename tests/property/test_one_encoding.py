@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from abci_app.chain import codec
 from abci_app.chain.errors import LedgerError
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 
 QUICK = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SIGNATURE = b"\x01" * 64

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from abci_app.adapter.app import FinalizeResult, LedgerApp
-from abci_app.chain.block import TxOutcome
+from abci_app.chain.context import TxOutcome
 from abci_app.tools.client.signer import Signer
 from abci_app.adapter.storage.store import Store
 

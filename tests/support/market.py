@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from abci_app.chain import addresses
-from abci_app.chain.block import TxOutcome
+from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.accounts import keys as account_keys
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.market.messages import MakeOffer, PostRequest

@@ -12,7 +12,7 @@ from abci_app.chain import codec
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.accounts.state import MAX_AMOUNT, Account
 from abci_app.chain.domain.params import Params
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 
 amounts = st.integers(0, MAX_AMOUNT)
 

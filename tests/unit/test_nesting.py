@@ -13,7 +13,7 @@ from abci_app.chain import codec, nesting
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations.messages import OrgPolicy, UpdatePolicy
 from abci_app.chain.errors import MalformedTx, NestingTooDeep, NonCanonicalTx
-from abci_app.adapter.protos import samen_tx
+from abci_app.chain.txproto import samen_tx
 from abci_app.chain.wire import encode_varint
 from tests.abci.bad_txs import nested_proposals
 from tests.support.chain import key

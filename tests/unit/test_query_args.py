@@ -1,4 +1,4 @@
-"""Strict parsing of client-supplied numbers, paths and keys (``abci_app.adapter.query_args``), also used by the CLI."""
+"""Strict parsing of client-supplied numbers, paths and keys (``abci_app.chain.query_args``), also used by the CLI."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 from abci_app.tools.cli.common import CliError
 from abci_app.tools.cli.orgs import number
 from abci_app.chain.errors import UnknownQuery
-from abci_app.adapter.query_args import MAX_ID, parse_id, parse_uint, split_path, state_key
+from abci_app.chain.query_args import MAX_ID, parse_id, parse_uint, split_path, state_key
 
 
 @pytest.mark.parametrize("text", ["²", "٣", "１", "1²", "-1", "+1", " 1", "1\n", "0x1", "1_000", "", "9" * 21])

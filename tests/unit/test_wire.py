@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from abci_app.chain import wire
-from abci_app.chain.block import TxOutcome
+from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.accounts.handlers import Transferred
 from abci_app.adapter.protos import abci
 from abci_app.adapter.server import exec_tx_result

@@ -18,7 +18,7 @@ from typing import Annotated, Callable
 import typer
 
 from abci_app.chain import codec
-from abci_app.chain.auth import TxContext
+from abci_app.chain.context import TxContext
 from abci_app.tools.cli.common import DEFAULT_HOME, DEFAULT_NODE, click_exc, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
 from abci_app.tools.cli.keys import open_keyring, unlock
 from abci_app.tools.cli import validate

@@ -18,7 +18,7 @@ from abci_app.tools.node.run import graphql_available, node_children
 from abci_app.tools.node.supervisor import Supervisor
 from abci_app.tools.node import versions
 from abci_app.adapter.upgrade_info import EXIT_CODE as UPGRADE_EXIT
-from abci_app.adapter.query_args import MAX_U64, parse_uint
+from abci_app.chain.query_args import MAX_U64, parse_uint
 from abci_app.adapter.settings import Settings
 
 START_TIMEOUT = 120.0   # seconds a child may take to become ready (CometBFT may replay blocks first)

@@ -29,7 +29,7 @@ from abci_app.chain.domain.organizations import messages as om
 from abci_app.chain.domain.proposals import messages as pm
 from abci_app.chain.domain.validators import messages as vm
 from abci_app.chain.errors import LedgerError
-from abci_app.adapter.query_args import MAX_U64, parse_uint
+from abci_app.chain.query_args import MAX_U64, parse_uint
 
 POLICY_KINDS = {"threshold": om.THRESHOLD, "percentage": om.PERCENTAGE, "lazy": om.LAZY}
 CHOICES = {"yes": pm.YES, "no": pm.NO, "abstain": pm.ABSTAIN}

@@ -9,7 +9,7 @@ import re
 import time as wallclock
 
 from abci_app.tools.cli.common import BadValue
-from abci_app.adapter.query_args import MAX_ID, MAX_U64, parse_uint
+from abci_app.chain.query_args import MAX_ID, MAX_U64, parse_uint
 
 _UNITS = {"s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800}
 _RELATIVE = re.compile(r"\+(\d+)([smhdw])")

@@ -9,7 +9,7 @@ import typer
 from abci_app.tools.cli.lazy import factory
 from abci_app.tools.cli.marketflow import tx_command
 from abci_app.chain.domain.accounts.messages import Transfer
-from abci_app.adapter.query_args import MAX_U64
+from abci_app.chain.query_args import MAX_U64
 
 
 def transfer(to: Annotated[str, typer.Option("--to", help="Recipient address (samen1...).")],

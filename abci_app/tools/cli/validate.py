@@ -24,7 +24,7 @@ from typing import Annotated, Any
 import typer
 
 from abci_app.tools.cli.common import BadValue
-from abci_app.adapter.query_args import MAX_ID, MAX_U64
+from abci_app.chain.query_args import MAX_ID, MAX_U64
 
 _ID_WORDS = ("agreement", "request", "offer", "standing", "project", "proposal", "org")
 

@@ -6,7 +6,7 @@ Work is measured by counting the function calls made (deterministic), never by t
 from __future__ import annotations
 
 from abci_app.chain import block as block_mod
-from abci_app.chain.block import BlockInfo
+from abci_app.chain.context import BlockInfo
 from abci_app.chain.domain.market import handlers as market_handlers
 from abci_app.chain.domain.market import state as mkt
 from abci_app.chain.domain.market.messages import AcceptOffer, WithdrawRequest

@@ -23,8 +23,8 @@ from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.state.protocols import StateRead, StateWrite
 
 if TYPE_CHECKING:
-    from abci_app.chain.auth import TxContext
-    from abci_app.chain.block import BlockInfo
+    from abci_app.chain.context import TxContext
+    from abci_app.chain.context import BlockInfo
     from abci_app.chain.domain.proposals.state import Proposal
 
 MAX_PER_MEMBER = 9

@@ -14,7 +14,6 @@ Values are canonical JSON (``codec.encode_value``) unless noted.
 
 from __future__ import annotations
 
-import json
 
 from abci_app.chain import codec
 from abci_app.chain.domain.agreements import state as agreements
@@ -25,7 +24,7 @@ from abci_app.chain.domain.market import state as market
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import NotFound, UnknownQuery
-from abci_app.adapter.query_args import parse_id
+from abci_app.chain.query_args import parse_id
 
 
 def _id(parts: list[str], what: str) -> int:
@@ -41,11 +40,11 @@ def _found(value, what: str):
 
 
 def _json(obj) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
+    return codec.encode_plain(obj)
 
 
 def _plain(obj) -> object:
-    return json.loads(codec.encode_value(obj))
+    return codec.read_plain(codec.encode_value(obj))
 
 
 def query_request(state, parts: list[str]) -> bytes:

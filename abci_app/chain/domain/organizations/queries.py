@@ -13,7 +13,7 @@ from __future__ import annotations
 from abci_app.chain import codec
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.errors import NotFound, UnknownQuery
-from abci_app.adapter.query_args import parse_id
+from abci_app.chain.query_args import parse_id
 
 
 def query(state, parts: list[str]) -> bytes:

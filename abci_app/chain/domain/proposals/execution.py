@@ -1,4 +1,4 @@
-"""Time-driven proposal transitions and automatic execution (the END_BLOCK hook).
+"""Time-driven proposal transitions and automatic execution (the END_BLOCK hook; ``components`` binds the router).
 
 ``end_block`` first closes the proposals whose voting period has ended, then runs
 the passed proposals whose minimum delay has passed, each read from its time
@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from abci_app.chain.auth import TxContext
+from abci_app.chain.context import Router, TxContext
 from abci_app.chain.domain import due
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.proposals import events, keys, state as proposals, tally
@@ -49,14 +49,12 @@ def action_context(org_treasury: str, proposal_id: int, index: int, params) -> T
     return TxContext(org_treasury, 0, 0, "", digest, params)
 
 
-def run_actions(state, block, proposal: Proposal, treasury: str) -> list:
-    """Run every action's two handler phases in ``state``; raise the first ``LedgerError``."""
-    from abci_app.chain import components   # late: components imports this module
-
+def run_actions(state, block, proposal: Proposal, treasury: str, router: Router) -> list:
+    """Run every action's two handler phases (from ``router``) in ``state``; raise the first ``LedgerError``."""
     out: list = []
     for index, action in enumerate(proposal.actions):
         ctx = action_context(treasury, proposal.id, index, block.params)
-        check_stateless, check_and_execute = components.HANDLERS[type(action)]
+        check_stateless, check_and_execute = router[type(action)]
         try:
             check_stateless(action, ctx)
             out.extend(check_and_execute(state, block, ctx, action))
@@ -66,7 +64,7 @@ def run_actions(state, block, proposal: Proposal, treasury: str) -> list:
     return out
 
 
-def execute(state, block, proposal: Proposal) -> list:
+def execute(state, block, proposal: Proposal, router: Router) -> list:
     """Run a due PASSED proposal atomically and record EXECUTED or FAILED on it."""
     state.delete(keys.timed(keys.EXECUTIONS, proposal.execute_after, proposal.id))
     org = orgs.get(state, proposal.org_id)
@@ -74,7 +72,7 @@ def execute(state, block, proposal: Proposal) -> list:
     try:
         if org is None or org.status != orgs.ACTIVE:
             raise OrganizationDissolved(f"organization {proposal.org_id} dissolved before execution")
-        out = run_actions(fork, block, proposal, org.treasury)
+        out = run_actions(fork, block, proposal, org.treasury, router)
     except LedgerError as error:
         done = replace(proposal, status=proposals.FAILED, executed_at=block.time, result_code=error.code,
                        result_codespace=error.codespace, result_log=error.message)
@@ -87,7 +85,7 @@ def execute(state, block, proposal: Proposal) -> list:
                                           done.result_codespace, done.result_log)]
 
 
-def end_block(state, block) -> list:
+def end_block(state, block, *, router: Router) -> list:
     """Close ended votes, then execute due proposals (a proposal passing now with no delay runs now).
 
     Each queue handles at most ``max_due_per_block`` proposals per block, earliest
@@ -101,7 +99,7 @@ def end_block(state, block) -> list:
     out += report
     runnable, report = due.take(state, due.PROPOSAL_EXECUTIONS, keys.EXECUTIONS, block.time, _decimal_id, base=10)
     for proposal_id in runnable:
-        out.extend(execute(state, block, proposals.require(state, proposal_id)))
+        out.extend(execute(state, block, proposals.require(state, proposal_id), router))
     return out + report
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from abci_app.chain.context import Router, TxContext
 from abci_app.chain.domain.accounts.handlers import check_text
 from abci_app.chain.domain.delegation import handlers as delegation
 from abci_app.chain.domain.market.checks import check_tags
@@ -30,10 +31,8 @@ MAX_ACTIONS = 16
 # -- SubmitProposal ------------------------------------------------------------------------
 
 
-def check_stateless_submit(msg: SubmitProposal, ctx) -> None:
-    """Check texts and every action's own stateless rules, as the organization would send it."""
-    from abci_app.chain import components   # late: components imports this module
-
+def check_stateless_submit(msg: SubmitProposal, ctx: TxContext, *, router: Router) -> None:
+    """Check texts and every action's own stateless rules (looked up in ``router``), as the organization would send it."""
     if not msg.title.strip():
         raise InvalidProposal("proposal title must not be empty")
     check_text(msg.title, ctx.params.max_memo_bytes, "proposal title")
@@ -43,9 +42,9 @@ def check_stateless_submit(msg: SubmitProposal, ctx) -> None:
         raise InvalidProposal(f"a proposal carries 1 to {MAX_ACTIONS} actions, got {len(msg.actions)}")
     treasury = orgs.treasury_address(msg.org_id)
     for index, action in enumerate(msg.actions):
-        if type(action) not in components.HANDLERS:
+        if type(action) not in router:
             raise InvalidProposal(f"action {index} is empty or unknown")
-        check_stateless, _ = components.HANDLERS[type(action)]
+        check_stateless, _ = router[type(action)]
         check_stateless(action, action_context(treasury, 0, index, ctx.params))
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from abci_app.chain import addresses, codec
-from abci_app.chain.auth import TxContext
+from abci_app.chain.context import Router, TxContext
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.market.checks import TAG
 from abci_app.chain.domain.organizations import state as orgs
@@ -27,7 +27,7 @@ from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole, RevokeRol
 from abci_app.chain.state.protocols import StateWrite
 
 if TYPE_CHECKING:
-    from abci_app.chain.block import BlockInfo
+    from abci_app.chain.context import BlockInfo
 
 # The kinds of action a role may take: market, agreement, project, document and stream work.
 # Governance (members, policy, roles, fee allowances, proposals, votes, leaving) always needs a vote.
@@ -76,24 +76,23 @@ def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext
     return [events.RoleRevoked(msg.org_id, msg.name)]
 
 
-def _inner(msg: ActAsRole, ctx: TxContext) -> tuple[str, Any, TxContext]:
-    """The action's kind, its handlers and the context it runs with (the treasury signs, its own hash)."""
-    from abci_app.chain import components   # late: components imports this module
-
-    kind = codec.action_field(type(msg.action)) if type(msg.action) in components.HANDLERS else ""
+def _inner(msg: ActAsRole, ctx: TxContext, router: Router) -> tuple[str, Any, TxContext]:
+    """The action's kind, its handlers (from ``router``) and the context it runs with (the treasury signs, its own hash)."""
+    kind = codec.action_field(type(msg.action)) if type(msg.action) in router else ""
     if kind not in ROLE_KINDS:
         raise ActionNotAllowed(f"a role cannot take action {kind or 'empty'!r}")
     digest = hashlib.sha256(b"samen/role/" + ctx.hash).digest()
     inner = TxContext(orgs.treasury_address(msg.org_id), 0, 0, "", digest, ctx.params)
-    return kind, components.HANDLERS[type(msg.action)], inner
+    return kind, router[type(msg.action)], inner
 
 
-def check_stateless_act(msg: ActAsRole, ctx: TxContext) -> None:
-    _, (check_stateless, _), inner = _inner(msg, ctx)
+def check_stateless_act(msg: ActAsRole, ctx: TxContext, *, router: Router) -> None:
+    _, (check_stateless, _), inner = _inner(msg, ctx, router)
     check_stateless(msg.action, inner)
 
 
-def check_and_execute_act(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: ActAsRole) -> list[object]:
+def check_and_execute_act(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: ActAsRole, *,
+                          router: Router) -> list[object]:
     """Run the action as the organization if the holder may; refuse it if it spends beyond the period's budget."""
     org = orgs.require_active(state, msg.org_id)
     role = roles.require(state, org.id, msg.name)
@@ -101,7 +100,7 @@ def check_and_execute_act(state: StateWrite, block: BlockInfo, ctx: TxContext, m
         raise NotTheHolder(f"only {role.holder}, as a member, may act as role {role.name!r}")
     if block.time >= role.expires_at:
         raise RoleExpired(f"role {role.name!r} of organization {org.id} expired at {role.expires_at}")
-    kind, (_, check_and_execute), inner = _inner(msg, ctx)
+    kind, (_, check_and_execute), inner = _inner(msg, ctx, router)
     if kind not in role.kinds:
         raise ActionNotAllowed(f"role {role.name!r} may take {', '.join(role.kinds)}, not {kind}")
     before = accounts.balance(state, org.treasury), accounts.balance(state, projects.BUDGETS)

@@ -23,8 +23,8 @@ from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, St
 from abci_app.chain.state.protocols import StateWrite
 
 if TYPE_CHECKING:
-    from abci_app.chain.auth import TxContext
-    from abci_app.chain.block import BlockInfo
+    from abci_app.chain.context import TxContext
+    from abci_app.chain.context import BlockInfo
 
 MAX_PERIODS = 10_000
 

@@ -15,7 +15,7 @@ from abci_app.chain import codec
 from abci_app.chain.domain.organizations.queries import json_array
 from abci_app.chain.domain.streams import keys, state as streams
 from abci_app.chain.errors import NotFound, UnknownQuery
-from abci_app.adapter.query_args import parse_id
+from abci_app.chain.query_args import parse_id
 from abci_app.chain.state.protocols import StateRead
 
 USAGE = "usage: /stream/<id>, /streams/payer/<address>, /streams/recipient/<address>, /streams/recurring/<scope>"

@@ -1,4 +1,7 @@
-"""Registration of the organization tools (streams, delegated votes, roles, sub-organizations) for ``components``."""
+"""Registration of the organization tools (streams, delegated votes, roles, sub-organizations) for ``components``.
+
+``ActAsRole`` runs another message kind, so ``components`` registers it with the router bound.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ HANDLERS = {
     delegation_msgs.RevokeDelegation: (delegation.check_stateless_revoke, delegation.check_and_execute_revoke),
     roles_msgs.GrantRole: (roles.check_stateless_grant, roles.check_and_execute_grant),
     roles_msgs.RevokeRole: (roles.check_stateless_revoke, roles.check_and_execute_revoke),
-    roles_msgs.ActAsRole: (roles.check_stateless_act, roles.check_and_execute_act),
     suborgs_msgs.CreateSubOrganization: (suborgs.check_stateless_create, suborgs.check_and_execute_create),
     suborgs_msgs.VetoProposal: (suborgs.check_stateless_veto, suborgs.check_and_execute_veto),
     suborgs_msgs.DissolveSubOrganization: (suborgs.check_stateless_dissolve, suborgs.check_and_execute_dissolve),

@@ -26,8 +26,8 @@ from abci_app.chain.domain.suborgs.messages import CreateSubOrganization, Dissol
 from abci_app.chain.state.protocols import StateRead, StateWrite
 
 if TYPE_CHECKING:
-    from abci_app.chain.auth import TxContext
-    from abci_app.chain.block import BlockInfo
+    from abci_app.chain.context import TxContext
+    from abci_app.chain.context import BlockInfo
 
 
 def check_stateless_create(msg: CreateSubOrganization, ctx: TxContext) -> None:

@@ -9,7 +9,7 @@ names it; GraphQL ``subOrganizations`` lists them under the parent).
 
 from __future__ import annotations
 
-from abci_app.adapter.query_args import parse_id
+from abci_app.chain.query_args import parse_id
 from abci_app.chain import codec
 from abci_app.chain.domain.organizations.queries import json_array
 from abci_app.chain.domain.suborgs import state as suborgs

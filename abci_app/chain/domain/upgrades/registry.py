@@ -10,14 +10,13 @@ must not raise ``LedgerError``: any exception halts the node, as in any block.
 This software's own upgrades are registered in ``KNOWN`` below (none yet: the
 chain runs app version 1).  A build that adds one registers it here, next to a
 test running it on a state built by the previous version (``tests/domain/upgrades``).
-``load_plugins`` imports extra modules named by ``SAMEN_UPGRADE_PLUGINS``
+``abci_app.__main__`` (the node's composition root, not the core) imports extra modules named by ``SAMEN_UPGRADE_PLUGINS``
 (comma-separated dotted paths) that call ``register``: how the upgrade tests
 build "the next version" without a second checkout (``tests/support/upgrade_v2.py``).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -48,14 +47,6 @@ def register(upgrade: Upgrade) -> None:
 def software_app_version() -> int:
     """The app version this software runs: the highest its upgrades reach (1 without any)."""
     return max([FIRST_APP_VERSION, *(u.app_version for u in KNOWN.values())])
-
-
-def load_plugins(spec: str) -> list[str]:
-    """Import the comma-separated modules of ``spec`` (each registers its upgrades); return their names."""
-    names = [name.strip() for name in spec.split(",") if name.strip()]
-    for name in names:
-        importlib.import_module(name)
-    return names
 
 
 class UpgradeHalt(Exception):

@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 import base64
-import json
 
+from abci_app.chain import codec
 from abci_app.chain.domain.validators import state as vals
 from abci_app.chain.errors import UnknownQuery
 
@@ -18,9 +18,9 @@ def query(state, parts: list[str]) -> bytes:
     if not parts:
         doc = {"org_id": vals.network_org(state), "min_validators": vals.min_validators(state),
                "validators": [{"pub_key": base64.b64encode(k).decode(), "power": p} for k, p in vals.members(state)]}
-        return json.dumps(doc, sort_keys=True).encode()
+        return codec.encode_plain(doc)
     if parts == ["misbehavior"]:
         items = [{"kind": m.kind, "validator": m.validator.hex().upper(), "power": m.power, "height": m.height,
                   "time": m.time} for m in vals.misbehavior(state)]
-        return json.dumps(items, sort_keys=True).encode()
+        return codec.encode_plain(items)
     raise UnknownQuery(f"unknown query path /validators/{'/'.join(parts)}")
