@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from abci_app.chain.domain.upgrades import registry, state as upgrades
 from abci_app.chain.domain.upgrades.registry import IncompatibleSoftware, UpgradeHalt, UpgradeNeeded
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
 def startup_problem(state: StateRead, height: int) -> UpgradeHalt | None:
@@ -28,20 +28,20 @@ def startup_problem(state: StateRead, height: int) -> UpgradeHalt | None:
     if height == 0:
         return None
     pending = upgrades.plan(state)
-    switching = pending is not None and pending.height == height + 1
-    if switching and pending.name not in registry.KNOWN:
-        return UpgradeNeeded(pending)
+    switching = pending if pending is not None and pending.height == height + 1 else None
+    if switching is not None and switching.name not in registry.KNOWN:
+        return UpgradeNeeded(switching)
     chain, software = upgrades.app_version(state), registry.software_app_version()
     if chain == software:
         return None
-    if chain < software and switching and registry.KNOWN[pending.name].app_version == software:
+    if chain < software and switching is not None and registry.KNOWN[switching.name].app_version == software:
         return None
     hint = (f"; the chain's next upgrade is {pending.name} at height {pending.height}" if pending else "")
     return IncompatibleSoftware(f"this software runs app version {software} but the chain at height {height} "
                                 f"runs app version {chain}{hint}; start the software of app version {chain}")
 
 
-def genesis_version(state) -> None:
+def genesis_version(state: StateWrite) -> None:
     """Record the software's app version in a new chain's genesis state (nothing for version 1)."""
     version = registry.software_app_version()
     if version != upgrades.FIRST_APP_VERSION:

@@ -18,12 +18,18 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from abci_app.chain.domain.upgrades import registry, state as upgrades
 from abci_app.chain.domain.upgrades.events import UpgradeApplied, UpgradeCancelled, UpgradeScheduled
 from abci_app.chain.domain.upgrades.messages import CancelUpgrade, ScheduleUpgrade
 from abci_app.chain.domain.validators.handlers import require_network_org
 from abci_app.chain.errors import InvalidUpgradePlan, NoSuchUpgrade
+from abci_app.chain.state.protocols import StateWrite
+
+if TYPE_CHECKING:
+    from abci_app.chain.auth import TxContext
+    from abci_app.chain.block import BlockInfo
 
 log = logging.getLogger("samen.upgrade")
 NAME = re.compile(r"[a-z0-9._-]{1,64}")
@@ -35,7 +41,7 @@ def check_name(name: str) -> None:
         raise InvalidUpgradePlan(f"an upgrade name is 1-64 characters of a-z 0-9 . _ -, got {name[:80]!r}")
 
 
-def check_stateless_schedule(msg: ScheduleUpgrade, ctx) -> None:
+def check_stateless_schedule(msg: ScheduleUpgrade, ctx: TxContext) -> None:
     check_name(msg.name)
     if msg.height <= 0:
         raise InvalidUpgradePlan("an upgrade height must be positive")
@@ -43,7 +49,8 @@ def check_stateless_schedule(msg: ScheduleUpgrade, ctx) -> None:
         raise InvalidUpgradePlan(f"upgrade info is at most {MAX_INFO_BYTES} bytes")
 
 
-def check_and_execute_schedule(state, block, ctx, msg: ScheduleUpgrade) -> list:
+def check_and_execute_schedule(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                msg: ScheduleUpgrade) -> list[object]:
     require_network_org(state, ctx.signer)
     if msg.height <= block.height:
         raise InvalidUpgradePlan(f"upgrade height {msg.height} is not above the current height {block.height}")
@@ -54,11 +61,11 @@ def check_and_execute_schedule(state, block, ctx, msg: ScheduleUpgrade) -> list:
     return [UpgradeScheduled(msg.name, msg.height, previous.name if previous else "")]
 
 
-def check_stateless_cancel(msg: CancelUpgrade, ctx) -> None:
+def check_stateless_cancel(msg: CancelUpgrade, ctx: TxContext) -> None:
     check_name(msg.name)
 
 
-def check_and_execute_cancel(state, block, ctx, msg: CancelUpgrade) -> list:
+def check_and_execute_cancel(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CancelUpgrade) -> list[object]:
     require_network_org(state, ctx.signer)
     pending = upgrades.plan(state)
     if pending is None or pending.name != msg.name:
@@ -67,7 +74,7 @@ def check_and_execute_cancel(state, block, ctx, msg: CancelUpgrade) -> list:
     return [UpgradeCancelled(pending.name, pending.height)]
 
 
-def begin_block(state, block) -> list:
+def begin_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Apply the pending plan if this block is at its height (see the module doc); else nothing."""
     pending = upgrades.plan(state)
     if pending is None or pending.height != block.height:

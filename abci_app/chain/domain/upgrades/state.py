@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from abci_app.chain import codec
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 PLAN = b"upgrade/plan"
 APP_VERSION = b"upgrade/app_version"
@@ -30,11 +30,11 @@ def plan(state: StateRead) -> Plan | None:
     return None if raw is None else codec.decode_value(Plan, raw)
 
 
-def put_plan(state, value: Plan) -> None:
+def put_plan(state: StateWrite, value: Plan) -> None:
     state.put(PLAN, codec.encode_value(value))
 
 
-def clear_plan(state) -> None:
+def clear_plan(state: StateWrite) -> None:
     state.delete(PLAN)
 
 
@@ -43,7 +43,7 @@ def app_version(state: StateRead) -> int:
     return FIRST_APP_VERSION if raw is None else int(raw)
 
 
-def set_app_version(state, version: int) -> None:
+def set_app_version(state: StateWrite, version: int) -> None:
     state.put(APP_VERSION, b"%d" % version)
 
 
@@ -52,7 +52,7 @@ def applied_height(state: StateRead, name: str) -> int | None:
     return None if raw is None else int(raw)
 
 
-def mark_applied(state, name: str, height: int) -> None:
+def mark_applied(state: StateWrite, name: str, height: int) -> None:
     state.put(DONE_PREFIX + name.encode(), b"%d" % height)
 
 
