@@ -73,7 +73,7 @@ def inject(app: LedgerApp, fill) -> None:
     height = app.committed.height + 1
     tree = app._next_tree(delta, height)
     writes = delta.write_set()
-    app._close_snapshot()
+    app.close()
     app.store.commit(writes, height, apphash.app_hash(tree), app.chain_id, app.committed.time, {}, tree=tree)
     app.committed = app.store.committed()
     app._open_snapshot()

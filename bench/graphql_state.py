@@ -233,7 +233,7 @@ def build(store_dir, shape: Shape, progress=print) -> dict:
     for _ in range(TAIL_DAYS):
         height, now = height + 1, now + DAY
         txs_total += _commit(app, height, now, [])
-    app._close_snapshot()
+    app.close()
     app.store.close()
     return {"agreements": work.made, "requests": work.requests, "transactions": txs_total, "height": height,
             "last_block_time": now, "build_seconds": round(time.perf_counter() - started, 1)}

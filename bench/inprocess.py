@@ -65,7 +65,7 @@ def fresh_app(folder: Path, signers: list[Signer]) -> LedgerApp:
 
 
 def close(app: LedgerApp) -> None:
-    app._close_snapshot()
+    app.close()
     app.store.close()
 
 

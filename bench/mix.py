@@ -125,6 +125,6 @@ def run(folder: Path, cohorts: int) -> tuple[int, float]:
             seconds += _commit(app, 2 + phase, now, txs)
             count += len(txs)
     finally:
-        app._close_snapshot()
+        app.close()
         app.store.close()
     return count, seconds

@@ -94,7 +94,7 @@ def prepare(size: int, signers: list[Signer], workdir: Path, index: int) -> Size
     app.init_chain("bench", json.dumps(doc).encode())
     app.finalize_block(1, 1_700_000_000, b"\x01" * 20, [])
     app.commit()
-    app._close_snapshot()
+    app.close()
     fill(store, size)
     sized = Sized(size, store, LedgerApp(store))
     _instrument(sized)
@@ -231,7 +231,7 @@ def main() -> None:
         if not args.no_snapshot:
             print(json.dumps(snapshot_figures(sized[-1], Path(tmp))), flush=True)
         for each in sized:
-            each.app._close_snapshot()
+            each.app.close()
             each.store.close()
     print(f"# load={os.getloadavg()[0]:.1f}")
 

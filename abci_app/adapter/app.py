@@ -88,6 +88,14 @@ class LedgerApp:
     def _close_snapshot(self) -> None:
         self._txn.abort()
 
+    def close(self) -> None:
+        """Release the app's read snapshot of the store; the store itself stays open (its owner closes it).
+
+        Call it before closing or reopening the store (a test's restart, a benchmark's teardown);
+        the app answers nothing afterwards.
+        """
+        self._close_snapshot()
+
     # -- ABCI methods ------------------------------------------------------------------
 
     def info(self) -> tuple[int, bytes]:
@@ -170,7 +178,7 @@ class LedgerApp:
             total += len(raw)
         return kept
 
-    def process_proposal(self, txs: list[bytes], max_tx_bytes: int | None = None) -> bool:
+    def process_proposal(self, txs: list[bytes]) -> bool:
         """Accept a proposal only if every transaction passes the stateless checks and none repeats.
 
         Deterministic: the checks (size, decode, canonical form, version, chain id,
@@ -179,11 +187,11 @@ class LedgerApp:
         cannot fill a block with junk that pays nothing; a transaction that is
         well formed but fails against state (wrong sequence, unknown sender, a
         failing action) is still accepted, and FinalizeBlock answers it with its code
-        (charging the fee of an authenticated one).  Also rejects a proposal over
-        ``max_tx_bytes`` in total, when given.
+        (charging the fee of an authenticated one).  Each transaction's size is bounded by
+        the chain's ``max_tx_bytes`` parameter (part of the stateless checks); the block's total
+        is CometBFT's to bound (``block.max_bytes``, checked before ProcessProposal, which carries
+        no size limit in ABCI 2.0).
         """
-        if max_tx_bytes is not None and sum(len(t) for t in txs) > max_tx_bytes:
-            return False
         if len(set(txs)) != len(txs):
             return False
         info = self._next_block_info()

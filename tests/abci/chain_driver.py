@@ -89,7 +89,7 @@ def run(store_path: Path, blocks: int, seed: int, fail_point: FailPoint = FailPo
         app.commit()
         codes = [[t.codespace, t.code] for t in result.txs]
         _emit(out, {"height": h, "app_hash": result.app_hash.hex(), "codes": codes})
-    app._close_snapshot()
+    app.close()
     store.close()
 
 

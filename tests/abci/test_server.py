@@ -108,7 +108,7 @@ def app(tmp_path):
     ledger = LedgerApp(store)
     ledger.init_chain(CHAIN_ID, GENESIS)
     yield ledger
-    ledger._close_snapshot()
+    ledger.close()
     store.close()
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.cli.helpers import samen_in_process as samen
@@ -20,6 +22,13 @@ from tests.cli.test_first_aid_story import Story
 
 pytestmark = pytest.mark.node
 NAMES = ("ann", "bo", "cas", "dee", "nel", "trainer", "rival")
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "cli-schemas"
+
+
+def conforms(answer, schema: str):
+    """``answer`` matches its committed ``-o json`` schema (docs/cli-schemas); return it."""
+    jsonschema.validate(answer, json.loads((SCHEMAS / f"{schema}.json").read_text()))
+    return answer
 
 
 def _people(keyring) -> dict:
@@ -59,9 +68,10 @@ def _delegation(story, people):
     story.tx("org", "vote", "1", "yes", "--from", "ann")
     proposal = story.query("proposal", "1")
     assert (proposal["yes"], proposal["status"]) == (3, "voting")   # backers may still vote themselves
-    snapshot = story.query("delegation-snapshot", "1")
+    snapshot = conforms(story.query("delegation-snapshot", "1"), "delegation-snapshot")
     assert {p["voter"]: p["via"] for p in snapshot["paths"]}[people["cas"]] == [people["ann"]]
-    assert {d["delegator"] for d in story.query("delegations", "1", people["ann"], "--backers")} == {
+    backers = conforms(story.query("delegations", "1", people["ann"], "--backers"), "delegations")
+    assert {d["delegator"] for d in backers} == {
         people["cas"], people["dee"]}
     story.tx("org", "vote", "1", "yes", "--from", "bo")
     assert story.query("proposal", "1")["status"] == "executed"
@@ -80,7 +90,7 @@ def _role(story, people, voters, treasury):
     accept = _file(story, "accept.json", story.action("offer", "accept", "1"))
     story.tx("role", "act", "--from", "cas", "--org", "1", "--name", "coordinator", "--action-json", accept)
     assert story.node.balance(treasury) == 5_000 - 1 - 450
-    role = story.query("roles", "1", "coordinator")
+    role = conforms(story.query("roles", "1", "coordinator"), "role")
     assert (role["spent"], role["uses"]) == (450, 2)
     post = _file(story, "post2.json", story.action("request", "post", "--title", "Refresher", "--offers-until", "+1d"))
     story.tx("role", "act", "--from", "cas", "--org", "1", "--name", "coordinator", "--action-json", post)
@@ -95,7 +105,7 @@ def _stream(story, people, voters, treasury):
     """The cooperative pays the trainer 100 every period (a five-second month) up to 300; the trainer pulls it."""
     story.decide(1, voters, story.action("stream", "create", "--to", people["trainer"], "--amount", "100",
                                          "--every", "5s", "--total", "300"))
-    stream = story.query("streams", treasury)[0]
+    stream = conforms(story.query("streams", treasury), "streams")[0]
     assert stream["total"] == 300 and story.query("streams", treasury, "--recurring")["per_30_days"] == 100 * 518_400
     time.sleep(max(0, stream["start"] + 10 - time.time()) + 2)
     before = story.node.balance(people["trainer"])
@@ -109,7 +119,7 @@ def _sub_organization(story, people, voters, treasury):
     story.decide(1, voters, story.action("suborg", "create", "--parent", "1", "--name", "Buurt Noord",
                                          "--member", f"{people['nel']}:1", "--budget", "1000",
                                          "--veto-window", "1h"))
-    child = story.query("suborgs", "1")[0]["org_id"]
+    child = conforms(story.query("suborgs", "1"), "suborgs")[0]["org_id"]
     child_treasury = story.query("org", str(child))["treasury"]
     assert story.node.balance(child_treasury) == 1_000
     submitted = story.tx("org", "propose", "--from", "nel", "--org", str(child), "--title", "Street party",

@@ -79,13 +79,13 @@ class TestChain:
 
     def reopen(self) -> None:
         """Simulate a process restart: drop the app (and anything uncommitted) and reopen the store."""
-        self.app._close_snapshot()
+        self.app.close()
         self.store.close()
         self.store = Store(self.path)
         self.app = LedgerApp(self.store)
 
     def close(self) -> None:
-        self.app._close_snapshot()
+        self.app.close()
         self.store.close()
 
 

@@ -68,6 +68,10 @@ def answers() -> dict[str, dict]:
     from abci_app.chain.domain.organizations.state import Organization
     from abci_app.chain.domain.projects.state import HistoryEntry, Project, TransferOffer
     from abci_app.chain.domain.proposals.state import Proposal, VoteRecord
+    from abci_app.chain.domain.delegation.state import Delegation, DelegationSnapshot
+    from abci_app.chain.domain.roles.state import Role
+    from abci_app.chain.domain.streams.state import RecurringCost, Stream
+    from abci_app.chain.domain.suborgs.state import SubLink
     counts = {"type": "object", "additionalProperties": _INT}
     histogram = _obj({"count": _INT, "median": _INT, "p90": _INT, "buckets": {"type": "array", "items": _INT}})
     out = {
@@ -96,6 +100,12 @@ def answers() -> dict[str, dict]:
         "friction": {"type": "array", "items": {"type": "object", "required": ["period"], "properties": {
             "period": _INT, **{d: histogram for d in ("to_first_offer", "to_agreement", "to_delivery",
                                                       "to_settlement")}}}},
+        "stream": of_dataclass(Stream), "streams": {"type": "array", "items": of_dataclass(Stream)},
+        "recurring-cost": of_dataclass(RecurringCost),
+        "delegations": {"type": "array", "items": of_dataclass(Delegation)},
+        "delegation-snapshot": of_dataclass(DelegationSnapshot),
+        "role": of_dataclass(Role), "roles": {"type": "array", "items": of_dataclass(Role)},
+        "suborgs": {"type": "array", "items": of_dataclass(SubLink)},
     }
     return {name: {"$schema": SCHEMA, "title": f"samen query/tx -o json: {name}", **schema}
             for name, schema in out.items()}

@@ -78,12 +78,13 @@ def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext
 
 def _inner(msg: ActAsRole, ctx: TxContext, router: Router) -> tuple[str, Any, TxContext]:
     """The action's kind, its handlers (from ``router``) and the context it runs with (the treasury signs, its own hash)."""
-    kind = codec.action_field(type(msg.action)) if type(msg.action) in router else ""
+    action_type: type = type(msg.action)
+    kind = codec.action_field(action_type) if action_type in router else ""
     if kind not in ROLE_KINDS:
         raise ActionNotAllowed(f"a role cannot take action {kind or 'empty'!r}")
     digest = hashlib.sha256(b"samen/role/" + ctx.hash).digest()
     inner = TxContext(orgs.treasury_address(msg.org_id), 0, 0, "", digest, ctx.params)
-    return kind, router[type(msg.action)], inner
+    return kind, router[action_type], inner
 
 
 def check_stateless_act(msg: ActAsRole, ctx: TxContext, *, router: Router) -> None:
@@ -104,7 +105,7 @@ def check_and_execute_act(state: StateWrite, block: BlockInfo, ctx: TxContext, m
     if kind not in role.kinds:
         raise ActionNotAllowed(f"role {role.name!r} may take {', '.join(role.kinds)}, not {kind}")
     before = accounts.balance(state, org.treasury), accounts.balance(state, projects.BUDGETS)
-    out = check_and_execute(state, block, inner, msg.action)
+    out: list[object] = check_and_execute(state, block, inner, msg.action)
     after = accounts.balance(state, org.treasury), accounts.balance(state, projects.BUDGETS)
     spent = max(0, before[0] - after[0] + max(0, before[1] - after[1]))
     total = roles.spent_now(role, block.time) + spent
