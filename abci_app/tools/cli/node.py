@@ -26,6 +26,10 @@ NoGraphqlOpt = Annotated[bool, typer.Option("--no-graphql", help="Do not start t
 RpcPortOpt = Annotated[int, typer.Option("--rpc-port", min=1, max=65535, help="RPC port on 127.0.0.1.")]
 GraphqlPortOpt = Annotated[int, typer.Option("--graphql-port", min=1, max=65535, help="GraphQL port on 127.0.0.1.")]
 P2pPortOpt = Annotated[int, typer.Option("--p2p-port", min=1, max=65535, help="P2P port on 127.0.0.1.")]
+MetricsPortOpt = Annotated[int | None, typer.Option(
+    "--metrics-port", min=1, max=65535, help="The app's Prometheus port on 127.0.0.1 (default: RPC port + 13).")]
+PrometheusPortOpt = Annotated[int | None, typer.Option(
+    "--prometheus-port", min=1, max=65535, help="CometBFT's Prometheus port on 127.0.0.1 (default: RPC port + 3).")]
 
 
 def _parse_account(text: str) -> tuple[str, int]:
@@ -44,13 +48,15 @@ def init(home: HomeOpt = DEFAULT_HOME,
          min_fee: Annotated[int | None, typer.Option("--min-fee", min=0, help="Genesis param min_fee.")] = None,
          timeout_commit: Annotated[str, typer.Option("--timeout-commit", help="CometBFT block pacing.")] = "1s",
          rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656, graphql_port: GraphqlPortOpt = 8080,
+         metrics_port: MetricsPortOpt = None, prometheus_port: PrometheusPortOpt = None,
          output: OutputOpt = Output.text) -> None:
     """Create a node home: CometBFT config and keys, genesis, app config."""
     accounts = tuple(_parse_account(a) for a in account or [])
     params = {} if min_fee is None else {"min_fee": min_fee}
     options = NodeOptions(chain_id=chain_id_, moniker=moniker, rpc_port=rpc_port, p2p_port=p2p_port,
                           timeout_commit=timeout_commit, accounts=accounts, params=params, graphql_port=graphql_port,
-                          base_app_state=_read_app_state(app_state))
+                          base_app_state=_read_app_state(app_state), metrics_port=metrics_port,
+                          prometheus_port=prometheus_port)
     try:
         path = init_home(home_path(home), options)
     except NodeError as exc:
