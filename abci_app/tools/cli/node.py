@@ -16,7 +16,7 @@ from abci_app.tools.node.cometbft import NodeError
 from abci_app.tools.node.home import NodeOptions, chain_id, init_home, rpc_url
 from abci_app.tools.node.run import graphql_available, node_children
 from abci_app.tools.node.supervisor import Supervisor
-from abci_app.tools.node import versions
+from abci_app.tools.node import loglines, versions
 from abci_app.adapter.upgrade_info import EXIT_CODE as UPGRADE_EXIT
 from abci_app.chain.query_args import MAX_U64, parse_uint
 from abci_app.adapter.settings import Settings
@@ -94,7 +94,7 @@ def run_group(home: Path, no_graphql: bool, on_ready=None, make_children=node_ch
         app = children[0].process
         decision = versions.after_halt(home) if app is not None and app.returncode == UPGRADE_EXIT else None
         if decision is not None:
-            supervisor.say("samen", decision.message)
+            supervisor.say(decision.message, "info" if decision.switched else "error")
         if decision is None or not decision.switched:
             raise typer.Exit(code)
 
@@ -106,10 +106,10 @@ def start(home: HomeOpt = DEFAULT_HOME, no_graphql: NoGraphqlOpt = False) -> Non
 
 
 def _announce(home: Path, with_graphql: bool) -> None:
-    log(f"[samen] RPC listening on {rpc_url(home)}")
+    log(loglines.own(f"RPC listening on {rpc_url(home)}"))
     if with_graphql and graphql_available():
         settings = Settings.load(home)
-        log(f"[samen] GraphQL listening on http://{settings.graphql_host}:{settings.graphql_port}/graphql")
+        log(loglines.own(f"GraphQL listening on http://{settings.graphql_host}:{settings.graphql_port}/graphql"))
 
 
 def devnet(home: Annotated[Path, typer.Option("--home", help="Devnet home directory.")] = Path(".devnet"),
