@@ -175,8 +175,9 @@ class RoleWatch:
 
 def delegated_tallies_recount(state) -> None:
     """Every proposal with a delegation snapshot carries exactly the recount of its votes along the snapshot."""
-    for _, raw in state.iter_prefix(delegation_keys.SNAPSHOT):
-        snap = codec.decode_value(delegations.DelegationSnapshot, raw)
+    for proposal_id in delegations.snapshot_ids(state):
+        snap = delegations.get_snapshot(state, proposal_id)
+        assert snap is not None
         votes = {v.voter: v.choice for v in proposals.votes(state, snap.proposal_id)}
         expected = tally.recount(snap.paths, votes)
         found = proposals.require(state, snap.proposal_id)
