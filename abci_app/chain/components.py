@@ -19,7 +19,7 @@ from abci_app.chain.domain.organizations import messages as org_msgs
 from abci_app.chain.domain.proposals import execution as proposal_execution, handlers as proposal_handlers
 from abci_app.chain.domain.proposals import messages as proposal_msgs, queries as proposal_queries
 from abci_app.chain.domain.market import registry as market_family
-from abci_app.chain.domain.roles import handlers as roles_handlers, messages as roles_msgs
+from abci_app.chain.domain.roles import expiry as roles_expiry, handlers as roles_handlers, messages as roles_msgs
 from abci_app.chain.domain.streams import registry as org_tools
 from abci_app.chain.domain.validators import genesis as validators_genesis, handlers as validators_handlers
 from abci_app.chain.domain.validators import messages as validators_msgs, network as network_handlers
@@ -63,7 +63,8 @@ GENESIS: dict = {**market_family.GENESIS, "validators": validators_genesis.init_
 
 # ``BEGIN_BLOCK`` hooks run before the block's transactions; the upgrade step may raise ``UpgradeHalt`` (the node stops).
 BEGIN_BLOCK: tuple = (upgrade_handlers.begin_block,)
-END_BLOCK: tuple = (partial(proposal_execution.end_block, router=HANDLERS), org_dissolution.end_block, *market_family.END_BLOCK)
+END_BLOCK: tuple = (partial(proposal_execution.end_block, router=HANDLERS), org_dissolution.end_block, *market_family.END_BLOCK,
+                      roles_expiry.end_block)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.

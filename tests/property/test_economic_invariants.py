@@ -81,10 +81,11 @@ def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shr
 
 ADVERSARIAL_KINDS = {"DisputeMilestone", "CancelAgreement", "DeliverMilestone", "LeaveOrganization",
                      "SubmitProposal", "Vote", "CreateOrganization", "PostRequest", "MakeOffer", "AcceptOffer",
-                     "CreateStream", "ClaimStream", "DelegateVote",
+                     "CreateStream", "ClaimStream", "StopStream", "DelegateVote",
                      "ActAsRole"}
 SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "milestone_delivered",
-              "proposal_executed", "fee_charged", "agreement_settled"}
+              "proposal_executed", "fee_charged", "agreement_settled", "suborganization_created",
+              "suborganization_value_returned"}
 
 
 def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
