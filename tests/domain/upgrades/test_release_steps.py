@@ -57,3 +57,23 @@ def test_the_per_voter_step_turns_the_layout_before_into_todays_and_leaves_today
         assert _items(again) == today
     finally:
         chain.close()
+
+
+def test_the_roles_step_queues_every_stored_role_at_its_expiry(tmp_path):
+    from abci_app.chain.domain.roles import keys as role_keys, state as roles
+    from abci_app.chain.domain.roles.messages import GrantRole
+    from tests.support.org_tools import decide, quick_org
+
+    chain = TestChain(tmp_path / "v1", balances={ANN: 1_000})
+    try:
+        org_id = quick_org(chain, ANN, {ANN: 1})
+        decide(chain, ANN, org_id, GrantRole(org_id, "treasurer", ANN.address, ("transfer",), 5, 60, chain.time + 99))
+        today = [bytes(k) for k, _ in chain.state.iter_prefix(role_keys.EXPIRY_PREFIX)]
+        assert today == [role_keys.expiry(roles.require(chain.state, org_id, "treasurer").expires_at, org_id,
+                                          "treasurer")]
+        legacy = chain.app.check_state.fork()
+        legacy.delete(today[0])
+        release.migrate(legacy, chain.height + 1)
+        assert [bytes(k) for k, _ in legacy.iter_prefix(role_keys.EXPIRY_PREFIX)] == today
+    finally:
+        chain.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from abci_app.chain import codec
 from abci_app.chain.domain import due
 from abci_app.chain.domain.roles import events, keys, state as roles
 from abci_app.chain.state.protocols import StateWrite
@@ -34,3 +35,10 @@ def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
         roles.delete(state, org_id, name)
         out.append(events.RoleLapsed(org_id, name, role.holder, role.expires_at))
     return out + report
+
+
+def index_existing(state: StateWrite, height: int) -> None:
+    """Migration step (``upgrades.release``): give every stored role its expiry-queue entry (idempotent)."""
+    for _, raw in list(state.iter_prefix(keys.ROLE_PREFIX)):
+        role = codec.decode_value(roles.Role, bytes(raw))
+        state.put(keys.expiry(role.expires_at, role.org_id, role.name), b"")

@@ -18,12 +18,14 @@ from __future__ import annotations
 from typing import Callable, cast
 
 from abci_app.chain.domain.proposals import migration as proposal_migration
+from abci_app.chain.domain.roles import expiry as role_expiry
 from abci_app.chain.state.protocols import StateWrite
 
 Step = Callable[[StateWrite, int], None]
 
 STEPS: tuple[tuple[str, Step], ...] = (
     ("proposal voters and delegation snapshots under per-voter keys (issue 18)", proposal_migration.per_voter_keys),
+    ("roles indexed in their expiry queue (issue 18)", role_expiry.index_existing),
 )
 
 
