@@ -41,10 +41,14 @@ class AppMetrics:
         self.state_entries = Gauge("samen_state_entries", "keys in the latest state", registry=r)
         self.lmdb_used = Gauge("samen_lmdb_used_bytes", "bytes of the LMDB map in use (pages up to the last used)",
                                registry=r)
+        self.lmdb_live = Gauge("samen_lmdb_live_bytes", "bytes of the pages the stored data occupies, by part "
+                               "(state: latest state and retained versions; records: block and tx records); falls "
+                               "when pruning frees pages, unlike the file", ["part"], registry=r)
         self.lmdb_map = Gauge("samen_lmdb_map_bytes", "LMDB map size (the most the store can grow to)", registry=r)
         self.oldest_height = Gauge("samen_oldest_retained_height", "oldest height whose state is still readable",
                                    registry=r)
         self._queues: set[str] = set()
+        self._children: dict[tuple, object] = {}   # labelled children, resolved once (``labels`` is slow)
 
     def serve(self, host: str, port: int) -> bool:
         """Start the HTTP endpoint (``/metrics``) in a daemon thread; False (logged) if it cannot bind."""
@@ -58,15 +62,23 @@ class AppMetrics:
 
     # -- the server's observer -------------------------------------------------------------
 
+    def _child(self, metric, *labels: str):
+        """Return ``metric.labels(*labels)``, looked up once per label set."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def request(self, method: str, seconds: float) -> None:
-        self.request_seconds.labels(method).observe(seconds)
+        self._child(self.request_seconds, method).observe(seconds)
 
     def check_tx(self, recheck: bool, outcome) -> None:
-        self.check_txs.labels("recheck" if recheck else "new", "accepted" if outcome.code == 0 else "rejected").inc()
+        self._child(self.check_txs, "recheck" if recheck else "new", "accepted" if outcome.code == 0 else "rejected").inc()
 
     def finalize_block(self, result) -> None:
         for tx in result.txs:
-            self.block_txs.labels(tx.codespace or "ok", str(tx.code)).inc()
+            self._child(self.block_txs, tx.codespace or "ok", str(tx.code)).inc()
         waiting = dict.fromkeys(self._queues, 0)
         for event in result.events:
             if type(event).__name__ == DUE_EVENT:
@@ -85,5 +97,7 @@ class AppMetrics:
         info, stat = env.info(), env.stat()
         self.lmdb_used.set((info["last_pgno"] + 1) * stat["psize"])
         self.lmdb_map.set(info["map_size"])
+        for part, size in self.store.live_bytes().items():
+            self.lmdb_live.labels(part).set(size)
         with env.begin(write=False) as txn:
             self.state_entries.set(txn.stat(self.store.db(b"state"))["entries"])
