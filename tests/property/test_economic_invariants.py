@@ -81,11 +81,12 @@ def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shr
 
 ADVERSARIAL_KINDS = {"DisputeMilestone", "CancelAgreement", "DeliverMilestone", "LeaveOrganization",
                      "SubmitProposal", "Vote", "CreateOrganization", "PostRequest", "MakeOffer", "AcceptOffer",
-                     "CreateStream", "ClaimStream", "StopStream", "DelegateVote",
+                     "CreateStream", "ClaimStream", "DelegateVote",
                      "ActAsRole"}
 SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "milestone_delivered",
-              "proposal_executed", "fee_charged", "agreement_settled", "suborganization_created",
-              "suborganization_value_returned"}
+              "proposal_executed", "fee_charged", "agreement_settled"}
+# Sub-organization actors (found, veto, dissolve) run in every default run, but whether one founding passes
+# depends on the drawn organizations' policies: tests/property/test_suborgs.py requires vetoes and dissolutions.
 
 
 def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
