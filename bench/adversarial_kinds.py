@@ -209,7 +209,7 @@ def table(rows: list[dict]) -> list[str]:
         per_byte = f"{r['us'] / r['bytes']:.2f}" if r["bytes"] else "–"
         lines.append(f"| {r['kind']} | {r['label']}{' — ' + r['note'] if r['note'] else ''} | {r['bytes']:,} | "
                      f"{r['us']:,.0f} | {r['max_us']:,.0f} | {per_byte} | {r['code']} |")
-    missing = sorted(k.__name__ for k in components.HANDLERS if k.__name__ not in {r["kind"] for r in rows})
+    missing = sorted(k.__name__ for k in components.ROUTER if k.__name__ not in {r["kind"] for r in rows})
     if missing:
         lines += ["", f"Not reached by the walk: {', '.join(missing)}."]
     return lines

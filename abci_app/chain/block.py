@@ -26,7 +26,7 @@ def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action:
 def check_stateless(raw: bytes, block: BlockInfo):
     """Decode, authenticate statelessly and run the action's stateless check."""
     tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
-    stateless, _ = components.HANDLERS[type(tx.action)]
+    stateless, _ = components.ROUTER[type(tx.action)]
     stateless(tx.action, ctx)
     return tx, ctx
 
@@ -53,7 +53,7 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
         payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
         return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
-    _, execute = components.HANDLERS[type(tx.action)]
+    _, execute = components.ROUTER[type(tx.action)]
     acting = fork.fork()
     try:
         events = execute(acting, block, ctx, tx.action)

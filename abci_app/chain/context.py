@@ -4,7 +4,9 @@
   chain's parameters).  The only parameters a handler reads are ``block.params`` /
   ``ctx.params`` (both the same value for a transaction).
 * ``TxContext`` -- what a handler knows about the transaction it executes.
-* ``Router`` -- message dataclass -> its two handler phases.
+* ``Router`` -- message dataclass -> its two handler phases (built in ``abci_app.chain.router``).
+* ``Action`` -- the type of a field that holds any message kind the router knows (a
+  proposal's actions, a role's action).
 * ``TxOutcome`` / ``BlockOutcome`` -- one result per transaction, in order, and the block
   hooks' events.
 
@@ -15,9 +17,18 @@ runner) so domain code and readers import these types without the crypto or the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from abci_app.chain.domain.params import Params
+if TYPE_CHECKING:   # annotations only: message modules import ``Action`` from here, and ``params`` uses the codec
+    from abci_app.chain.domain.params import Params
+
+
+class Action:
+    """Type hint for a field that holds any message kind of the transaction format.
+
+    On the wire it is a ``samen.v1.Action`` (the ``oneof``); in state JSON
+    ``{"kind": <oneof field>, "msg": {...}}`` (``abci_app.chain.codec``).
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +76,8 @@ class TxOutcome:
 # ``check_and_execute(state, block, ctx, msg) -> events`` (on the transaction's overlay).
 Stateless = Callable[[Any, TxContext], None]
 Execute = Callable[[Any, BlockInfo, TxContext, Any], list[Any]]
-# The router: message dataclass -> its two phases (``abci_app.chain.components.HANDLERS``), handed
-# to what runs messages (the block runner, and proposals, whose actions are messages).
+# The router: message dataclass -> its two phases (``abci_app.chain.components.ROUTER``), handed
+# to what runs messages (the block runner, and proposals and roles, whose actions are messages).
 Router = Mapping[type, tuple[Stateless, Execute]]
 
 
