@@ -84,7 +84,8 @@ class Walk:
 
     def measure(self, label: str, signer: Signer, action, note: str = ""):
         raw = self.sign(signer, action)
-        info = BlockInfo(self.app.committed.height + 1, self.time + 5, CHAIN_ID, b"\x01" * 20, self.app.params)
+        info = BlockInfo(self.app.committed.height + 1, self.time + 5, CHAIN_ID, b"\x01" * 20, self.app.params,
+                         self.app.market)
         times = []
         for _ in range(REPEAT):
             auth._verified.clear()
@@ -99,7 +100,7 @@ class Walk:
         return result
 
     def measure_end_block(self, label: str, when: int, note: str) -> None:
-        info = BlockInfo(self.app.committed.height + 1, when, CHAIN_ID, b"\x01" * 20, self.app.params)
+        info = BlockInfo(self.app.committed.height + 1, when, CHAIN_ID, b"\x01" * 20, self.app.params, self.app.market)
         times = []
         for _ in range(REPEAT):
             fork = Delta(self.app.base)

@@ -105,9 +105,10 @@ def _proposals_end_block(state: Any, block: Any) -> list[Any]:
 
 # The upgrade step may raise ``UpgradeHalt`` (the node stops).
 BEGIN_BLOCK: tuple[Callable[..., list[Any]], ...] = (upgrades.begin_block,)
-# Proposals first, then dissolutions; requests expire before agreements settle, then project transfer offers expire.
+# Proposals first, then dissolutions; requests expire before agreements settle, then project transfer
+# offers expire; last, the validators' hook records misbehaviour and reports the validator-set changes.
 END_BLOCK: tuple[Callable[..., list[Any]], ...] = (_proposals_end_block, dissolution.end_block, market.end_block,
-                                                   settle.end_block, projects.end_block)
+                                                   settle.end_block, projects.end_block, validators.end_block)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.
