@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli clean distclean
+.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli bench-disk clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -58,6 +58,11 @@ soak: setup
 bench: setup
 	$(BIN)/python -m bench.inprocess
 	$(BIN)/python -m bench.orgtools
+
+# Live disk per block and per object with and without retention (minutes; BENCHMARKS.md "Disk").
+DISK_ARGS ?= --blocks 4000 --retain 100 --objects 1000
+bench-disk: setup
+	$(BIN)/python -m bench.disk $(DISK_ARGS) --out build/bench-disk.json
 
 # Samen against CometBFT's kvstore, same binary, config and tx size; sweeps timeout_commit with a mempool and back-pressure that do not cap it.
 E2E_ARGS ?= --txs 30000 --timeout-commits 1s,500ms,100ms

@@ -41,6 +41,9 @@ class AppMetrics:
         self.state_entries = Gauge("samen_state_entries", "keys in the latest state", registry=r)
         self.lmdb_used = Gauge("samen_lmdb_used_bytes", "bytes of the LMDB map in use (pages up to the last used)",
                                registry=r)
+        self.lmdb_live = Gauge("samen_lmdb_live_bytes", "bytes of the pages the stored data occupies, by part "
+                               "(state: latest state and retained versions; records: block and tx records); falls "
+                               "when pruning frees pages, unlike the file", ["part"], registry=r)
         self.lmdb_map = Gauge("samen_lmdb_map_bytes", "LMDB map size (the most the store can grow to)", registry=r)
         self.oldest_height = Gauge("samen_oldest_retained_height", "oldest height whose state is still readable",
                                    registry=r)
@@ -85,5 +88,7 @@ class AppMetrics:
         info, stat = env.info(), env.stat()
         self.lmdb_used.set((info["last_pgno"] + 1) * stat["psize"])
         self.lmdb_map.set(info["map_size"])
+        for part, size in self.store.live_bytes().items():
+            self.lmdb_live.labels(part).set(size)
         with env.begin(write=False) as txn:
             self.state_entries.set(txn.stat(self.store.db(b"state"))["entries"])

@@ -91,3 +91,25 @@ def test_init_refuses_an_app_state_with_unknown_sections(tmp_path):
     bad.write_text('{"nonsense": {}}')
     result = invoke(["init", "--home", str(tmp_path / "n"), "--app-state", str(bad)])
     assert result.exit_code == 1 and "unknown app_state sections: nonsense" in result.stderr
+
+
+def metrics_ports(home) -> tuple[int, int]:
+    """``(app, cometbft)`` metrics ports as written in the home's app.toml and config.toml."""
+    app = tomllib.loads((home / "config" / "app.toml").read_text())["metrics"]["port"]
+    comet = tomllib.loads((home / "config" / "config.toml").read_text())["instrumentation"]["prometheus_listen_addr"]
+    return app, int(comet.rpartition(":")[2])
+
+
+def test_two_homes_inited_on_one_machine_get_their_own_metrics_ports(tmp_path):
+    for name, rpc, p2p in (("a", "26657", "26656"), ("b", "26757", "26756")):
+        result = invoke(["init", "--home", str(tmp_path / name), "--rpc-port", rpc, "--p2p-port", p2p])
+        assert result.exit_code == 0, result.stderr
+    first, second = metrics_ports(tmp_path / "a"), metrics_ports(tmp_path / "b")
+    assert first == (26670, 26660) and second == (26770, 26760)
+    assert not {*first} & {*second, 26657, 26656, 26757, 26756}
+
+
+def test_metrics_ports_given_at_init_are_written_as_given(tmp_path):
+    result = invoke(["init", "--home", str(tmp_path / "n"), "--metrics-port", "9101", "--prometheus-port", "9102"])
+    assert result.exit_code == 0, result.stderr
+    assert metrics_ports(tmp_path / "n") == (9101, 9102)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -44,8 +44,18 @@ class StartedGroup:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def records(self) -> list[dict]:
+        """Every line of the output as the JSON object it must be (a torn last line is not yet a line)."""
+        text = self.output()
+        lines = text.splitlines() if text.endswith("\n") else text.splitlines()[:-1]
+        return [json.loads(line) for line in lines]
+
+    def said(self) -> list[str]:
+        """The messages of the supervisor's own lines, in order."""
+        return [r["msg"] for r in self.records() if r["component"] == "start"]
+
     def pids(self) -> dict[str, int]:
-        return {name: int(pid) for name, pid in re.findall(r"\[samen\] started (\w+) \(pid (\d+)\)", self.output())}
+        return {r["child"]: r["pid"] for r in self.records() if r["component"] == "start" and "pid" in r}
 
     def wait(self, timeout: float = 30.0) -> int:
         return self.process.wait(timeout)
@@ -75,18 +85,19 @@ def test_a_stop_signal_stops_every_child_cleanly_and_the_app_last(group, sig):
     pids = group.pids()
     group.process.send_signal(sig)
     assert group.wait() == 0
-    output = group.output()
+    records, said = group.records(), group.said()
     assert not any(_alive(pid) for pid in pids.values())
-    assert output.index("[samen] stopping cometbft") < output.index("[samen] stopping abci")
-    assert "[abci] " in output and "[cometbft] " in output
-    assert "[samen] all processes stopped" in output
+    assert said.index("stopping cometbft") < said.index("stopping abci") < said.index("all processes stopped")
+    assert all(set(r) >= {"ts", "level", "component", "logger", "msg"} for r in records)
+    assert {"abci", "cometbft", "start"} <= {r["component"] for r in records}
+    assert any(r["logger"].startswith("cometbft.") for r in records), "CometBFT's own log lines, structured"
 
 
 def test_a_dying_child_stops_the_group_with_a_clear_message_and_non_zero_exit(group):
     pids = group.pids()
     os.kill(pids["cometbft"], signal.SIGKILL)
     assert group.wait() == 1
-    assert "[samen] error: cometbft exited unexpectedly (killed by signal SIGKILL); stopped the group" in group.output()
+    assert "error: cometbft exited unexpectedly (killed by signal SIGKILL); stopped the group" in group.said()
     assert not _alive(pids["abci"])
 
 

@@ -14,7 +14,7 @@ ALICE, BOB = signer_for("alice"), signer_for("bob")
 # The series docs/operations.md "Monitoring" lists for the app (histograms and counters by their sample names).
 DOCUMENTED = ("samen_abci_request_seconds_count", "samen_block_txs_total", "samen_check_txs_total",
               "samen_committed_height", "samen_app_version", "samen_state_entries", "samen_lmdb_used_bytes",
-              "samen_lmdb_map_bytes", "samen_oldest_retained_height")
+              "samen_lmdb_map_bytes", "samen_lmdb_live_bytes", "samen_oldest_retained_height")
 
 
 def scrape(port: int) -> dict[tuple[str, tuple], float]:

@@ -125,6 +125,22 @@ class Store:
     def close(self) -> None:
         self.env.close()
 
+    def live_bytes(self) -> dict[str, int]:
+        """Bytes of the pages the stored data occupies now, by part: ``state`` and ``records``.
+
+        ``state`` is the latest state with its retained versions (pruned to the retention
+        window); ``records`` the block and transaction records and their indexes
+        (``EXTRA_DBS``, ``adapter.records``), which nothing prunes.  Unlike the file size
+        or the map's high-water mark (``info()["last_pgno"]``), these fall when pruning
+        frees pages: LMDB reuses them but never shrinks its file, so they are the figures
+        to plan disk with at steady state.  O(number of databases).
+        """
+        with self.env.begin(write=False) as txn:
+            pages = {name: _pages(txn.stat(db)) for name, db in self.dbs.items()}
+            main, psize = _pages(self.env.stat()), self.env.stat()["psize"]
+        records = sum(pages[name] for name in EXTRA_DBS)
+        return {"state": (main + sum(pages.values()) - records) * psize, "records": records * psize}
+
     def read_txn(self) -> lmdb.Transaction:
         """Begin a short read transaction; the caller must ``abort()`` it and drop it when done.
 
@@ -284,6 +300,10 @@ class NodeReader:
     def __init__(self, txn: lmdb.Transaction, db) -> None:
         self.txn = txn
         self.get: Callable[[bytes], bytes | None] = functools.partial(txn.get, db=db)
+
+
+def _pages(stat: dict) -> int:
+    return stat["branch_pages"] + stat["leaf_pages"] + stat["overflow_pages"]
 
 
 def _write_rows(txn: lmdb.Transaction, db, rows: Iterable[tuple[bytes, bytes | None]]) -> None:

@@ -16,7 +16,7 @@ from abci_app.tools.node.cometbft import NodeError
 from abci_app.tools.node.home import NodeOptions, chain_id, init_home, rpc_url
 from abci_app.tools.node.run import graphql_available, node_children
 from abci_app.tools.node.supervisor import Supervisor
-from abci_app.tools.node import versions
+from abci_app.tools.node import loglines, versions
 from abci_app.adapter.upgrade_info import EXIT_CODE as UPGRADE_EXIT
 from abci_app.chain.query_args import MAX_U64, parse_uint
 from abci_app.adapter.settings import Settings
@@ -26,6 +26,10 @@ NoGraphqlOpt = Annotated[bool, typer.Option("--no-graphql", help="Do not start t
 RpcPortOpt = Annotated[int, typer.Option("--rpc-port", min=1, max=65535, help="RPC port on 127.0.0.1.")]
 GraphqlPortOpt = Annotated[int, typer.Option("--graphql-port", min=1, max=65535, help="GraphQL port on 127.0.0.1.")]
 P2pPortOpt = Annotated[int, typer.Option("--p2p-port", min=1, max=65535, help="P2P port on 127.0.0.1.")]
+MetricsPortOpt = Annotated[int | None, typer.Option(
+    "--metrics-port", min=1, max=65535, help="The app's Prometheus port on 127.0.0.1 (default: RPC port + 13).")]
+PrometheusPortOpt = Annotated[int | None, typer.Option(
+    "--prometheus-port", min=1, max=65535, help="CometBFT's Prometheus port on 127.0.0.1 (default: RPC port + 3).")]
 
 
 def _parse_account(text: str) -> tuple[str, int]:
@@ -44,13 +48,15 @@ def init(home: HomeOpt = DEFAULT_HOME,
          min_fee: Annotated[int | None, typer.Option("--min-fee", min=0, help="Genesis param min_fee.")] = None,
          timeout_commit: Annotated[str, typer.Option("--timeout-commit", help="CometBFT block pacing.")] = "1s",
          rpc_port: RpcPortOpt = 26657, p2p_port: P2pPortOpt = 26656, graphql_port: GraphqlPortOpt = 8080,
+         metrics_port: MetricsPortOpt = None, prometheus_port: PrometheusPortOpt = None,
          output: OutputOpt = Output.text) -> None:
     """Create a node home: CometBFT config and keys, genesis, app config."""
     accounts = tuple(_parse_account(a) for a in account or [])
     params = {} if min_fee is None else {"min_fee": min_fee}
     options = NodeOptions(chain_id=chain_id_, moniker=moniker, rpc_port=rpc_port, p2p_port=p2p_port,
                           timeout_commit=timeout_commit, accounts=accounts, params=params, graphql_port=graphql_port,
-                          base_app_state=_read_app_state(app_state))
+                          base_app_state=_read_app_state(app_state), metrics_port=metrics_port,
+                          prometheus_port=prometheus_port)
     try:
         path = init_home(home_path(home), options)
     except NodeError as exc:
@@ -88,7 +94,7 @@ def run_group(home: Path, no_graphql: bool, on_ready=None, make_children=node_ch
         app = children[0].process
         decision = versions.after_halt(home) if app is not None and app.returncode == UPGRADE_EXIT else None
         if decision is not None:
-            supervisor.say("samen", decision.message)
+            supervisor.say(decision.message, "info" if decision.switched else "error")
         if decision is None or not decision.switched:
             raise typer.Exit(code)
 
@@ -100,10 +106,10 @@ def start(home: HomeOpt = DEFAULT_HOME, no_graphql: NoGraphqlOpt = False) -> Non
 
 
 def _announce(home: Path, with_graphql: bool) -> None:
-    log(f"[samen] RPC listening on {rpc_url(home)}")
+    log(loglines.own(f"RPC listening on {rpc_url(home)}"))
     if with_graphql and graphql_available():
         settings = Settings.load(home)
-        log(f"[samen] GraphQL listening on http://{settings.graphql_host}:{settings.graphql_port}/graphql")
+        log(loglines.own(f"GraphQL listening on http://{settings.graphql_host}:{settings.graphql_port}/graphql"))
 
 
 def devnet(home: Annotated[Path, typer.Option("--home", help="Devnet home directory.")] = Path(".devnet"),

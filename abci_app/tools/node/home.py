@@ -21,6 +21,8 @@ from abci_app.tools.node.cometbft import NodeError, patch_config, read_setting, 
 from abci_app.adapter.settings import APP_TOML, Settings, render
 
 MAX_SOCKET_PATH = 100   # the kernel limit on a unix socket path is 108 bytes
+METRICS_OFFSET = 13     # the app's metrics port, from the RPC port (26657 -> 26670)
+PROMETHEUS_OFFSET = 3   # CometBFT's Prometheus port, from the RPC port (26657 -> 26660)
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,25 @@ class NodeOptions:
     params: dict = field(default_factory=dict)
     base_app_state: dict | None = None   # an app_state document to start from (``--app-state``)
     graphql_port: int = 8080
-    metrics_port: int = 26670      # the app's Prometheus endpoint (app.toml [metrics])
-    prometheus_port: int = 26660   # CometBFT's (config.toml [instrumentation])
+    metrics_port: int | None = None      # the app's Prometheus endpoint (app.toml [metrics]); None: rpc + 13
+    prometheus_port: int | None = None   # CometBFT's (config.toml [instrumentation]); None: rpc + 3
     log_level: str = "info"
+
+    def metrics_ports(self) -> tuple[int, int]:
+        """``(app, cometbft)`` Prometheus ports: the given ones, else derived from the RPC port.
+
+        Every home on a machine needs its own RPC port, so ports derived from it differ
+        between homes too (26670 and 26660 for the default RPC port 26657).  Homes whose
+        RPC ports are 3, 10 or 13 apart collide; give them ports 20 or more apart, or
+        these ports explicitly (docs/operations.md, "Ports").
+        """
+        app = self.rpc_port + METRICS_OFFSET if self.metrics_port is None else self.metrics_port
+        comet = self.rpc_port + PROMETHEUS_OFFSET if self.prometheus_port is None else self.prometheus_port
+        for name, port in (("metrics", app), ("prometheus", comet)):
+            if not 1 <= port <= 65535:
+                raise NodeError(f"{name} port {port} (from RPC port {self.rpc_port}) is not in 1-65535; "
+                                f"pass --{name}-port")
+        return app, comet
 
 
 def genesis_path(home: Path) -> Path:
@@ -94,6 +112,7 @@ def init_home(home: Path, options: NodeOptions) -> Path:
     if len(f"unix://{socket_path(home)}") > MAX_SOCKET_PATH:
         raise NodeError(f"home path {home} is too long for the app's unix socket; use a shorter --home")
     state = app_state(options)
+    metrics_port, _ = options.metrics_ports()
     home.mkdir(parents=True, exist_ok=True)
     run_init(home)
     patch_config(home / "config" / "config.toml", config_changes(home, options))
@@ -101,7 +120,7 @@ def init_home(home: Path, options: NodeOptions) -> Path:
     doc["chain_id"] = options.chain_id
     doc["app_state"] = state
     genesis_path(home).write_text(json.dumps(doc, indent=2) + "\n")
-    settings = Settings(home=home, graphql_port=options.graphql_port, metrics_port=options.metrics_port)
+    settings = Settings(home=home, graphql_port=options.graphql_port, metrics_port=metrics_port)
     (home / APP_TOML).write_text(render(settings))
     return home
 
@@ -124,7 +143,7 @@ def config_changes(home: Path, options: NodeOptions) -> dict[tuple[str, str], ob
         ("consensus", "create_empty_blocks_interval"): options.create_empty_blocks_interval,
         ("tx_index", "indexer"): "kv",
         ("instrumentation", "prometheus"): True,
-        ("instrumentation", "prometheus_listen_addr"): f"127.0.0.1:{options.prometheus_port}",
+        ("instrumentation", "prometheus_listen_addr"): f"127.0.0.1:{options.metrics_ports()[1]}",
     }
 
 

@@ -19,6 +19,9 @@ from abci_app.tools.node.supervisor import Child
 from abci_app.tools.node.versions import current_python
 
 
+COMETBFT_ENV = {"CMT_LOG_FORMAT": "json"}   # config.toml's log_format, for this run: JSON lines (tools.node.loglines)
+
+
 def graphql_available() -> bool:
     try:
         return importlib.util.find_spec("graphql_api.__main__") is not None
@@ -41,7 +44,7 @@ def node_children(home: Path, with_graphql: bool = True, python: str | None = No
     children = [
         Child("abci", [python, "-m", "abci_app", "--home", str(home)], ready=sock.exists,
               stop_signal=signal.SIGINT),
-        Child("cometbft", cometbft_argv(home), ready=lambda: _accepts(rpc_url(home))),
+        Child("cometbft", cometbft_argv(home), env=COMETBFT_ENV, ready=lambda: _accepts(rpc_url(home))),
     ]
     if with_graphql and graphql_available():
         children.append(Child("graphql", [python, "-m", "graphql_api", "--home", str(home)]))
@@ -49,7 +52,7 @@ def node_children(home: Path, with_graphql: bool = True, python: str | None = No
 
 
 def cometbft_argv(home: Path) -> list[str]:
-    """``cometbft start``, with ``--log_level`` from ``[log] cometbft`` of app.toml when it is set.
+    """``cometbft start``, with ``--log_level`` from ``[log] cometbft`` of app.toml when set.
 
     The default keeps consensus and state at info (heights, commits) and every other module at error.
     """

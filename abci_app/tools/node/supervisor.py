@@ -3,8 +3,9 @@
 Contract of ``Supervisor.run``:
 * children start in the given order; each may name a readiness check that must
   pass (bounded by ``ready_timeout``) before the next one starts;
-* every line a child prints (stdout and stderr) is written to ``out`` as
-  ``[name] line``; the supervisor's own lines are ``[samen] ...``;
+* ``out`` gets JSON lines only (``loglines``): every line a child prints (stdout and
+  stderr) wrapped with its ``component`` (the child's name), and the supervisor's own
+  lines with component ``start`` (``started NAME`` carries ``child`` and ``pid``);
 * SIGINT or SIGTERM to the supervisor stops the children in reverse start order
   (so the app stops after CometBFT), each with its own stop signal, escalating to
   SIGKILL after ``stop_timeout``; ``run`` then returns 0;
@@ -25,6 +26,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
+
+from abci_app.tools.node import loglines
 
 PR_SET_PDEATHSIG = 1
 
@@ -67,9 +70,13 @@ class Supervisor:
         self._lock = threading.Lock()
         self._pumps: list[threading.Thread] = []
 
-    def say(self, name: str, line: str) -> None:
+    def say(self, msg: str, level: str = "info", **fields) -> None:
+        """Write one of the supervisor's own lines."""
+        self._write(loglines.own(msg, level, **fields))
+
+    def _write(self, line: str) -> None:
         with self._lock:
-            self.out.write(f"[{name}] {line}\n")
+            self.out.write(line + "\n")
             self.out.flush()
 
     def request_stop(self, *_args) -> None:
@@ -89,9 +96,9 @@ class Supervisor:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if self.failure:
-            self.say("samen", f"error: {self.failure}")
+            self.say(f"error: {self.failure}", "error")
             return 1
-        self.say("samen", "all processes stopped")
+        self.say("all processes stopped")
         return 0
 
     def _start_all(self) -> bool:
@@ -108,14 +115,14 @@ class Supervisor:
         child.process = subprocess.Popen(child.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, env=env, start_new_session=True,
                                          preexec_fn=die_with_parent)
-        self.say("samen", f"started {child.name} (pid {child.process.pid})")
+        self.say(f"started {child.name} (pid {child.process.pid})", child=child.name, pid=child.process.pid)
         pump = threading.Thread(target=self._pump, args=(child,), daemon=True)
         pump.start()
         self._pumps.append(pump)
 
     def _pump(self, child: Child) -> None:
         for raw in child.process.stdout:
-            self.say(child.name, raw.decode(errors="replace").rstrip("\n"))
+            self._write(loglines.structured(child.name, raw.decode(errors="replace").rstrip("\n")))
 
     def _wait_ready(self, child: Child) -> bool:
         deadline = time.monotonic() + self.ready_timeout
@@ -144,12 +151,12 @@ class Supervisor:
             process = child.process
             if process is None or process.poll() is not None:
                 continue
-            self.say("samen", f"stopping {child.name}")
+            self.say(f"stopping {child.name}")
             process.send_signal(child.stop_signal)
             try:
                 process.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
-                self.say("samen", f"{child.name} did not stop within {self.stop_timeout:g}s; killing it")
+                self.say(f"{child.name} did not stop within {self.stop_timeout:g}s; killing it")
                 process.kill()
                 process.wait(self.stop_timeout)
         for pump in self._pumps:
