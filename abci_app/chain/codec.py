@@ -92,6 +92,23 @@ def decode_tx(raw: bytes) -> SignedTx:
     return tx
 
 
+def signed_parts(raw: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """Return ``(body, signature, public_key)`` of transaction bytes, or None if they do not parse.
+
+    No canonical check and no cache: a pure function, safe on any thread (the ABCI server's
+    signature worker, ``abci_app.adapter.preverify``).  For bytes ``decode_tx`` accepts, the
+    parts are exactly its ``body``, ``signature`` and ``public_key``.
+    """
+    try:
+        envelope = samen_tx.Tx()
+        envelope.ParseFromString(raw)
+        body = samen_tx.TxBody()
+        body.ParseFromString(envelope.body)
+    except (DecodeError, ValueError, RecursionError):
+        return None
+    return envelope.body, envelope.signature, body.public_key
+
+
 def decode_tx_uncached(raw: bytes) -> SignedTx:
     """Decode like ``decode_tx`` without remembering the answer: for a process that takes
     bytes from strangers and never sees them again (the GraphQL server's broadcast check),

@@ -9,6 +9,7 @@
 import { query } from "../gql.js";
 import { h, amount, short, when, link, lit, tags, status, table, duration } from "../dom.js";
 import { Page } from "../section.js";
+import { provenAgreement } from "./proven.js";
 
 export const STAGES = ["active", "delivered", "disputed", "completed", "arbitrated", "broken", "cancelled"];
 const STAGE_HELP = {
@@ -84,6 +85,7 @@ function detail(root, id) {
       if (!a) return h("p.muted", {}, `There is no agreement ${id}.`);
       const f = a.friction;
       return [
+        provenAgreement(id),
         h("p", {}, status(agreementStage(a)), ` ${amount(a.price)} · `, tags(a.tags), " · requester ", link(`#/people/${a.requester}`, short(a.requester)),
           " · provider ", link(`#/people/${a.provider}`, short(a.provider)),
           a.arbiter ? [" · arbiter ", link(`#/people/${a.arbiter}`, short(a.arbiter))] : "",

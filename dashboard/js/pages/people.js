@@ -6,6 +6,7 @@ import { h, amount, short, when, link, lit, tags, status, table } from "../dom.j
 import { Page } from "../section.js";
 import { accountNames } from "../app/names.js";
 import { agreementStage } from "./agreements.js";
+import { provenBalance } from "./proven.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
   ["onTime", "on time"], ["broken", "broken"], ["disputesOpened", "disputes opened"], ["disputesWon", "disputes won"],
@@ -60,8 +61,8 @@ function person(root, address) {
   page.section({
     id: "account", title: "Balance", wide: true,
     load: () => query(`{ _meta { block { number } } account(id: ${lit(address)}) { id balance sequence } }`),
-    view: ({ account }) => account ? h("p", {}, h("code", {}, account.id), ` · balance ${amount(account.balance)} · ${account.sequence} transactions signed`)
-      : h("p.muted", {}, "This account holds nothing and never signed."),
+    view: ({ account }) => [account ? h("p", {}, h("code", {}, account.id), ` · balance ${amount(account.balance)} · ${account.sequence} transactions signed`)
+      : h("p.muted", {}, "This account holds nothing and never signed."), provenBalance(address)],
   });
   page.section({
     id: "reputation", title: "Reputation, overall and per skill", wide: true,
