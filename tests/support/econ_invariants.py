@@ -106,7 +106,7 @@ def reputation_is_paid_for(state) -> None:
     fees = 0
     for a in agreements.all_agreements(state):
         if a.settled:
-            cap = settle.gain_cap(state, a)
+            cap = settle.gain_cap(market_params.get(state), a)
             caps[a.provider] += cap
             caps[a.requester] += cap
             fees += a.fees

@@ -85,7 +85,8 @@ class EconSim:
         """
         time = self.chain.time + step
         preview = Delta(self.chain.app.base)
-        info = BlockInfo(self.chain.height + 1, time, self.chain.chain_id, b"\x01" * 20, self.chain.app.params)
+        info = BlockInfo(self.chain.height + 1, time, self.chain.chain_id, b"\x01" * 20, self.chain.app.params,
+                         self.chain.app.market)
         ctx = EconCtx(draw, preview, time, BACKGROUND_PEOPLE)
         txs: list[bytes] = []
         for _ in range(bursts):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from abci_app.chain import codec
-from abci_app.chain.action import Action
+from abci_app.chain.context import Action
 from abci_app.chain.domain.organizations.messages import OrgMember, OrgPolicy
 from abci_app.chain.domain.proposals import keys
 from abci_app.chain.errors import ProposalNotFound
