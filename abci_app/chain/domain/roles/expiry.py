@@ -26,7 +26,7 @@ def _entry(fields: tuple[bytes, ...]) -> tuple[int, str]:
 
 def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Remove the roles whose expiry has come, at most the cap per block; one ``RoleLapsed`` each."""
-    due_now, report = due.take(state, due.ROLES, keys.EXPIRY_PREFIX, block.time, _entry)
+    due_now, report = due.take(state, due.ROLES, keys.EXPIRY_PREFIX, block, _entry)
     out: list[object] = []
     for org_id, name in due_now:
         role = roles.get(state, org_id, name)
