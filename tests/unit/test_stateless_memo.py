@@ -10,12 +10,13 @@ import pytest
 from abci_app.chain import auth, block
 from abci_app.chain.context import BlockInfo
 from abci_app.chain.domain.accounts.messages import Transfer
+from abci_app.chain.domain.market.params import MarketParams
 from abci_app.chain.domain.params import Params
 from abci_app.chain.errors import TxTooLarge, WrongChain
 from tests.support.chain import key
 
 ALICE, BOB = key(1), key(2)
-INFO = BlockInfo(5, 1_700_000_000, "memo-chain", b"", Params())
+INFO = BlockInfo(5, 1_700_000_000, "memo-chain", b"", Params(), MarketParams())
 
 
 @pytest.fixture
