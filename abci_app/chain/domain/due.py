@@ -44,18 +44,18 @@ def cap(state: StateRead) -> int:
     return market_params.get(state).max_due_per_block
 
 
-def hex_id(fields: tuple[bytes, ...]) -> int:
-    """The id of a ``timers.timed_key`` entry."""
-    return int(fields[0], 16)
+def first_id(ids: tuple[int, ...]) -> int:
+    """The object id of a ``timers.time_key`` entry (its first number after the time)."""
+    return ids[0]
 
 
-def take(state: StateRead, queue: str, prefix: bytes, now: int, parse: Callable[[tuple[bytes, ...]], T] = hex_id,
-         base: int = 16) -> tuple[list[T], list]:
+def take(state: StateRead, queue: str, prefix: bytes, now: int,
+         parse: Callable[[tuple[int, ...]], T] = first_id) -> tuple[list[T], list]:
     """Return the items of ``queue`` to handle in this block (earliest first, at most ``cap``) and its event.
 
-    ``parse`` turns a key's fields after the time into an item; the event (an empty
-    list when nothing was due) goes after the hook's own events.
+    ``parse`` turns a key's ids (the numbers after its time) into an item; the event
+    (an empty list when nothing was due) goes after the hook's own events.
     """
-    batch = timers.due_batch(state, prefix, now, cap(state), base)
+    batch = timers.due_batch(state, prefix, now, cap(state))
     report = [DueQueue(queue, len(batch.entries), batch.more)] if batch.entries else []
     return [parse(fields) for fields in batch.entries], report

@@ -41,8 +41,13 @@ def startup_problem(state: StateRead, height: int) -> UpgradeHalt | None:
                                 f"runs app version {chain}{hint}; start the software of app version {chain}")
 
 
+def genesis_app_version() -> int:
+    """The app version a new chain starts at: this software's (it writes genesis in its own formats)."""
+    return registry.software_app_version()
+
+
 def genesis_version(state: StateWrite) -> None:
     """Record the software's app version in a new chain's genesis state (nothing for version 1)."""
-    version = registry.software_app_version()
+    version = genesis_app_version()
     if version != upgrades.FIRST_APP_VERSION:
         upgrades.set_app_version(state, version)
