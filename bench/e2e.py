@@ -79,11 +79,11 @@ class Node:
     """One benchmark node: a fresh home, the app (if any) and cometbft, on free loopback ports."""
 
     def __init__(self, root: Path, kind: str, accounts: list[tuple[str, int]], timeout_commit: str,
-                 mempool_size: int = MEMPOOL_SIZE) -> None:
+                 mempool_size: int = MEMPOOL_SIZE, empty_blocks: bool = False) -> None:
         self.kind, self.procs = kind, {}
         self.rpc_port = free_port()
         options = NodeOptions(chain_id=CHAIN_ID, rpc_port=self.rpc_port, p2p_port=free_port(),
-                              timeout_commit=timeout_commit, create_empty_blocks=False,
+                              timeout_commit=timeout_commit, create_empty_blocks=empty_blocks,
                               accounts=tuple(accounts), log_level="error")
         self.home = init_home(Path(tempfile.mkdtemp(prefix=f"e2e-{kind}-", dir=root)), options)
         changes: dict[tuple[str, str], object] = {("mempool", "size"): mempool_size}

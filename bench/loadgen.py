@@ -63,6 +63,7 @@ class LoadResult:
     block_ms: float = float("nan")        # median interval between blocks holding our transactions
     txs_per_block: float = float("nan")   # median of our transactions per such block
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)   # committed transactions' indexes in execution order
 
     @property
     def tps(self) -> float:
@@ -248,8 +249,9 @@ async def run_load(rpc_url: str, txs: list[bytes], rate: float | None = None, co
         start = time.perf_counter()
         await _pace(queue, len(txs), rate, connections, result, backpressure, tracker)
         await asyncio.gather(*senders)
+        sent_all = time.perf_counter()
         while not tracker.done(result.accepted) and time.perf_counter() - start < deadline:
-            if result.mempool_last == 0 and _quiet_for(tracker, 2.0):
+            if result.mempool_last == 0 and _quiet_for(tracker, 2.0, sent_all):
                 break  # some accepted transactions were dropped by CheckTx: nothing more will come
             await asyncio.sleep(0.05)
         stop.set()
@@ -277,9 +279,11 @@ def _block_figures(tracker: _Tracker, result: LoadResult) -> None:
         result.txs_per_block = statistics.median(len(tracker.positions[h]) for h in ours)
 
 
-def _quiet_for(tracker: _Tracker, seconds: float) -> bool:
-    last = max(tracker.committed_at.values(), default=0.0)
-    return time.perf_counter() - last > seconds
+def _quiet_for(tracker: _Tracker, seconds: float, since: float) -> bool:
+    """True if nothing of ours committed for ``seconds``, counting from ``since`` (the last send) at the earliest:
+    a mempool sampled empty right after the sends may simply not have seen them yet."""
+    last = max(tracker.committed_at.values(), default=since)
+    return time.perf_counter() - max(last, since) > seconds
 
 
 async def _count_codes(client: httpx.AsyncClient, url: str, tracker: _Tracker, result: LoadResult) -> None:
@@ -298,3 +302,5 @@ async def _count_codes(client: httpx.AsyncClient, url: str, tracker: _Tracker, r
                 result.failed_in_block += 1
                 del tracker.committed_at[index]
     result.committed = len(tracker.committed_at)
+    result.order = [index for height in sorted(tracker.positions) for _, index in sorted(tracker.positions[height])
+                    if index in tracker.committed_at]

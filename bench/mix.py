@@ -43,7 +43,13 @@ class Cohort:
     def __init__(self, index: int) -> None:
         seed = lambda role: Signer(hashlib.sha256(b"mix-%d-%s" % (index, role)).digest())  # noqa: E731
         self.r, self.p1, self.p2, self.m1, self.m2 = (seed(x) for x in (b"r", b"p1", b"p2", b"m1", b"m2"))
-        self.index = index          # cohort i owns org i+1, request i+1, proposal i+1, agreement i+1
+        self.index = index
+        # The ids of the cohort's objects.  In-process they are predicted from the chain's counters
+        # (cohort i owns org, request, proposal and agreement i+1 and offers 2i+1, 2i+2); the
+        # end-to-end run (``bench.e2e_mix``) sets them from the order the chain executed each phase.
+        n = index + 1
+        self.org = self.request = self.proposal = self.agreement = n
+        self.offer = 2 * n - 1      # P1's offer, the one R accepts
         self.treasury = ""
 
     def people(self) -> list[Signer]:
@@ -69,23 +75,29 @@ class Mix:
         return txs
 
     def steps(self, c: Cohort, phase: int, now: int) -> list:
-        n = c.index + 1
+        """The cohort's ``(signer, action)`` pairs of ``phase`` (1-6), with block time about ``now``."""
         pay = lambda a, b, amount=3: (a, Transfer(b.address, amount))  # noqa: E731
         if phase == 1:
-            request = PostRequest(f"train volunteers {n}", "first aid course", ("first-aid",), 500, now + 3 * DAY)
-            proposal = SubmitProposal(n, "pay the venue", "", (Transfer(c.p2.address, 7),))
+            request = PostRequest(f"train volunteers {c.index + 1}", "first aid course", ("first-aid",), 500,
+                                  now + 3 * DAY)
+            proposal = SubmitProposal(c.org, "pay the venue", "", (Transfer(c.p2.address, 7),))
             return [(c.r, request), (c.m1, proposal), pay(c.p1, c.m1), pay(c.p2, c.m2)]
         if phase == 2:
-            offers = [(p, MakeOffer(n, 400 + i, now + 5 * DAY)) for i, p in enumerate((c.p1, c.p2))]
-            return offers + [(c.m1, Vote(n, YES)), (c.m2, Vote(n, YES))]
+            offers = [(p, MakeOffer(c.request, 400 + i, now + 5 * DAY)) for i, p in enumerate((c.p1, c.p2))]
+            return offers + [(c.m1, Vote(c.proposal, YES)), (c.m2, Vote(c.proposal, YES))]
         if phase == 3:
-            return [(c.r, AcceptOffer(2 * n - 1)), pay(c.m1, c.r), pay(c.m2, c.r), pay(c.p2, c.p1)]
+            return [(c.r, AcceptOffer(c.offer)), pay(c.m1, c.r), pay(c.m2, c.r), pay(c.p2, c.p1)]
         if phase == 4:
-            delivered = DeliverMilestone(n, 0, hashlib.sha256(b"certificate %d" % n).digest())
+            delivered = DeliverMilestone(c.agreement, 0, hashlib.sha256(b"certificate %d" % c.agreement).digest())
             return [(c.p1, delivered), pay(c.m1, c.p2), pay(c.m2, c.p2)]
         if phase == 5:
-            return [(c.r, AcceptMilestone(n, 0))]
-        return [(c.r, RateAgreement(n, 5)), (c.p1, RateAgreement(n, 4))]
+            return [(c.r, AcceptMilestone(c.agreement, 0))]
+        return [(c.r, RateAgreement(c.agreement, 5)), (c.p1, RateAgreement(c.agreement, 4))]
+
+    def create_org(self, c: Cohort) -> tuple:
+        """The cohort's organization: R, M1 and M2 with weight 1 each, two yes votes decide."""
+        members = tuple(OrgMember(p.address, 1) for p in (c.r, c.m1, c.m2))
+        return c.r, CreateOrganization(f"cohort {c.index}", "first aid", members, OrgPolicy(THRESHOLD, 2, DAY, 0))
 
 
 def setup(folder: Path, mix: Mix) -> LedgerApp:
@@ -93,9 +105,7 @@ def setup(folder: Path, mix: Mix) -> LedgerApp:
     app = LedgerApp(Store(folder, map_size=4 << 30))
     people = [p for c in mix.cohorts for p in c.people()]
     app.init_chain(CHAIN_ID, json.dumps({"accounts": [{"address": p.address, "balance": 10**9} for p in people]}).encode())
-    policy = OrgPolicy(THRESHOLD, 2, DAY, 0)
-    create = [mix.sign(c.r, CreateOrganization(f"cohort {c.index}", "first aid", tuple(
-        OrgMember(p.address, 1) for p in (c.r, c.m1, c.m2)), policy)) for c in mix.cohorts]
+    create = [mix.sign(*mix.create_org(c)) for c in mix.cohorts]
     _commit(app, 1, START, create)
     for c in mix.cohorts:
         c.treasury = orgs.get(app.base, c.index + 1).treasury

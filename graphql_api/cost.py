@@ -8,7 +8,7 @@ The cost of an operation is the number of values its answer can hold at most:
   (the literal, the variable's value, or the default 100; clamped to ``max_first``),
   ``unpaged_list_cost`` (10) for a list without ``first`` (a block's transactions, an
   event's attributes, introspection's lists);
-* ``Account.proof`` costs ``proof_cost`` (100): a proof reads a path of the state tree
+* ``Account.proof`` and ``StateProof.proof`` cost ``proof_cost`` (100): a proof reads a path of the state tree
   and answers a few kilobytes;
 * aliases are fields like any other, and fragments count wherever they are spread
   (each fragment is costed once and reused, so even a document spreading fragments
@@ -39,7 +39,7 @@ from graphql_api.config import DEFAULT_FIRST, MAX_FIRST
 
 COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
 # Fields with a cost of their own, by (type name, field name); their weight name in ``Weights``.
-PRICED_FIELDS = {("Account", "proof"): "proof"}
+PRICED_FIELDS = {("Account", "proof"): "proof", ("StateProof", "proof"): "proof"}
 META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 
 

@@ -3,8 +3,8 @@
 It polls the committed height in LMDB ``meta`` every ``interval`` seconds (one
 short read transaction per poll, however many subscribers there are) and wakes all
 waiters when the height moves.  On each new height it also refreshes the cached
-validator set from the node's RPC (in its own task, bounded by a timeout), so
-resolvers never wait on the network.
+validator set and the newest signed header (``lightblocks.py``) from the node's RPC
+(in its own task, bounded by a timeout), so resolvers never wait on the network.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import logging
 
 from abci_app.adapter.storage.store import ReadersFull
+from graphql_api.lightblocks import LightBlocks
 from graphql_api.rpc import NodeRpc, RpcUnavailable
 
 log = logging.getLogger("samen.graphql")
@@ -28,6 +29,7 @@ class CommitNotifier:
         self.height = store.committed().height
         self.validators: dict | None = None
         self.validators_error = ""
+        self.light_blocks = LightBlocks(rpc)
         self._changed = asyncio.Event()
         self._refresh: asyncio.Task | None = None
 
@@ -72,3 +74,4 @@ class CommitNotifier:
             self.validators_error = ""
         except RpcUnavailable as exc:
             self.validators_error = str(exc)
+        await self.light_blocks.refresh()

@@ -48,6 +48,7 @@ class AppMetrics:
         self.oldest_height = Gauge("samen_oldest_retained_height", "oldest height whose state is still readable",
                                    registry=r)
         self._queues: set[str] = set()
+        self._children: dict[tuple, object] = {}   # labelled children, resolved once (``labels`` is slow)
 
     def serve(self, host: str, port: int) -> bool:
         """Start the HTTP endpoint (``/metrics``) in a daemon thread; False (logged) if it cannot bind."""
@@ -61,15 +62,23 @@ class AppMetrics:
 
     # -- the server's observer -------------------------------------------------------------
 
+    def _child(self, metric, *labels: str):
+        """Return ``metric.labels(*labels)``, looked up once per label set."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def request(self, method: str, seconds: float) -> None:
-        self.request_seconds.labels(method).observe(seconds)
+        self._child(self.request_seconds, method).observe(seconds)
 
     def check_tx(self, recheck: bool, outcome) -> None:
-        self.check_txs.labels("recheck" if recheck else "new", "accepted" if outcome.code == 0 else "rejected").inc()
+        self._child(self.check_txs, "recheck" if recheck else "new", "accepted" if outcome.code == 0 else "rejected").inc()
 
     def finalize_block(self, result) -> None:
         for tx in result.txs:
-            self.block_txs.labels(tx.codespace or "ok", str(tx.code)).inc()
+            self._child(self.block_txs, tx.codespace or "ok", str(tx.code)).inc()
         waiting = dict.fromkeys(self._queues, 0)
         for event in result.events:
             if type(event).__name__ == DUE_EVENT:

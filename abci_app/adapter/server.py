@@ -40,6 +40,7 @@ from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.upgrades.registry import UpgradeHalt
 from abci_app.chain.domain.validators.events import ValidatorMisbehavior
 from abci_app.chain.errors import QueryFailed
+from abci_app.adapter.preverify import Preverifier
 from abci_app.adapter.protos import abci
 from abci_app.adapter.records import CommitVote
 from abci_app.chain.state.proofs import PROOF_OP_TYPE
@@ -112,9 +113,10 @@ class Observer:
 
 
 class AbciServer:
-    def __init__(self, app: LedgerApp, observer: Observer | None = None) -> None:
+    def __init__(self, app: LedgerApp, observer: Observer | None = None, verify_workers: int = 1) -> None:
         self.app = app
         self.observer = observer or Observer()
+        self.preverifier = Preverifier(verify_workers)   # new CheckTx signatures off the loop (``preverify``)
         self.fatal: BaseException | None = None
         self._stop = asyncio.Event()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -146,6 +148,7 @@ class AbciServer:
         async with server:
             await self._stop.wait()
             await self._close_connections()
+        self.preverifier.close()
         if isinstance(self.fatal, UpgradeHalt):
             raise self.fatal
         if self.fatal is not None:
@@ -173,10 +176,9 @@ class AbciServer:
                     return
                 buf += chunk
                 bodies, used = split_frames(buf)
-                out = [frame(self.respond(body)[0]) for body in bodies]
                 del buf[:used]
-                if out:
-                    writer.write(b"".join(out))
+                if bodies:
+                    await self._answer_batch([parse_request(body) for body in bodies], writer)
                     await writer.drain()   # back-pressure (module doc); returns at once below the mark
         except FrameError as exc:
             log.error("closing ABCI connection: %s", exc)
@@ -186,13 +188,23 @@ class AbciServer:
             self._writers.discard(writer)
             writer.close()
 
+    async def _answer_batch(self, requests: list, writer: asyncio.StreamWriter) -> None:
+        """Answer a read batch in order, new CheckTx signatures checked ahead by the worker (``preverify``)."""
+        new = [(i, r.check_tx.tx) for i, r in enumerate(requests)
+               if r.WhichOneof("value") == "check_tx" and r.check_tx.type != RECHECK]
+        start = 0
+        for end, verified in self.preverifier.submit(len(requests), new):
+            if verified is not None:
+                self.preverifier.mark(await asyncio.wrap_future(verified))
+            writer.write(b"".join([frame(self.handle(r)[0]) for r in requests[start:end]]))
+            start = end
+
     def respond(self, body: bytes) -> tuple[object, bool]:
         """Decode one request and return its response (a ``Response``, or its bytes); a bug stops the server."""
-        request = abci.Request()
-        try:
-            request.ParseFromString(body)
-        except DecodeError as exc:
-            raise FrameError(f"undecodable ABCI request: {exc}") from None
+        return self.handle(parse_request(body))
+
+    def handle(self, request) -> tuple[object, bool]:
+        """Return the response to a parsed request (see ``respond``)."""
         kind = request.WhichOneof("value")
         if kind is None:
             raise FrameError("ABCI request without a method")
@@ -304,6 +316,16 @@ class AbciServer:
         tail = tail.SerializeToString()
         return wire.finalize_block_response([encoded_event(e) for e in r.events],
                                             [exec_tx_result(t) for t in r.txs], tail)
+
+
+def parse_request(body: bytes):
+    """Return the ``Request`` in a frame's body; raise ``FrameError`` if it is not one."""
+    request = abci.Request()
+    try:
+        request.ParseFromString(body)
+    except DecodeError as exc:
+        raise FrameError(f"undecodable ABCI request: {exc}") from None
+    return request
 
 
 def validator_update(pub_key: bytes, power: int):

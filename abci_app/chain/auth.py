@@ -61,15 +61,40 @@ def verify_signature(tx: SignedTx) -> None:
     """Raise ``BadSignature`` unless the signature is valid; each transaction is verified once."""
     if tx.hash in _verified:
         return
+    if not signature_valid(tx.body, tx.signature, tx.public_key):
+        raise BadSignature("signature verification failed (wrong key, wrong chain id or altered body)")
+    mark_verified(tx.hash)
+
+
+def signature_valid(body: bytes, signature: bytes, public_key: bytes) -> bool:
+    """True if ``signature`` is the key's strict RFC 8032 signature of ``sign_bytes(body)``; pure, thread-safe."""
+    if len(signature) != SIGNATURE_BYTES:
+        return False
     try:
-        if len(tx.signature) != SIGNATURE_BYTES:
-            raise BadSignatureError("signature length")
-        crypto_sign_open(tx.signature + codec.sign_bytes(tx.body), tx.public_key)  # libsodium, strict RFC 8032
+        crypto_sign_open(signature + codec.sign_bytes(body), public_key)  # libsodium, strict RFC 8032
     except (BadSignatureError, ValueError, TypeError):
-        raise BadSignature("signature verification failed (wrong key, wrong chain id or altered body)") from None
+        return False
+    return True
+
+
+def verified_hash(raw: bytes) -> bytes | None:
+    """The hash of ``raw`` if its signature is valid for its own body and key, else None (pure, thread-safe).
+
+    Run off the event loop by the ABCI server's signature worker; the answer only counts once
+    the loop passes it to ``mark_verified``.  It is the check ``verify_signature`` makes, so a
+    transaction marked here is never verified again (docs/transactions.md, "Signing").
+    """
+    parts = codec.signed_parts(raw)
+    if parts is None or len(parts[2]) != 32 or not signature_valid(*parts):
+        return None
+    return codec.tx_hash(raw)
+
+
+def mark_verified(tx_hash: bytes) -> None:
+    """Remember that the transaction with ``tx_hash`` carries a valid signature (bounded; oldest first out)."""
     if len(_verified) >= _VERIFIED_MAX:
         del _verified[next(iter(_verified))]
-    _verified[tx.hash] = None
+    _verified[tx_hash] = None
 
 
 def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> str:

@@ -14,7 +14,7 @@ a bug and propagates (the node halts rather than diverge).
 from __future__ import annotations
 
 from abci_app.chain import auth, codec, components
-from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome
+from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome, ValidatorUpdates
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.state.delta import Delta
 
@@ -26,7 +26,7 @@ def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action:
 def check_stateless(raw: bytes, block: BlockInfo):
     """Decode, authenticate statelessly and run the action's stateless check."""
     tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
-    stateless, _ = components.HANDLERS[type(tx.action)]
+    stateless, _ = components.ROUTER[type(tx.action)]
     stateless(tx.action, ctx)
     return tx, ctx
 
@@ -53,7 +53,7 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
         payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
         return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
-    _, execute = components.HANDLERS[type(tx.action)]
+    _, execute = components.ROUTER[type(tx.action)]
     acting = fork.fork()
     try:
         events = execute(acting, block, ctx, tx.action)
@@ -65,10 +65,20 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
 
 
 def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:
+    """Run the whole block on ``state``: begin-block hooks, every transaction in order, end-block hooks.
+
+    The hooks' events are the block's events, in order; a ``ValidatorUpdates`` a hook returns
+    (the validators' hook, last) becomes the outcome's ``validator_updates`` instead.
+    """
     events: list = []
     for hook in components.BEGIN_BLOCK:
         events.extend(hook(state, block))
     outcomes = [execute_tx(state, block, raw) for raw in txs]
+    updates: list[tuple[bytes, int]] = []
     for hook in components.END_BLOCK:
-        events.extend(hook(state, block))
-    return BlockOutcome(outcomes, events)
+        for item in hook(state, block):
+            if type(item) is ValidatorUpdates:
+                updates.extend(item.updates)
+            else:
+                events.append(item)
+    return BlockOutcome(outcomes, events, updates)

@@ -27,7 +27,8 @@ from google.protobuf.message import DecodeError
 
 from abci_app.chain import nesting
 from abci_app.chain.errors import EmptyAction, InvalidField, MalformedTx, NonCanonicalTx
-from abci_app.chain.messages import ACTIONS, Action
+from abci_app.chain.context import Action
+from abci_app.chain.messages import KINDS
 from abci_app.chain.txproto import samen_tx
 
 SIGN_DOMAIN = b"samen/tx/v1\x00"
@@ -91,6 +92,23 @@ def decode_tx(raw: bytes) -> SignedTx:
     return tx
 
 
+def signed_parts(raw: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """Return ``(body, signature, public_key)`` of transaction bytes, or None if they do not parse.
+
+    No canonical check and no cache: a pure function, safe on any thread (the ABCI server's
+    signature worker, ``abci_app.adapter.preverify``).  For bytes ``decode_tx`` accepts, the
+    parts are exactly its ``body``, ``signature`` and ``public_key``.
+    """
+    try:
+        envelope = samen_tx.Tx()
+        envelope.ParseFromString(raw)
+        body = samen_tx.TxBody()
+        body.ParseFromString(envelope.body)
+    except (DecodeError, ValueError, RecursionError):
+        return None
+    return envelope.body, envelope.signature, body.public_key
+
+
 def decode_tx_uncached(raw: bytes) -> SignedTx:
     """Decode like ``decode_tx`` without remembering the answer: for a process that takes
     bytes from strangers and never sees them again (the GraphQL server's broadcast check),
@@ -143,7 +161,7 @@ def encode_tx(body: bytes, signature: bytes) -> bytes:
 
 @lru_cache(maxsize=None)
 def action_field(cls: type) -> str:
-    for name, known in ACTIONS.items():
+    for name, known in KINDS.items():
         if known is cls:
             return name
     raise KeyError(f"{cls.__name__} is not a transaction action")
@@ -152,7 +170,7 @@ def action_field(cls: type) -> str:
 def action_from_proto(pb: Any) -> Any:
     """Return the message dataclass inside an ``Action`` (``None`` if empty)."""
     kind = pb.WhichOneof("kind")
-    return None if kind is None else from_proto(ACTIONS[kind], getattr(pb, kind))
+    return None if kind is None else from_proto(KINDS[kind], getattr(pb, kind))
 
 
 def action_to_proto(action: Any) -> Any:
@@ -411,7 +429,7 @@ def _typed(hint: Any, value: Any) -> Any:
     if value is None:
         return None
     if hint is Action:
-        return _typed(ACTIONS[value["kind"]], value["msg"])
+        return _typed(KINDS[value["kind"]], value["msg"])
     origin = typing.get_origin(hint)
     if origin is tuple:
         inner = typing.get_args(hint)[0]

@@ -4,7 +4,7 @@ serving the dashboard, and Debian's Chromium driven headless by Playwright for P
 * ``stack`` (module): a single-validator ``TestNode`` (loopback, free ports), the story
   told through signed transactions (``tests/dashboard/story.py``), then
   ``python -m graphql_api --home H --host 127.0.0.1 --port P`` as a subprocess.
-* ``browser`` (module): ``chromium.launch(executable_path=<Debian chromium>)``.  No
+* ``browser`` (session: one launch for every module): ``chromium.launch(executable_path=<Debian chromium>)``.  No
   browser is ever downloaded; if Debian's ``chromium`` is missing the tests FAIL with a
   message saying how to install it (``make test`` does), they never skip.
 * ``open_page(width, route)``: a fresh context at that viewport width; every request the
@@ -91,7 +91,7 @@ def static_site():
         server.server_close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     executable = chromium_path()
     from playwright.sync_api import sync_playwright

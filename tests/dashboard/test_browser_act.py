@@ -5,7 +5,9 @@ and no change on the chain.  One node and one GraphQL server for the module."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 
 import pytest
 
@@ -256,10 +258,73 @@ def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_f
         now = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
         assert page.input_value("[name=revision]") == str(now)       # the revision after the proposal: confirm what I see
         page.click("[data-action=review]")
+        mark = page.wait_for_selector("[data-testid=review] [data-testid=verified]:not([data-verified=checking])")
+        assert mark.get_attribute("data-verified") == "yes", mark.inner_text()     # what I am about to act on, proven
+        assert f"agreement {agreement} is open, price 100, escrow 100" in mark.inner_text()
         page.click("[data-action=sign]")
         page.wait_for_function("() => document.querySelector('[data-testid=result]').dataset.outcome === 'success'",
                                timeout=60_000)
         assert server.data("query($a: String!) { agreement(id: $a) { outcome } }", {"a": agreement})["agreement"]["outcome"] == "cancelled"
+
+
+def verified_mark(page, scope: str):
+    """The settled verified mark inside ``scope``: (data-verified, its text)."""
+    mark = page.wait_for_selector(f"{scope} [data-testid=verified]:not([data-verified=checking])", timeout=20_000)
+    return mark.get_attribute("data-verified"), mark.inner_text(), mark.get_attribute("data-height")
+
+
+def test_a_balance_is_verified_in_the_page_against_the_validators_signatures(member, devnet):
+    page, base, address, _ = member
+    _, server = devnet
+    page.goto(f"{base}/#/people/{address}")
+    state, text, height = verified_mark(page, "[data-section=account]")
+    assert state == "yes", text
+    proven = server.data("query($a: String!, $h: Int!) { account(id: $a, block: {number: $h}) { balance sequence } }",
+                         {"a": address, "h": int(height)})["account"] or {"balance": 0}
+    assert f"Verified at block {height}: balance {int(proven['balance']):,} units".replace(",", " ") in text
+    assert "1 validator with 10 of 10 voting power signed it" in text and "header hash" in text
+    page.goto(f"{base}/#/me")
+    assert verified_mark(page, "[data-testid=whoami]")[0] == "yes"
+
+
+def altering(kind: str):
+    """A route handler passing GraphQL answers through, with one thing altered (``kind``)."""
+    def handler(route):
+        if not any(name in (route.request.post_data or "") for name in ("stateProof", "lightBlock")):
+            return route.continue_()
+        response = route.fetch()
+        try:
+            body = response.json()
+        except ValueError:                 # not a GraphQL answer: pass it on untouched
+            return route.fulfill(response=response)
+        data = body.get("data") or {}
+        proof, light, account = data.get("stateProof"), data.get("lightBlock"), data.get("account")
+        if kind == "value" and proof and proof["value"]:      # a richer balance, consistent everywhere but the proof
+            doc = json.loads(base64.b64decode(proof["value"]))
+            doc["balance"] += 1000
+            proof["value"] = base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
+            account["balance"] = str(doc["balance"])
+        elif kind == "signature" and light:
+            sig = light["commit"]["signatures"][0]
+            sig["signature"] = base64.b64encode(bytes(64)).decode()
+        elif kind == "balance" and proof and account:
+            account["balance"] = str(int(account["balance"]) + 1000)
+        route.fulfill(response=response, json=body)
+    return handler
+
+
+@pytest.mark.parametrize("kind, reason", [("value", "state proof: the value is not the one the proof commits to"),
+                                          ("signature", "is invalid"), ("balance", "the server says the balance is")])
+def test_an_answer_altered_on_the_way_shows_could_not_verify(member, kind, reason):
+    page, base, address, _ = member
+    page.route("**/graphql", altering(kind))
+    try:
+        page.goto(f"{base}/?altered={kind}#/people/{address}")     # a new document: nothing cached in the page
+        state, text, _ = verified_mark(page, "[data-section=account]")
+    finally:
+        page.unroute_all(behavior="ignoreErrors")      # answers still in flight are dropped, not failed
+    assert state == "no", text
+    assert text.startswith("✗ Could not verify") and reason in text, text
 
 
 def test_a_vote_after_the_voting_period_is_refused_and_changes_nothing(member, devnet):

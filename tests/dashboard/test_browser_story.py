@@ -227,4 +227,7 @@ def test_the_views_keep_the_moved_project_and_show_the_delivery_hash(story):
     assert ids["treasury2"][:8] in card.inner_text()
     page.goto(f"{ana.base}/#/agreements/{ids['agreement']}")
     page.wait_for_selector(f"[data-delivery-hash='{hashlib.sha256(DOCUMENT).hexdigest()}']")
+    mark = page.wait_for_selector("[data-section=agreement] [data-testid=verified]:not([data-verified=checking])")
+    assert mark.get_attribute("data-verified") == "yes", mark.inner_text()
+    assert f"agreement {ids['agreement']} is settled (arbitrated)" in mark.inner_text()
     ana.shot("app-agreement")

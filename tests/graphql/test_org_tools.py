@@ -55,7 +55,9 @@ def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_p
         backers = api.data('{ delegations(organization: "%d", address: "%s", backers: true) { delegator tag } }'
                            % (org_id, TRAINER.address))["delegations"]
         snap = api.data('{ delegationSnapshot(proposal: "1") { tags paths { voter via } } }')["delegationSnapshot"]
+        voters = api.data('{ proposal(id: "1") { voters { address weight } } }')["proposal"]["voters"]
     chain.close()
+    assert voters == sorted([{"address": a.address, "weight": "1"} for a in (PAYER, TRAINER)], key=lambda v: v["address"])
     assert backers == [{"delegator": PAYER.address, "tag": "finance"}]
     assert snap["tags"] == ["finance"]
     assert {"voter": PAYER.address, "via": [TRAINER.address]} in snap["paths"]

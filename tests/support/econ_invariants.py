@@ -42,6 +42,7 @@ from abci_app.chain.domain.market import keys as market_keys, params as market_p
 from abci_app.chain.domain.projects import keys as project_keys
 from abci_app.chain.domain.proposals import keys as proposal_keys
 from abci_app.chain.domain.reputation import state as reputation
+from abci_app.chain.domain.roles import keys as role_keys
 from abci_app.chain.state import timers
 from tests.support import exits, market_invariants
 
@@ -106,7 +107,7 @@ def reputation_is_paid_for(state) -> None:
     fees = 0
     for a in agreements.all_agreements(state):
         if a.settled:
-            cap = settle.gain_cap(state, a)
+            cap = settle.gain_cap(market_params.get(state), a)
             caps[a.provider] += cap
             caps[a.requester] += cap
             fees += a.fees
@@ -155,7 +156,8 @@ def rejections_are_ledger_errors(result) -> None:
 
 TIMED_SETTLEMENTS = frozenset({S.RECLAIMED.value, S.RELEASED.value, S.DEFAULTED.value})
 QUEUES = (("requests", market_keys.DUE_PREFIX), ("milestones", agreement_keys.DUE_PREFIX),
-          ("transfer_offers", project_keys.DUE_PREFIX), ("proposal_votes", proposal_keys.VOTING_ENDS))
+          ("transfer_offers", project_keys.DUE_PREFIX), ("proposal_votes", proposal_keys.VOTING_ENDS),
+          ("roles", role_keys.EXPIRY_PREFIX))
 # (queue, time index).  Not ``proposal_executions``: a proposal passed by an action that
 # END_BLOCK runs is indexed at the block's time and runs in the next block without the queue being full.
 
@@ -191,7 +193,7 @@ def due_work_capped(result, state, now: int, cap: int) -> int:
 def _waiting(state, prefix: bytes, now: int) -> bool:
     """Whether the time index under ``prefix`` holds an entry due at or before ``now``."""
     for key, _ in state.iter_prefix(prefix):
-        return timers.parse_time_key(prefix, key)[0] <= now
+        return timers.split_time_key(prefix, key)[0] <= now
     return False
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bench.loadgen import AUTO, AUTO_FLOOR, LoadResult, _block_figures, _mark, _pace, _Tracker
+from bench.loadgen import AUTO, AUTO_FLOOR, LoadResult, _block_figures, _mark, _pace, _quiet_for, _Tracker
 
 
 async def test_as_fast_as_accepted_pauses_while_the_mempool_is_at_the_backpressure_mark():
@@ -43,3 +43,13 @@ def test_block_figures_are_the_median_interval_and_size_of_the_blocks_holding_ou
         tracker.positions[height] = [(i, i) for i in range(ours)]
     _block_figures(tracker, result)
     assert round(result.block_ms) == 100 and result.txs_per_block == 3 and result.largest_block == 4
+
+
+def test_a_run_is_not_called_quiet_before_two_seconds_have_passed_since_the_last_send():
+    import time
+    tracker = _Tracker([b"tx"])
+    now = time.perf_counter()
+    assert not _quiet_for(tracker, 2.0, since=now)            # nothing committed yet, but just sent
+    assert _quiet_for(tracker, 2.0, since=now - 3.0)
+    tracker.committed_at[0] = now
+    assert not _quiet_for(tracker, 2.0, since=now - 3.0)      # a commit just now

@@ -28,7 +28,7 @@ _EVENTS = {"type": "array", "items": {"type": "object", "required": ["type", "at
 
 def of_type(hint: Any) -> dict:
     """The schema of one dataclass field type."""
-    from abci_app.chain.action import Action
+    from abci_app.chain.context import Action
     if hint is Action:
         return {"type": "object", "required": ["kind", "msg"], "properties": {"kind": _STR, "msg": {"type": "object"}}}
     origin = typing.get_origin(hint)

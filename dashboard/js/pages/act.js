@@ -12,6 +12,7 @@ import { describe, outcome, words } from "../app/summary.js";
 import * as session from "../app/session.js";
 import { accountState, follow, send } from "../app/tx.js";
 import { whoAmI } from "./me.js";
+import { provenAgreement } from "./proven.js";
 
 function panel(id, title, ...body) {
   return h("section.panel.wide", { "data-section": id, "data-state": "ready", "aria-label": title },
@@ -106,6 +107,7 @@ function showReview(review, result, { me, st, action, fee, feePayer, names }) {
       h("dt", {}, "Sequence"), h("dd", { "data-testid": "summary-sequence" }, `${st.sequence} or the next free one (your transaction number)`),
       h("dt", {}, "Chain"), h("dd", {}, st.chainId),
       h("dt", {}, "Balance now"), h("dd", {}, `${amount(String(st.balance))} units`)),
+    agreementOf(action) ? provenAgreement(agreementOf(action)) : null,
     h("p.muted", {}, "Signing happens here, in this browser. Only the signed transaction is sent."),
     h("div.buttons", {}, sign, back));
   review.hidden = false;
@@ -115,6 +117,12 @@ function showReview(review, result, { me, st, action, fee, feePayer, names }) {
     sign.disabled = true; back.disabled = true;
     await sendAndFollow(result, me, { action, fee, feePayer });
   });
+}
+
+/** The agreement an action acts on (its agreement_id), if any. */
+function agreementOf(action) {
+  const msg = Object.values(action)[0] || {};
+  return msg.agreement_id ? String(msg.agreement_id) : "";
 }
 
 function say(result, state, text, extra = null) {

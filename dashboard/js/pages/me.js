@@ -9,6 +9,7 @@ import * as session from "../app/session.js";
 import { accountState } from "../app/tx.js";
 import { TEST_KEY_NOTE } from "../app/keyfile.js";
 import { deskSection } from "./desk.js";
+import { provenBalance } from "./proven.js";
 
 function panel(id, title, ...body) {
   return h("section.panel.wide", { "data-section": id, "data-state": "ready", "aria-label": title },
@@ -60,7 +61,7 @@ export async function whoAmI(onChange = () => {}) {
   return h("div.whoami", { "data-testid": "whoami", "data-state": me.signer ? "unlocked" : "locked", "data-address": me.address },
     h("p", {}, "You are ", h("strong", { "data-testid": "whoami-name" }, me.name), " ",
       h("code", { "data-testid": "whoami-address" }, me.address)),
-    h("p", {}, "Balance: ", h("span", { "data-testid": "whoami-balance" }, balance)),
+    h("p", {}, "Balance: ", h("span", { "data-testid": "whoami-balance" }, balance)), provenBalance(me.address),
     me.signer ? h("p", {}, "Unlocked for this session (locks after ", String(session.lockAfterSeconds()), " s without activity). ", lock)
       : unlockForm(me.name, onChange));
 }

@@ -6,6 +6,8 @@ import { h, amount, short, when, link, lit, tags, status, table } from "../dom.j
 import { Page } from "../section.js";
 import { accountNames } from "../app/names.js";
 import { agreementStage } from "./agreements.js";
+import { provenBalance } from "./proven.js";
+import { loadCounts } from "../app/counts.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
   ["onTime", "on time"], ["broken", "broken"], ["disputesOpened", "disputes opened"], ["disputesWon", "disputes won"],
@@ -25,12 +27,15 @@ function directory(root) {
       const data = await query(`{ _meta { block { number } } accounts(first: 200) { id balance sequence }
         organizations(first: 100) { id name } }`);
       data.names = await accountNames(data.organizations);
+      data.counts = await loadCounts();
       return data;
     },
-    view: ({ accounts, names }) => {
+    view: ({ accounts, names, counts }) => {
       const people = accounts.filter((a) => !names[a.id]);
       const held = accounts.filter((a) => names[a.id]);
       return [
+        counts ? h("p", { "data-testid": "account-total" }, `${counts.accounts} accounts in all, people and chain-held` +
+          (counts.accounts > accounts.length ? `; the first ${accounts.length} by address below.` : ".")) : null,
         table("People", ["Account", "Balance", "Transactions signed"], people.map((a) => [
           link(`#/people/${a.id}`, short(a.id, 12), { "data-account": a.id }), amount(a.balance), String(a.sequence)]),
         { "data-testid": "accounts" }),
@@ -60,8 +65,8 @@ function person(root, address) {
   page.section({
     id: "account", title: "Balance", wide: true,
     load: () => query(`{ _meta { block { number } } account(id: ${lit(address)}) { id balance sequence } }`),
-    view: ({ account }) => account ? h("p", {}, h("code", {}, account.id), ` · balance ${amount(account.balance)} · ${account.sequence} transactions signed`)
-      : h("p.muted", {}, "This account holds nothing and never signed."),
+    view: ({ account }) => [account ? h("p", {}, h("code", {}, account.id), ` · balance ${amount(account.balance)} · ${account.sequence} transactions signed`)
+      : h("p.muted", {}, "This account holds nothing and never signed."), provenBalance(address)],
   });
   page.section({
     id: "reputation", title: "Reputation, overall and per skill", wide: true,

@@ -159,9 +159,9 @@ def unschedule(state, agreement_id: int, index: int, due_at: int) -> None:
     state.delete(keys.due(due_at, agreement_id, index))
 
 
-def parse_due(ids: tuple[int, ...]) -> tuple[int, int]:
-    """Return ``(agreement_id, milestone)`` of a due key's ids (the numbers after its time)."""
-    agreement_id, milestone = ids
+def parse_due(rest: bytes) -> tuple[int, int]:
+    """Return ``(agreement_id, milestone)`` of a due key's rest (``timers.read_ids``)."""
+    (agreement_id, milestone), _ = timers.read_ids(rest, 2)
     return agreement_id, milestone
 
 

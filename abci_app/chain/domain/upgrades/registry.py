@@ -8,7 +8,8 @@ block's transactions, inside the app hash.  A migration must be deterministic
 must not raise ``LedgerError``: any exception halts the node, as in any block.
 
 This software's own upgrades are registered in ``KNOWN`` below; it runs app
-version 2 (``time-index-keys``: the one time-index key format, ``time_index_keys.py``).
+version 2 (upgrade ``v2``: the layout changes of ``release.STEPS``, among them the
+one time-index key format).
 A build that adds one registers it here, next to a test running it on a state built
 by the previous version (``tests/domain/upgrades/test_migration_<name>.py``).
 ``abci_app.__main__`` (the node's composition root, not the core) imports extra modules named by ``SAMEN_UPGRADE_PLUGINS``
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from abci_app.chain.domain.upgrades import time_index_keys
+from abci_app.chain.domain.upgrades import release
 from abci_app.chain.domain.upgrades.state import FIRST_APP_VERSION, Plan
 from abci_app.chain.state.protocols import StateWrite
 
@@ -47,7 +48,7 @@ def register(upgrade: Upgrade) -> None:
     KNOWN[upgrade.name] = upgrade
 
 
-register(Upgrade(time_index_keys.NAME, time_index_keys.APP_VERSION, time_index_keys.migrate))
+register(Upgrade(release.NAME, release.APP_VERSION, release.migrate))
 
 
 def software_app_version() -> int:

@@ -1,11 +1,11 @@
-"""Upgrade ``time-index-keys``: version 1's three time-index encodings become the one format, at the upgrade height.
+"""Upgrade ``v2``: version 1's three time-index encodings become the one format, at the upgrade height.
 
 Two chains run the same transactions under "version 1" (this file's own encoding of
-version 1's keys, taken from its source: ``%016x`` in market and projects,
+version 1's keys, taken from its source: ``%016x`` in market, projects and roles,
 ``%016x/%016x/%04x`` in agreements, ``%020d`` in proposals), with pending items in
-every time-indexed queue, and both schedule ``time-index-keys``.  At its height chain
-``migrated`` runs this software (the real migration) while chain ``control`` keeps
-version 1's keys and applies a no-op upgrade of the same name and version.  Then
+every time-indexed queue, and both schedule ``v2``.  At its height chain ``migrated``
+runs this software (the real migration, ``release.migrate``) while chain ``control``
+keeps version 1's keys and applies a no-op upgrade of the same name and version.  Then
 both run the same blocks: every block's events are equal (the queues fire the same
 items at the same heights), and their states are equal once the control's keys are
 re-encoded.
@@ -25,7 +25,9 @@ from abci_app.chain.domain.projects.messages import CreateProject, OfferProject
 from abci_app.chain.domain.proposals import keys as proposal_keys
 from abci_app.chain.domain.proposals.messages import YES
 from abci_app.chain.domain.accounts.messages import Transfer
-from abci_app.chain.domain.upgrades import registry, time_index_keys
+from abci_app.chain.domain.roles import keys as role_keys
+from abci_app.chain.domain.roles.messages import GrantRole
+from abci_app.chain.domain.upgrades import registry, release
 from abci_app.chain.domain.upgrades.events import UpgradeApplied
 from abci_app.chain.domain.upgrades.messages import ScheduleUpgrade
 from abci_app.chain.state import timers
@@ -37,18 +39,32 @@ from tests.support.market import DAY, Market, make_agreement, request_msg
 VALIDATOR, REQUESTER, PROVIDER = key(11), key(21), key(22)
 V1_FORMATS = {market_keys.DUE_PREFIX: (b"%016x/%016x", 16), project_keys.DUE_PREFIX: (b"%016x/%016x", 16),
               agreement_keys.DUE_PREFIX: (b"%016x/%016x/%04x", 16),
-              proposal_keys.VOTING_ENDS: (b"%020d/%020d", 10), proposal_keys.EXECUTIONS: (b"%020d/%020d", 10)}
-NOOP = registry.Upgrade(time_index_keys.NAME, time_index_keys.APP_VERSION, lambda state, height: None)
+              proposal_keys.VOTING_ENDS: (b"%020d/%020d", 10), proposal_keys.EXECUTIONS: (b"%020d/%020d", 10),
+              role_keys.EXPIRY_PREFIX: (b"%016x/%016x/", 16)}   # then the role's name
+NOOP = registry.Upgrade(release.NAME, release.APP_VERSION, lambda state, height: None)
 
 
-def v1_key(prefix: bytes, time: int, *ids: int) -> bytes:
-    return prefix + V1_FORMATS[prefix][0] % (time, *ids)
+def v1_key(prefix: bytes, time: int, *ids: int, tail: bytes = b"") -> bytes:
+    return prefix + V1_FORMATS[prefix][0] % (time, *ids) + tail
+
+
+def v1_decode(prefix: bytes, key: bytes) -> tuple[int, tuple[int, ...], bytes]:
+    """``(time, ids, tail)`` of a version 1 key."""
+    fmt, base = V1_FORMATS[prefix]
+    parts = bytes(key[len(prefix):]).split(b"/", fmt.count(b"/"))
+    numbers, tail = (parts[:-1], parts[-1]) if fmt.endswith(b"/") else (parts, b"")
+    return int(numbers[0], base), tuple(int(n, base) for n in numbers[1:]), tail
 
 
 def v1_parse(prefix: bytes, key: bytes) -> tuple[int, tuple[int, ...]]:
-    time, *ids = bytes(key[len(prefix):]).split(b"/")
-    base = V1_FORMATS[prefix][1]
-    return int(time, base), tuple(int(i, base) for i in ids)
+    time, ids, _ = v1_decode(prefix, key)
+    return time, ids
+
+
+def v1_split(prefix: bytes, key: bytes) -> tuple[int, bytes]:
+    """Version 1's reading of a key, handed on as this version's ``rest`` (ids as 8 bytes, then tail)."""
+    time, ids, tail = v1_decode(prefix, key)
+    return time, b"".join(i.to_bytes(8, "big") for i in ids) + tail
 
 
 @contextmanager
@@ -58,6 +74,7 @@ def software(version_1_keys: bool, known: dict):
         if version_1_keys:
             patch.setattr(timers, "time_key", v1_key)
             patch.setattr(timers, "parse_time_key", v1_parse)
+            patch.setattr(timers, "split_time_key", v1_split)
         patch.setattr(registry, "KNOWN", known)
         yield
 
@@ -73,8 +90,10 @@ def build_version_1_history(chain: TestChain) -> int:
     passed = propose(chain, REQUESTER, org_id, Transfer(PROVIDER.address, 1))
     vote(chain, REQUESTER, passed, YES)                                             # prop/exe: runs after 3 days
     propose(chain, REQUESTER, org_id, Transfer(PROVIDER.address, 2))                # prop/end: voting ends in 2 days
+    grant = GrantRole(NETWORK, "treasurer", VALIDATOR.address, ("transfer",), 10, DAY, chain.time + 4 * DAY)
+    assert run(chain, VALIDATOR, NETWORK, grant).status == "executed"               # role/x: expires in 4 days
     height = chain.height + 6
-    assert run(chain, VALIDATOR, NETWORK, ScheduleUpgrade(time_index_keys.NAME, height)).status == "executed"
+    assert run(chain, VALIDATOR, NETWORK, ScheduleUpgrade(release.NAME, height)).status == "executed"
     while chain.height < height - 1:
         chain.block()
     return height
@@ -87,8 +106,8 @@ def state_of(chain: TestChain, reencode: bool = False) -> dict[bytes, bytes]:
         key_ = bytes(key_)
         prefix = next((p for p in V1_FORMATS if key_.startswith(p)), None)
         if reencode and prefix is not None:
-            time, ids = v1_parse(prefix, key_)
-            key_ = timers.time_key(prefix, time, *ids)
+            time, ids, tail = v1_decode(prefix, key_)
+            key_ = timers.time_key(prefix, time, *ids, tail=tail)
         out[key_] = bytes(value)
     return out
 
@@ -115,11 +134,12 @@ def test_the_migration_moves_every_pending_item_to_its_new_key_and_changes_nothi
     old = {k: v for k, v in before.items() if any(k.startswith(p) for p in V1_FORMATS)}
     assert {p for p in V1_FORMATS if any(k.startswith(p) for k in old)} == set(V1_FORMATS), "an empty queue"
     overlay = migrated.app.check_state.fork()
-    time_index_keys.migrate(overlay, height)
-    expected = {k: None for k in old} | {timers.time_key(p, *_flat(v1_parse(p, k))): v
-                                          for k, v in old.items() for p in V1_FORMATS if k.startswith(p)}
+    release.migrate(overlay, height)
+    expected = {k: None for k in old} | {_reencoded(p, k): v for k, v in old.items() for p in V1_FORMATS
+                                          if k.startswith(p)}
     migrated.close()
-    assert dict(overlay.write_set()) == expected
+    changed = {k: v for k, v in overlay.write_set() if before.get(k) != v}   # rewriting an equal value is no change
+    assert changed == expected
 
 
 def test_after_the_upgrade_the_due_queues_fire_the_same_items_at_the_same_heights(chains):
@@ -130,7 +150,7 @@ def test_after_the_upgrade_the_due_queues_fire_the_same_items_at_the_same_height
     with software(version_1_keys=True, known={NOOP.name: NOOP}):
         at_height = control.block()
     upgraded = migrated.block()   # this software: the real migration
-    assert upgraded.events[0] == at_height.events[0] == UpgradeApplied(time_index_keys.NAME, height, 2)
+    assert upgraded.events[0] == at_height.events[0] == UpgradeApplied(release.NAME, height, 2)
     assert state_of(migrated) == state_of(control, reencode=True)
     fired: set[str] = set()
     for _ in range(90):   # 45 days in 12-hour blocks: past every deadline and the reclaim window after it
@@ -139,11 +159,11 @@ def test_after_the_upgrade_the_due_queues_fire_the_same_items_at_the_same_height
         events = advance(migrated, DAY // 2).events
         assert events == expected, f"the queues diverged at height {migrated.height}"
         fired |= {e.queue for e in events if isinstance(e, DueQueue)}
-    assert fired >= {"requests", "milestones", "transfer_offers", "proposal_votes", "proposal_executions"}
+    assert fired >= {"requests", "milestones", "transfer_offers", "proposal_votes", "proposal_executions", "roles"}
     assert state_of(migrated) == state_of(control, reencode=True)
     assert migrated.app.app_version() == control.app.app_version() == 2
 
 
-def _flat(parsed: tuple[int, tuple[int, ...]]) -> tuple[int, ...]:
-    time, ids = parsed
-    return (time, *ids)
+def _reencoded(prefix: bytes, key: bytes) -> bytes:
+    time, ids, tail = v1_decode(prefix, key)
+    return timers.time_key(prefix, time, *ids, tail=tail)
