@@ -137,6 +137,7 @@ class LedgerApp:
             upgrade_gate.genesis_version(state)
         else:
             export.import_state(state, imported)
+            upgrade_gate.migrate_imported(state, max(1, initial_height))
         validators_genesis.check_consensus_set(state, consensus_validators)
         self.chain_id = chain_id
         self.initial_height = max(1, initial_height)

@@ -13,10 +13,14 @@ re-encoded.
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 import pytest
 
+from abci_app.adapter.app import LedgerApp
+from abci_app.adapter.storage.export import export_state
+from abci_app.adapter.storage.store import Store
 from abci_app.chain.domain.agreements import keys as agreement_keys
 from abci_app.chain.domain.due import DueQueue
 from abci_app.chain.domain.market import keys as market_keys
@@ -167,3 +171,20 @@ def test_after_the_upgrade_the_due_queues_fire_the_same_items_at_the_same_height
 def _reencoded(prefix: bytes, key: bytes) -> bytes:
     time, ids, tail = v1_decode(prefix, key)
     return timers.time_key(prefix, time, *ids, tail=tail)
+
+
+def test_a_version_1_export_imported_by_this_software_starts_a_chain_in_the_new_layout(tmp_path):
+    source = new_chain(tmp_path / "source")
+    with software(version_1_keys=True, known={}):
+        build_version_1_history(source)
+    expected = {k: v for k, v in state_of(source, reencode=True).items() if k != b"upgrade/plan"}
+    assert len(expected) < len(state_of(source)), "the source holds the v2 plan"
+    doc = json.loads(json.dumps(export_state(source.store, source.height)))   # through a genesis file
+    source.close()
+    target = LedgerApp(Store(tmp_path / "target"))
+    target.init_chain("samen-next", json.dumps(doc).encode())
+    imported = {bytes(k): bytes(v) for k, v in target.base.iter_prefix(b"")}
+    target.close()
+    target.store.close()
+    bookkeeping = {b"upgrade/app_version": b"2", b"upgrade/done/v2": b"1"}
+    assert imported == expected | bookkeeping
