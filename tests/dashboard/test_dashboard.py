@@ -15,6 +15,8 @@ import pytest
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.proposals.messages import YES, Vote
 from tests.dashboard.story import address
+from tests.dashboard.org_tools_checks import (  # noqa: F401  (runs on this module's devnet)
+    test_an_organization_page_shows_delegations_roles_streams_and_sub_organizations_with_app_links)
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(240)]
 

@@ -6,6 +6,7 @@ import { h, amount, short, when, duration, table, link, lit, status } from "../d
 import { tallyBar, shareBar } from "../charts.js";
 import { Page } from "../section.js";
 import { loadCounts } from "../app/counts.js";
+import { addSections as addOrgToolSections } from "./orgtools.js";
 
 const CHOICES = { 1: "yes", 2: "no", 3: "abstain" };
 const POLICY_KINDS = { 1: "threshold", 2: "percentage", 3: "lazy consensus", THRESHOLD: "threshold", PERCENTAGE: "percentage", LAZY: "lazy consensus" };
@@ -120,5 +121,6 @@ function detail(root, id) {
           link(`#/people/${e.actor}`, short(e.actor)), amount(e.amount), e.detail ? short(e.detail, 10) : (e.ref ? `#${e.ref}` : "")]),
         { "data-testid": "project-history" }))),
   });
+  addOrgToolSections(page, id, async () => { if (!org) await page.sections[0].run(); return org; });
   return page;
 }
