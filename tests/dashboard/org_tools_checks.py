@@ -62,6 +62,10 @@ def test_an_organization_page_shows_delegations_roles_streams_and_sub_organizati
     view.follow("[data-act=act_as_role]")
     assert page.get_attribute("[data-testid=act-form]", "data-kind") == "act_as_role"
     assert page.input_value("[name=org_id]") == str(org_id) and page.input_value("[name=name]") == "coordinator"
+    page = view.go(f"organizations/{org_id}")
+    view.follow("[data-child] [data-act=submit_proposal]")                 # propose to dissolve the child
+    assert page.input_value("[name='actions.0.kind']") == "dissolve_sub_organization"
+    assert page.input_value("[name='actions.0.dissolve_sub_organization.org_id']") == str(org_id + 1)
     page = view.go(f"organizations/{org_id + 1}")
     assert "Buurt Tools" in page.inner_text("[data-testid=parent-org]")
     assert not view.errors, view.errors

@@ -15,6 +15,12 @@ export function actLink(kind, text, fields = {}) {
   return link(`#/act/${kind}?${params}`, text, { "data-act": kind });
 }
 
+/** A link to the proposal form of organization ``orgId`` with its one action ``kind`` chosen and ``fields`` filled in. */
+export function proposeLink(text, orgId, title, kind, fields = {}) {
+  const nested = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`actions.0.${kind}.${k}`, v]));
+  return actLink("submit_proposal", text, { org_id: orgId, title, "actions.0.kind": kind, ...nested });
+}
+
 const who = (address) => link(`#/people/${address}`, short(address));
 const attr = (event, key) => (event.attributes.find((a) => a.key === key) || {}).value || "";
 
@@ -54,7 +60,7 @@ function delegationsView(id, delegations) {
 }
 
 function rolesView(id, { roles, events }) {
-  const grant = h("p.meta", {}, actLink("submit_proposal", "Propose a role", { org_id: id, title: "Grant a role" }));
+  const grant = h("p.meta", {}, proposeLink("Propose a role", id, "Grant a role", "grant_role", { org_id: id }));
   if (!roles.length) return [h("p.muted", {}, "No roles: every spending goes through a proposal."), grant];
   const uses = events.map((e) => [`block ${e.blockNumber}`, attr(e, "name"), who(attr(e, "holder")), attr(e, "kind"),
     amount(attr(e, "spent")), amount(attr(e, "remaining"))]);
@@ -63,7 +69,8 @@ function rolesView(id, { roles, events }) {
       roles.map((r) => [r.name, who(r.holder), r.kinds.join(", "), `${amount(r.limit)} / ${duration(r.period)}`,
         h("span", { "data-remaining": r.name }, amount(r.remaining)),
         r.expired ? status("expired") : when(r.expiresAt), String(r.uses),
-        r.expired ? "" : actLink("act_as_role", "Act in this role", { org_id: id, name: r.name })]),
+        h("span", {}, r.expired ? "" : [actLink("act_as_role", "Act in this role", { org_id: id, name: r.name }), " "],
+          proposeLink("Propose to revoke", id, `Revoke the role ${r.name}`, "revoke_role", { org_id: id, name: r.name }))]),
       { "data-testid": "roles" }),
     uses.length ? table(`Recent uses (last ${RECENT_USES})`, ["When", "Role", "By", "Action", "Spent", "Left"], uses,
       { "data-testid": "role-uses" }) : h("p.muted", {}, "No role has been used yet."),
@@ -76,13 +83,13 @@ function streamRow(id, s, side) {
     `${amount(s.amountPerPeriod)} / ${duration(s.period)}`, amount(s.accrued), amount(s.claimable), amount(s.reserved),
     stopped ? h("span", {}, status(s.status), s.stoppedAt ? ` ${when(s.stoppedAt)}` : "") : status(s.status),
     h("span", {}, Number(s.claimable) > 0 ? actLink("claim_stream", "Claim", { stream_id: s.id }) : "",
-      !stopped && side === "paid" ? [" ", actLink("submit_proposal", "Propose to stop", { org_id: id, title: `Stop stream ${s.id}` })] : "")];
+      !stopped && side === "paid" ? [" ", proposeLink("Propose to stop", id, `Stop stream ${s.id}`, "stop_stream", { stream_id: s.id })] : "")];
 }
 
 function streamsView(id, { paid, received }) {
   const headers = ["Stream", "", "Rate", "Accrued", "Claimable", "Reserved", "Status", ""];
-  const start = h("p.meta", {}, actLink("submit_proposal", "Propose a stream from the treasury",
-    { org_id: id, title: "Pay by stream" }), " · ", actLink("create_stream", "Start a stream yourself"));
+  const start = h("p.meta", {}, proposeLink("Propose a stream from the treasury", id, "Pay by stream", "create_stream"),
+    " · ", actLink("create_stream", "Start a stream yourself"));
   const part = (list, side, caption, other) => list.length
     ? table(caption, headers.map((x, i) => (i === 1 ? other : x)), list.map((s) => streamRow(id, s, side)), { "data-testid": `streams-${side}` })
     : null;
@@ -104,15 +111,19 @@ async function loadSubOrgs(id) {
 }
 
 function subOrgsView(id, { parentOrganization: parent, children }) {
-  const found = h("p.meta", {}, actLink("submit_proposal", "Propose a sub-organization", { org_id: id, title: "Found a sub-organization" }));
+  const found = h("p.meta", {}, proposeLink("Propose a sub-organization", id, "Found a sub-organization",
+    "create_sub_organization", { org_id: id }));
   const up = parent ? h("p", { "data-testid": "parent-org" }, "A sub-organization of ",
     link(`#/organizations/${parent.organization.id}`, parent.organization.name, { "data-org": parent.organization.id }),
-    `: its passed proposals wait ${duration(parent.vetoWindow)} for the parent's veto.`) : null;
+    `: its passed proposals wait ${duration(parent.vetoWindow)} for the parent's veto (`,
+    proposeLink("propose a veto in the parent", parent.organization.id, "Veto a proposal of the sub-organization",
+      "veto_proposal"), ").") : null;
   if (!children.length) return [up, h("p.muted", {}, "No sub-organizations."), found];
   return [up, h("ul.cards", { "data-testid": "suborgs" }, children.map((c) => h("li.card", { "data-child": c.organization.id },
     h("div.title", {}, link(`#/organizations/${c.organization.id}`, c.organization.name), " ", status(c.organization.status)),
     h("div.meta", {}, `treasury ${amount(c.organization.treasuryBalance)} · veto window ${duration(c.vetoWindow)} · since ${when(c.createdAt)} · `,
-      actLink("submit_proposal", "Propose to dissolve", { org_id: id, title: `Dissolve ${c.organization.name}` })),
+      proposeLink("Propose to dissolve", id, `Dissolve ${c.organization.name}`, "dissolve_sub_organization",
+        { org_id: c.organization.id })),
     c.projects.length ? h("div.meta", { "data-testid": "child-projects" }, "Projects: ",
       c.projects.map((p, i) => [i ? ", " : "", `#${p.id} ${p.title} (${amount(p.budget)})`])) : null,
     c.agreements.length ? h("div.meta", { "data-testid": "child-agreements" }, "Agreements: ",
