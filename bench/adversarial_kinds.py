@@ -84,7 +84,8 @@ class Walk:
 
     def measure(self, label: str, signer: Signer, action, note: str = ""):
         raw = self.sign(signer, action)
-        info = BlockInfo(self.app.committed.height + 1, self.time + 5, CHAIN_ID, b"\x01" * 20, self.app.params)
+        info = BlockInfo(self.app.committed.height + 1, self.time + 5, CHAIN_ID, b"\x01" * 20, self.app.params,
+                         self.app.market)
         times = []
         for _ in range(REPEAT):
             auth._verified.clear()
@@ -99,7 +100,7 @@ class Walk:
         return result
 
     def measure_end_block(self, label: str, when: int, note: str) -> None:
-        info = BlockInfo(self.app.committed.height + 1, when, CHAIN_ID, b"\x01" * 20, self.app.params)
+        info = BlockInfo(self.app.committed.height + 1, when, CHAIN_ID, b"\x01" * 20, self.app.params, self.app.market)
         times = []
         for _ in range(REPEAT):
             fork = Delta(self.app.base)
@@ -209,7 +210,7 @@ def table(rows: list[dict]) -> list[str]:
         per_byte = f"{r['us'] / r['bytes']:.2f}" if r["bytes"] else "–"
         lines.append(f"| {r['kind']} | {r['label']}{' — ' + r['note'] if r['note'] else ''} | {r['bytes']:,} | "
                      f"{r['us']:,.0f} | {r['max_us']:,.0f} | {per_byte} | {r['code']} |")
-    missing = sorted(k.__name__ for k in components.HANDLERS if k.__name__ not in {r["kind"] for r in rows})
+    missing = sorted(k.__name__ for k in components.ROUTER if k.__name__ not in {r["kind"] for r in rows})
     if missing:
         lines += ["", f"Not reached by the walk: {', '.join(missing)}."]
     return lines

@@ -22,11 +22,13 @@ from graphql_api.types.blocks import BlockQueries
 from graphql_api.types.common import SCALARS
 from graphql_api.types.broadcast import Mutation
 from graphql_api.types.events import EventQueries
+from graphql_api.types.counts import CountQueries
 from graphql_api.types.friction import FrictionQueries
 from graphql_api.types.lightblock import LightBlockQueries
 from graphql_api.types.market import MarketQueries
 from graphql_api.types.meta import MetaQueries
 from graphql_api.types.organizations import OrganizationQueries
+from graphql_api.types.owned_documents import OwnedDocumentQueries
 from graphql_api.types.proposals import ProposalQueries
 from graphql_api.types.delegation import DelegationQueries
 from graphql_api.types.roles import RoleQueries
@@ -44,7 +46,8 @@ SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
                               FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
-                              DelegationQueries, RoleQueries, SubOrganizationQueries, LightBlockQueries))
+                              DelegationQueries, RoleQueries, SubOrganizationQueries, LightBlockQueries,
+                              CountQueries, OwnedDocumentQueries))
 
 
 class FilterNames(NameConverter):

@@ -5,7 +5,7 @@ bytes, booleans and fields numbered past 15.
 
 Keys are deterministic (seed = SHA-256 of a fixed label); ``scripts/make_test_vectors.py``
 writes the file and ``tests/unit/test_vectors.py`` checks that every kind in
-``abci_app.chain.messages.ACTIONS`` has a case here.
+``abci_app.chain.messages.KINDS`` has a case here.
 """
 
 from __future__ import annotations

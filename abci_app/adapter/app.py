@@ -21,10 +21,10 @@ from abci_app.chain import apphash, block, genesis
 from abci_app.adapter import queries, recheck, records
 from abci_app.chain.context import BlockInfo, TxOutcome
 from abci_app.chain.domain import params as params_mod
+from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.domain.upgrades import gate as upgrade_gate, state as upgrades
 from abci_app.chain.domain.upgrades.events import UpgradeApplied
 from abci_app.chain.domain.validators import genesis as validators_genesis
-from abci_app.chain.domain.validators import state as validators
 from abci_app.chain.errors import BlockTimeUnknown, LedgerError
 from abci_app.adapter.faults import FailPoint
 from abci_app.adapter.queries import QueryResult
@@ -81,7 +81,7 @@ class LedgerApp:
         self._txn = self.store.read_txn()
         base = self.store.snapshot(self._txn)
         self.base = self.genesis if self.genesis is not None else base
-        self.params = params_mod.get(self.base)
+        self.params, self.market = params_mod.get(self.base), market_params.get(self.base)
         self.check_state = Delta(self.base)
         self._check_info: BlockInfo | None = None
 
@@ -103,7 +103,13 @@ class LedgerApp:
         return self.committed.height, self.committed.app_hash
 
     def app_version(self) -> int:
-        """The app version of the committed state (raised by upgrades, ``abci_app.chain.domain.upgrades``)."""
+        """The app version of the committed state (raised by upgrades, ``abci_app.chain.domain.upgrades``).
+
+        On an empty store (before InitChain) it is the version InitChain will record in
+        genesis, this software's, so CometBFT's handshake puts it in the first headers.
+        """
+        if self.committed.height == 0 and self.genesis is None:
+            return upgrade_gate.genesis_app_version()
         return upgrades.app_version(self.base)
 
     def startup_problem(self) -> Exception | None:
@@ -131,6 +137,7 @@ class LedgerApp:
             upgrade_gate.genesis_version(state)
         else:
             export.import_state(state, imported)
+            upgrade_gate.migrate_imported(state, max(1, initial_height))
         validators_genesis.check_consensus_set(state, consensus_validators)
         self.chain_id = chain_id
         self.initial_height = max(1, initial_height)
@@ -138,7 +145,7 @@ class LedgerApp:
         self.genesis_tree = apphash.genesis_tree(state.write_set())
         self.genesis_hash = apphash.app_hash(self.genesis_tree)
         self.base = state
-        self.params = params_mod.get(state)
+        self.params, self.market = params_mod.get(state), market_params.get(state)
         self.check_state = Delta(state)
         self._check_info = None
         return self.genesis_hash
@@ -146,7 +153,8 @@ class LedgerApp:
     def _next_block_info(self) -> BlockInfo:
         """Describe the next block as far as CheckTx can know it (last committed time); one per Commit."""
         if self._check_info is None:
-            self._check_info = BlockInfo(self.committed.height + 1, self.committed.time, self.chain_id, b"", self.params)
+            self._check_info = BlockInfo(self.committed.height + 1, self.committed.time, self.chain_id, b"", self.params,
+                                         self.market)
         return self._check_info
 
     def check_tx(self, raw: bytes, recheck: bool = False) -> TxOutcome:
@@ -206,35 +214,46 @@ class LedgerApp:
                        block_hash: bytes = b"", misbehavior: tuple = (), last_commit: tuple = ()) -> FinalizeResult:
         """Execute a decided block in memory and return its results and app hash (no disk writes).
 
-        ``misbehavior`` (``ValidatorMisbehavior`` values from the block's evidence) is
-        recorded in state and emitted as block events; the validator-set changes the
-        block's transactions and proposals made are returned as ``validator_updates``.
+        The whole block runs in ``block.run_block``: ``misbehavior`` (``ValidatorMisbehavior``
+        values from the block's evidence) travels in the ``BlockInfo`` to the validators'
+        end-block hook, which records it (block events) and reports the validator-set changes
+        the block's transactions and proposals made (returned as ``validator_updates``).
         ``last_commit`` (``records.CommitVote`` values) is kept in the block record.
         A height other than the next one is a consensus-level fault: it raises (the
         node halts) instead of writing a block out of sequence.
         """
-        expected = self.committed.height + 1 if self.committed.height else self.initial_height
-        if height != expected:
-            raise RuntimeError(f"FinalizeBlock for height {height}, but the next height is {expected}")
+        self._require_next(height)
         state = Delta(self.base)
-        info = BlockInfo(height, time, self.chain_id, proposer, self.params)
-        outcome = block.run_block(state, info, txs)
+        outcome = block.run_block(state, BlockInfo(height, time, self.chain_id, proposer, self.params, self.market,
+                                                    misbehavior), txs)
         self.rechecker.forget(txs)
-        validators.record_misbehavior(state, height, list(misbehavior))
-        outcome.events.extend(misbehavior)
-        updates = validators.take_updates(state)
-        version = upgrades.app_version(state)
-        raised = version if version != upgrades.app_version(self.base) else 0
-        for event in outcome.events:
-            if isinstance(event, UpgradeApplied):   # the block's migration ran (docs/upgrades.md)
-                log.info("upgrade %s: migration ran at height %d; app version %d", event.name, height, version)
+        self._log_upgrades(outcome.events, state, height)
         tree = self._next_tree(state, height)
         app_hash = apphash.app_hash(tree)
         record = records.BlockRecord(height, time, block_hash, proposer, len(txs), app_hash,
                                      tuple(records.event_record(e) for e in outcome.events), tuple(last_commit))
         self.pending = _Pending(height, time, state, app_hash, records.rows(record, outcome.txs), tree)
         self.fail_point.hit("finalize_block", height)
-        return FinalizeResult(outcome.txs, outcome.events, app_hash, updates, raised)
+        return FinalizeResult(outcome.txs, outcome.events, app_hash, outcome.validator_updates,
+                              self._raised_version(state))
+
+    def _require_next(self, height: int) -> None:
+        """Raise (the node halts) unless ``height`` is the next one: a block out of sequence is a consensus fault."""
+        expected = self.committed.height + 1 if self.committed.height else self.initial_height
+        if height != expected:
+            raise RuntimeError(f"FinalizeBlock for height {height}, but the next height is {expected}")
+
+    def _raised_version(self, state: Delta) -> int:
+        """The app version ``state`` has if the block raised it (an upgrade ran), else 0."""
+        version = upgrades.app_version(state)
+        return version if version != upgrades.app_version(self.base) else 0
+
+    @staticmethod
+    def _log_upgrades(events: list, state: Delta, height: int) -> None:
+        for event in events:
+            if isinstance(event, UpgradeApplied):   # the block's migration ran (docs/upgrades.md)
+                log.info("upgrade %s: migration ran at height %d; app version %d", event.name, height,
+                         upgrades.app_version(state))
 
     def _next_tree(self, state: Delta, height: int) -> smt.Batch:
         """Update the state tree in memory with the block's writes (reads committed nodes only)."""

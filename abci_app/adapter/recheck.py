@@ -54,41 +54,55 @@ class ReadRecorder(Delta):
         return super().iter_prefix(prefix, start, reverse)
 
 
-class WatchedInfo:
-    """The next block's facts, noting whether the transaction looked at height, time or proposer."""
+_FIELDS = {name: BlockInfo.__dict__[name] for name in ("height", "time", "chain_id", "proposer", "params",
+                                                        "market", "misbehavior")}   # BlockInfo's slot descriptors
 
-    __slots__ = ("_info", "chain_id", "params", "looked")
 
-    def __init__(self, info: BlockInfo) -> None:
-        self._info, self.chain_id, self.params, self.looked = info, info.chain_id, info.params, False
+class WatchedInfo(BlockInfo):
+    """A real ``BlockInfo`` for the next block that notes whether the transaction read its height, time or proposer.
 
-    @property
+    A transaction that read them may answer differently in a later block, so its outcome is
+    not replayed on RECHECK.  The values live in ``BlockInfo``'s own slots; the three watched
+    fields are read through properties that set ``looked``.
+    """
+
+    __slots__ = ("looked",)
+
+    def __init__(self, info: BlockInfo) -> None:   # not super().__init__: it would set through the properties
+        for name, slot in _FIELDS.items():
+            slot.__set__(self, getattr(info, name))
+        object.__setattr__(self, "looked", False)
+
+    @property   # type: ignore[override]
     def height(self) -> int:
-        self.looked = True
-        return self._info.height
+        object.__setattr__(self, "looked", True)
+        return _HEIGHT.__get__(self)
 
-    @property
+    @property   # type: ignore[override]
     def time(self) -> int:
-        self.looked = True
-        return self._info.time
+        object.__setattr__(self, "looked", True)
+        return _TIME.__get__(self)
 
-    @property
+    @property   # type: ignore[override]
     def proposer(self) -> bytes:
-        self.looked = True
-        return self._info.proposer
+        object.__setattr__(self, "looked", True)
+        return _PROPOSER.__get__(self)
+
+
+_HEIGHT, _TIME, _PROPOSER = _FIELDS["height"], _FIELDS["time"], _FIELDS["proposer"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Checked:
     outcome: TxOutcome
     chain_id: str
-    params: object
+    params: tuple   # the block's (chain, market) parameters the outcome was computed with
     reads: dict
     writes: dict
 
     def holds(self, state: Delta, info: BlockInfo) -> bool:
         """True if running the transaction now would read exactly what it read before."""
-        if info.chain_id != self.chain_id or info.params != self.params:
+        if info.chain_id != self.chain_id or (info.params, info.market) != self.params:
             return False
         get = state.get
         for key, value in self.reads.items():
@@ -118,7 +132,7 @@ class Rechecker:
         if not outcome.ok:
             return outcome
         if not fork.ranged and not watched.looked:
-            self._remember(raw, _Checked(outcome, info.chain_id, info.params, fork.reads, dict(fork.writes)))
+            self._remember(raw, _Checked(outcome, info.chain_id, (info.params, info.market), fork.reads, dict(fork.writes)))
         fork.apply()
         return outcome
 

@@ -14,7 +14,7 @@ a bug and propagates (the node halts rather than diverge).
 from __future__ import annotations
 
 from abci_app.chain import auth, codec, components
-from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome
+from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome, ValidatorUpdates
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.state.delta import Delta
 
@@ -23,11 +23,50 @@ def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action:
     return TxOutcome(error.code, error.codespace, error.message, (), tx_hash, signer, action)
 
 
+class _Passed:
+    """Transactions that passed ``check_stateless`` under one (chain id, parameters): bounded, oldest out first.
+
+    The stateless checks are a pure function of the bytes, the chain id and the parameters
+    (docs/transactions.md, "Why reusing a check is safe"), and their answers are immutable, so a
+    transaction seen in CheckTx is not decoded and checked again by PrepareProposal,
+    ProcessProposal, FinalizeBlock and RECHECK.  Failures are not kept (they raise every time),
+    and a change of chain id or parameters empties the memo.
+    """
+
+    MAX = 1 << 16
+
+    def __init__(self) -> None:
+        self.chain_id: str | None = None
+        self.params: object = None
+        self.passed: dict[bytes, tuple] = {}
+
+    def lookup(self, raw: bytes, block: BlockInfo):
+        if block.params is not self.params or block.chain_id != self.chain_id:
+            if block.params != self.params or block.chain_id != self.chain_id:
+                self.passed.clear()
+                self.chain_id = block.chain_id
+            self.params = block.params
+        return self.passed.get(raw)
+
+    def keep(self, raw: bytes, answer: tuple) -> None:
+        passed = self.passed
+        if len(passed) >= self.MAX:
+            del passed[next(iter(passed))]
+        passed[raw] = answer
+
+
+_PASSED = _Passed()
+
+
 def check_stateless(raw: bytes, block: BlockInfo):
-    """Decode, authenticate statelessly and run the action's stateless check."""
+    """Decode, authenticate statelessly and run the action's stateless check (``_Passed`` remembers a pass)."""
+    known = _PASSED.lookup(raw, block)
+    if known is not None:
+        return known
     tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
-    stateless, _ = components.HANDLERS[type(tx.action)]
+    stateless, _ = components.ROUTER[type(tx.action)]
     stateless(tx.action, ctx)
+    _PASSED.keep(raw, (tx, ctx))
     return tx, ctx
 
 
@@ -53,7 +92,7 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
         payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
         return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
-    _, execute = components.HANDLERS[type(tx.action)]
+    _, execute = components.ROUTER[type(tx.action)]
     acting = fork.fork()
     try:
         events = execute(acting, block, ctx, tx.action)
@@ -65,10 +104,20 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
 
 
 def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:
+    """Run the whole block on ``state``: begin-block hooks, every transaction in order, end-block hooks.
+
+    The hooks' events are the block's events, in order; a ``ValidatorUpdates`` a hook returns
+    (the validators' hook, last) becomes the outcome's ``validator_updates`` instead.
+    """
     events: list = []
     for hook in components.BEGIN_BLOCK:
         events.extend(hook(state, block))
     outcomes = [execute_tx(state, block, raw) for raw in txs]
+    updates: list[tuple[bytes, int]] = []
     for hook in components.END_BLOCK:
-        events.extend(hook(state, block))
-    return BlockOutcome(outcomes, events)
+        for item in hook(state, block):
+            if type(item) is ValidatorUpdates:
+                updates.extend(item.updates)
+            else:
+                events.append(item)
+    return BlockOutcome(outcomes, events, updates)

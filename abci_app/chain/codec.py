@@ -27,7 +27,8 @@ from google.protobuf.message import DecodeError
 
 from abci_app.chain import nesting
 from abci_app.chain.errors import EmptyAction, InvalidField, MalformedTx, NonCanonicalTx
-from abci_app.chain.messages import ACTIONS, Action
+from abci_app.chain.context import Action
+from abci_app.chain.messages import KINDS
 from abci_app.chain.txproto import samen_tx
 
 SIGN_DOMAIN = b"samen/tx/v1\x00"
@@ -160,7 +161,7 @@ def encode_tx(body: bytes, signature: bytes) -> bytes:
 
 @lru_cache(maxsize=None)
 def action_field(cls: type) -> str:
-    for name, known in ACTIONS.items():
+    for name, known in KINDS.items():
         if known is cls:
             return name
     raise KeyError(f"{cls.__name__} is not a transaction action")
@@ -169,7 +170,7 @@ def action_field(cls: type) -> str:
 def action_from_proto(pb: Any) -> Any:
     """Return the message dataclass inside an ``Action`` (``None`` if empty)."""
     kind = pb.WhichOneof("kind")
-    return None if kind is None else from_proto(ACTIONS[kind], getattr(pb, kind))
+    return None if kind is None else from_proto(KINDS[kind], getattr(pb, kind))
 
 
 def action_to_proto(action: Any) -> Any:
@@ -428,7 +429,7 @@ def _typed(hint: Any, value: Any) -> Any:
     if value is None:
         return None
     if hint is Action:
-        return _typed(ACTIONS[value["kind"]], value["msg"])
+        return _typed(KINDS[value["kind"]], value["msg"])
     origin = typing.get_origin(hint)
     if origin is tuple:
         inner = typing.get_args(hint)[0]

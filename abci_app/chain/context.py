@@ -1,10 +1,17 @@
 """The values the state machine is run with and answers with: pure dataclasses, no behaviour.
 
 * ``BlockInfo`` -- the block a handler runs in (height, block time, chain id, proposer, the
-  chain's parameters).  The only parameters a handler reads are ``block.params`` /
-  ``ctx.params`` (both the same value for a transaction).
+  parameters, the evidence).  **Parameters come from the block**: ``block.params`` (the
+  chain's, also ``ctx.params``) and ``block.market`` (the market family's), both read from
+  the committed state when the block starts, so every transaction and hook of a block runs
+  with the same values and a change made in block H applies from block H+1.  Handlers never
+  read parameters from state; the state accessors (``domain.params.get``,
+  ``domain.market.params.get``) serve the adapter that builds the block, the parameter
+  update that rewrites them, and queries.
 * ``TxContext`` -- what a handler knows about the transaction it executes.
-* ``Router`` -- message dataclass -> its two handler phases.
+* ``Router`` -- message dataclass -> its two handler phases (built in ``abci_app.chain.router``).
+* ``Action`` -- the type of a field that holds any message kind the router knows (a
+  proposal's actions, a role's action).
 * ``TxOutcome`` / ``BlockOutcome`` -- one result per transaction, in order, and the block
   hooks' events.
 
@@ -15,9 +22,20 @@ runner) so domain code and readers import these types without the crypto or the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from abci_app.chain.domain.params import Params
+if TYPE_CHECKING:   # annotations only: message modules import ``Action`` from here, and ``params`` uses the codec
+    from abci_app.chain.domain.market.params import MarketParams
+    from abci_app.chain.domain.params import Params
+    from abci_app.chain.domain.validators.events import ValidatorMisbehavior
+
+
+class Action:
+    """Type hint for a field that holds any message kind of the transaction format.
+
+    On the wire it is a ``samen.v1.Action`` (the ``oneof``); in state JSON
+    ``{"kind": <oneof field>, "msg": {...}}`` (``abci_app.chain.codec``).
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +46,10 @@ class BlockInfo:
     time: int          # block time, whole seconds since the Unix epoch
     chain_id: str
     proposer: bytes
-    params: Params
+    params: Params          # the chain's parameters (fees, sizes)
+    market: MarketParams    # the market family's windows and caps (``domain.market.params``)
+    # CometBFT's evidence for this block (FinalizeBlock ``misbehavior``), recorded by the validators' end-block hook
+    misbehavior: tuple[ValidatorMisbehavior, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +86,26 @@ class TxOutcome:
 # ``check_and_execute(state, block, ctx, msg) -> events`` (on the transaction's overlay).
 Stateless = Callable[[Any, TxContext], None]
 Execute = Callable[[Any, BlockInfo, TxContext, Any], list[Any]]
-# The router: message dataclass -> its two phases (``abci_app.chain.components.HANDLERS``), handed
-# to what runs messages (the block runner, and proposals, whose actions are messages).
+# The router: message dataclass -> its two phases (``abci_app.chain.components.ROUTER``), handed
+# to what runs messages (the block runner, and proposals and roles, whose actions are messages).
 Router = Mapping[type, tuple[Stateless, Execute]]
 
 
 @dataclass(frozen=True, slots=True)
+class ValidatorUpdates:
+    """Not an event: the block's validator-set changes for CometBFT, ``(pub_key, power)`` in key order.
+
+    The validators' end-block hook returns it among its events; the block runner moves it
+    to ``BlockOutcome.validator_updates``.
+    """
+
+    updates: tuple[tuple[bytes, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class BlockOutcome:
-    """Every transaction's outcome in order, and the begin/end-block hooks' events."""
+    """Every transaction's outcome in order, the begin/end-block hooks' events and the validator-set changes."""
 
     txs: list[TxOutcome]
     events: list[Any] = field(default_factory=list)
+    validator_updates: list[tuple[bytes, int]] = field(default_factory=list)

@@ -17,15 +17,18 @@ from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.proposals.messages import YES, Vote
 from tests.dashboard.reduced_schema import COMMITTED_FIELDS, serve_without
 from tests.dashboard.story import address
+from tests.dashboard.org_tools_checks import (  # noqa: F401  (runs on this module's devnet)
+    test_an_organization_page_shows_delegations_roles_streams_and_sub_organizations_with_app_links)
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(240)]
 
 PAGES = ("network", "organizations", "market", "agreements", "people", "friction")
 PHONE = 390
 # The Query fields the pages read (dashboard/js/pages/*.js).
-PAGE_FIELDS = {"_meta", "status", "validators", "blocks", "block", "organizations", "organization", "proposals",
-               "projects", "requests", "offers", "standingOffers", "agreements", "agreement", "attachments",
-               "document", "accounts", "account", "reputation", "friction"}
+PAGE_FIELDS = {"_meta", "account", "accounts", "agreement", "agreements", "attachments", "block", "blocks", "counts",
+               "delegations", "document", "documents", "events", "friction", "offers", "organization", "organizations",
+               "parentOrganization", "projects", "proposals", "recurringCost", "reputation", "requests", "roles",
+               "standingOffers", "status", "stream", "streams", "subOrganizations", "validators"}
 
 
 def schema_fields(server) -> set[str]:
@@ -60,6 +63,9 @@ def check_network(page, node, server) -> None:
     assert int(page.inner_text("[data-stat=height] .value")) >= as_of(page) - 1
     validator = node.rpc.validators()["validators"][0]["address"].lower()
     assert validator[:10] in page.inner_text("[data-testid=validators]")
+    caption = re.fullmatch(r"1 validator at block (\d+)", page.inner_text("[data-testid=validators] caption"))
+    drawn = int(page.inner_text("[data-section=validators] [data-testid=section-height]").split()[-1])
+    assert caption and int(caption.group(1)) <= drawn, "the count names the block the view reflects, in the singular"
     # The only validator signs every block: its bar is all green but for the tip, whose commit is not in yet.
     assert page.locator("[data-testid=signatures-unavailable]").count() == 0
     assert page.locator("[data-testid=validators] svg.signbar rect.cell.signed").count() >= 45
@@ -104,6 +110,7 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
               for s in ("active", "delivered", "disputed", "completed", "arbitrated", "broken", "cancelled")}
     assert counts == {"active": 1, "delivered": 1, "disputed": 1, "completed": 1, "arbitrated": 1, "broken": 0,
                       "cancelled": 1}
+    assert page.inner_text("[data-testid=agreement-total]").startswith("6 agreements: 3 open, 3 settled")
     assert page.locator(f"[data-status=disputed] [data-agreement='{story.ids['in_dispute']}']").count() == 1
     view.shot("agreements")
     view.follow(f"[data-status=arbitrated] [data-agreement='{story.ids['disputed']}'] a")

@@ -26,13 +26,14 @@ from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.state.delta import Delta
+from abci_app.chain.state import timers
 from tests.domain.organizations.support import network_genesis
 from tests.support import econ_invariants as inv, market_invariants, org_invariants
 from tests.support.chain import TestChain
 from tests.support.econ_actors import (ADDRESS, ADVERSARIES, BACKGROUND, DISPUTERS, EVERYONE, HONEST, SPAMMER,
                                        EconCtx)
-from tests.support.econ_org_tools import (DELEGATING_ACTORS, ROLE_ACTORS, STREAM_ACTORS, RoleWatch,
-                                          delegated_tallies_recount, streams_add_up)
+from tests.support.econ_org_tools import (DELEGATING_ACTORS, ROLE_ACTORS, STREAM_ACTORS, SUBORG_ACTORS, RoleWatch,
+                                          delegated_tallies_recount, roles_queue_exact, streams_add_up)
 from tests.support.econ_orgs import ORG_ACTORS
 from tests.support.market import DAY
 
@@ -42,7 +43,7 @@ WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_win
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
            "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY, "max_project_items": 6}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
-MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND + STREAM_ACTORS + DELEGATING_ACTORS + ROLE_ACTORS
+MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND + STREAM_ACTORS + DELEGATING_ACTORS + ROLE_ACTORS * 2 + SUBORG_ACTORS
 NETWORK = HONEST[:2]
 BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))
 
@@ -85,7 +86,8 @@ class EconSim:
         """
         time = self.chain.time + step
         preview = Delta(self.chain.app.base)
-        info = BlockInfo(self.chain.height + 1, time, self.chain.chain_id, b"\x01" * 20, self.chain.app.params)
+        info = BlockInfo(self.chain.height + 1, time, self.chain.chain_id, b"\x01" * 20, self.chain.app.params,
+                         self.chain.app.market)
         ctx = EconCtx(draw, preview, time, BACKGROUND_PEOPLE)
         txs: list[bytes] = []
         for _ in range(bursts):
@@ -146,6 +148,7 @@ class EconSim:
         org_invariants.check_organizations(state)
         streams_add_up(state, now)
         delegated_tallies_recount(state)
+        roles_queue_exact(state)
         statuses = market_invariants.snapshot_statuses(state)
         market_invariants.check_transitions(self.statuses, statuses)
         self.statuses = statuses
@@ -173,5 +176,5 @@ def _as_list(moves) -> list:
 def _next_due(state) -> int:
     """The earliest time in the milestones' due index (0 when it is empty)."""
     for key, _ in state.iter_prefix(agreement_keys.DUE_PREFIX):
-        return int(key[len(agreement_keys.DUE_PREFIX):].split(b"/")[0], 16)
+        return timers.parse_time_key(agreement_keys.DUE_PREFIX, key)[0]
     return 0

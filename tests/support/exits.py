@@ -244,7 +244,7 @@ def community_pool(view: ExitView) -> Iterable[Holding]:
 
 def _pool_spend_path() -> bool:
     from abci_app.chain import components   # late: the registry is built at import
-    return any(kind.__name__ == "SpendCommunityPool" for kind in components.HANDLERS)
+    return any(kind.__name__ == "SpendCommunityPool" for kind in components.ROUTER)
 
 
 def stream_reserves(view: ExitView) -> Iterable[Holding]:

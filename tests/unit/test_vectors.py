@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from abci_app.chain import codec
 from abci_app.chain.block import BlockInfo, check_stateless
+from abci_app.chain.domain.market.params import MarketParams
 from abci_app.chain.domain.params import Params
-from abci_app.chain.messages import ACTIONS
+from abci_app.chain.messages import KINDS
 
 REPO = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((REPO / "docs" / "test-vectors.json").read_text(encoding="utf-8"))
@@ -77,7 +78,7 @@ def test_keys_derive_from_their_seed(vector):
 
 def test_every_action_kind_has_a_vector():
     covered = {kind for v in VECTORS["vectors"] for kind in v["body"]["action"]}
-    missing = sorted(set(ACTIONS) - covered)
+    missing = sorted(set(KINDS) - covered)
     assert not missing, f"add a case to scripts/vector_cases.py for: {', '.join(missing)}"
 
 
@@ -100,7 +101,7 @@ def test_sign_bytes_signature_tx_bytes_and_hash_agree(vector):
 
 @pytest.mark.parametrize("vector", VECTORS["vectors"], ids=IDS)
 def test_the_node_accepts_each_vector_statelessly(vector):
-    info = BlockInfo(1, 0, vector["body"]["chain_id"], b"", Params())
+    info = BlockInfo(1, 0, vector["body"]["chain_id"], b"", Params(), MarketParams())
     tx, ctx = check_stateless(bytes.fromhex(vector["tx_hex"]), info)
     assert ctx.signer == vector["key"]["address"]
     assert tx.hash.hex() == vector["tx_hash_hex"]

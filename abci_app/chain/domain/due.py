@@ -1,7 +1,7 @@
 """Bounded time-driven queues: each END_BLOCK hook handles at most ``max_due_per_block`` items per queue.
 
 A queue is a time index (``abci_app.chain.state.timers``).  ``take`` hands a hook the
-earliest due entries, at most the market parameter ``max_due_per_block`` of them;
+earliest due entries, at most the block's market parameter ``max_due_per_block`` of them;
 the rest stay indexed and are handled in the next blocks, earliest first, at the
 same rate.  So the work a block does for time-driven transitions is bounded by
 the number of queues times the cap, whatever the state holds (issue #12).
@@ -16,17 +16,20 @@ deadline), so the wait changes no outcome; ``docs/lifecycles.md`` has the rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Callable, ClassVar, TypeVar
 
-from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.state import timers
 from abci_app.chain.state.protocols import StateRead
+
+if TYPE_CHECKING:
+    from abci_app.chain.context import BlockInfo
 
 REQUESTS = "requests"                       # request offer periods ending (market)
 MILESTONES = "milestones"                   # milestone reclaim, auto-release, dispute default (agreements)
 TRANSFER_OFFERS = "transfer_offers"         # project transfer offers expiring (projects)
 PROPOSAL_VOTES = "proposal_votes"           # proposals' voting periods ending
 PROPOSAL_EXECUTIONS = "proposal_executions"  # passed proposals whose delay is over
+ROLES = "roles"                             # expired roles leaving state (roles.expiry)
 DISSOLUTIONS = "dissolutions"               # cascade steps of dissolved organizations (organizations.dissolution)
 T = TypeVar("T")
 
@@ -39,23 +42,14 @@ class DueQueue:
     more: bool        # items already due that wait for a later block
 
 
-def cap(state: StateRead) -> int:
-    """The governed number of items one queue handles per block."""
-    return market_params.get(state).max_due_per_block
+def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo,
+         parse: Callable[[bytes], T] = timers.first_id) -> tuple[list[T], list]:  # type: ignore[assignment]
+    """Return the items of ``queue`` due at ``block.time`` (earliest first, at most the block's
+    ``max_due_per_block``) and its event.
 
-
-def hex_id(fields: tuple[bytes, ...]) -> int:
-    """The id of a ``timers.timed_key`` entry."""
-    return int(fields[0], 16)
-
-
-def take(state: StateRead, queue: str, prefix: bytes, now: int, parse: Callable[[tuple[bytes, ...]], T] = hex_id,
-         base: int = 16) -> tuple[list[T], list]:
-    """Return the items of ``queue`` to handle in this block (earliest first, at most ``cap``) and its event.
-
-    ``parse`` turns a key's fields after the time into an item; the event (an empty
-    list when nothing was due) goes after the hook's own events.
+    ``parse`` turns a key's rest (its ids, then tail: ``timers.read_ids``) into an item; the event
+    (an empty list when nothing was due) goes after the hook's own events.
     """
-    batch = timers.due_batch(state, prefix, now, cap(state), base)
+    batch = timers.due_batch(state, prefix, block.time, block.market.max_due_per_block)
     report = [DueQueue(queue, len(batch.entries), batch.more)] if batch.entries else []
     return [parse(fields) for fields in batch.entries], report

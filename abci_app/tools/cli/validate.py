@@ -85,7 +85,7 @@ def checked(action: Any, flags: dict[str, str], context: Any) -> Any:
     except (ValueError, TypeError, OverflowError) as exc:
         field = _out_of_range(action)
         raise BadValue(names.get(field, ""), f"value out of range ({exc})") from None
-    stateless: Any = components.HANDLERS[type(action)][0]
+    stateless: Any = components.ROUTER[type(action)][0]
     try:
         stateless(action, context)
     except LedgerError as exc:

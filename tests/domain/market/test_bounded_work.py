@@ -38,7 +38,7 @@ def chain_with_requests(tmp_path, n: int, offers_until: int | None = None) -> Te
 
 def next_block(chain: TestChain, time: int) -> tuple[Delta, BlockInfo]:
     """A fresh block overlay over the committed state, and the next block's facts at ``time``."""
-    return Delta(chain.state), BlockInfo(chain.height + 1, time, chain.chain_id, b"", chain.app.params)
+    return Delta(chain.state), BlockInfo(chain.height + 1, time, chain.chain_id, b"", chain.app.params, chain.app.market)
 
 
 def expiry_calls_per_request(tmp_path, n: int) -> float:

@@ -25,7 +25,6 @@ from abci_app.chain.domain.agreements.events import CancelProposed, CancelWithdr
 from abci_app.chain.domain.agreements.handlers import counted, load, require_role
 from abci_app.chain.domain.agreements.messages import CancelAgreement
 from abci_app.chain.domain.agreements.state import PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
-from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.errors import CancelAlreadyProposed, NoCancelProposal, NotProposer, StaleRevision, WindowClosed
 
 
@@ -58,7 +57,7 @@ def _require_nothing_due(agreement: Agreement, block) -> None:
 
 
 def _propose(state, block, agreement: Agreement, role: str) -> list:
-    expires_at = block.time + market_params.get(state).cancel_window
+    expires_at = block.time + block.market.cancel_window
     stored = agreements.put(state, replace(agreement, cancel_proposed_by=role, cancel_revision=agreement.revision + 1,
                                            cancel_expires_at=expires_at))
     return [CancelProposed(agreement.id, role, stored.revision, expires_at)]
@@ -77,6 +76,6 @@ def _confirm(state, block, agreement: Agreement) -> list:
     events: list = []
     for index, ms in enumerate(agreement.milestones):
         if ms.open:
-            agreement, settled = settle.settle_milestone(state, block.time, agreement, index, S.CANCELLED, 0)
+            agreement, settled = settle.settle_milestone(state, block, agreement, index, S.CANCELLED, 0)
             events.extend(settled)
     return events

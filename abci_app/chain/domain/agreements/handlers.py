@@ -24,7 +24,6 @@ from abci_app.chain.domain.agreements.events import AgreementRated, DisputeOpene
 from abci_app.chain.domain.agreements.messages import (AcceptMilestone, DeliverMilestone, DisputeMilestone, RateAgreement,
                                                  ReclaimMilestone, ResolveDispute)
 from abci_app.chain.domain.agreements.state import BONDS, PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
-from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.domain.market.params import BPS
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import (AgreementNotFound, AgreementNotSettled, AgreementSettled, AlreadyRated, DeadlineNotPassed,
@@ -95,7 +94,7 @@ def check_and_execute_deliver(state, block, ctx, msg: DeliverMilestone) -> list:
     require_role(agreement, ctx.signer, PROVIDER)
     ms = milestone_in(agreement, msg.milestone, S.ACTIVE)
     require_open_window(ms, msg.milestone, block, "deadline + reclaim window")
-    review = market_params.get(state).review_window
+    review = block.market.review_window
     delivered = replace(ms, status=S.DELIVERED, delivered_at=block.time, delivery_hash=msg.delivery_hash)
     with_milestone(state, counted(agreement, ctx), msg.milestone, delivered, block.time + review)
     return [MilestoneDelivered(agreement.id, msg.milestone, msg.delivery_hash, block.time <= ms.deadline)]
@@ -110,7 +109,7 @@ def check_and_execute_accept(state, block, ctx, msg: AcceptMilestone) -> list:
     agreement = load(state, msg.agreement_id)
     require_role(agreement, ctx.signer, REQUESTER)
     milestone_in(agreement, msg.milestone, S.DELIVERED)
-    _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.COMPLETED, BPS)
+    _, events = settle.settle_milestone(state, block, counted(agreement, ctx), msg.milestone, S.COMPLETED, BPS)
     return events
 
 
@@ -125,7 +124,7 @@ def check_and_execute_reclaim(state, block, ctx, msg: ReclaimMilestone) -> list:
     ms = milestone_in(agreement, msg.milestone, S.ACTIVE)
     if block.time <= ms.deadline:
         raise DeadlineNotPassed(f"milestone {msg.milestone + 1} is due at {ms.deadline}; block time is {block.time}")
-    _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.RECLAIMED, 0)
+    _, events = settle.settle_milestone(state, block, counted(agreement, ctx), msg.milestone, S.RECLAIMED, 0)
     return events
 
 
@@ -143,7 +142,7 @@ def check_and_execute_dispute(state, block, ctx, msg: DisputeMilestone) -> list:
     role = require_role(agreement, ctx.signer, REQUESTER)
     ms = milestone_in(agreement, msg.milestone, S.DELIVERED)
     require_open_window(ms, msg.milestone, block, "review window")
-    params = market_params.get(state)
+    params = block.market
     bond = ms.amount * params.dispute_bond_bps // BPS
     if bond:
         accounts.move(state, ctx.signer, BONDS, bond)
@@ -165,7 +164,7 @@ def check_and_execute_resolve(state, block, ctx, msg: ResolveDispute) -> list:
         raise NotArbiter(f"only the arbiter of agreement {agreement.id} may resolve its disputes")
     ms = milestone_in(agreement, msg.milestone, S.DISPUTED)
     require_open_window(ms, msg.milestone, block, "arbitration window")
-    _, events = settle.settle_milestone(state, block.time, counted(agreement, ctx), msg.milestone, S.RESOLVED,
+    _, events = settle.settle_milestone(state, block, counted(agreement, ctx), msg.milestone, S.RESOLVED,
                                         msg.provider_bps)
     return events
 
@@ -194,10 +193,10 @@ def check_and_execute_rate(state, block, ctx, msg: RateAgreement) -> list:
     rated = agreement.provider if role == REQUESTER else agreement.requester
     agreements.put_rating(state, role, agreements.Rating(agreement.id, ctx.signer, rated, msg.score,
                                                          msg.comment_hash, block.time))
-    half_life = market_params.get(state).reputation_half_life
+    half_life = block.market.reputation_half_life
     counts = reputation.Counts(ratings_received=1, rating_sum=msg.score)
     rated_role = PROVIDER if role == REQUESTER else REQUESTER
     settled_gain, _ = reputation.gain_and_loss(settle.party_counts(agreement, rated_role))
-    cap = max(settle.gain_cap(state, agreement) - settled_gain, 0)
+    cap = max(settle.gain_cap(block.market, agreement) - settled_gain, 0)
     reputation.add(state, rated, agreement.tags, counts, block.time, half_life, cap)
     return [AgreementRated(agreement.id, ctx.signer, rated, msg.score)]

@@ -19,8 +19,7 @@ from abci_app.chain.domain.agreements import keys, state as agreements
 from abci_app.chain.domain.agreements.events import AgreementMade, AgreementSettled, DisputeBondSettled, MilestoneSettled
 from abci_app.chain.domain.agreements.state import BONDS, ESCROW, Agreement, MilestoneStatus as S
 from abci_app.chain.domain.friction import state as friction
-from abci_app.chain.domain.market import params as market_params
-from abci_app.chain.domain.market.params import BPS
+from abci_app.chain.domain.market.params import BPS, MarketParams
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import LedgerError
@@ -36,9 +35,9 @@ def fund(state, payer: str, project_id: int, amount: int) -> None:
         accounts.move(state, payer, ESCROW, amount)
 
 
-def open_agreement(state, agreement: Agreement) -> list:
+def open_agreement(state, block, agreement: Agreement) -> list:
     """Fund and store a new agreement: escrow its price, schedule each milestone's reclaim time."""
-    reclaim_window = market_params.get(state).reclaim_window
+    reclaim_window = block.market.reclaim_window
     fund(state, agreement.requester, agreement.project_id, agreement.price)
     milestones = tuple(replace(m, due_at=m.deadline + reclaim_window) for m in agreement.milestones)
     agreement = replace(agreement, milestones=milestones, escrow=agreement.price)
@@ -84,9 +83,9 @@ def settle_bond(state, agreement: Agreement, index: int, status: S, provider_bps
     return [DisputeBondSettled(agreement.id, index, ms.bond, to_provider, to_payer, to_pool)]
 
 
-def settle_milestone(state, now: int, agreement: Agreement, index: int, status: S, provider_bps: int):
+def settle_milestone(state, block, agreement: Agreement, index: int, status: S, provider_bps: int):
     """Settle one open milestone (and its dispute bond); return the updated (stored) agreement and events."""
-    ms = agreement.milestones[index]
+    now, ms = block.time, agreement.milestones[index]
     to_provider, to_requester, to_pool = payout(status, ms.amount, provider_bps)
     agreements.unschedule(state, agreement.id, index, ms.due_at)
     if to_provider:
@@ -102,7 +101,7 @@ def settle_milestone(state, now: int, agreement: Agreement, index: int, status: 
     agreement = replace(agreement, milestones=milestones, escrow=agreement.escrow - ms.amount)
     events.insert(0, MilestoneSettled(agreement.id, index, status.value, to_provider, to_requester, to_pool))
     if not any(m.open for m in milestones):
-        agreement, finished = finish(state, now, agreement)
+        agreement, finished = finish(state, block, agreement)
         events.extend(finished)
     return agreements.put(state, agreement), events
 
@@ -125,13 +124,14 @@ def outcome_of(agreement: Agreement) -> tuple[str, bool, bool, bool]:
     return outcome, disputed, on_time, broken
 
 
-def finish(state, now: int, agreement: Agreement):
+def finish(state, block, agreement: Agreement):
     """Fix the outcome of a fully settled agreement; record reputation and friction figures."""
+    now = block.time
     outcome, disputed, on_time, broken = outcome_of(agreement)
     agreement = replace(agreement, settled=True, outcome=outcome, settled_at=now)
     if agreement.project_id:
         projects.unlink_agreement(state, agreement.project_id, agreement.id)
-    _record_reputation(state, now, agreement)
+    _record_reputation(state, block, agreement)
     friction.record(state, figures(agreement, disputed, on_time, broken))
     return agreement, [AgreementSettled(agreement.id, outcome, disputed, on_time, broken)]
 
@@ -162,7 +162,7 @@ def party_counts(agreement: Agreement, role: str) -> reputation.Counts:
     return reputation.Counts(completed_as_requester=completed, **_dispute_counts(agreement, role))
 
 
-def gain_cap(state, agreement: Agreement) -> int:
+def gain_cap(params: MarketParams, agreement: Agreement) -> int:
     """Most milli-points one party may gain from a settled agreement (its settlement and the rating it gets).
 
     Reputation costs what it claims: a party gains at most one point per
@@ -170,16 +170,15 @@ def gain_cap(state, agreement: Agreement) -> int:
     point per ``reputation_fee_per_point`` of fees the deal paid, so the points both
     parties gain from one deal never exceed ``fees / reputation_fee_per_point``.
     """
-    params = market_params.get(state)
     value = sum(m.to_provider for m in agreement.milestones)
     by_value = value * reputation.MILLI // params.reputation_value_per_point
     by_fees = agreement.fees * reputation.MILLI // (2 * params.reputation_fee_per_point)
     return min(by_value, by_fees)
 
 
-def _record_reputation(state, now: int, agreement: Agreement) -> None:
-    half_life = market_params.get(state).reputation_half_life
-    cap = gain_cap(state, agreement)
+def _record_reputation(state, block, agreement: Agreement) -> None:
+    now, half_life = block.time, block.market.reputation_half_life
+    cap = gain_cap(block.market, agreement)
     for role, address in ((agreements.PROVIDER, agreement.provider), (agreements.REQUESTER, agreement.requester)):
         reputation.add(state, address, agreement.tags, party_counts(agreement, role), now, half_life, cap)
 
@@ -203,7 +202,7 @@ def timed_transition(ms) -> S:
 TIMED_PROVIDER_BPS = {S.RECLAIMED: 0, S.RELEASED: BPS, S.DEFAULTED: 0}
 
 
-def settle_due(state, now: int, agreement_id: int, index: int) -> list:
+def settle_due(state, block, agreement_id: int, index: int) -> list:
     """Apply what block time does to one due milestone; return its events.
 
     Undelivered past deadline + reclaim window: refund (broken).  Delivered past the
@@ -215,7 +214,7 @@ def settle_due(state, now: int, agreement_id: int, index: int) -> list:
     agreement = agreements.get(state, agreement_id)
     status = timed_transition(agreement.milestones[index])
     try:
-        _, events = settle_milestone(state, now, agreement, index, status, TIMED_PROVIDER_BPS[status])
+        _, events = settle_milestone(state, block, agreement, index, status, TIMED_PROVIDER_BPS[status])
     except LedgerError as exc:
         raise RuntimeError(f"escrow invariant broken settling agreement {agreement_id}: {exc.message}") from exc
     return events
@@ -223,8 +222,8 @@ def settle_due(state, now: int, agreement_id: int, index: int) -> list:
 
 def end_block(state, block) -> list:
     """Settle the due milestones, earliest first, at most ``max_due_per_block`` (``settle_due`` each)."""
-    entries, report = due.take(state, due.MILESTONES, keys.DUE_PREFIX, block.time, agreements.parse_due)
+    entries, report = due.take(state, due.MILESTONES, keys.DUE_PREFIX, block, agreements.parse_due)
     events: list = []
     for agreement_id, index in entries:
-        events.extend(settle_due(state, block.time, agreement_id, index))
+        events.extend(settle_due(state, block, agreement_id, index))
     return events + report

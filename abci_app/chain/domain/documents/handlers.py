@@ -80,7 +80,7 @@ def allowed_attachers(state, kind: str, target_id: int) -> tuple[str, ...] | Non
         return None if obj is None else (obj.owner,)
     if kind == "proposal":
         obj = proposals.get(state, target_id)
-        return None if obj is None else (obj.proposer,) + tuple(v.address for v in obj.voters)
+        return None if obj is None else (obj.proposer,) + tuple(v.address for v in proposals.voters(state, obj.id))
     raise AssertionError(f"unhandled target kind {kind}")  # check_stateless admits only TARGET_KINDS
 
 
@@ -96,7 +96,7 @@ def check_and_execute_attach(state, block, ctx, msg: AttachDocument) -> list:
     if documents.is_attached(state, msg.target_kind, msg.target_id, msg.content_hash):
         raise AlreadyAttached(f"document is already attached to {msg.target_kind} {msg.target_id}")
     if msg.target_kind == "project":
-        projects.require_room(state, msg.target_id)
+        projects.require_room(state, msg.target_id, block.market.max_project_items)
         projects.add_document(state, msg.target_id)
     documents.attach(state, msg.target_kind, msg.target_id, Attachment(msg.content_hash, ctx.signer, block.time))
     return [DocumentAttached(msg.content_hash, msg.target_kind, msg.target_id, ctx.signer)]

@@ -17,7 +17,7 @@ from abci_app.chain.domain import due
 from abci_app.chain.domain.agreements import settle
 from abci_app.chain.domain.agreements import state as agreements
 from abci_app.chain.domain.documents import state as documents
-from abci_app.chain.domain.market import checks, keys, params as market_params
+from abci_app.chain.domain.market import checks, keys
 from abci_app.chain.domain.market import state as market
 from abci_app.chain.domain.market.events import OfferClosed, OfferMade, RequestClosed, RequestPosted
 from abci_app.chain.domain.market.messages import AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, WithdrawOffer, WithdrawRequest
@@ -73,13 +73,13 @@ def check_stateless_post_request(msg: PostRequest, ctx) -> None:
 
 def check_and_execute_post_request(state, block, ctx, msg: PostRequest) -> list:
     """Open a request accepting offers until ``offers_until`` (within the genesis offer window)."""
-    window = market_params.get(state).max_offer_window
+    window = block.market.max_offer_window
     if not block.time < msg.offers_until <= block.time + window:
         raise InvalidExpiry(f"offers_until must be after block time {block.time} and within {window} s of it")
     checks.require_documents(state, msg.documents)
     if msg.project_id:
         checks.require_project_owner(state, msg.project_id, ctx.signer)
-        projects.require_room(state, msg.project_id)
+        projects.require_room(state, msg.project_id, block.market.max_project_items)
     request = Request(market.next_id(state, "request"), ctx.signer, msg.title, msg.description, tuple(sorted(msg.tags)),
                       msg.budget, msg.offers_until, msg.documents, msg.project_id, RequestStatus.OPEN, block.time,
                       txs=1, fees=ctx.fee)
@@ -128,7 +128,7 @@ def check_stateless_make_offer(msg: MakeOffer, ctx) -> None:
 
 def check_deadlines(state, block, deadline: int, milestones) -> None:
     """Every deadline lies after block time; the last within the genesis delivery window."""
-    window = market_params.get(state).max_delivery_window
+    window = block.market.max_delivery_window
     if deadline > block.time + window:
         raise InvalidExpiry(f"deadline must be within {window} s of block time")
     if min([deadline] + [m.deadline for m in milestones]) <= block.time:
@@ -193,7 +193,7 @@ def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
         agreements.next_id(state), request.requester, offer.provider, offer.arbiter, offer.price, 0, offer.terms,
         request.tags, request.project_id, request.id, 0, milestones_of(offer), block.time, request.posted_at,
         request.first_offer_at, request.txs, request.fees)
-    events = settle.open_agreement(state, agreement)
+    events = settle.open_agreement(state, block, agreement)
     if offer.terms:
         documents.attach(state, "agreement", agreement.id, documents.Attachment(offer.terms, ctx.signer, block.time))
     market.put_offer(state, replace(offer, status=OfferStatus.ACCEPTED))
@@ -209,7 +209,7 @@ def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
 
 def end_block(state, block) -> list:
     """Expire the open requests whose offer period has ended: at most ``max_due_per_block``, earliest first."""
-    entries, report = due.take(state, due.REQUESTS, keys.DUE_PREFIX, block.time)
+    entries, report = due.take(state, due.REQUESTS, keys.DUE_PREFIX, block)
     events: list = []
     for request_id in entries:
         events += close_request(state, market.get_request(state, request_id), RequestStatus.EXPIRED)

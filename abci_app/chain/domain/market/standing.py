@@ -8,7 +8,7 @@ from abci_app.chain.domain.accounts.handlers import check_amount
 from abci_app.chain.domain.agreements import settle
 from abci_app.chain.domain.agreements import state as agreements
 from abci_app.chain.domain.documents import state as documents
-from abci_app.chain.domain.market import checks, params as market_params
+from abci_app.chain.domain.market import checks
 from abci_app.chain.domain.market import state as market
 from abci_app.chain.domain.market.events import StandingOfferPublished, StandingOfferWithdrawn
 from abci_app.chain.domain.market.messages import PublishStandingOffer, TakeStandingOffer, WithdrawStandingOffer
@@ -40,7 +40,7 @@ def check_stateless_publish(msg: PublishStandingOffer, ctx) -> None:
 
 def check_and_execute_publish(state, block, ctx, msg: PublishStandingOffer) -> list:
     """Provider: publish a standing offer; it stays open until withdrawn and holds no value."""
-    window = market_params.get(state).max_delivery_window
+    window = block.market.max_delivery_window
     if msg.delivery_seconds > window:
         raise InvalidExpiry(f"delivery_seconds must be at most {window}")
     if msg.arbiter == ctx.signer:
@@ -77,13 +77,13 @@ def check_and_execute_take(state, block, ctx, msg: TakeStandingOffer) -> list:
     checks.require_parties(ctx.signer, standing.provider, standing.arbiter)
     if msg.project_id:
         checks.require_project_owner(state, msg.project_id, ctx.signer)
-        projects.require_room(state, msg.project_id)
+        projects.require_room(state, msg.project_id, block.market.max_project_items)
     deadline = block.time + standing.delivery_seconds
     milestone = agreements.Milestone(standing.title, standing.price, deadline)
     agreement = agreements.Agreement(
         agreements.next_id(state), ctx.signer, standing.provider, standing.arbiter, standing.price, 0, standing.terms,
         standing.tags, msg.project_id, 0, standing.id, (milestone,), block.time, block.time, 0, 1, ctx.fee)
-    events = settle.open_agreement(state, agreement)
+    events = settle.open_agreement(state, block, agreement)
     market.put_standing(state, replace(standing, taken=standing.taken + 1))
     if standing.terms:
         documents.attach(state, "agreement", agreement.id, documents.Attachment(standing.terms, ctx.signer, block.time))

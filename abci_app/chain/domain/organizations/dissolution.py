@@ -37,7 +37,7 @@ from dataclasses import replace
 from abci_app.chain import addresses
 from abci_app.chain.domain import due
 from abci_app.chain.domain.accounts import state as accounts
-from abci_app.chain.domain.market import keys as market_keys, params as market_params, state as market
+from abci_app.chain.domain.market import keys as market_keys, state as market
 from abci_app.chain.domain.market.events import OfferClosed, StandingOfferWithdrawn
 from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
 from abci_app.chain.domain.organizations import events, state as orgs
@@ -67,7 +67,7 @@ def end_block(state, block) -> list:
     out: list = []
     steps = 0
     head = orgs.first_dissolving(state)
-    while head is not None and steps < market_params.get(state).max_due_per_block:
+    while head is not None and steps < block.market.max_due_per_block:
         out.extend(step(state, block, *head))
         steps += 1
         head = orgs.first_dissolving(state)

@@ -13,7 +13,7 @@ from abci_app.chain.domain import due
 from abci_app.chain.domain.accounts.handlers import check_amount
 from abci_app.chain.domain.agreements import state as agreements
 from abci_app.chain.domain.documents import state as documents
-from abci_app.chain.domain.market import checks, params as market_params
+from abci_app.chain.domain.market import checks
 from abci_app.chain.domain.market import state as market
 from abci_app.chain.domain.projects import keys, state as projects
 from abci_app.chain.domain.projects.events import (ProjectBudgetChanged, ProjectBudgetReturned, ProjectCreated,
@@ -100,7 +100,7 @@ def check_and_execute_offer(state, block, ctx, msg: OfferProject) -> list:
     earlier = projects.get_offer(state, project.id)
     if earlier is not None and block.time < earlier.expires_at:
         raise TransferPending(f"project {project.id} already has an open transfer offer")
-    window = market_params.get(state).max_transfer_window
+    window = block.market.max_transfer_window
     if not block.time < msg.expires_at <= block.time + window:
         raise InvalidExpiry(f"expires_at must be after block time {block.time} and within {window} s of it")
     events = [] if earlier is None else expire_offer(state, block, earlier)
@@ -164,7 +164,7 @@ def end_block(state, block) -> list:
     If the owner is a dissolved organization, its cascade left the budget for the
     offer's target; unaccepted, the budget now returns to the owner's treasury.
     """
-    entries, report = due.take(state, due.TRANSFER_OFFERS, keys.DUE_PREFIX, block.time)
+    entries, report = due.take(state, due.TRANSFER_OFFERS, keys.DUE_PREFIX, block)
     events: list = []
     for project_id in entries:
         events += expire_offer(state, block, projects.get_offer(state, project_id))

@@ -16,7 +16,6 @@ from typing import Iterator
 
 from abci_app.chain import addresses, codec
 from abci_app.chain.domain.accounts import state as accounts
-from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.domain.projects import keys
 from abci_app.chain.errors import InsufficientBudget, ProjectFull
 from abci_app.chain.state import timers
@@ -177,13 +176,12 @@ def items(state: StateRead, project_id: int) -> int:
     return 0 if raw is None else int(raw)
 
 
-def require_room(state: StateRead, project_id: int) -> None:
-    """Refuse a new item beyond ``max_project_items`` (``ProjectFull``).
+def require_room(state: StateRead, project_id: int, cap: int) -> None:
+    """Refuse a new item beyond ``cap``, the block's ``max_project_items`` (``ProjectFull``).
 
     A project's transfer hands every item over in one transaction, so the cap
     bounds what ``AcceptProject`` (and a proposal running it) can cost.
     """
-    cap = market_params.get(state).max_project_items
     if items(state, project_id) >= cap:
         raise ProjectFull(f"project {project_id} already holds {cap} open requests, agreements and documents "
                           f"(max_project_items)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from abci_app.chain.action import Action
+from abci_app.chain.context import Action
 
 YES = 1
 NO = 2

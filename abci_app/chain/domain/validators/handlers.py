@@ -17,6 +17,7 @@ Rules (each a stable error in codespace ``validators``):
 
 from __future__ import annotations
 
+from abci_app.chain.context import ValidatorUpdates
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.validators import events, state as vals
 from abci_app.chain.domain.validators.messages import UpdateValidator
@@ -66,3 +67,13 @@ def require_network_org(state, signer: str) -> None:
     if signer != org.treasury:
         raise NotTheNetworkOrganization(f"only the network organization {org_id}, through a passed proposal, "
                                         f"may change the validator set")
+
+
+def end_block(state, block) -> list:
+    """The block's validator-set facts, after every other end-block hook (the last of them).
+
+    Records the misbehaviour CometBFT reported (``block.misbehavior``), which become block
+    events, then hands the block's validator updates to the runner as ``ValidatorUpdates``.
+    """
+    vals.record_misbehavior(state, block.height, list(block.misbehavior))
+    return [*block.misbehavior, ValidatorUpdates(tuple(vals.take_updates(state)))]
