@@ -15,8 +15,8 @@ from typing import ClassVar
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
-from abci_app.chain import addresses, codec
-from abci_app.chain.codec import SignedTx
+from abci_app.chain import addresses, txcodec
+from abci_app.chain.txcodec import SignedTx
 from abci_app.chain.context import TxContext
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.params import Params
@@ -43,9 +43,9 @@ def check_stateless(raw: bytes, chain_id: str, params: Params) -> tuple[SignedTx
     """Decode and verify a transaction without reading state."""
     if len(raw) > params.max_tx_bytes:
         raise TxTooLarge(f"transaction is {len(raw)} bytes, at most {params.max_tx_bytes} allowed")
-    tx = codec.decode_tx(raw)
-    if tx.version != codec.TX_VERSION:
-        raise UnsupportedVersion(f"unsupported transaction version {tx.version}, expected {codec.TX_VERSION}")
+    tx = txcodec.decode_tx(raw)
+    if tx.version != txcodec.TX_VERSION:
+        raise UnsupportedVersion(f"unsupported transaction version {tx.version}, expected {txcodec.TX_VERSION}")
     if tx.chain_id != chain_id:
         raise WrongChain(f"transaction is for chain {tx.chain_id!r}, this is {chain_id!r}")
     if len(tx.public_key) != 32:
@@ -71,7 +71,7 @@ def signature_valid(body: bytes, signature: bytes, public_key: bytes) -> bool:
     if len(signature) != SIGNATURE_BYTES:
         return False
     try:
-        crypto_sign_open(signature + codec.sign_bytes(body), public_key)  # libsodium, strict RFC 8032
+        crypto_sign_open(signature + txcodec.sign_bytes(body), public_key)  # libsodium, strict RFC 8032
     except (BadSignatureError, ValueError, TypeError):
         return False
     return True
@@ -84,10 +84,10 @@ def verified_hash(raw: bytes) -> bytes | None:
     the loop passes it to ``mark_verified``.  It is the check ``verify_signature`` makes, so a
     transaction marked here is never verified again (docs/transactions.md, "Signing").
     """
-    parts = codec.signed_parts(raw)
+    parts = txcodec.signed_parts(raw)
     if parts is None or len(parts[2]) != 32 or not signature_valid(*parts):
         return None
-    return codec.tx_hash(raw)
+    return txcodec.tx_hash(raw)
 
 
 def mark_verified(tx_hash: bytes) -> None:

@@ -13,7 +13,7 @@ a bug and propagates (the node halts rather than diverge).
 
 from __future__ import annotations
 
-from abci_app.chain import auth, codec, components
+from abci_app.chain import auth, components, txcodec
 from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome, ValidatorUpdates
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.state.delta import Delta
@@ -52,7 +52,7 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
         tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
         payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
-        return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
+        return rejected(error, tx_hash or txcodec.tx_hash(raw), signer, action)
     _, execute = components.ROUTER[type(tx.action)]
     acting = fork.fork()
     try:
