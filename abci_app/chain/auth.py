@@ -10,18 +10,19 @@ transaction always pays its fee and consumes its sequence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
 from abci_app.chain import addresses, txcodec
 from abci_app.chain.txcodec import SignedTx
-from abci_app.chain.context import TxContext
+from abci_app.chain.context import BlockInfo, TxContext
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.params import Params
 from abci_app.chain.errors import (BadPublicKey, BadSignature, FeeTooLow, InsufficientFee, InsufficientFunds,
                              SequenceMismatch, TxTooLarge, UnknownFeePayer, UnknownSender, UnsupportedVersion, WrongChain)
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 _VERIFIED_MAX = 1 << 17
 SIGNATURE_BYTES = 64
@@ -97,7 +98,8 @@ def mark_verified(tx_hash: bytes) -> None:
     _verified[tx_hash] = None
 
 
-def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> str:
+def authenticate(state: StateWrite, ctx: TxContext, fee_payer_hook: Callable[..., str] | None = None,
+                 block: BlockInfo | None = None) -> str:
     """Check the signer's sequence and fee, then take the fee and bump the sequence; return who paid.
 
     A named ``fee_payer`` is always resolved by ``fee_payer_hook(state, block, ctx)``

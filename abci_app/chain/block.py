@@ -14,16 +14,17 @@ a bug and propagates (the node halts rather than diverge).
 from __future__ import annotations
 
 from abci_app.chain import auth, components, txcodec
-from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome, ValidatorUpdates
+from abci_app.chain.context import BlockInfo, BlockOutcome, TxContext, TxOutcome, ValidatorUpdates
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.state.delta import Delta
+from abci_app.chain.txcodec import SignedTx
 
 
 def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action: str = "") -> TxOutcome:
     return TxOutcome(error.code, error.codespace, error.message, (), tx_hash, signer, action)
 
 
-def check_stateless(raw: bytes, block: BlockInfo):
+def check_stateless(raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext]:
     """Decode, authenticate statelessly and run the action's stateless check."""
     tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
     stateless, _ = components.ROUTER[type(tx.action)]
@@ -70,7 +71,7 @@ def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:
     The hooks' events are the block's events, in order; a ``ValidatorUpdates`` a hook returns
     (the validators' hook, last) becomes the outcome's ``validator_updates`` instead.
     """
-    events: list = []
+    events: list[object] = []
     for hook in components.BEGIN_BLOCK:
         events.extend(hook(state, block))
     outcomes = [execute_tx(state, block, raw) for raw in txs]

@@ -46,8 +46,9 @@ def hex_id(fields: tuple[bytes, ...]) -> int:
     return int(fields[0], 16)
 
 
-def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo, parse: Callable[[tuple[bytes, ...]], T] = hex_id,
-         base: int = 16) -> tuple[list[T], list]:
+def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo,
+         parse: Callable[[tuple[bytes, ...]], T] = hex_id,  # type: ignore[assignment]  # T is int by default
+         base: int = 16) -> tuple[list[T], list[DueQueue]]:
     """Return the items of ``queue`` due at ``block.time`` (earliest first, at most the block's
     ``max_due_per_block``) and its event.
 
