@@ -11,7 +11,7 @@ COMET_STAMP := .tools/cometbft-$(COMETBFT_VERSION).stamp
 VENV_STAMP := $(VENV)/.installed
 GEN_STAMP := abci_app/_generated/VERSION
 
-.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-profile bench-state bench-graphql bench-adversarial bench-cli bench-disk clean distclean
+.PHONY: setup check chromium dashboard-screenshots run test soak bench bench-e2e bench-e2e-mix bench-e2e-net bench-profile bench-state bench-graphql bench-adversarial bench-cli bench-disk clean distclean
 
 setup: $(COMET_STAMP) $(VENV_STAMP) $(GEN_STAMP)
 
@@ -70,10 +70,21 @@ bench-e2e: setup
 	mkdir -p build
 	$(BIN)/python -m bench.e2e $(E2E_ARGS) --out build/bench-e2e.json --write
 
+# The collaboration mix end to end (phased, next to transfers and kvstore at the same sizes), and four validators on loopback.
+E2E_MIX_ARGS ?= --cohorts 500 --timeout-commit 100ms
+bench-e2e-mix: setup
+	mkdir -p build
+	$(BIN)/python -m bench.e2e_mix $(E2E_MIX_ARGS) --out build/bench-e2e-mix.json
+E2E_NET_ARGS ?= --txs 5000 --timeout-commit 100ms
+bench-e2e-net: setup
+	mkdir -p build
+	$(BIN)/python -m bench.e2e_net $(E2E_NET_ARGS) --out build/bench-e2e-net.json
+
 # Where the app's CPU goes under saturation load (py-spy on a real node; tables into BENCHMARKS.md).
+PROFILE_ARGS ?= --txs 10000 --timeout-commit 100ms
 bench-profile: setup
 	$(BIN)/python -m pip install --quiet 'py-spy>=0.3,<1'
-	$(BIN)/python -m bench.profile --write
+	$(BIN)/python -m bench.profile $(PROFILE_ARGS) --write
 
 # State tree: app-hash cost, block cost, proof size/verification.  STATE_SIZES=10000,100000 for a quick run.
 STATE_SIZES ?= 10000,100000,1000000

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         problem = app.startup_problem()
         if problem is not None:
             raise problem
-        asyncio.run(AbciServer(app, _metrics(settings, store)).serve(settings.abci))
+        asyncio.run(AbciServer(app, _metrics(settings, store), settings.abci_verify_workers).serve(settings.abci))
     except UpgradeHalt as halt:
         return _halted(settings.home, halt)
     except KeyboardInterrupt:

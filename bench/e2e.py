@@ -7,7 +7,8 @@ Contenders (one fresh single-validator home per run, identical ``config.toml`` a
   A        Samen: ``python -m abci_app`` over a unix socket, signed transfers (one per funded account);
   B        ``abci-cli kvstore`` (CometBFT's example app, same module version) over the same unix-socket
            transport, ``key=value`` transactions padded to the same byte size as A's;
-  B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket), when asked for.
+  B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket), when asked for;
+  A-inline  Samen with ``[abci] verify_workers = 0`` (signatures checked on the event loop), when asked for.
 
 For each ``timeout_commit`` setting: the saturation run of each contender (as fast as the
 node accepts: closed loop, so offering more only queues; that committed rate is the rate
@@ -90,6 +91,9 @@ class Node:
         if kind == "B-builtin":
             changes[("", "proxy_app")] = "kvstore"
         patch_config(self.home / "config" / "config.toml", changes)
+        if kind == "A-inline":   # Samen verifying CheckTx signatures on its event loop (the state before issue 19)
+            app_toml = self.home / "config" / "app.toml"
+            app_toml.write_text(app_toml.read_text().replace("verify_workers = 1", "verify_workers = 0"))
 
     @property
     def rpc_url(self) -> str:
@@ -97,7 +101,7 @@ class Node:
 
     def start(self) -> None:
         log = open(self.home / "bench.log", "ab")
-        if self.kind == "A":
+        if self.kind in ("A", "A-inline"):
             self._spawn("app", [sys.executable, "-m", "abci_app", "--home", str(self.home)], log)
         elif self.kind == "B":
             self._spawn("app", [str(ABCI_CLI), "kvstore", "--address", f"unix://{socket_path(self.home)}",
@@ -170,7 +174,7 @@ def run(args) -> dict:
     keys = signers(args.txs)
     a_txs = samen_txs(keys)
     b_txs = kv_txs(args.txs, len(a_txs[0]))
-    txs = {"A": a_txs, "B": b_txs, "B-builtin": b_txs}
+    txs = {"A": a_txs, "A-inline": a_txs, "B": b_txs, "B-builtin": b_txs}
     accounts = [(k.address, 1_000) for k in keys]
     root = Path(tempfile.mkdtemp(prefix="e2e-", dir="/tmp"))
     try:
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
     parser.add_argument("--txs", type=int, default=30000, help="transactions per saturation run")
     parser.add_argument("--timeout-commits", type=lambda t: [x for x in t.split(",") if x], default=["1s", "500ms", "100ms"])
-    parser.add_argument("--contenders", type=lambda t: t.split(","), default=["A", "B"], help="A,B[,B-builtin]")
+    parser.add_argument("--contenders", type=lambda t: t.split(","), default=["A", "B"], help="A,B[,B-builtin][,A-inline]")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="duration of each fixed-rate run")
     parser.add_argument("--mempool-size", type=int, default=MEMPOOL_SIZE)

@@ -89,7 +89,7 @@ def section(report: dict, command: str) -> str:
              "| cometbft CPU | client CPU | total CPU | client share | limited by |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in report["settings"]:
-        for kind in ("A", "B", "B-builtin"):
+        for kind in ("A", "A-inline", "B", "B-builtin"):
             for phase, label in PHASES:
                 if phase in s.get(kind, {}):
                     lines.append(run_row(s["timeout_commit"], kind, label, s[kind][phase], cores))

@@ -155,12 +155,14 @@ def section(f: dict, members: int, streams: int, info: dict, repeat: int) -> str
         "|---|---:|---:|",
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
         "",
-        "The ledger caps an organization at 100 members; the tally rows lift the cap to 1,000 to show the "
-        "cost of a vote grows with the voters in the snapshot (each vote decodes and rewrites the proposal, "
-        "whose record carries every voter's weight, decodes the snapshot and walks the paths through the "
-        "voter), not with the delegations in state; at the 100-member cap a vote costs about a tenth of "
-        "this.  A claim costs one stream read and write and two balance updates, whatever the number of "
-        "streams.",
+        "The ledger caps an organization at 100 members; the tally rows lift the cap to 1,000 to show what "
+        "grows with the organization.  A vote costs what it moves: it reads its own weight and the "
+        "organization's status key, the snapshot paths through the voter and the votes on them, and "
+        "rewrites the proposal's small record with the running tally (per-voter keys, docs/lifecycles.md "
+        "\"Delegated votes\"); so the per-vote figure here is an average over votes of which the early "
+        "delegates' carry hundreds of paths.  Submission writes one key per voter and per delegating path, "
+        "so it grows with the organization.  A claim costs one stream read and write and two balance "
+        "updates, whatever the number of streams.",
         SECTION_END,
     ])
 

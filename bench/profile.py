@@ -3,7 +3,8 @@
     python -m bench.profile [--txs 30000] [--rate R] [--backpressure 3000] [--write]
 
 Starts one single-validator Samen node exactly as ``bench.e2e`` does (contender A),
-samples the app process with ``py-spy record`` (raw format, busy samples only) while
+samples the app process with ``py-spy record`` (raw format, busy samples of every
+thread: the event loop and the signature worker, ``abci_app.adapter.preverify``) while
 ``bench.loadgen`` sends ``--txs`` signed transfers (as ``bench.e2e`` does), and reports the share of the app's
 busy samples spent in each stage of the transaction path (a frame counts once per
 sample, so nested stages are shares of their parent) and the functions with the most
@@ -40,8 +41,11 @@ STAGES = (
     ("  block and transaction records (GraphQL indexes)", "rows", "records.py"),
     ("  building the protobuf response", "exec_tx_result", "server.py"),
     ("Commit (LMDB write)", "AbciServer.commit", "server.py"),
+    ("Signature worker thread (new CheckTx signatures, off the event loop)", "verify_all", "preverify.py"),
+    ("  ed25519 verification there (GIL released)", "crypto_sign_open", "crypto_sign.py"),
     ("ABCI framing, protobuf parsing, event loop (outside the handlers)", None, None),
 )
+WORKER = ("verify_all", "preverify.py")
 _FRAME = re.compile(r"^(?P<name>.*?) \((?P<file>[^():]*?)(?::\d+)?\)$")
 
 
@@ -68,10 +72,12 @@ def shares(text: str, top: int = 15) -> dict:
     handlers = 0
     for frames, count in stacks:
         names = set(frames)
+        worker = WORKER in names
         for label, function, file in STAGES:
-            if function is not None and (function, file) in names:
+            in_worker_stage = label.startswith("Signature worker") or label.startswith("  ed25519 verification there")
+            if function is not None and (function, file) in names and worker == in_worker_stage:
                 inclusive[label] += count
-        if ("AbciServer.respond", "server.py") in names:
+        if ("AbciServer.handle", "server.py") in names or worker:
             handlers += count
         name, file = frames[-1]
         own[f"{name} ({file})"] += count
@@ -85,7 +91,7 @@ def shares(text: str, top: int = 15) -> dict:
 
 
 def section(report: dict, command: str, load: dict) -> str:
-    lines = [SECTION_START, "### Profile of the app under saturation load — `make bench-profile`", "",
+    lines = [SECTION_START, "### Profile of the app under saturation load at 100 ms blocks — `make bench-profile`", "",
              f"Command: `{command}` (py-spy, {report['samples']:,} busy samples of the app process; "
              f"load: {load['sent']:,} transfers sent, {load['committed']:,} committed at {load['tps']:,.0f} tx/s, "
              f"app CPU {load['cpu_s_per_1000'].get('app', float('nan')):.3f} s per 1,000 committed).", "",

@@ -22,6 +22,7 @@ from graphql_api.types.blocks import BlockQueries
 from graphql_api.types.common import SCALARS
 from graphql_api.types.broadcast import Mutation
 from graphql_api.types.events import EventQueries
+from graphql_api.types.counts import CountQueries
 from graphql_api.types.friction import FrictionQueries
 from graphql_api.types.lightblock import LightBlockQueries
 from graphql_api.types.market import MarketQueries
@@ -44,7 +45,8 @@ SUFFIXES = ("_not_in", "_contains", "_not", "_gte", "_lte", "_gt", "_lt", "_in")
 Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, EventQueries, AccountQueries,
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
                               FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
-                              DelegationQueries, RoleQueries, SubOrganizationQueries, LightBlockQueries))
+                              DelegationQueries, RoleQueries, SubOrganizationQueries, LightBlockQueries,
+                              CountQueries))
 
 
 class FilterNames(NameConverter):

@@ -32,7 +32,9 @@ EVENT_BY_TYPE = b"evt/"
 BLOCK_EVENTS = 0xFFFFFFFF  # tx-index slot of an event emitted by the block itself
 OBJECT_BY_ATTRIBUTE = b"obj/"
 # event type -> (attribute holding the object id, attributes to index the object by)
-OBJECT_INDEX = {"agreement_made": ("agreement_id", ("requester", "provider", "arbiter"))}
+# (agreement_settled by outcome: GraphQL ``counts`` counts settled agreements per outcome from it)
+OBJECT_INDEX = {"agreement_made": ("agreement_id", ("requester", "provider", "arbiter")),
+                "agreement_settled": ("agreement_id", ("outcome",))}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ APP_TOML = "config/app.toml"
 class Settings:
     home: Path
     abci_address: str = ""            # default: unix://<home>/data/abci.sock
+    abci_verify_workers: int = 1      # threads verifying new CheckTx signatures off the event loop (0: inline)
     store_path: str = "data/samen"    # LMDB environment directory
     store_map_size_gib: int = 64      # LMDB map size (sparse; the file grows as needed)
     store_retain_heights: int = 1000  # past heights kept readable (state, proofs); older ones are pruned

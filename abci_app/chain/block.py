@@ -24,11 +24,50 @@ def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action:
     return TxOutcome(error.code, error.codespace, error.message, (), tx_hash, signer, action)
 
 
+class _Passed:
+    """Transactions that passed ``check_stateless`` under one (chain id, parameters): bounded, oldest out first.
+
+    The stateless checks are a pure function of the bytes, the chain id and the parameters
+    (docs/transactions.md, "Why reusing a check is safe"), and their answers are immutable, so a
+    transaction seen in CheckTx is not decoded and checked again by PrepareProposal,
+    ProcessProposal, FinalizeBlock and RECHECK.  Failures are not kept (they raise every time),
+    and a change of chain id or parameters empties the memo.
+    """
+
+    MAX = 1 << 16
+
+    def __init__(self) -> None:
+        self.chain_id: str | None = None
+        self.params: object = None
+        self.passed: dict[bytes, tuple[SignedTx, TxContext]] = {}
+
+    def lookup(self, raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext] | None:
+        if block.params is not self.params or block.chain_id != self.chain_id:
+            if block.params != self.params or block.chain_id != self.chain_id:
+                self.passed.clear()
+                self.chain_id = block.chain_id
+            self.params = block.params
+        return self.passed.get(raw)
+
+    def keep(self, raw: bytes, answer: tuple[SignedTx, TxContext]) -> None:
+        passed = self.passed
+        if len(passed) >= self.MAX:
+            del passed[next(iter(passed))]
+        passed[raw] = answer
+
+
+_PASSED = _Passed()
+
+
 def check_stateless(raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext]:
-    """Decode, authenticate statelessly and run the action's stateless check."""
+    """Decode, authenticate statelessly and run the action's stateless check (``_Passed`` remembers a pass)."""
+    known = _PASSED.lookup(raw, block)
+    if known is not None:
+        return known
     tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
     stateless, _ = components.ROUTER[type(tx.action)]
     stateless(tx.action, ctx)
+    _PASSED.keep(raw, (tx, ctx))
     return tx, ctx
 
 

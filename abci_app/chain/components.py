@@ -27,7 +27,7 @@ from abci_app.chain.domain.organizations import dissolution, fees, handlers as o
 from abci_app.chain.domain.projects import handlers as projects
 from abci_app.chain.domain.proposals import execution as proposal_execution, handlers as proposals
 from abci_app.chain.domain.proposals import queries as proposal_queries
-from abci_app.chain.domain.roles import handlers as roles, queries as role_queries
+from abci_app.chain.domain.roles import expiry as role_expiry, handlers as roles, queries as role_queries
 from abci_app.chain.domain.streams import handlers as streams, queries as stream_queries
 from abci_app.chain.domain.suborgs import handlers as suborgs, queries as suborg_queries
 from abci_app.chain.domain.upgrades import handlers as upgrades, queries as upgrade_queries
@@ -106,9 +106,11 @@ def _proposals_end_block(state: Any, block: Any) -> list[Any]:
 # The upgrade step may raise ``UpgradeHalt`` (the node stops).
 BEGIN_BLOCK: tuple[Callable[..., list[Any]], ...] = (upgrades.begin_block,)
 # Proposals first, then dissolutions; requests expire before agreements settle, then project transfer
-# offers expire; last, the validators' hook records misbehaviour and reports the validator-set changes.
+# offers expire, expired roles leave state; last, the validators' hook records misbehaviour and reports the
+# validator-set changes.
 END_BLOCK: tuple[Callable[..., list[Any]], ...] = (_proposals_end_block, dissolution.end_block, market.end_block,
-                                                   settle.end_block, projects.end_block, validators.end_block)
+                                                   settle.end_block, projects.end_block, role_expiry.end_block,
+                                                   validators.end_block)
 
 # Resolves who pays when a transaction names a ``fee_payer``: ``(state, block, ctx) -> address``
 # (raises ``LedgerError`` to reject); organizations' fee allowances.

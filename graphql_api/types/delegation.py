@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import strawberry
 from strawberry.types import Info
 
 from abci_app.chain.domain.delegation import state as delegations
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height
+
+
+MAX_LISTED = 500
 
 
 @strawberry.type(name="Delegation")
@@ -41,16 +46,23 @@ def _delegation(d: delegations.Delegation) -> Delegation:
 
 @strawberry.type
 class DelegationQueries:
-    @strawberry.field(description="The delegations a member gave in an organization (or, with backers, received)")
-    def delegations(self, info: Info, organization: str, address: str, backers: bool = False,
-                    block: BlockHeight | None = None) -> list[Delegation]:
+    @strawberry.field(description="Who votes for whom in an organization: the delegations a member gave (or, with "
+                                  "backers, received); without address every delegation of the organization "
+                                  "(at most 500, by delegator); tag: only those for that tag (\"\" = the general ones)")
+    def delegations(self, info: Info, organization: str, address: str | None = None, backers: bool = False,
+                    tag: str | None = None, block: BlockHeight | None = None) -> list[Delegation]:
         info.context.check_deadline()
         org_id = int_id(organization, "an organization") or 0
         with info.context.read() as reader:
             state = reader.state_at(state_height(reader, block))
-            found = (delegations.backers(state, org_id, address) if backers
-                     else delegations.of_delegator(state, org_id, address))
-            return [_delegation(d) for d in found]
+            if address is None:
+                found: Iterable[delegations.Delegation] = delegations.of_org(state, org_id)
+            elif backers:
+                found = delegations.backers(state, org_id, address)
+            else:
+                found = delegations.of_delegator(state, org_id, address)
+            chosen = (d for d in found if tag in (None, d.tag))
+            return [_delegation(d) for _, d in zip(range(MAX_LISTED), chosen)]
 
     @strawberry.field(description="A proposal's delegation snapshot (null: no tags and nobody delegated)")
     def delegation_snapshot(self, info: Info, proposal: str,

@@ -34,6 +34,12 @@ class VoteRecord:
     time: int
 
 
+@strawberry.type(name="ProposalVoter")
+class ProposalVoter:
+    address: str
+    weight: BigInt
+
+
 @strawberry.type(name="Proposal")
 class Proposal:
     record: strawberry.Private[props.Proposal]
@@ -114,6 +120,12 @@ class Proposal:
             found = props.votes(reader.state_at(self.height), self.record.id)
             return [VoteRecord(voter=v.voter, choice=v.choice, weight=v.weight, reason=v.reason, time=v.time)
                     for v in found]
+
+    @strawberry.field(description="the members and weights snapshotted at submission, by address")
+    def voters(self, info: Info) -> list[ProposalVoter]:
+        with info.context.read() as reader:
+            found = props.voters(reader.state_at(self.height), self.record.id)
+            return [ProposalVoter(address=v.address, weight=v.weight) for v in found]
 
     @strawberry.field
     def cursor(self) -> str:

@@ -27,7 +27,8 @@ class Role:
 
 @strawberry.type
 class RoleQueries:
-    @strawberry.field(description="An organization's roles (expired ones stay listed until revoked)")
+    @strawberry.field(description="An organization's roles (an expired one stays listed until the roles' expiry queue "
+                                  "removes it, at the latest a few blocks after its expiry)")
     def roles(self, info: Info, organization: str, holder: str | None = None,
               block: BlockHeight | None = None) -> list[Role]:
         info.context.check_deadline()

@@ -57,6 +57,14 @@ class Stream:
     def claimable(self) -> BigInt:
         return streams.claimable(self.record, self.now)
 
+    @strawberry.field(description="accrued so far at the answer's block time (claimed or not)")
+    def accrued(self) -> BigInt:
+        return streams.accrued(self.record, self.now)
+
+    @strawberry.field(description="still held in the reserve for this stream: total - claimed")
+    def reserved(self) -> BigInt:
+        return self.record.total - self.record.claimed
+
     @strawberry.field(description="active, stopped or finished")
     def status(self) -> str:
         return self.record.status
@@ -86,14 +94,16 @@ class StreamQueries:
             return None if found is None else Stream(record=found, now=block_time(reader, height))
 
     @strawberry.field(description="Streams an address pays (or, with received, receives), by id; at most 200")
-    def streams(self, info: Info, address: str, received: bool = False,
+    def streams(self, info: Info, address: str, received: bool = False, status: str | None = None,
                 block: BlockHeight | None = None) -> list[Stream]:
+        """``status``: only streams in that status (active, stopped, finished)."""
         info.context.check_deadline()
         index = keys.BY_RECIPIENT if received else keys.BY_PAYER
         with info.context.read() as reader:
             height = state_height(reader, block)
             now = block_time(reader, height)
-            found = streams.of_address(reader.state_at(height), index, address)
+            found = (s for s in streams.of_address(reader.state_at(height), index, address)
+                     if status in (None, s.status))
             return [Stream(record=s, now=now) for _, s in zip(range(MAX_LISTED), found)]
 
     @strawberry.field(description="Recurring cost of streams: scope 'all' or 'org/<payer address>'")

@@ -20,7 +20,8 @@ class SubOrganization:
     parent: str
     veto_window: int = strawberry.field(description="seconds a passed proposal of the child waits for a veto")
     created_at: int
-    organization: Organization
+    organization: Organization = strawberry.field(description="subOrganizations: the child; parentOrganization: "
+                                                              "the parent")
 
 
 @strawberry.type
@@ -39,3 +40,16 @@ class SubOrganizationQueries:
                                                created_at=link.created_at,
                                                organization=Organization(record=org, height=height)))
             return out
+
+    @strawberry.field(description="A child's link to its parent (null: not a sub-organization)")
+    def parent_organization(self, info: Info, child: str, block: BlockHeight | None = None) -> SubOrganization | None:
+        info.context.check_deadline()
+        with info.context.read() as reader:
+            height = state_height(reader, block)
+            state = reader.state_at(height)
+            link = suborgs.get(state, int_id(child, "an organization") or 0)
+            parent = None if link is None else orgs.get(state, link.parent_id)
+            if link is None or parent is None:
+                return None
+            return SubOrganization(parent=str(link.parent_id), veto_window=link.veto_window,
+                                   created_at=link.created_at, organization=Organization(record=parent, height=height))

@@ -15,6 +15,8 @@ import pytest
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.proposals.messages import YES, Vote
 from tests.dashboard.story import address
+from tests.dashboard.org_tools_checks import (  # noqa: F401  (runs on this module's devnet)
+    test_an_organization_page_shows_delegations_roles_streams_and_sub_organizations_with_app_links)
 
 pytestmark = [pytest.mark.node, pytest.mark.timeout(240)]
 
@@ -103,6 +105,8 @@ def test_every_page_shows_the_chain_state_and_the_block_it_reflects_at_1280px(st
                   for s in ("active", "delivered", "disputed", "completed", "arbitrated", "broken", "cancelled")}
         assert counts == {"active": 1, "delivered": 1, "disputed": 1, "completed": 1, "arbitrated": 1, "broken": 0,
                           "cancelled": 1}
+        if "counts" in fields:       # exact counts from the API's aggregate, not from a page of the list
+            assert page.inner_text("[data-testid=agreement-total]").startswith("6 agreements: 3 open, 3 settled")
         assert page.locator(f"[data-status=disputed] [data-agreement='{story.ids['in_dispute']}']").count() == 1
         view.shot("agreements")
         view.follow(f"[data-status=arbitrated] [data-agreement='{story.ids['disputed']}'] a")

@@ -55,7 +55,9 @@ def test_who_votes_for_whom_shows_in_delegations_and_the_proposal_snapshot(tmp_p
         backers = api.data('{ delegations(organization: "%d", address: "%s", backers: true) { delegator tag } }'
                            % (org_id, TRAINER.address))["delegations"]
         snap = api.data('{ delegationSnapshot(proposal: "1") { tags paths { voter via } } }')["delegationSnapshot"]
+        voters = api.data('{ proposal(id: "1") { voters { address weight } } }')["proposal"]["voters"]
     chain.close()
+    assert voters == sorted([{"address": a.address, "weight": "1"} for a in (PAYER, TRAINER)], key=lambda v: v["address"])
     assert backers == [{"delegator": PAYER.address, "tag": "finance"}]
     assert snap["tags"] == ["finance"]
     assert {"voter": PAYER.address, "via": [TRAINER.address]} in snap["paths"]
@@ -95,3 +97,48 @@ def test_a_parent_lists_its_sub_organizations_with_their_treasuries(tmp_path):
     chain.close()
     assert found == [{"parent": str(parent), "vetoWindow": 3_600, "organization": {
         "name": "Noord", "treasuryBalance": "200", "members": [{"address": TRAINER.address}]}}]
+
+
+def test_a_stream_shows_what_accrued_and_what_its_reserve_still_holds_and_filters_by_status(stream_api):
+    found = stream_api.data('{ streams(address: "%s", status: "active") { accrued reserved } }'
+                            % PAYER.address)["streams"]
+    assert found == [{"accrued": "400", "reserved": "800"}]
+    assert stream_api.data('{ streams(address: "%s", status: "stopped") { id } }' % PAYER.address)["streams"] == []
+
+
+def test_an_organizations_delegations_list_whole_and_by_tag(tmp_path):
+    from abci_app.chain.domain.delegation.messages import DelegateVote
+    from tests.domain.organizations.support import create_org, threshold
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 100, TRAINER: 100})
+    org_id = create_org(chain, PAYER, {PAYER: 1, TRAINER: 1}, threshold(2))
+    assert_ok(send(chain, PAYER, DelegateVote(org_id, TRAINER.address, "finance")))
+    assert_ok(send(chain, TRAINER, DelegateVote(org_id, PAYER.address)))
+    with make_api(chain) as client:
+        api = Api(client)
+        every = api.data('{ delegations(organization: "%d") { delegator delegate tag } }' % org_id)["delegations"]
+        general = api.data('{ delegations(organization: "%d", tag: "") { delegator } }' % org_id)["delegations"]
+    chain.close()
+    assert sorted((d["delegator"], d["delegate"], d["tag"]) for d in every) == sorted(
+        [(PAYER.address, TRAINER.address, "finance"), (TRAINER.address, PAYER.address, "")])
+    assert general == [{"delegator": TRAINER.address}]
+
+
+def test_a_child_names_its_parent_and_an_ordinary_organization_has_none(tmp_path):
+    from abci_app.chain.domain.organizations.messages import OrgMember
+    from abci_app.chain.domain.suborgs.messages import CreateSubOrganization
+    from tests.domain.organizations.support import threshold
+    from tests.support.org_tools import decide, quick_org
+
+    chain = TestChain(tmp_path / "db", balances={PAYER: 1_000, TRAINER: 100})
+    parent = quick_org(chain, PAYER, {PAYER: 1}, funds=500)
+    decide(chain, PAYER, parent, CreateSubOrganization(parent, "Noord", "", (OrgMember(TRAINER.address, 1),),
+                                                       threshold(1), 0, 3_600))
+    with make_api(chain) as client:
+        api = Api(client)
+        up = api.data('{ parentOrganization(child: "%d") { parent vetoWindow organization { id } } }'
+                      % (parent + 1))["parentOrganization"]
+        none = api.data('{ parentOrganization(child: "%d") { parent } }' % parent)["parentOrganization"]
+    chain.close()
+    assert up == {"parent": str(parent), "vetoWindow": 3_600, "organization": {"id": str(parent)}}
+    assert none is None

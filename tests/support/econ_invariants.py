@@ -42,6 +42,7 @@ from abci_app.chain.domain.market import keys as market_keys, params as market_p
 from abci_app.chain.domain.projects import keys as project_keys
 from abci_app.chain.domain.proposals import keys as proposal_keys
 from abci_app.chain.domain.reputation import state as reputation
+from abci_app.chain.domain.roles import keys as role_keys
 from tests.support import exits, market_invariants
 
 KNOWN_CODES = frozenset((cls.codespace, cls.code) for cls in errors.all_error_classes())
@@ -154,7 +155,8 @@ def rejections_are_ledger_errors(result) -> None:
 
 TIMED_SETTLEMENTS = frozenset({S.RECLAIMED.value, S.RELEASED.value, S.DEFAULTED.value})
 QUEUES = (("requests", market_keys.DUE_PREFIX, 16), ("milestones", agreement_keys.DUE_PREFIX, 16),
-          ("transfer_offers", project_keys.DUE_PREFIX, 16), ("proposal_votes", proposal_keys.VOTING_ENDS, 10))
+          ("transfer_offers", project_keys.DUE_PREFIX, 16), ("proposal_votes", proposal_keys.VOTING_ENDS, 10),
+          ("roles", role_keys.EXPIRY_PREFIX, 16))
 # (queue, time index, base of its times).  Not ``proposal_executions``: a proposal passed by an action that
 # END_BLOCK runs is indexed at the block's time and runs in the next block without the queue being full.
 

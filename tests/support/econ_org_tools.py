@@ -2,8 +2,10 @@
 
 Streaming actors: people pay each other (or an organization) by streams, an
 organization pays by stream through a proposal, anyone claims any stream (early,
-late, twice), payers stop streams and strangers try to.  Later tools (delegating
-and role-holding actors) join this cast.  Each generator takes a
+late, twice), payers stop streams and strangers try to.  Delegating actors
+delegate, revoke and tag proposals; role holders act within (and beyond) their
+budgets; parents found children with budgets, veto their proposals and dissolve
+them (the children's members propose through the ordinary organization actors).  Each generator takes a
 ``market_sim.Ctx`` and returns a list of ``(signer, action)``.
 """
 
@@ -11,9 +13,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from abci_app.chain import codec
 from abci_app.chain.domain.accounts import state as accounts
-from abci_app.chain.domain.delegation import keys as delegation_keys
 from abci_app.chain.domain.delegation import state as delegations, tally
 from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelegation
 from abci_app.chain.domain.organizations import state as orgs
@@ -21,7 +21,11 @@ from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
 from abci_app.chain.domain.roles import state as roles
 from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
+from abci_app.chain.domain.organizations.messages import OrgMember
 from abci_app.chain.domain.streams import state as streams
+from abci_app.chain.domain.suborgs import state as suborgs
+from abci_app.chain.domain.suborgs.messages import CreateSubOrganization, DissolveSubOrganization, VetoProposal
+from tests.domain.organizations.support import threshold
 from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.market import state as market
@@ -146,9 +150,35 @@ def act_as_role(c) -> list:
     return [(actor or c.one(EVERYONE), ActAsRole(org.id, role.name, action))]
 
 
+def sub_organization(c) -> list:
+    """A parent, by proposal voted at once, founds a child with a budget, vetoes a child's open proposal or dissolves a child."""
+    picked = _org_and_member(c)
+    if picked is None:
+        return []
+    org, member = picked
+    children = [o for o in (orgs.get(c.view, i) for i in suborgs.children(c.view, org.id))
+                if o is not None and o.status == orgs.ACTIVE]
+    pending = [p for child in children for p in proposals.of_org(c.view, child.id)
+               if p.status in (proposals.VOTING, proposals.PASSED)]
+    kind = c.one(("found", "found", "veto", "veto", "dissolve"))
+    if kind == "veto" and pending:
+        action = VetoProposal(c.one(pending).id, "not now")
+    elif kind == "dissolve" and children:
+        action = DissolveSubOrganization(c.one(children).id)
+    else:
+        second = c.one(HONEST)
+        members = {ADDRESS[member]: 1, ADDRESS[second]: c.one((1, 2))}
+        window = org.policy.voting_period + org.policy.min_delay + c.one((0, 60, 3_600))
+        action = CreateSubOrganization(org.id, "child", "", tuple(OrgMember(a, w) for a, w in sorted(members.items())),
+                                       threshold(1, min_delay=0), c.one((0, 100, 1_000)), window)
+    proposal_id = proposals.next_id(c.view)
+    return [(member, SubmitProposal(org.id, "child", "", (action,))), (member, Vote(proposal_id, YES))]
+
+
 STREAM_ACTORS = (stream_pay, org_stream, claim_or_stop, claim_or_stop)
 ROLE_ACTORS = (grant_role, act_as_role, act_as_role)
 DELEGATING_ACTORS = (delegate, delegate, tagged_proposal)
+SUBORG_ACTORS = (sub_organization,)
 
 
 class RoleWatch:
@@ -175,12 +205,22 @@ class RoleWatch:
 
 def delegated_tallies_recount(state) -> None:
     """Every proposal with a delegation snapshot carries exactly the recount of its votes along the snapshot."""
-    for _, raw in state.iter_prefix(delegation_keys.SNAPSHOT):
-        snap = codec.decode_value(delegations.DelegationSnapshot, raw)
+    for proposal_id in delegations.snapshot_ids(state):
+        snap = delegations.get_snapshot(state, proposal_id)
+        assert snap is not None
         votes = {v.voter: v.choice for v in proposals.votes(state, snap.proposal_id)}
         expected = tally.recount(snap.paths, votes)
         found = proposals.require(state, snap.proposal_id)
         assert (found.yes, found.no, found.abstain) == (expected[1], expected[2], expected[3]), snap
+
+
+def roles_queue_exact(state) -> None:
+    """Every role in state has exactly one expiry-queue entry, at its expiry, and the queue names no other role."""
+    from abci_app.chain.domain.roles import keys as role_keys
+
+    expected = sorted(role_keys.expiry(r.expires_at, r.org_id, r.name)
+                      for o in orgs.all_organizations(state) for r in roles.of_org(state, o.id))
+    assert [bytes(k) for k, _ in state.iter_prefix(role_keys.EXPIRY_PREFIX)] == expected
 
 
 def streams_add_up(state, now: int) -> None:

@@ -100,7 +100,7 @@ def _org_action(c, org):
     parents = [o for o in _active(c) if orgs.weight_of(o.members, org.treasury)]
     if kind == "vote" and parents:
         open_props = [p for p in proposals.all_proposals(c.view) if p.status == proposals.VOTING
-                      and orgs.weight_of(p.voters, org.treasury)]
+                      and proposals.voter_weight(c.view, p.id, org.treasury)]
         if open_props:
             return Vote(c.one(open_props).id, YES)
     if kind == "leave" and parents:
@@ -111,7 +111,7 @@ def _org_action(c, org):
 def vote(c) -> list:
     """A person in a proposal's snapshot votes on it (mostly yes)."""
     open_props = [p for p in proposals.all_proposals(c.view) if p.status == proposals.VOTING]
-    pairs = [(p, BY_ADDRESS[v.address]) for p in open_props for v in p.voters if v.address in BY_ADDRESS]
+    pairs = [(p, BY_ADDRESS[v.address]) for p in open_props for v in proposals.voters(c.view, p.id) if v.address in BY_ADDRESS]
     if not pairs:
         return []
     proposal, voter = c.one(pairs)

@@ -31,8 +31,8 @@ from tests.support import econ_invariants as inv, market_invariants, org_invaria
 from tests.support.chain import TestChain
 from tests.support.econ_actors import (ADDRESS, ADVERSARIES, BACKGROUND, DISPUTERS, EVERYONE, HONEST, SPAMMER,
                                        EconCtx)
-from tests.support.econ_org_tools import (DELEGATING_ACTORS, ROLE_ACTORS, STREAM_ACTORS, RoleWatch,
-                                          delegated_tallies_recount, streams_add_up)
+from tests.support.econ_org_tools import (DELEGATING_ACTORS, ROLE_ACTORS, STREAM_ACTORS, SUBORG_ACTORS, RoleWatch,
+                                          delegated_tallies_recount, roles_queue_exact, streams_add_up)
 from tests.support.econ_orgs import ORG_ACTORS
 from tests.support.market import DAY
 
@@ -42,7 +42,7 @@ WINDOWS = {"review_window": 2 * DAY, "arbitration_window": 3 * DAY, "reclaim_win
            "max_offer_window": 10 * DAY, "max_delivery_window": 20 * DAY, "max_transfer_window": 10 * DAY,
            "reputation_half_life": 10 * DAY, "cancel_window": 2 * DAY, "max_project_items": 6}
 STEPS = (1, 30, 600, 3_600, 6 * 3_600, DAY, 2 * DAY, 5 * DAY)
-MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND + STREAM_ACTORS + DELEGATING_ACTORS + ROLE_ACTORS
+MOVES = ADVERSARIES * 2 + ORG_ACTORS * 3 + BACKGROUND + STREAM_ACTORS + DELEGATING_ACTORS + ROLE_ACTORS * 2 + SUBORG_ACTORS
 NETWORK = HONEST[:2]
 BACKGROUND_PEOPLE = list(HONEST + DISPUTERS + (SPAMMER,))
 
@@ -147,6 +147,7 @@ class EconSim:
         org_invariants.check_organizations(state)
         streams_add_up(state, now)
         delegated_tallies_recount(state)
+        roles_queue_exact(state)
         statuses = market_invariants.snapshot_statuses(state)
         market_invariants.check_transitions(self.statuses, statuses)
         self.statuses = statuses

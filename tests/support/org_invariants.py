@@ -74,10 +74,10 @@ def check_votes(state, p) -> None:
     for vote in proposals.votes(state, p.id):
         assert vote.voter not in voters, f"proposal {p.id}: two votes by {vote.voter}"
         voters.add(vote.voter)
-        assert vote.weight == orgs.weight_of(p.voters, vote.voter) > 0, f"proposal {p.id}: ineligible vote"
+        assert vote.weight == proposals.voter_weight(state, p.id, vote.voter) > 0, f"proposal {p.id}: ineligible vote"
         sums[vote.choice] += vote.weight
     assert (p.yes, p.no, p.abstain) == (sums[YES], sums[NO], sums[ABSTAIN]), f"proposal {p.id}: tally mismatch"
-    assert p.total_weight == orgs.total_weight(p.voters)
+    assert p.total_weight == orgs.total_weight(proposals.voters(state, p.id))
     assert p.yes + p.no + p.abstain <= p.total_weight, f"proposal {p.id}: tally exceeds the snapshot"
 
 

@@ -94,7 +94,7 @@ class OrgSim:
         """Return a random action for ``signer`` given the committed organizations, proposals and grants."""
         kind = pick.choice(KINDS)
         me = self.address_of[signer.seed]
-        votable = [p for p in all_props if p.status == proposals.VOTING and orgs.weight_of(p.voters, me)]
+        votable = [p for p in all_props if p.status == proposals.VOTING and proposals.voter_weight(self.chain.state, p.id, me)]
         if votable and pick.chance(50):
             return Vote(pick.choice(votable).id, pick.integer(1, 3))
         if me in grants and pick.chance(30):
@@ -123,7 +123,7 @@ class OrgSim:
 
     def proposal_step(self, pick, me, kind, all_props):
         open_props = [p for p in all_props if p.status == proposals.VOTING]
-        mine = [p for p in open_props if orgs.weight_of(p.voters, me)]
+        mine = [p for p in open_props if proposals.voter_weight(self.chain.state, p.id, me)]
         p = pick.choice(mine) if mine and pick.chance(85) else pick.choice(all_props)
         if kind == "withdraw":
             return WithdrawProposal(p.id)

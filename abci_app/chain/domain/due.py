@@ -29,6 +29,7 @@ MILESTONES = "milestones"                   # milestone reclaim, auto-release, d
 TRANSFER_OFFERS = "transfer_offers"         # project transfer offers expiring (projects)
 PROPOSAL_VOTES = "proposal_votes"           # proposals' voting periods ending
 PROPOSAL_EXECUTIONS = "proposal_executions"  # passed proposals whose delay is over
+ROLES = "roles"                             # expired roles leaving state (roles.expiry)
 DISSOLUTIONS = "dissolutions"               # cascade steps of dissolved organizations (organizations.dissolution)
 T = TypeVar("T")
 

@@ -32,10 +32,17 @@ def revoke(org: OrgOpt, tag: TagOpt = "") -> dm.RevokeDelegation:
 
 
 def query_delegations(org: Annotated[int, typer.Argument(help="Organization id.")],
-                      address: Annotated[str, typer.Argument(help="Member address.")],
+                      address: Annotated[str, typer.Argument(help="Member address; omitted: every delegation "
+                                                                  "of the organization.")] = "",
                       backers: Annotated[bool, typer.Option("--backers", help="Who delegated to this member.")]
                       = False, node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.text) -> None:
-    """Show whom a member delegated to (or, with --backers, who delegated to the member)."""
+    """Show who votes for whom: whom a member delegated to (or, with --backers, who delegated to the member), or
+    without an address every delegation in the organization."""
+    if not address:
+        if backers:
+            raise typer.BadParameter("--backers needs a member address")
+        fetch(f"/delegations/{org}", node, output)
+        return
     fetch(f"/delegations/{org}/{address}" + ("/backers" if backers else ""), node, output)
 
 

@@ -54,8 +54,13 @@ def query_org(org: OrgId, allowances: Annotated[bool, typer.Option("--allowances
 
 
 def query_proposal(proposal: ProposalId, votes: Annotated[bool, typer.Option("--votes")] = False,
+                   voters: Annotated[bool, typer.Option("--voters", help="Its voters and their weights, as "
+                                                                       "snapshotted at submission.")] = False,
                    node: NodeOpt = DEFAULT_NODE, output: OutputOpt = Output.text) -> None:
-    """Show a proposal (or its votes)."""
+    """Show a proposal (or its votes, or its voters)."""
+    if voters:
+        fetch(f"/proposal/{proposal}/voters", node, output)
+        return
     show("proposal", f"/proposal/{proposal}" + ("/votes" if votes else ""), node, output)
 
 

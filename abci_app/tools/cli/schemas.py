@@ -65,6 +65,7 @@ def answers() -> dict[str, dict]:
     from abci_app.chain.domain.agreements.state import Agreement
     from abci_app.chain.domain.documents.state import Document
     from abci_app.chain.domain.market.state import Offer, Request, StandingOffer
+    from abci_app.chain.domain.organizations.messages import OrgMember
     from abci_app.chain.domain.organizations.state import Organization
     from abci_app.chain.domain.projects.state import HistoryEntry, Project, TransferOffer
     from abci_app.chain.domain.proposals.state import Proposal, VoteRecord
@@ -85,6 +86,7 @@ def answers() -> dict[str, dict]:
                           ["hash", "code", "codespace", "log", "created", "effects"]),
         "org": of_dataclass(Organization), "proposal": of_dataclass(Proposal),
         "proposal-votes": {"type": "array", "items": of_dataclass(VoteRecord)},
+        "proposal-voters": {"type": "array", "items": of_dataclass(OrgMember)},
         "request": of_dataclass(Request), "request-offers": {"type": "array", "items": of_dataclass(Offer)},
         "offer": of_dataclass(Offer), "standing-offer": of_dataclass(StandingOffer),
         "agreement": of_dataclass(Agreement),

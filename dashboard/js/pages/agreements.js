@@ -10,6 +10,7 @@ import { query } from "../gql.js";
 import { h, amount, short, when, link, lit, tags, status, table, duration } from "../dom.js";
 import { Page } from "../section.js";
 import { provenAgreement } from "./proven.js";
+import { loadCounts } from "../app/counts.js";
 
 export const STAGES = ["active", "delivered", "disputed", "completed", "arbitrated", "broken", "cancelled"];
 const STAGE_HELP = {
@@ -32,22 +33,49 @@ export function mount(root, route) {
   return id ? detail(root, id) : pipeline(root);
 }
 
+const CARD_FIELDS = "id requester provider price escrow status settled outcome tags createdAt milestones { status }";
+const OPEN_PAGE = 500;
+const SETTLED_PAGE = 100;
+
+/** Open agreements (up to OPEN_PAGE) and the newest settled ones, with the exact counts when served. */
+async function loadPipeline() {
+  const data = await query(`{ _meta { block { number } }
+    open: agreements(first: ${OPEN_PAGE}, orderDirection: desc, where: { settled: false }) { ${CARD_FIELDS} }
+    settled: agreements(first: ${SETTLED_PAGE}, orderDirection: desc, where: { settled: true }) { ${CARD_FIELDS} } }`);
+  data.counts = await loadCounts();
+  return data;
+}
+
+/** How many agreements a column holds, as text: exact from `counts` (settled outcomes; open stages when
+ * every open agreement was loaded), else "≥ n" of the loaded ones. */
+function stageCount(stage, items, data) {
+  const c = data.counts;
+  if (!c) return String(items.length);
+  if (!OPEN_MILESTONE.has(stage)) return String((c.settled.find((x) => x.outcome === stage) || { count: 0 }).count);
+  return c.openAgreements > data.open.length ? `≥ ${items.length}` : String(items.length);
+}
+
 function pipeline(root) {
   const page = new Page(root, "Agreements", "Every agreement by where it stands; escrow is held until it settles.");
   page.section({
     id: "pipeline", title: "Pipeline", wide: true,
-    load: () => query(`{ _meta { block { number } } agreements(first: 500, orderDirection: desc) { id requester provider
-      price escrow status settled outcome tags createdAt milestones { status } } }`),
-    view: ({ agreements }) => h("div.pipeline", { "data-testid": "pipeline" }, STAGES.map((stage) => {
-      const items = agreements.filter((a) => agreementStage(a) === stage);
-      const title = stage[0].toUpperCase() + stage.slice(1);
-      return h("section.column", { "data-status": stage, "aria-label": `${title}: ${items.length}` },
-        h("h3", {}, h("span", {}, title, h("span.muted", {}, ` · ${STAGE_HELP[stage]}`)), h("span.badge", { "data-testid": "count" }, String(items.length))),
-        items.length ? h("ul.cards", {}, items.map((a) => h("li.card", { "data-agreement": a.id },
-          link(`#/agreements/${a.id}`, `#${a.id} · ${amount(a.price)}`, { class: "title" }), " ", tags(a.tags),
-          h("div.meta", {}, `${short(a.requester)} → ${short(a.provider)}`, Number(a.escrow) ? ` · escrow ${amount(a.escrow)}` : ""))))
-          : h("p.muted", {}, "None."));
-    })),
+    load: loadPipeline,
+    view: (data) => [
+      data.counts ? h("p", { "data-testid": "agreement-total" }, `${data.counts.agreements} agreements: ${data.counts.openAgreements} open, ` +
+        `${data.counts.agreements - data.counts.openAgreements} settled` +
+        (data.counts.openAgreements > data.open.length ? ` (open ones staged over the newest ${data.open.length})` : "") +
+        `; cards show the newest ${SETTLED_PAGE} settled.`) : null,
+      h("div.pipeline", { "data-testid": "pipeline" }, STAGES.map((stage) => {
+        const items = [...data.open, ...data.settled].filter((a) => agreementStage(a) === stage);
+        const title = stage[0].toUpperCase() + stage.slice(1);
+        const count = stageCount(stage, items, data);
+        return h("section.column", { "data-status": stage, "aria-label": `${title}: ${count}` },
+          h("h3", {}, h("span", {}, title, h("span.muted", {}, ` · ${STAGE_HELP[stage]}`)), h("span.badge", { "data-testid": "count" }, count)),
+          items.length ? h("ul.cards", {}, items.map((a) => h("li.card", { "data-agreement": a.id },
+            link(`#/agreements/${a.id}`, `#${a.id} · ${amount(a.price)}`, { class: "title" }), " ", tags(a.tags),
+            h("div.meta", {}, `${short(a.requester)} → ${short(a.provider)}`, Number(a.escrow) ? ` · escrow ${amount(a.escrow)}` : ""))))
+            : h("p.muted", {}, "None."));
+      }))],
   });
   return page;
 }

@@ -6,6 +6,7 @@
 import { query } from "../gql.js";
 import { h, amount, short, when, link, tags, status, fill } from "../dom.js";
 import { Page } from "../section.js";
+import { loadCounts } from "../app/counts.js";
 
 const isOpen = (x) => String(x).toLowerCase() === "open";
 
@@ -72,15 +73,18 @@ export function mount(root, route) {
       try {
         orgs = (await query("{ organizations(first: 100) { id name treasury members { address } } }")).organizations;
       } catch { orgs = []; }
+      data.counts = await loadCounts();
       return data;
     },
-    view: ({ requests: all }) => {
+    view: ({ requests: all, counts }) => {
       const open = all.filter((r) => isOpen(r.status));
       knownTags = [...new Set([...knownTags, ...open.flatMap((r) => r.tags)])].sort();
       renderControls();
       const shown = open.filter((r) => keep(r, r.requester, r.tags));
       summary.textContent = `${shown.length} of ${open.length} open requests` + (filter.tag ? ` tagged ${filter.tag}` : "") +
-        (filter.org ? ` from ${(orgs.find((o) => String(o.id) === filter.org) || { name: "organization " + filter.org }).name}` : "");
+        (filter.org ? ` from ${(orgs.find((o) => String(o.id) === filter.org) || { name: "organization " + filter.org }).name}` : "") +
+        (counts ? ` · ${counts.openRequests} open of ${counts.requests} requests ever posted` +
+          (counts.openRequests > open.length ? ` (the newest ${open.length} open ones loaded)` : "") : "");
       if (!shown.length) return h("p.muted", { "data-testid": "no-requests" }, "No open requests match.");
       return h("ul.cards", { "data-testid": "requests" }, shown.map((r) => h("li.card", { "data-request": r.id },
         h("div.title", {}, `#${r.id} ${r.title} `, tags(r.tags)),

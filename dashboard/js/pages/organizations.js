@@ -5,6 +5,8 @@ import { query, Unavailable } from "../gql.js";
 import { h, amount, short, when, duration, table, link, lit, status } from "../dom.js";
 import { tallyBar, shareBar } from "../charts.js";
 import { Page } from "../section.js";
+import { loadCounts } from "../app/counts.js";
+import { addSections as addOrgToolSections } from "./orgtools.js";
 
 const CHOICES = { 1: "yes", 2: "no", 3: "abstain" };
 const POLICY_KINDS = { 1: "threshold", 2: "percentage", 3: "lazy consensus", THRESHOLD: "threshold", PERCENTAGE: "percentage", LAZY: "lazy consensus" };
@@ -18,10 +20,11 @@ function list(root) {
   const page = new Page(root, "Organizations", "Organizations without managers: members with weights decide by proposals.");
   page.section({
     id: "organizations", title: "All organizations", wide: true,
-    load: () => query(`{ _meta { block { number } } organizations(first: 100) { id name purpose status treasury
-      members { address weight } } }`),
-    view: ({ organizations }) => organizations.length === 0 ? h("p.muted", {}, "No organizations yet.") :
-      table(null, ["Organization", "Purpose", "Members", "Status", "Treasury"], organizations.map((o) => [
+    load: async () => ({ ...await query(`{ _meta { block { number } } organizations(first: 100) { id name purpose status treasury
+      members { address weight } } }`), counts: await loadCounts() }),
+    view: ({ organizations, counts }) => organizations.length === 0 ? h("p.muted", {}, "No organizations yet.") :
+      table(counts ? `${counts.organizations} organizations` + (counts.organizations > organizations.length
+        ? `; the first ${organizations.length} below` : "") : null, ["Organization", "Purpose", "Members", "Status", "Treasury"], organizations.map((o) => [
         link(`#/organizations/${o.id}`, o.name, { "data-org": o.id }), o.purpose, String(o.members.length), status(o.status),
         link(`#/people/${o.treasury}`, short(o.treasury))]), { "data-testid": "org-list" }),
   });
@@ -118,5 +121,6 @@ function detail(root, id) {
           link(`#/people/${e.actor}`, short(e.actor)), amount(e.amount), e.detail ? short(e.detail, 10) : (e.ref ? `#${e.ref}` : "")]),
         { "data-testid": "project-history" }))),
   });
+  addOrgToolSections(page, id, async () => { if (!org) await page.sections[0].run(); return org; });
   return page;
 }

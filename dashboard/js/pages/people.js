@@ -7,6 +7,7 @@ import { Page } from "../section.js";
 import { accountNames } from "../app/names.js";
 import { agreementStage } from "./agreements.js";
 import { provenBalance } from "./proven.js";
+import { loadCounts } from "../app/counts.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
   ["onTime", "on time"], ["broken", "broken"], ["disputesOpened", "disputes opened"], ["disputesWon", "disputes won"],
@@ -26,12 +27,15 @@ function directory(root) {
       const data = await query(`{ _meta { block { number } } accounts(first: 200) { id balance sequence }
         organizations(first: 100) { id name } }`);
       data.names = await accountNames(data.organizations);
+      data.counts = await loadCounts();
       return data;
     },
-    view: ({ accounts, names }) => {
+    view: ({ accounts, names, counts }) => {
       const people = accounts.filter((a) => !names[a.id]);
       const held = accounts.filter((a) => names[a.id]);
       return [
+        counts ? h("p", { "data-testid": "account-total" }, `${counts.accounts} accounts in all, people and chain-held` +
+          (counts.accounts > accounts.length ? `; the first ${accounts.length} by address below.` : ".")) : null,
         table("People", ["Account", "Balance", "Transactions signed"], people.map((a) => [
           link(`#/people/${a.id}`, short(a.id, 12), { "data-account": a.id }), amount(a.balance), String(a.sequence)]),
         { "data-testid": "accounts" }),

@@ -88,3 +88,13 @@ def test_a_cycle_is_refused_and_revocation_ends_the_delegation_for_later_proposa
     assert_ok(vote(chain, BEN, pid, YES))
     assert proposal(chain, pid).yes == 2 + 0    # BEN's own delegation goes to CAS, who has not voted
     assert proposal(chain, pid).voting_end - chain.time <= VOTING_PERIOD
+
+
+def test_every_delegation_of_an_organization_is_served_at_one_path(chain, org_id):
+    import json
+
+    assert_ok(send(chain, ANN, DelegateVote(org_id, DEA.address)))
+    assert_ok(send(chain, BEN, DelegateVote(org_id, CAS.address, "garden")))
+    found = json.loads(chain.app.query(f"/delegations/{org_id}", b"").value)
+    assert sorted((d["delegator"], d["delegate"], d["tag"]) for d in found) == sorted(
+        [(ANN.address, DEA.address, ""), (BEN.address, CAS.address, "garden")])

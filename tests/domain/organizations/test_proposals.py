@@ -29,7 +29,7 @@ def test_a_member_submits_a_proposal_with_a_snapshot_of_voters_weights_and_polic
     p = proposal(chain, pid)
     assert p.status == proposals.VOTING and p.proposer == a.address and p.total_weight == 1 + 2 + 3 + 0
     assert p.voting_end == p.submitted_at + VOTING_PERIOD and p.policy == org(chain, org_id).policy
-    assert p.voters == org(chain, org_id).members
+    assert proposals.voters(chain.state, p.id) == org(chain, org_id).members
 
 
 def test_a_non_member_cannot_submit(chain, people):

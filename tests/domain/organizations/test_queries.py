@@ -29,6 +29,8 @@ def test_organizations_proposals_and_votes_are_served_by_path(chain, people):
     assert p["status"] == "executed" and p["actions"][0]["kind"] == "grant_fee_allowance"
     _, votes = query(chain, f"/proposal/{pid}/votes")
     assert sorted(v["voter"] for v in votes) == sorted([a.address, b.address])
+    _, voters = query(chain, f"/proposal/{pid}/voters")
+    assert voters == sorted([{"address": x.address, "weight": 1} for x in (a, b, c)], key=lambda v: v["address"])
     _, one = query(chain, f"/proposal/{pid}/vote/{a.address}")
     assert one["reason"] == "yes please" and one["choice"] == YES
     _, listed = query(chain, f"/proposals/{org_id}")

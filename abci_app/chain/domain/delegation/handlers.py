@@ -25,6 +25,7 @@ from abci_app.chain.state.protocols import StateRead, StateWrite
 if TYPE_CHECKING:
     from abci_app.chain.context import TxContext
     from abci_app.chain.context import BlockInfo
+    from abci_app.chain.domain.organizations.messages import OrgMember
     from abci_app.chain.domain.proposals.state import Proposal
 
 MAX_PER_MEMBER = 9
@@ -84,17 +85,18 @@ def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext
 # -- hooks of the proposals module -------------------------------------------------------------
 
 
-def snapshot_at_submission(state: StateWrite, proposal: Proposal, tags: tuple[str, ...]) -> None:
+def snapshot_at_submission(state: StateWrite, proposal: Proposal, voters: tuple[OrgMember, ...],
+                           tags: tuple[str, ...]) -> None:
     """Store the proposal's delegation snapshot when it has tags or any voter delegated.
 
     Reads each voter's delegations (at most ``MAX_PER_MEMBER`` each), so the cost is
     bounded by the snapshot's size.
     """
-    found = [d for v in proposal.voters for d in delegations.of_delegator(state, proposal.org_id, v.address)]
+    found = [d for v in voters for d in delegations.of_delegator(state, proposal.org_id, v.address)]
     if not found and not tags:
         return
     hops = snapshot.next_hops(found, tags)
-    paths = snapshot.paths(((v.address, v.weight) for v in proposal.voters), hops)
+    paths = snapshot.paths(((v.address, v.weight) for v in voters), hops)
     delegations.put_snapshot(state, delegations.DelegationSnapshot(proposal.id, tuple(sorted(tags)), paths))
 
 
@@ -104,11 +106,12 @@ def count_vote(state: StateWrite, proposal: Proposal, voter: str, choice: int,
 
     Must run before the vote is stored.  Without a snapshot the vote moves only the
     voter's own weight and the direct tallies are the proposal's own (``None``).
+    Reads only the paths through the voter (``delegations.paths_through``) and the
+    votes of the members on them: the cost is what the vote moves.
     """
     from abci_app.chain.domain.proposals import state as proposals   # late: proposals imports this module
 
-    snap = delegations.get_snapshot(state, proposal.id)
-    if snap is None:
+    if delegations.get_head(state, proposal.id) is None:
         return {c: weight if c == choice else 0 for c in tally.CHOICES}, None, []
 
     seen: dict[str, int] = {}
@@ -119,7 +122,7 @@ def count_vote(state: StateWrite, proposal: Proposal, voter: str, choice: int,
             seen[address] = 0 if record is None else record.choice
         return seen[address]
 
-    delta, carried = tally.moves(snap.paths, voter, choice, voted)
+    delta, carried = tally.moves(delegations.paths_through(state, proposal.id, voter, weight), voter, choice, voted)
     old = delegations.get_direct(state, proposal.id)
     direct = delegations.DirectTally(old.yes + (weight if choice == 1 else 0), old.no + (weight if choice == 2 else 0),
                                      old.abstain + (weight if choice == 3 else 0))

@@ -1,4 +1,11 @@
-"""Typed state access for delegations and proposals' delegation snapshots."""
+"""Typed state access for delegations and proposals' delegation snapshots.
+
+A snapshot is stored per voter (``keys``): its head (the tags), the path of each
+voter who delegates, and for each member on a path an index entry, so
+``paths_through`` returns what one vote moves without reading the rest.
+``get_snapshot`` assembles the whole snapshot (voters without a path get an empty
+one) for queries and checks; it reads every voter.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from typing import Iterator
 
 from abci_app.chain import codec
 from abci_app.chain.domain.delegation import keys
+from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
@@ -35,6 +43,14 @@ class DelegationSnapshot:
     proposal_id: int
     tags: tuple[str, ...]
     paths: tuple[VoterPath, ...]     # sorted by voter; a voter with no delegation has an empty ``via``
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotHead:
+    """Stored under ``keys.snapshot_head``: the proposal has a snapshot, taken for these (sorted) tags."""
+
+    proposal_id: int
+    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +99,52 @@ def backers(state: StateRead, org_id: int, delegate: str) -> Iterator[Delegation
             yield found
 
 
+def get_head(state: StateRead, proposal_id: int) -> SnapshotHead | None:
+    raw = state.get(keys.snapshot_head(proposal_id))
+    return None if raw is None else codec.decode_value(SnapshotHead, raw)
+
+
+def get_path(state: StateRead, proposal_id: int, voter: str, weight: int) -> VoterPath:
+    """The voter's path in the snapshot (an empty ``via`` when it did not delegate)."""
+    raw = state.get(keys.snapshot_path(proposal_id, voter))
+    return VoterPath(voter, weight, ()) if raw is None else codec.decode_value(VoterPath, raw)
+
+
+def paths_through(state: StateRead, proposal_id: int, member: str, weight: int) -> list[VoterPath]:
+    """The member's own path and every path with the member on it: all that the member's vote can move."""
+    prefix = keys.through(proposal_id, member)
+    found = [get_path(state, proposal_id, member, weight)]
+    for key, _ in state.iter_prefix(prefix):
+        raw = state.get(keys.snapshot_path(proposal_id, key[len(prefix):].decode()))
+        if raw is not None:
+            found.append(codec.decode_value(VoterPath, raw))
+    return found
+
+
 def get_snapshot(state: StateRead, proposal_id: int) -> DelegationSnapshot | None:
-    raw = state.get(keys.snapshot(proposal_id))
-    return None if raw is None else codec.decode_value(DelegationSnapshot, raw)
+    """The whole snapshot (every voter's path, sorted by voter), or None when the proposal has none."""
+    head = get_head(state, proposal_id)
+    if head is None:
+        return None
+    paths = tuple(get_path(state, proposal_id, v.address, v.weight) for v in proposals.voters(state, proposal_id))
+    return DelegationSnapshot(proposal_id, head.tags, paths)
 
 
 def put_snapshot(state: StateWrite, snap: DelegationSnapshot) -> None:
-    state.put(keys.snapshot(snap.proposal_id), codec.encode_value(snap))
+    """Store a snapshot: its head, each delegating voter's path and the index of who is on which path."""
+    state.put(keys.snapshot_head(snap.proposal_id), codec.encode_value(SnapshotHead(snap.proposal_id, snap.tags)))
+    for path in snap.paths:
+        if not path.via:
+            continue
+        state.put(keys.snapshot_path(snap.proposal_id, path.voter), codec.encode_value(path))
+        for member in path.via:
+            state.put(keys.through(snap.proposal_id, member) + path.voter.encode(), b"")
+
+
+def snapshot_ids(state: StateRead) -> Iterator[int]:
+    """The ids of the proposals that have a delegation snapshot, in order."""
+    for key, _ in state.iter_prefix(keys.SNAPSHOT_HEAD):
+        yield int(key[len(keys.SNAPSHOT_HEAD):])
 
 
 def get_direct(state: StateRead, proposal_id: int) -> DirectTally:

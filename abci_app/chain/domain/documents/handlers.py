@@ -83,7 +83,7 @@ def allowed_attachers(state: StateRead, kind: str, target_id: int) -> tuple[str,
         return None if obj is None else (obj.owner,)
     if kind == "proposal":
         obj = proposals.get(state, target_id)
-        return None if obj is None else (obj.proposer,) + tuple(v.address for v in obj.voters)
+        return None if obj is None else (obj.proposer,) + tuple(v.address for v in proposals.voters(state, obj.id))
     raise AssertionError(f"unhandled target kind {kind}")  # check_stateless admits only TARGET_KINDS
 
 

@@ -12,6 +12,7 @@ ORG_PREFIX = b"org/o/"
 TREASURY_PREFIX = b"org/t/"
 ALLOWANCE_PREFIX = b"org/a/"
 MEMBERSHIP_PREFIX = b"org/m/"     # + member address + "/" + pad(org id): the organizations an address belongs to
+STATUS_PREFIX = b"org/s/"         # + pad(org id) -> "active" / "dissolved": checked without decoding the members
 DISSOLVING_PREFIX = b"org/dq/"    # + %016x sequence -> org id: the dissolution cascade's queue, oldest first
 DISSOLVING_SEQ = b"org/dseq"
 
@@ -22,6 +23,10 @@ def pad(number: int) -> bytes:
 
 def organization(org_id: int) -> bytes:
     return ORG_PREFIX + pad(org_id)
+
+
+def status(org_id: int) -> bytes:
+    return STATUS_PREFIX + pad(org_id)
 
 
 def treasury(address: str) -> bytes:

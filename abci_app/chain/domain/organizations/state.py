@@ -82,6 +82,18 @@ def require_active(state: StateRead, org_id: int) -> Organization:
     return org
 
 
+def require_active_status(state: StateRead, org_id: int) -> None:
+    """``require_active`` without decoding the record (whose size grows with the members): reads the status key.
+
+    A state written before the status key existed (``keys.status``) falls back to the record.
+    """
+    raw = state.get(keys.status(org_id))
+    if raw is None:
+        require_active(state, org_id)
+    elif raw != ACTIVE.encode():
+        raise OrganizationDissolved(f"organization {org_id} is dissolved")
+
+
 def require_self(state: StateRead, org_id: int, signer: str) -> Organization:
     """Return the active organization if ``signer`` is its treasury (a passed proposal acting)."""
     org = require_active(state, org_id)
@@ -100,6 +112,8 @@ def put(state: StateWrite, org: Organization) -> None:
     for address in sorted(after - before):
         state.put(keys.membership(address, org.id), b"")
     state.put(keys.organization(org.id), codec.encode_value(org))
+    if old is None or old.status != org.status:
+        state.put(keys.status(org.id), org.status.encode())
 
 
 def first_membership(state: StateRead, member: str) -> int | None:

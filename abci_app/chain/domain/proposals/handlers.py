@@ -56,10 +56,10 @@ def check_and_execute_submit(state: StateWrite, block: BlockInfo, ctx: TxContext
         raise NotAMember(f"{ctx.signer} is not a member of organization {org.id}")
     policy = suborgs.policy_for(state, org)   # a sub-organization's proposals wait out the parent's veto window
     proposal = Proposal(proposals.next_id(state), org.id, ctx.signer, msg.title, msg.description, msg.actions,
-                        policy, org.members, orgs.total_weight(org.members), block.time,
+                        policy, orgs.total_weight(org.members), block.time,
                         block.time + policy.voting_period, proposals.VOTING)
-    proposals.create(state, proposal)
-    delegation.snapshot_at_submission(state, proposal, msg.tags)
+    proposals.create(state, proposal, org.members)
+    delegation.snapshot_at_submission(state, proposal, org.members, msg.tags)
     return [events.ProposalSubmitted(proposal.id, org.id, ctx.signer, len(msg.actions), proposal.voting_end)]
 
 
@@ -83,6 +83,9 @@ def require_voting(proposal: Proposal, block: BlockInfo) -> None:
 def check_and_execute_vote(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: Vote) -> list[object]:
     """Record the vote with the snapshotted weight; decide at once if the outcome is settled.
 
+    Cost: the voter's weight, its vote key, the proposal record (bounded by its
+    actions, not its voters) and, with delegation, the paths through the voter.
+
     With a delegation snapshot the vote also moves its backers' weight
     (``delegation.count_vote``), and the early decision looks only at direct votes,
     since a backer may still vote itself and override; the final count at the end
@@ -90,8 +93,8 @@ def check_and_execute_vote(state: StateWrite, block: BlockInfo, ctx: TxContext, 
     """
     proposal = proposals.require(state, msg.proposal_id)
     require_voting(proposal, block)
-    orgs.require_active(state, proposal.org_id)
-    weight = orgs.weight_of(proposal.voters, ctx.signer)
+    orgs.require_active_status(state, proposal.org_id)
+    weight = proposals.voter_weight(state, proposal.id, ctx.signer)
     if weight == 0:
         raise NotAVoter(f"{ctx.signer} was not a member of organization {proposal.org_id} when proposal "
                         f"{proposal.id} was submitted")

@@ -12,6 +12,7 @@ PREFIX = b"prop/"
 NEXT_ID = b"prop/next_id"
 PROPOSAL_PREFIX = b"prop/p/"
 VOTE_PREFIX = b"prop/v/"
+VOTER_PREFIX = b"prop/w/"      # + pad(proposal) + "/" + address -> the voter's snapshotted weight (decimal)
 BY_ORG_PREFIX = b"prop/o/"
 VOTING_ENDS = b"prop/end/"     # + time + "/" + id: proposals in VOTING, by end of voting
 EXECUTIONS = b"prop/exe/"      # + time + "/" + id: proposals PASSED, by earliest execution time
@@ -32,6 +33,15 @@ def votes(proposal_id: int) -> bytes:
 
 def vote(proposal_id: int, voter: str) -> bytes:
     return votes(proposal_id) + voter.encode()
+
+
+def voters(proposal_id: int) -> bytes:
+    """Prefix of one proposal's voter snapshot (one key per voter: a vote reads only its own)."""
+    return VOTER_PREFIX + pad(proposal_id) + b"/"
+
+
+def voter(proposal_id: int, address: str) -> bytes:
+    return voters(proposal_id) + address.encode()
 
 
 def by_org(org_id: int) -> bytes:

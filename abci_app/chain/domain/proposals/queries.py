@@ -2,6 +2,7 @@
 
 * ``/proposal/<id>``                  the proposal (canonical JSON)
 * ``/proposal/<id>/votes``            its votes (JSON array, by voter address)
+* ``/proposal/<id>/voters``           its voters with their snapshotted weights (JSON array, by address)
 * ``/proposal/<id>/vote/<address>``   one vote
 * ``/proposals/<org_id>``             an organization's proposals (JSON array, by id)
 """
@@ -24,6 +25,8 @@ def query_proposal(state: StateRead, parts: list[str]) -> bytes:
         return codec.encode_value(found)
     if parts[1:] == ["votes"]:
         return json_array(codec.encode_value(v) for v in proposals.votes(state, found.id))
+    if parts[1:] == ["voters"]:
+        return json_array(codec.encode_value(v) for v in proposals.voters(state, found.id))
     if len(parts) == 3 and parts[1] == "vote":
         vote = proposals.get_vote(state, found.id, parts[2])
         if vote is None:
@@ -39,4 +42,4 @@ def query_proposals(state: StateRead, parts: list[str]) -> bytes:
 
 
 def _id(text: str) -> int:
-    return parse_id(text, "usage: /proposal/<id>[/votes | /vote/<address>] or /proposals/<org_id>")
+    return parse_id(text, "usage: /proposal/<id>[/votes | /voters | /vote/<address>] or /proposals/<org_id>")

@@ -2,9 +2,11 @@
 
 A proposal carries snapshots taken at submission: the voters with their weights,
 their total, and the organization's policy.  Later membership or policy changes
-do not touch it.  The tally (``yes``/``no``/``abstain`` weights) is kept on the
-proposal; each vote is also stored under its voter, which is what makes a second
-vote detectable.
+do not touch it.  Each voter's weight is stored under its own key
+(``keys.voter``), and each vote under its voter (which is what makes a second vote
+detectable); the proposal record keeps only the running tally
+(``yes``/``no``/``abstain`` weights), so a vote reads and writes a bounded amount
+whatever the number of members.
 """
 
 from __future__ import annotations
@@ -40,8 +42,7 @@ class Proposal:
     description: str
     actions: tuple[Action, ...]
     policy: OrgPolicy                 # the organization's policy when submitted
-    voters: tuple[OrgMember, ...]     # the members and weights when submitted
-    total_weight: int
+    total_weight: int                 # the voters' total weight when submitted (each under ``keys.voter``)
     submitted_at: int
     voting_end: int                   # votes are accepted while block time < voting_end
     status: str
@@ -87,12 +88,26 @@ def next_id(state: StateRead) -> int:
     return 1 if raw is None else int(raw)
 
 
-def create(state: StateWrite, proposal: Proposal) -> None:
-    """Store a new VOTING proposal with its org index and voting-end index."""
+def create(state: StateWrite, proposal: Proposal, voters: tuple[OrgMember, ...]) -> None:
+    """Store a new VOTING proposal, its voters' weights, its org index and voting-end index."""
     put(state, proposal)
+    for member in voters:
+        state.put(keys.voter(proposal.id, member.address), b"%d" % member.weight)
     state.put(keys.NEXT_ID, b"%d" % (proposal.id + 1))
     state.put(keys.by_org(proposal.org_id) + keys.pad(proposal.id), b"")
     state.put(keys.timed(keys.VOTING_ENDS, proposal.voting_end, proposal.id), b"")
+
+
+def voter_weight(state: StateRead, proposal_id: int, address: str) -> int:
+    """Return ``address``'s weight in the proposal's snapshot (0: not a voter)."""
+    raw = state.get(keys.voter(proposal_id, address))
+    return 0 if raw is None else int(raw)
+
+
+def voters(state: StateRead, proposal_id: int) -> tuple[OrgMember, ...]:
+    """The proposal's voters with their snapshotted weights, in address order."""
+    prefix = keys.voters(proposal_id)
+    return tuple(OrgMember(key[len(prefix):].decode(), int(raw)) for key, raw in state.iter_prefix(prefix))
 
 
 def get_vote(state: StateRead, proposal_id: int, voter: str) -> VoteRecord | None:

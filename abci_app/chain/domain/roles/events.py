@@ -36,3 +36,14 @@ class RoleUsed:
     kind: str
     spent: int          # what this action cost the treasury and its project budgets
     remaining: int      # left in the current period
+
+
+@dataclass(frozen=True, slots=True)
+class RoleLapsed:
+    """An expired role removed from state by the expiry queue (``roles.expiry``)."""
+
+    TYPE: ClassVar[str] = "role_lapsed"
+    org_id: int
+    name: str
+    holder: str
+    expires_at: int

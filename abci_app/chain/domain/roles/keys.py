@@ -1,8 +1,14 @@
-"""State keys of the roles module: ``ROLE_PREFIX`` + pad(org id) + "/" + name -> role."""
+"""State keys of the roles module.
+
+``ROLE_PREFIX`` + pad(org id) + "/" + name -> role; ``EXPIRY_PREFIX`` + expiry
+(16 hex) + "/" + org id (16 hex) + "/" + name -> "": the roles' due queue
+(``roles.expiry``), one key per role in state.  Names never contain "/".
+"""
 
 from __future__ import annotations
 
 ROLE_PREFIX = b"role/r/"
+EXPIRY_PREFIX = b"role/x/"
 
 
 def of_org(org_id: int) -> bytes:
@@ -11,3 +17,7 @@ def of_org(org_id: int) -> bytes:
 
 def role(org_id: int, name: str) -> bytes:
     return of_org(org_id) + name.encode()
+
+
+def expiry(expires_at: int, org_id: int, name: str) -> bytes:
+    return EXPIRY_PREFIX + b"%016x/%016x/" % (expires_at, org_id) + name.encode()

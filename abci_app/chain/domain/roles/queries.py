@@ -1,6 +1,6 @@
 """ABCI query paths of the roles module (registered in ``components.QUERIES``).
 
-* ``/roles/<org_id>``          an organization's roles (JSON array, by name; expired ones until revoked)
+* ``/roles/<org_id>``          an organization's roles (JSON array, by name; an expired one until the expiry queue removes it)
 * ``/roles/<org_id>/<name>``   one role
 
 The period's remaining budget at block time ``t`` is ``roles.state.remaining``:

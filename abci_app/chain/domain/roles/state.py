@@ -58,10 +58,19 @@ def require(state: StateRead, org_id: int, name: str) -> Role:
 
 
 def put(state: StateWrite, role: Role) -> None:
+    """Store ``role`` and keep its one entry in the expiry queue (``keys.expiry``) at its expiry."""
+    old = get(state, role.org_id, role.name)
+    if old is not None and old.expires_at != role.expires_at:
+        state.delete(keys.expiry(old.expires_at, old.org_id, old.name))
     state.put(keys.role(role.org_id, role.name), codec.encode_value(role))
+    state.put(keys.expiry(role.expires_at, role.org_id, role.name), b"")
 
 
 def delete(state: StateWrite, org_id: int, name: str) -> None:
+    """Remove the role and its expiry-queue entry."""
+    old = get(state, org_id, name)
+    if old is not None:
+        state.delete(keys.expiry(old.expires_at, org_id, name))
     state.delete(keys.role(org_id, name))
 
 
