@@ -60,7 +60,7 @@ bench: setup
 	$(BIN)/python -m bench.orgtools
 
 # Live disk per block and per object with and without retention (minutes; BENCHMARKS.md "Disk").
-DISK_ARGS ?= --blocks 4000 --retain 100 --objects 1000
+DISK_ARGS ?= --blocks 3000 --retain 100 --objects 1000
 bench-disk: setup
 	$(BIN)/python -m bench.disk $(DISK_ARGS) --out build/bench-disk.json
 

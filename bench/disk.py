@@ -21,10 +21,10 @@ blocks only when it compacts.  So:
   parts: ``state`` (latest state and retained versions) and ``records`` (block and
   transaction records, which retention does not prune);
 * CometBFT: at each checkpoint the blocks it keeps (``latest - earliest + 1`` from
-  ``/status``); at the end the node is stopped, ``cometbft experimental-compact-goleveldb``
-  compacts its databases, and the compacted ``blockstore.db + state.db`` divided by
-  the blocks kept is its bytes per retained block (``tx_index.db`` is reported apart:
-  ``retain_height`` does not prune the transaction index).
+  ``/status``) and, the node stopped for a moment, the size of its databases compacted
+  by ``cometbft experimental-compact-goleveldb`` (then restarted); the compacted
+  ``blockstore.db + state.db`` divided by the blocks kept is its bytes per retained
+  block (``tx_index.db`` is reported apart: ``retain_height`` does not prune it).
 
 Prints one JSON document: the runs, each with its checkpoints (the curve) and figures.
 """
@@ -46,6 +46,7 @@ from pathlib import Path
 import httpx
 
 from abci_app.adapter.settings import APP_TOML, Settings, render
+from abci_app.adapter.storage.store import Store, pages_in_use
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.tools.client.rpc import RpcClient
 from abci_app.tools.client.signer import Signer
@@ -58,6 +59,7 @@ CHAIN_ID = "samen-disk"
 SENDER = Signer(hashlib.sha256(b"samen-bench-disk").digest())
 RECIPIENTS = 20        # steady phase: transfers among this many existing accounts
 CHECKPOINTS = 10
+KEEP = False           # --keep: leave the node homes in /tmp for inspection
 COMET_DBS = ("blockstore.db", "state.db", "tx_index.db", "evidence.db")
 
 
@@ -74,6 +76,16 @@ def gauges(port: int) -> dict[str, float]:
     return out
 
 
+def lmdb_pages(node) -> dict[str, int]:
+    """Live pages of each of the app's LMDB databases (read from this process; LMDB allows concurrent readers)."""
+    store = Store(Path(node.home) / "data" / "samen", readonly=True)
+    try:
+        with store.env.begin() as txn:
+            return {name.decode(): pages_in_use(txn.stat(db)) for name, db in store.dbs.items()}
+    finally:
+        store.close()
+
+
 def checkpoint(node, rpc: RpcClient) -> dict:
     """One point of the curve: heights, the app's live and high-water LMDB bytes, CometBFT's kept blocks."""
     sync = rpc.status()["sync_info"]
@@ -85,7 +97,7 @@ def checkpoint(node, rpc: RpcClient) -> dict:
             "lmdb_records_bytes": int(g.get('samen_lmdb_live_bytes{part="records"}', 0)),
             "lmdb_high_water_bytes": int(g.get("samen_lmdb_used_bytes", 0)),
             "app_oldest_height": int(g.get("samen_oldest_retained_height", 0)),
-            "state_entries": int(g.get("samen_state_entries", 0))}
+            "state_entries": int(g.get("samen_state_entries", 0)), "lmdb_pages": lmdb_pages(node)}
 
 
 class Load:
@@ -131,10 +143,31 @@ def objects_phase(node, rpc: RpcClient, load: Load, objects: int, idle: int) -> 
 
 
 def compacted(node) -> dict[str, int]:
-    """Stop nothing; compact CometBFT's goleveldb databases of a stopped node and return their sizes."""
-    subprocess.run([find_binary(), "experimental-compact-goleveldb", "--home", node.home], check=True,
-                   capture_output=True, timeout=600)
+    """Compact CometBFT's goleveldb databases of a stopped node and return their sizes.
+
+    Run twice: goleveldb deletes the tables a compaction made obsolete only when the
+    database is opened again.
+    """
+    for _ in range(2):
+        subprocess.run([find_binary(), "experimental-compact-goleveldb", "--home", node.home], check=True,
+                       capture_output=True, timeout=600)
     return {db: dir_bytes(Path(node.home) / "data" / db) for db in COMET_DBS}
+
+
+def stop(node, comet) -> None:
+    procs.stop_pid(comet.pid, signal.SIGTERM, 15)
+    procs.stop_pid(int(procs.pid_path(node, "abci").read_text()), signal.SIGINT, 15)
+
+
+def compacted_checkpoint(node, comet, rpc: RpcClient):
+    """A checkpoint with CometBFT's compacted sizes: stop the node, compact, restart; return (point, cometbft)."""
+    point = checkpoint(node, rpc)
+    stop(node, comet)
+    point["cometbft_compacted"] = compacted(node)
+    procs.start_app(node)
+    comet = procs.spawn(node, "cometbft")
+    rpc.wait_for_height(point["height"] + 1, 60)
+    return point, comet
 
 
 def start(root: Path, retain: int, block_time: str):
@@ -160,29 +193,31 @@ def run(blocks: int, retain: int, per_block: int, objects: int, block_time: str)
         load = Load(rpc)
         per_object = objects_phase(node, rpc, load, objects, max(retain, EVIDENCE_BLOCKS) + 20)
         recipients = [fresh(n) for n in range(RECIPIENTS)]
-        curve = [checkpoint(node, rpc)]
+        point, comet = compacted_checkpoint(node, comet, rpc)
+        curve = [point]
         for _ in range(CHECKPOINTS):
             load.blocks(blocks // CHECKPOINTS, per_block, recipients)
-            curve.append(checkpoint(node, rpc))
-        procs.stop_pid(comet.pid, signal.SIGTERM, 15)
-        procs.stop_pid(int(procs.pid_path(node, "abci").read_text()), signal.SIGINT, 15)
-        return {"retain_blocks": retain, "txs": load.sequence, **per_object,
-                **figures(curve, compacted(node)), "curve": curve}
+            point, comet = compacted_checkpoint(node, comet, rpc)
+            curve.append(point)
+        stop(node, comet)
+        return {"retain_blocks": retain, "txs": load.sequence, **per_object, **figures(curve), "curve": curve}
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not KEEP:
+            shutil.rmtree(root, ignore_errors=True)
 
 
-def figures(curve: list[dict], dbs: dict[str, int]) -> dict:
+def figures(curve: list[dict]) -> dict:
     """Per-block figures of the steady phase (second half of the curve) and CometBFT's compacted bytes."""
     middle, end = curve[len(curve) // 2], curve[-1]
     span = end["height"] - middle["height"]
-    kept = end["cometbft_blocks_kept"]
+    kept, dbs = end["cometbft_blocks_kept"], end["cometbft_compacted"]
+    grown = {db: round((dbs[db] - middle["cometbft_compacted"][db]) / span) for db in COMET_DBS}
     return {"blocks": end["height"],
             "lmdb_live_growth_per_block": round((end["lmdb_live_bytes"] - middle["lmdb_live_bytes"]) / span),
             "lmdb_records_growth_per_block": round((end["lmdb_records_bytes"] - middle["lmdb_records_bytes"]) / span),
             "cometbft_kept_growth_per_block": round((end["cometbft_blocks_kept"] - middle["cometbft_blocks_kept"])
                                                     / span, 3),
-            "cometbft_compacted": dbs,
+            "cometbft_compacted": dbs, "cometbft_compacted_growth_per_block": grown,
             "cometbft_bytes_per_kept_block": round((dbs["blockstore.db"] + dbs["state.db"]) / kept),
             "tx_index_bytes_per_block": round(dbs["tx_index.db"] / end["height"])}
 
@@ -195,8 +230,13 @@ def main() -> None:
     parser.add_argument("--tps-per-block", type=int, default=5)
     parser.add_argument("--block-time", default="10ms", help="timeout_commit")
     parser.add_argument("--out", type=Path, help="also write the JSON document here")
+    parser.add_argument("--only-retained", action="store_true", help="skip the keep-every-block run")
+    parser.add_argument("--keep", action="store_true", help="leave the node homes (/tmp/sdisk*) for inspection")
     args = parser.parse_args()
-    rows = [run(args.blocks, retain, args.tps_per_block, args.objects, args.block_time) for retain in (0, args.retain)]
+    global KEEP
+    KEEP = args.keep
+    settings = (args.retain,) if args.only_retained else (0, args.retain)
+    rows = [run(args.blocks, retain, args.tps_per_block, args.objects, args.block_time) for retain in settings]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     text = json.dumps({"commit": commit, "machine": platform.platform(), "args": vars(args) | {"out": None},
                        "runs": rows}, indent=2)

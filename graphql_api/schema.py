@@ -28,6 +28,7 @@ from graphql_api.types.lightblock import LightBlockQueries
 from graphql_api.types.market import MarketQueries
 from graphql_api.types.meta import MetaQueries
 from graphql_api.types.organizations import OrganizationQueries
+from graphql_api.types.owned_documents import OwnedDocumentQueries
 from graphql_api.types.proposals import ProposalQueries
 from graphql_api.types.delegation import DelegationQueries
 from graphql_api.types.roles import RoleQueries
@@ -46,7 +47,7 @@ Query = merge_types("Query", (MetaQueries, BlockQueries, TransactionQueries, Eve
                               ValidatorQueries, OrganizationQueries, ProposalQueries, AgreementQueries,
                               FrictionQueries, MarketQueries, WorksQueries, StreamQueries, UpgradeQueries,
                               DelegationQueries, RoleQueries, SubOrganizationQueries, LightBlockQueries,
-                              CountQueries))
+                              CountQueries, OwnedDocumentQueries))
 
 
 class FilterNames(NameConverter):

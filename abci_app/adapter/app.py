@@ -103,7 +103,13 @@ class LedgerApp:
         return self.committed.height, self.committed.app_hash
 
     def app_version(self) -> int:
-        """The app version of the committed state (raised by upgrades, ``abci_app.chain.domain.upgrades``)."""
+        """The app version of the committed state (raised by upgrades, ``abci_app.chain.domain.upgrades``).
+
+        On an empty store (before InitChain) it is the version InitChain will record in
+        genesis, this software's, so CometBFT's handshake puts it in the first headers.
+        """
+        if self.committed.height == 0 and self.genesis is None:
+            return upgrade_gate.genesis_app_version()
         return upgrades.app_version(self.base)
 
     def startup_problem(self) -> Exception | None:
@@ -131,6 +137,7 @@ class LedgerApp:
             upgrade_gate.genesis_version(state)
         else:
             export.import_state(state, imported)
+            upgrade_gate.migrate_imported(state, max(1, initial_height))
         validators_genesis.check_consensus_set(state, consensus_validators)
         self.chain_id = chain_id
         self.initial_height = max(1, initial_height)

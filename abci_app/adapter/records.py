@@ -32,9 +32,11 @@ EVENT_BY_TYPE = b"evt/"
 BLOCK_EVENTS = 0xFFFFFFFF  # tx-index slot of an event emitted by the block itself
 OBJECT_BY_ATTRIBUTE = b"obj/"
 # event type -> (attribute holding the object id, attributes to index the object by)
-# (agreement_settled by outcome: GraphQL ``counts`` counts settled agreements per outcome from it)
+# (agreement_settled by outcome: GraphQL ``counts`` counts settled agreements per outcome from it;
+# document_published by owner: GraphQL ``documents(owner)``; its object id is the 32-byte content hash)
 OBJECT_INDEX = {"agreement_made": ("agreement_id", ("requester", "provider", "arbiter")),
-                "agreement_settled": ("agreement_id", ("outcome",))}
+                "agreement_settled": ("agreement_id", ("outcome",)),
+                "document_published": ("content_hash", ("owner",))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,8 @@ def _event_rows(height: int, slot: int, events) -> list[tuple[bytes, bytes]]:
         if e.type in OBJECT_INDEX:
             id_attribute, indexed = OBJECT_INDEX[e.type]
             values = dict(e.attributes)
-            object_id = height_key(int(values[id_attribute]))
+            raw_id = values[id_attribute]
+            object_id = height_key(int(raw_id)) if raw_id.isdigit() else bytes.fromhex(raw_id)
             rows_.extend((object_prefix(e.type, a, values[a]) + object_id, b"") for a in indexed if values.get(a))
     return rows_
 

@@ -17,11 +17,10 @@ import * as act from "./pages/act.js";
 import * as me from "./pages/me.js";
 import { startInactivityLock, onChange as onKeyChange } from "./app/session.js";
 import { updateCount } from "./pages/desk.js";
+import { expectedGap, stallSeconds } from "./stall.js";
 
 const PAGES = { network, organizations, market, agreements, people, friction, act, me };
 const MIN_REFRESH_MS = 800;          // at most one refresh of the open page per this interval
-const STALL_FACTOR = 10;             // "node behind" when no block for 10x the average block time
-const STALL_FLOOR_S = 15;
 
 const state = {
   page: null, pageName: "", head: null, headSeenAt: 0, avgBlockMs: 1000, idleBlockSeconds: null,
@@ -83,7 +82,7 @@ function renderStatus() {
   let level = "ok", words = "", alert = "";
   const headText = state.head ? `block ${state.head.number}` : "no block yet";
   const sinceBlock = state.head ? Date.now() / 1000 - state.head.timestamp : 0;
-  const stallAfter = stallSeconds();
+  const stallAfter = stallSeconds(state.avgBlockMs, state.idleBlockSeconds);
   if (state.api === "down") {
     level = "down"; words = `API unreachable · last seen ${headText}`;
     alert = `The GraphQL API is unreachable. Views show the data they last loaded (${headText}); they update again when it answers.`;
@@ -92,7 +91,7 @@ function renderStatus() {
     alert = "Live updates are disconnected; reconnecting. The figures shown may be behind.";
   } else if (state.head && stallAfter !== null && sinceBlock > stallAfter) {
     level = "warn"; words = `Node behind · ${headText}, ${ago(state.head.timestamp)}`;
-    alert = `No new block for ${Math.round(sinceBlock)} s (expected at least every ${Math.round(expectedGap())} s): the node may be stalled or catching up.`;
+    alert = `No new block for ${Math.round(sinceBlock)} s (expected at least every ${Math.round(expectedGap(state.avgBlockMs, state.idleBlockSeconds))} s): the node may be stalled or catching up.`;
   } else {
     words = state.ws === "live" ? `Live · ${headText}` : `Connecting · ${headText}`;
   }
@@ -109,19 +108,6 @@ function renderStatus() {
     page.asOf.classList.toggle("is-behind", lag > 3);
     page.asOf.title = lag > 3 ? `${lag} blocks behind the chain head` : "";
   }
-}
-
-/** The longest gap between blocks that is still normal: an idle chain that makes an empty block
- * only every N s (CometBFT's create_empty_blocks_interval, status.idleBlockSeconds) is not stalled
- * before 2N s; one that makes none when idle (N = 0) is never called stalled from time alone. */
-function expectedGap() {
-  const busy = (STALL_FACTOR * state.avgBlockMs) / 1000;
-  return state.idleBlockSeconds ? Math.max(busy, 2 * state.idleBlockSeconds) : busy;
-}
-
-function stallSeconds() {
-  if (state.idleBlockSeconds === 0) return null;
-  return Math.max(STALL_FLOOR_S, expectedGap() + 5);
 }
 
 async function loadAverage() {

@@ -57,11 +57,25 @@ def test_an_organization_page_shows_delegations_roles_streams_and_sub_organizati
     assert "transfer" in page.inner_text("[data-testid=role-uses]")
     paid = page.inner_text("[data-testid=streams-paid]")
     assert address("erin")[:8] in paid and "active" in paid
+    assert "1 active stream(s)" in page.inner_text("[data-section=streams] [data-testid=recurring-cost]")
     assert "Buurt Noord" in page.inner_text("[data-testid=suborgs]")
     view.shot("orgtools")
     view.follow("[data-act=act_as_role]")
     assert page.get_attribute("[data-testid=act-form]", "data-kind") == "act_as_role"
     assert page.input_value("[name=org_id]") == str(org_id) and page.input_value("[name=name]") == "coordinator"
+    page = view.go(f"organizations/{org_id}")
+    view.follow("[data-child] [data-act=submit_proposal]")                 # propose to dissolve the child
+    assert page.input_value("[name='actions.0.kind']") == "dissolve_sub_organization"
+    assert page.input_value("[name='actions.0.dissolve_sub_organization.org_id']") == str(org_id + 1)
     page = view.go(f"organizations/{org_id + 1}")
     assert "Buurt Tools" in page.inner_text("[data-testid=parent-org]")
+    page = view.go(f"people/{address('erin')}")
+    assert "Buurt Tools" in page.inner_text("[data-testid=streams-received]") or \
+        short_treasury(org_id) in page.inner_text("[data-testid=streams-received]")
+    page = view.go("friction")
+    assert int(page.inner_text("[data-testid=recurring-cost] [data-stat=active] .value")) >= 1
     assert not view.errors, view.errors
+
+
+def short_treasury(org_id: int) -> str:
+    return treasury_address(org_id)[:8]

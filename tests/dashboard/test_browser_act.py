@@ -248,10 +248,14 @@ def test_a_cancellation_proposed_by_the_other_side_is_on_my_desk_and_confirmed_f
         agreement = event_id(act(page, base, "accept_offer", {"offer_id": offer}), "agreement_id")
         revision = server.data("query($a: String!) { agreement(id: $a) { revision } }", {"a": agreement})["agreement"]["revision"]
         act(otto, base, "cancel_agreement", {"agreement_id": agreement, "revision": str(revision)})
+        otto.goto(f"{base}/#/me")                      # my own proposal is not something to confirm
+        otto.wait_for_selector("[data-section=desk][data-state=ready]")
+        assert otto.locator("[data-desk=cancel]").count() == 0 and otto.locator("[data-testid=notices]").count() == 0
         page.goto(f"{base}/#/me")
         item = page.locator("[data-testid=desk] [data-desk=cancel] a")     # re-resolved: the desk redraws every block
         item.wait_for()
         assert f"proposed cancelling agreement {agreement}" in item.inner_text()
+        assert f"The provider proposed cancelling agreement {agreement}" in page.inner_text("[data-testid=notices]")
         item.click()
         page.wait_for_selector("[data-testid=act-form][data-kind=cancel_agreement]")
         assert page.input_value("[name=agreement_id]") == agreement
@@ -315,14 +319,17 @@ def altering(kind: str):
 
 @pytest.mark.parametrize("kind, reason", [("value", "state proof: the value is not the one the proof commits to"),
                                           ("signature", "is invalid"), ("balance", "the server says the balance is")])
-def test_an_answer_altered_on_the_way_shows_could_not_verify(member, kind, reason):
-    page, base, address, _ = member
-    page.route("**/graphql", altering(kind))
+def test_an_answer_altered_on_the_way_shows_could_not_verify(member, browser, kind, reason):
+    _, base, address, _ = member
+    context = browser.new_context()          # a reader of the member's page; the member's own tab stays unlocked
     try:
-        page.goto(f"{base}/?altered={kind}#/people/{address}")     # a new document: nothing cached in the page
+        page = context.new_page()
+        page.route("**/graphql", altering(kind))
+        page.goto(f"{base}/#/people/{address}")
         state, text, _ = verified_mark(page, "[data-section=account]")
-    finally:
         page.unroute_all(behavior="ignoreErrors")      # answers still in flight are dropped, not failed
+    finally:
+        context.close()
     assert state == "no", text
     assert text.startswith("✗ Could not verify") and reason in text, text
 

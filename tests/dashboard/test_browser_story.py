@@ -107,6 +107,8 @@ def tell(members: dict[str, Member], server) -> dict:
     pim.act("deliver_milestone", {"agreement_id": agreement, "milestone": "0", "delivery_hash.file": DOCUMENT})
     desk = open_desk(ana, "review")
     assert f"Review the delivery of milestone 0 \"Design\" of agreement {agreement} (for Buurtmoestuin)" in desk, desk
+    notices = ana.page.inner_text("[data-testid=notices]")          # what the other side did since ana last looked
+    assert f"The provider delivered milestone 0 \"Design\" of Buurtmoestuin's agreement {agreement}" in notices, notices
     ana.shot("app-desk")
     propose_and_pass(ana, ben, org, "Accept the design", "accept_milestone", {"agreement_id": agreement, "milestone": "0"})
     pim.act("deliver_milestone", {"agreement_id": agreement, "milestone": "1", "delivery_hash": "ab" * 32})
@@ -115,6 +117,13 @@ def tell(members: dict[str, Member], server) -> dict:
     cas.act("resolve_dispute", {"agreement_id": agreement, "milestone": "1", "provider_bps": "6000"})
     pim.act("rate_agreement", {"agreement_id": agreement, "score": "4"})
     propose_and_pass(ana, ben, org, "Rate Pim", "rate_agreement", {"agreement_id": agreement, "score": "3"})
+    pim.page.goto(f"{pim.base}/#/me")
+    pim.page.wait_for_function(f"() => /rated agreement {agreement}/.test((document.querySelector('[data-testid=notices]') || {{}}).innerText)")
+    notices = pim.page.inner_text("[data-testid=notices]")
+    assert f"The requester disputed milestone 1 \"Build\" of agreement {agreement}" in notices, notices
+    assert f"The requester rated agreement {agreement}: 3/5" in notices, notices
+    pim.page.click("[data-action=mark-seen]")
+    pim.page.wait_for_selector("[data-testid=notices]", state="detached")
     propose_and_pass(ana, ben, org, "Start the 2027 project", "create_project", {
         "title": "Garden 2027", "description": "Beds, shed and water", "budget": "5000"})
     project = q("query($o: String!) { projects(owner: $o) { id } }", {"o": treasury})["projects"][0]["id"]
@@ -226,8 +235,13 @@ def test_the_views_keep_the_moved_project_and_show_the_delivery_hash(story):
     card = page.wait_for_selector(f"[data-project='{ids['project']}'] [data-testid=handed-over]")
     assert ids["treasury2"][:8] in card.inner_text()
     page.goto(f"{ana.base}/#/agreements/{ids['agreement']}")
-    page.wait_for_selector(f"[data-delivery-hash='{hashlib.sha256(DOCUMENT).hexdigest()}']")
+    digest = hashlib.sha256(DOCUMENT).hexdigest()
+    page.wait_for_selector(f"[data-delivery-hash='{digest}']")
+    assert page.inner_text(f"[data-delivered-document='{digest}']") == ' "Raised beds: design"'   # the delivery is a registered document
     mark = page.wait_for_selector("[data-section=agreement] [data-testid=verified]:not([data-verified=checking])")
     assert mark.get_attribute("data-verified") == "yes", mark.inner_text()
     assert f"agreement {ids['agreement']} is settled (arbitrated)" in mark.inner_text()
     ana.shot("app-agreement")
+    page.goto(f"{ana.base}/#/people/{story['members']['pim'].address}")       # documents by owner
+    assert "Raised beds: design" in page.wait_for_selector(f"[data-testid=owned-documents] [data-document='{digest}']"
+                                                           " >> xpath=ancestor::tr").inner_text()

@@ -50,6 +50,9 @@ def check_network(page, node, server) -> None:
     assert int(page.inner_text("[data-stat=height] .value")) >= as_of(page) - 1
     validator = node.rpc.validators()["validators"][0]["address"].lower()
     assert validator[:10] in page.inner_text("[data-testid=validators]")
+    caption = re.fullmatch(r"1 validator at block (\d+)", page.inner_text("[data-testid=validators] caption"))
+    drawn = int(page.inner_text("[data-section=validators] [data-testid=section-height]").split()[-1])
+    assert caption and int(caption.group(1)) <= drawn, "the count names the block the view reflects, in the singular"
     # The only validator signs every block: its bar is all green but for the tip, whose commit is not in yet.
     assert page.locator("[data-testid=signatures-unavailable]").count() == 0
     assert page.locator("[data-testid=validators] svg.signbar rect.cell.signed").count() >= 45

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from abci_app.chain.domain.upgrades import registry
 from tests.support.node import signer_for, transfer_tx, wait_until
 
 pytestmark = pytest.mark.node
@@ -47,7 +48,7 @@ def test_the_app_metrics_show_blocks_transactions_and_the_store_and_move_while_b
             > value(before, "samen_abci_request_seconds_count", method="finalize_block"))
     assert value(after, "samen_block_txs_total", codespace="ok", code="0") >= 3
     assert value(after, "samen_check_txs_total", kind="new", result="accepted") >= 3
-    assert value(after, "samen_state_entries") > 0 and value(after, "samen_app_version") == 1
+    assert value(after, "samen_state_entries") > 0 and value(after, "samen_app_version") == registry.software_app_version()
     assert 0 < value(after, "samen_lmdb_used_bytes") < value(after, "samen_lmdb_map_bytes")
 
 

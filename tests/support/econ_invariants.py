@@ -43,6 +43,7 @@ from abci_app.chain.domain.projects import keys as project_keys
 from abci_app.chain.domain.proposals import keys as proposal_keys
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.domain.roles import keys as role_keys
+from abci_app.chain.state import timers
 from tests.support import exits, market_invariants
 
 KNOWN_CODES = frozenset((cls.codespace, cls.code) for cls in errors.all_error_classes())
@@ -154,10 +155,10 @@ def rejections_are_ledger_errors(result) -> None:
 
 
 TIMED_SETTLEMENTS = frozenset({S.RECLAIMED.value, S.RELEASED.value, S.DEFAULTED.value})
-QUEUES = (("requests", market_keys.DUE_PREFIX, 16), ("milestones", agreement_keys.DUE_PREFIX, 16),
-          ("transfer_offers", project_keys.DUE_PREFIX, 16), ("proposal_votes", proposal_keys.VOTING_ENDS, 10),
-          ("roles", role_keys.EXPIRY_PREFIX, 16))
-# (queue, time index, base of its times).  Not ``proposal_executions``: a proposal passed by an action that
+QUEUES = (("requests", market_keys.DUE_PREFIX), ("milestones", agreement_keys.DUE_PREFIX),
+          ("transfer_offers", project_keys.DUE_PREFIX), ("proposal_votes", proposal_keys.VOTING_ENDS),
+          ("roles", role_keys.EXPIRY_PREFIX))
+# (queue, time index).  Not ``proposal_executions``: a proposal passed by an action that
 # END_BLOCK runs is indexed at the block's time and runs in the next block without the queue being full.
 
 
@@ -179,9 +180,9 @@ def due_work_capped(result, state, now: int, cap: int) -> int:
     settled = sum(k[0] == "milestone_settled" and k[1] in TIMED_SETTLEMENTS for k in kinds)
     assert expired <= cap, f"{expired} requests expired in one block, the cap is {cap}"
     assert settled <= cap, f"{settled} milestones settled by time in one block, the cap is {cap}"
-    for queue, prefix, base in QUEUES:
+    for queue, prefix in QUEUES:
         report = reports.get(queue)
-        if _waiting(state, prefix, now, base):
+        if _waiting(state, prefix, now):
             assert report is not None and report.more and report.processed == cap, \
                 f"items of queue {queue} are due and waiting, but the block reported {report}"
         else:
@@ -189,10 +190,10 @@ def due_work_capped(result, state, now: int, cap: int) -> int:
     return sum(e.processed == cap for e in reports.values())
 
 
-def _waiting(state, prefix: bytes, now: int, base: int) -> bool:
-    """Whether the time index under ``prefix`` (times in ``base``) holds an entry due at or before ``now``."""
+def _waiting(state, prefix: bytes, now: int) -> bool:
+    """Whether the time index under ``prefix`` holds an entry due at or before ``now``."""
     for key, _ in state.iter_prefix(prefix):
-        return int(key[len(prefix):].split(b"/")[0], base) <= now
+        return timers.split_time_key(prefix, key)[0] <= now
     return False
 
 

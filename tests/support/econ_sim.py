@@ -26,6 +26,7 @@ from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.agreements import keys as agreement_keys, state as agreements
 from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.state.delta import Delta
+from abci_app.chain.state import timers
 from tests.domain.organizations.support import network_genesis
 from tests.support import econ_invariants as inv, market_invariants, org_invariants
 from tests.support.chain import TestChain
@@ -175,5 +176,5 @@ def _as_list(moves) -> list:
 def _next_due(state) -> int:
     """The earliest time in the milestones' due index (0 when it is empty)."""
     for key, _ in state.iter_prefix(agreement_keys.DUE_PREFIX):
-        return int(key[len(agreement_keys.DUE_PREFIX):].split(b"/")[0], 16)
+        return timers.parse_time_key(agreement_keys.DUE_PREFIX, key)[0]
     return 0

@@ -14,6 +14,7 @@ from abci_app.chain.domain.documents import state as documents
 from abci_app.chain.domain.market import keys as market_keys, state as market
 from abci_app.chain.domain.market.state import OfferStatus as O, RequestStatus as R
 from abci_app.chain.domain.projects import keys as project_keys, state as projects
+from abci_app.chain.state import timers
 
 
 def supply_conserved(state) -> None:
@@ -87,7 +88,7 @@ def nothing_stuck(state, now: int, cap: int | None = None) -> None:
 def due_keys_point_at_open_objects(state) -> None:
     """No stale index entries: every due key names an object still waiting for that time."""
     for key, _ in state.iter_prefix(market_keys.DUE_PREFIX):
-        request_id = int(key.split(b"/")[-1], 16)
+        _, (request_id,) = timers.parse_time_key(market_keys.DUE_PREFIX, key)
         assert market.get_request(state, request_id).status is R.OPEN, f"stale due key {key!r}"
     for agreement_id, index in agreements.due_milestones(state, 1 << 62):
         assert agreements.get(state, agreement_id).milestones[index].open, f"stale due key {agreement_id}/{index}"

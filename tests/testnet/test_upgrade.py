@@ -3,10 +3,15 @@
 The stages share one network (``upgradenet``): a plan that is cancelled stops no one;
 a plan that is not cancelled stops every node at exactly its height (committed H-1) with
 the same line (a validator that had not yet received block H's commit when the others
-stopped waits at H-1 instead, and its restart is refused by the same line); a node restarted with the same software stays stopped; three nodes restarted
-with "version 2" (``tests/support/upgrade_v2.py``, loaded by ``SAMEN_UPGRADE_PLUGINS``)
-migrate once and carry on; the fourth crashes after the migration, before Commit,
-and recovers with an equal app hash; every acknowledged transfer is still there.
+stopped waits at H-1 instead, and its restart is refused by the same line); a node restarted
+with the same software stays stopped; three nodes restarted with "the next version"
+(``tests/support/upgrade_next.py``, loaded by ``SAMEN_UPGRADE_PLUGINS``) migrate once and
+carry on; the fourth crashes after the migration, before Commit, and recovers with an
+equal app hash; every acknowledged transfer is still there.
+
+Every wait is for a condition of the chain or of the processes (a height reached, an app
+exited, a validator with no peer left), never for a fixed time; a wait that times out
+says what it waited for and where every validator was (``waiting``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from abci_app.chain.domain.upgrades.messages import CancelUpgrade, ScheduleUpgra
 from abci_app.tools.node import testnet_procs as procs
 from abci_app.adapter import upgrade_info
 from abci_app.adapter.storage.store import Store
-from tests.support import netgov
+from tests.support import netgov, upgrade_next
 from tests.support.netcheck import HashChecker, check_acknowledged_exactly_once
 from tests.support.netload import Load
 from abci_app.tools.client.rpc import WaitTimeout
@@ -31,8 +36,10 @@ from tests.support.testnet import FaultNet
 pytestmark = pytest.mark.node
 
 REPO = Path(__file__).resolve().parents[2]
-V2 = {"SAMEN_UPGRADE_PLUGINS": "tests.support.upgrade_v2_plugin", "PYTHONPATH": str(REPO)}
-MIGRATED = "upgrade v2: migration ran at height"
+NEXT = {"SAMEN_UPGRADE_PLUGINS": "tests.support.upgrade_next_plugin", "PYTHONPATH": str(REPO)}
+NAME, VERSION = upgrade_next.NAME, upgrade_next.APP_VERSION
+MIGRATED = f"upgrade {NAME}: migration ran at height"
+COMMIT_STEP = "8"   # CometBFT's RoundStepCommit: the node holds +2/3 precommits for the block
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +61,49 @@ def app_log(node) -> str:
     return procs.log_path(node.info, "abci").read_text(errors="replace")
 
 
+def where(net) -> str:
+    """Each validator's app (running or its exit code) and CometBFT's height and consensus step, for failures."""
+    parts = []
+    for node in net.validators:
+        app = "running" if node.app is not None and node.app.poll() is None else \
+            f"exited {None if node.app is None else node.app.returncode}"
+        parts.append(f"{node.name}: app {app}, height {node.height()}, step {consensus_step(node)}")
+    return "; ".join(parts)
+
+
+def waiting(net, condition, timeout: float, what: str) -> None:
+    """Wait for a chain or process condition; on timeout fail with what it waited for and where everyone was."""
+    try:
+        wait_for(condition, timeout, what)
+    except WaitTimeout as exc:
+        raise AssertionError(f"{exc}; {where(net)}") from None
+
+
+def consensus_step(node) -> str:
+    """CometBFT's ``height/round/step`` (``""`` when its RPC does not answer)."""
+    try:
+        return node.rpc.call("consensus_state", timeout=2.0)["round_state"]["height/round/step"]
+    except Exception:   # noqa: BLE001 - a stopped node has no RPC: that is an answer here
+        return ""
+
+
+def peers(node) -> int | None:
+    try:
+        return int(node.rpc.call("net_info", timeout=2.0)["n_peers"])
+    except Exception:   # noqa: BLE001
+        return None
+
+
+def settled_at_the_upgrade(net, node, height: int) -> bool:
+    """Whether ``node`` has stopped for the upgrade, or provably never will: it has no peer left to send it
+    block ``height``'s commit, has not committed ``height - 1``'s successor and is not in the commit step."""
+    if node.app.poll() is not None:
+        return True
+    step = consensus_step(node)
+    return (peers(node) == 0 and node.height() == height - 1 and step.startswith(f"{height}/")
+            and step.rsplit("/", 1)[-1] != COMMIT_STEP)
+
+
 def committed_height(node) -> int:
     store = Store(node.lmdb)
     try:
@@ -65,34 +115,35 @@ def committed_height(node) -> int:
 def test_a_cancelled_plan_stops_no_one_and_a_scheduled_one_stops_every_node_at_its_height(upgradenet):
     net = upgradenet
     net.wait_all(3, 30)
-    cancelled_at = net.tip() + 20
+    cancelled_at = net.tip() + 40   # two proposals (8 transactions) pass well before it, even under load
     netgov.pass_proposal(net, "plan", ScheduleUpgrade("never", cancelled_at, "cancelled below"))
     now = net.tip()
     net.upgrade_height = max(cancelled_at + 4, now + 14)
     done = netgov.pass_proposal(net, "replan", CancelUpgrade("never"),
-                                ScheduleUpgrade("v2", net.upgrade_height, "tests/support/upgrade_v2.py"))
-    assert done < cancelled_at < net.upgrade_height
+                                ScheduleUpgrade(NAME, net.upgrade_height, "tests/support/upgrade_next.py"))
+    assert done < cancelled_at < net.upgrade_height, (done, cancelled_at, net.upgrade_height)
     plan = net.live()[0].rpc.abci_query("/upgrade")["value"]["plan"]
-    assert plan == {"name": "v2", "height": net.upgrade_height, "info": "tests/support/upgrade_v2.py"}
+    assert plan == {"name": NAME, "height": net.upgrade_height, "info": "tests/support/upgrade_next.py"}
     net.acked_before = net.load.count()
     halted = lambda: [n for n in net.validators if n.app.poll() is not None]  # noqa: E731
-    wait_for(lambda: len(halted()) >= 3, 240, "more than 2/3 of the apps to stop at the upgrade")
-    try:   # a validator that had not received block H's commit when the others stopped waits at H-1
-        wait_for(lambda: len(halted()) == 4, 15, "the fourth app to stop")
-    except WaitTimeout:
-        pass
+    waiting(net, lambda: len(halted()) >= 3, 240,
+            f"more than 2/3 of the apps to stop at the upgrade height {net.upgrade_height}")
+    # A validator that had not received block H's commit when the others stopped waits at H-1 for good.
+    waiting(net, lambda: all(settled_at_the_upgrade(net, n, net.upgrade_height) for n in net.validators), 120,
+            f"every validator to stop at height {net.upgrade_height} or to wait at {net.upgrade_height - 1} "
+            f"with no peer left")
     stopped = halted()
     for node in net.validators:
         node.up = False
         node.stop(10)
         node.forgive()
-    line = f"upgrade v2 needed at height {net.upgrade_height}"
+    line = f"upgrade {NAME} needed at height {net.upgrade_height}"
     for node in net.validators:
         assert committed_height(node) == net.upgrade_height - 1, node.name
     for node in stopped:
         assert f"samen: {line}" in app_log(node), node.name
         info = json.loads(upgrade_info.path(node.home).read_text())
-        assert (info["name"], info["height"], info["message"]) == ("v2", net.upgrade_height, line)
+        assert (info["name"], info["height"], info["message"]) == (NAME, net.upgrade_height, line)
         assert node.app.returncode == upgrade_info.EXIT_CODE
     assert net.acked_before > 0
 
@@ -100,49 +151,52 @@ def test_a_cancelled_plan_stops_no_one_and_a_scheduled_one_stops_every_node_at_i
 def test_a_node_restarted_without_the_new_software_stays_stopped_with_the_same_line(upgradenet):
     net = upgradenet
     node = net.validators[3]
-    before = app_log(node).count("upgrade v2 needed")
+    before = app_log(node).count(f"upgrade {NAME} needed")
     process = procs.spawn(node.info, "abci", {"SAMEN_FAIL_POINT": ""})
     assert process.wait(30) == upgrade_info.EXIT_CODE
-    assert app_log(node).count("upgrade v2 needed") == before + 1
+    assert app_log(node).count(f"upgrade {NAME} needed") == before + 1
     assert committed_height(node) == net.upgrade_height - 1
 
 
-def test_nodes_with_version_2_migrate_once_agree_and_the_stream_resumes(upgradenet):
+def test_nodes_with_the_next_version_migrate_once_agree_and_the_stream_resumes(upgradenet):
     net = upgradenet
     height = net.upgrade_height
     for node in net.validators[:3]:
-        node.start(app_env=V2)
-    net.wait_all(height + 3, 60, nodes=net.validators[:3])
+        node.start(app_env=NEXT)
+    waiting(net, lambda: all((node.height() or 0) >= height + 3 for node in net.validators[:3]), 120,
+            f"three validators with the next version to commit height {height + 3}")
     for node in net.validators[:3]:
         assert app_log(node).count(MIGRATED) == 1, node.name
-        assert node.rpc.abci_info().get("app_version") == "2"
-        assert node.rpc.abci_query("/upgrade")["value"]["applied"] == [{"name": "v2", "height": height}]
+        assert node.rpc.abci_info().get("app_version") == str(VERSION)
+        assert node.rpc.abci_query("/upgrade")["value"]["applied"] == [{"name": NAME, "height": height}]
         header = node.rpc.block(height + 1)["block"]["header"]
-        assert header["version"]["app"] == "2"
+        assert header["version"]["app"] == str(VERSION)
     events = [e["type"] for e in net.validators[0].rpc.block_results(height).get("finalize_block_events") or []]
     assert events[0] == "upgrade_applied"
     pub_key = base64.b64decode(net.validators[0].rpc.abci_query("/validators")["value"]["validators"][0]["pub_key"])
     raw = net.validators[0].rpc.call("abci_query", path="/store", data=(b"val/s/" + pub_key).hex())["response"]
-    assert len(base64.b64decode(raw["value"])) == 8   # version 2's format of a validator power record
+    assert len(base64.b64decode(raw["value"])) == 8   # the next version's format of a validator power record
     resumed = net.load.count()
-    wait_for(lambda: net.load.count() > resumed + 5, 60, "the stream of transfers to resume")
+    waiting(net, lambda: net.load.count() > resumed + 5, 60, "the stream of transfers to resume (5 more acknowledged)")
     net.checker.check(net.validators[:3])
 
 
 def test_a_crash_after_the_migration_before_commit_recovers_with_an_equal_app_hash(upgradenet):
     net = upgradenet
     node = net.validators[3]
-    crash = {**V2, "SAMEN_FAIL_POINT": f"finalize_block@{net.upgrade_height}"}
+    crash = {**NEXT, "SAMEN_FAIL_POINT": f"finalize_block@{net.upgrade_height}"}
     node.start_app(crash)
     node.start_cometbft()
     node.up = False
-    wait_for(lambda: node.app.poll() is not None, 60, "the app to crash at its fail point")
+    waiting(net, lambda: node.app.poll() is not None, 120,
+            f"{node.name}'s app to crash at its fail point, FinalizeBlock of height {net.upgrade_height}")
     node.stop(10)
     node.forgive()
     assert committed_height(node) == net.upgrade_height - 1   # the migration's writes died with the process
-    node.start(app_env=V2)
-    net.wait_caught_up(node, 90)
-    assert node.rpc.abci_query("/upgrade")["value"]["applied"] == [{"name": "v2", "height": net.upgrade_height}]
+    node.start(app_env=NEXT)
+    waiting(net, lambda: (node.height() or 0) >= (net.validators[0].height() or 1 << 62) - 1, 120,
+            f"{node.name} to catch up with the others after its restart")
+    assert node.rpc.abci_query("/upgrade")["value"]["applied"] == [{"name": NAME, "height": net.upgrade_height}]
     net.checker.check(net.validators)
     bad = {n.name: n.failure_lines()[:3] for n in net.validators if n.failure_lines()}
     assert not bad, bad

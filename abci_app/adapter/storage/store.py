@@ -136,8 +136,8 @@ class Store:
         to plan disk with at steady state.  O(number of databases).
         """
         with self.env.begin(write=False) as txn:
-            pages = {name: _pages(txn.stat(db)) for name, db in self.dbs.items()}
-            main, psize = _pages(self.env.stat()), self.env.stat()["psize"]
+            pages = {name: pages_in_use(txn.stat(db)) for name, db in self.dbs.items()}
+            main, psize = pages_in_use(self.env.stat()), self.env.stat()["psize"]
         records = sum(pages[name] for name in EXTRA_DBS)
         return {"state": (main + sum(pages.values()) - records) * psize, "records": records * psize}
 
@@ -302,7 +302,8 @@ class NodeReader:
         self.get: Callable[[bytes], bytes | None] = functools.partial(txn.get, db=db)
 
 
-def _pages(stat: dict) -> int:
+def pages_in_use(stat: dict) -> int:
+    """Pages one LMDB database (its ``stat()``) occupies: branch, leaf and overflow."""
     return stat["branch_pages"] + stat["leaf_pages"] + stat["overflow_pages"]
 
 

@@ -42,19 +42,14 @@ class DueQueue:
     more: bool        # items already due that wait for a later block
 
 
-def hex_id(fields: tuple[bytes, ...]) -> int:
-    """The id of a ``timers.timed_key`` entry."""
-    return int(fields[0], 16)
-
-
-def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo, parse: Callable[[tuple[bytes, ...]], T] = hex_id,
-         base: int = 16) -> tuple[list[T], list]:
+def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo,
+         parse: Callable[[bytes], T] = timers.first_id) -> tuple[list[T], list]:  # type: ignore[assignment]
     """Return the items of ``queue`` due at ``block.time`` (earliest first, at most the block's
     ``max_due_per_block``) and its event.
 
-    ``parse`` turns a key's fields after the time into an item; the event (an empty
-    list when nothing was due) goes after the hook's own events.
+    ``parse`` turns a key's rest (its ids, then tail: ``timers.read_ids``) into an item; the event
+    (an empty list when nothing was due) goes after the hook's own events.
     """
-    batch = timers.due_batch(state, prefix, block.time, block.market.max_due_per_block, base)
+    batch = timers.due_batch(state, prefix, block.time, block.market.max_due_per_block)
     report = [DueQueue(queue, len(batch.entries), batch.more)] if batch.entries else []
     return [parse(fields) for fields in batch.entries], report

@@ -7,13 +7,16 @@
 //   offers    open offers on an open request I (or my organization) posted
 //   deliver   an active milestone I must deliver, with its deadline
 //   cancel    the other side of my agreement proposed cancelling it: confirm (or let it lapse)
+// and `notices` (js/app/notices.js): what the other side did since I last looked.
 // Each item links to the prefilled action form (#/act/...), through a proposal when the
 // requester is an organization's treasury.
 
 import { query } from "../gql.js";
+import { otherSideActed, seenMark } from "./notices.js";
 
 const AGREEMENT_FIELDS = "id requester provider arbiter revision cancelProposedBy cancelExpiresAt " +
-  "milestones { index title status deadline dueAt }";
+  "milestones { index title status deadline dueAt deliveredAt disputedAt disputedBy } ratings { rater score ratedAt }";
+const SETTLED_NOTICED = 20;        // settled agreements read for ratings the other side gave
 
 function proposalLink(orgId, kind, fields) {
   const params = new URLSearchParams({ org_id: orgId, "actions.0.kind": kind });
@@ -25,12 +28,14 @@ function actLink(kind, fields) {
   return `#/act/${kind}?${new URLSearchParams(fields)}`;
 }
 
-/** The desk of `address`: {items: [{kind, text, href, due}], now, height}. */
+/** The desk of `address`: {items: [{kind, text, href, due}], notices: [{id, at, text, href}], now, height}. */
 export async function loadDesk(address) {
   const base = await query(`query($a: String!) { _meta { block { number timestamp } }
     organizations(where: {member: $a, status: "active"}, first: 50) { id name treasury }
     proposals(where: {status: "voting"}, first: 200) { id title organization votingEnd votes { voter } }
-    agreements(where: {party: $a, settled: false}, first: 200) { ${AGREEMENT_FIELDS} } }`, { a: address });
+    agreements(where: {party: $a, settled: false}, first: 200) { ${AGREEMENT_FIELDS} }
+    settled: agreements(where: {party: $a, settled: true}, orderDirection: desc, first: ${SETTLED_NOTICED}) { ${AGREEMENT_FIELDS} } }`,
+  { a: address });
   const now = base._meta.block.timestamp;
   const orgs = base.organizations;
   const byTreasury = Object.fromEntries(orgs.map((o) => [o.treasury, o]));
@@ -66,14 +71,15 @@ export async function loadDesk(address) {
     }
   }
   items.sort((x, y) => (x.due || Infinity) - (y.due || Infinity));
-  return { items, now, height: base._meta.block.number };
+  const notices = otherSideActed([...agreements, ...base.settled], address, byTreasury, seenMark(address, now));
+  return { items, notices, now, height: base._meta.block.number };
 }
 
 function deskCancel(items, a, address, byTreasury) {
-  const by = a.cancelProposedBy;
+  const by = a.cancelProposedBy;               // the role that proposed it: "requester" or "provider"
   const org = byTreasury[a.requester];
-  const mySide = a.requester === address || a.provider === address || org;
-  if (!by || by === address || (org && by === a.requester) || !mySide) return;
+  const mine = a.requester === address || org ? "requester" : a.provider === address ? "provider" : "";
+  if (!by || !mine || by === mine) return;
   const fields = { agreement_id: a.id, revision: a.revision };
   items.push({ kind: "cancel", due: a.cancelExpiresAt, text: `The other side proposed cancelling agreement ${a.id}: confirm to refund every open milestone`,
     href: org && a.requester !== address && a.provider !== address ? proposalLink(org.id, "cancel_agreement", fields)

@@ -101,15 +101,27 @@ export function timeline(a) {
   return items.sort((x, y) => x[0] - y[0]);
 }
 
+/** Registered documents among `hashes` (the first ten distinct; aliases are capped by the API): hash -> document. */
+async function registered(hashes) {
+  const shown = [...new Set(hashes.filter(Boolean))].slice(0, 10);
+  if (!shown.length) return {};
+  const docs = await query(`{ ${shown.map((x, i) => `d${i}: document(hash: ${lit(x)}) { title owner publishedAt }`).join(" ")} }`);
+  return Object.fromEntries(shown.map((x, i) => [x, docs[`d${i}`]]).filter(([, d]) => d));
+}
+
 function detail(root, id) {
   const page = new Page(root, `Agreement #${id}`, "");
   page.section({
     id: "agreement", title: "Timeline", wide: true,
-    load: () => query(`{ _meta { block { number } } agreement(id: ${lit(id)}) { id requester provider arbiter price escrow
+    load: async () => {
+      const data = await query(`{ _meta { block { number } } agreement(id: ${lit(id)}) { id requester provider arbiter price escrow
       status settled outcome tags request standingOffer project createdAt settledAt txs fees
       milestones { title amount deadline status deliveredAt deliveryHash disputedAt disputedBy settledAt toProvider toRequester }
-      ratings { rater rated score ratedAt } friction { toFirstOffer toAgreement toDelivery toSettlement } } }`),
-    view: ({ agreement: a }) => {
+      ratings { rater rated score ratedAt } friction { toFirstOffer toAgreement toDelivery toSettlement } } }`);
+      data.deliveries = data.agreement ? await registered(data.agreement.milestones.map((m) => m.deliveryHash)) : {};
+      return data;
+    },
+    view: ({ agreement: a, deliveries }) => {
       if (!a) return h("p.muted", {}, `There is no agreement ${id}.`);
       const f = a.friction;
       return [
@@ -122,7 +134,9 @@ function detail(root, id) {
         h("ol.timeline", { "data-testid": "timeline" }, timeline(a).map(([t, text]) => h("li", {}, h("time", {}, when(t)), text))),
         table("Milestones", ["#", "Title", "Amount", "Deadline", "Status", "Delivered (content hash)", "Paid out (provider / requester)"],
           a.milestones.map((m, i) => [String(i + 1), m.title, amount(m.amount), when(m.deadline), status(m.status),
-            m.deliveryHash ? h("code", { title: m.deliveryHash, "data-delivery-hash": m.deliveryHash }, short(m.deliveryHash, 10)) : "—",
+            m.deliveryHash ? [h("code", { title: m.deliveryHash, "data-delivery-hash": m.deliveryHash }, short(m.deliveryHash, 10)),
+              deliveries[m.deliveryHash] ? h("span", { "data-delivered-document": m.deliveryHash }, ` "${deliveries[m.deliveryHash].title}"`)
+                : h("span.muted", {}, " (not registered)")] : "—",
             m.settledAt ? `${amount(m.toProvider)} / ${amount(m.toRequester)}` : "—"]),
         { "data-testid": "milestones" }),
       ];

@@ -8,10 +8,12 @@ import { accountNames } from "../app/names.js";
 import { agreementStage } from "./agreements.js";
 import { provenBalance } from "./proven.js";
 import { loadCounts } from "../app/counts.js";
+import { addPersonStreams } from "./orgtools.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
   ["onTime", "on time"], ["broken", "broken"], ["disputesOpened", "disputes opened"], ["disputesWon", "disputes won"],
   ["disputesLost", "disputes lost"], ["ratingsReceived", "ratings received"]];
+const DOCS_SHOWN = 50;
 const COUNT_FIELDS = `${COUNTS.map((c) => c[0]).join(" ")} ratingSum`;
 
 export function mount(root, route) {
@@ -82,6 +84,18 @@ function person(root, address) {
     },
   });
   page.section({
+    id: "documents", title: "Documents registered", wide: true,
+    load: () => query(`{ _meta { block { number } } documents(owner: ${lit(address)}, first: ${DOCS_SHOWN + 1})
+      { contentHash title mediaType uri publishedAt supersedes supersededBy } }`),
+    view: ({ documents }) => !documents.length ? h("p.muted", {}, "No documents registered.") : [
+      table(documents.length > DOCS_SHOWN ? `The newest ${DOCS_SHOWN}; the content stays off the ledger` : "Registered by content hash; the content stays off the ledger",
+        ["Title", "Type", "Content hash", "Registered", "Versions"], documents.slice(0, DOCS_SHOWN).map((d) => [
+          h("span", {}, d.title, d.uri ? [" ", h("code", {}, d.uri)] : ""), d.mediaType || "—",
+          h("code", { title: d.contentHash, "data-document": d.contentHash }, short(d.contentHash, 12)), when(d.publishedAt),
+          [d.supersedes ? `replaces ${short(d.supersedes, 8)}` : "", d.supersededBy ? ` replaced by ${short(d.supersededBy, 8)}` : ""].join("").trim() || "—"]),
+      { "data-testid": "owned-documents" })],
+  });
+  page.section({
     id: "agreements", title: "Agreements and ratings received", wide: true,
     load: () => query(`{ _meta { block { number } } agreements(first: 500, orderDirection: desc, where: { party: ${lit(address)} })
       { id requester provider arbiter price status settled outcome tags milestones { status } ratings { rater rated score ratedAt } } }`),
@@ -101,5 +115,6 @@ function person(root, address) {
       ];
     },
   });
+  addPersonStreams(page, address);
   return page;
 }

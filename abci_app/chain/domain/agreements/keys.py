@@ -1,10 +1,12 @@
 """State keys of the agreements module.
 
-``due(time, agreement_id, milestone)`` keys sort by block time; the end-of-block
+``due(time, agreement_id, milestone)`` keys (``state.timers`` format) sort by block time; the end-of-block
 hook reads only the milestones whose window has ended.
 """
 
 from __future__ import annotations
+
+from abci_app.chain.state import timers
 
 NEXT_ID = b"agr/seq"
 AGREEMENT_PREFIX = b"agr/a/"
@@ -20,4 +22,4 @@ def rating(agreement_id: int, role: str) -> bytes:
 
 
 def due(time: int, agreement_id: int, milestone: int) -> bytes:
-    return DUE_PREFIX + b"%016x/%016x/%04x" % (time, agreement_id, milestone)
+    return timers.time_key(DUE_PREFIX, time, agreement_id, milestone)

@@ -159,10 +159,10 @@ def unschedule(state, agreement_id: int, index: int, due_at: int) -> None:
     state.delete(keys.due(due_at, agreement_id, index))
 
 
-def parse_due(fields: tuple[bytes, ...]) -> tuple[int, int]:
-    """Return ``(agreement_id, milestone)`` of a due key's fields after its time."""
-    id_hex, index_hex = fields
-    return int(id_hex, 16), int(index_hex, 16)
+def parse_due(rest: bytes) -> tuple[int, int]:
+    """Return ``(agreement_id, milestone)`` of a due key's rest (``timers.read_ids``)."""
+    (agreement_id, milestone), _ = timers.read_ids(rest, 2)
+    return agreement_id, milestone
 
 
 def due_milestones(state: StateRead, now: int, limit: int = 1 << 63) -> list[tuple[int, int]]:

@@ -44,7 +44,7 @@ def offer_link(request_id: int, offer_id: int) -> bytes:
 
 
 def due(time: int, request_id: int) -> bytes:
-    return timers.timed_key(DUE_PREFIX, time, request_id)
+    return timers.time_key(DUE_PREFIX, time, request_id)
 
 
 def by_address(prefix: bytes, address: str) -> bytes:

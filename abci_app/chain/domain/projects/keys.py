@@ -53,7 +53,7 @@ def agreement_link(project_id: int, agreement_id: int) -> bytes:
 
 
 def due(time: int, project_id: int) -> bytes:
-    return timers.timed_key(DUE_PREFIX, time, project_id)
+    return timers.time_key(DUE_PREFIX, time, project_id)
 
 
 def owned_by(owner: str) -> bytes:

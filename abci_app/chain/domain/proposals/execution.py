@@ -93,15 +93,12 @@ def end_block(state, block, *, router: Router) -> list:
     actions, so a block runs at most that many times the cap actions.
     """
     out: list = []
-    ended, report = due.take(state, due.PROPOSAL_VOTES, keys.VOTING_ENDS, block, _decimal_id, base=10)
+    ended, report = due.take(state, due.PROPOSAL_VOTES, keys.VOTING_ENDS, block)
     for proposal_id in ended:
         out.extend(close_voting(state, block, proposals.require(state, proposal_id)))
     out += report
-    runnable, report = due.take(state, due.PROPOSAL_EXECUTIONS, keys.EXECUTIONS, block, _decimal_id, base=10)
+    runnable, report = due.take(state, due.PROPOSAL_EXECUTIONS, keys.EXECUTIONS, block)
     for proposal_id in runnable:
         out.extend(execute(state, block, proposals.require(state, proposal_id), router))
     return out + report
 
-
-def _decimal_id(fields: tuple[bytes, ...]) -> int:
-    return int(fields[0])

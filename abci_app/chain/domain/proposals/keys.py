@@ -1,12 +1,14 @@
 """State keys of the proposals module.
 
 Numbers are zero-padded decimals, so key order is numeric order.  The two
-time-ordered indexes (``VOTING_ENDS``, ``EXECUTIONS``) hold one key per proposal
+time-ordered indexes (``VOTING_ENDS``, ``EXECUTIONS``, ``state.timers`` format) hold one key per proposal
 that block time still has to act on; the END_BLOCK hook reads them from the
 start and stops at the first key in the future, so its cost is O(due proposals).
 """
 
 from __future__ import annotations
+
+from abci_app.chain.state import timers
 
 PREFIX = b"prop/"
 NEXT_ID = b"prop/next_id"
@@ -14,8 +16,8 @@ PROPOSAL_PREFIX = b"prop/p/"
 VOTE_PREFIX = b"prop/v/"
 VOTER_PREFIX = b"prop/w/"      # + pad(proposal) + "/" + address -> the voter's snapshotted weight (decimal)
 BY_ORG_PREFIX = b"prop/o/"
-VOTING_ENDS = b"prop/end/"     # + time + "/" + id: proposals in VOTING, by end of voting
-EXECUTIONS = b"prop/exe/"      # + time + "/" + id: proposals PASSED, by earliest execution time
+VOTING_ENDS = b"prop/end/"     # + u64be time + u64be id: proposals in VOTING, by end of voting
+EXECUTIONS = b"prop/exe/"      # + u64be time + u64be id: proposals PASSED, by earliest execution time
 
 
 def pad(number: int) -> bytes:
@@ -50,10 +52,10 @@ def by_org(org_id: int) -> bytes:
 
 
 def timed(prefix: bytes, time: int, proposal_id: int) -> bytes:
-    return prefix + pad(time) + b"/" + pad(proposal_id)
+    return timers.time_key(prefix, time, proposal_id)
 
 
 def parse_timed(prefix: bytes, key: bytes) -> tuple[int, int]:
     """Return ``(time, proposal_id)`` of a ``timed`` key."""
-    time, proposal_id = key[len(prefix):].split(b"/")
-    return int(time), int(proposal_id)
+    time, (proposal_id,) = timers.parse_time_key(prefix, key)
+    return time, proposal_id

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 from abci_app.chain import codec
 from abci_app.chain.domain import due
 from abci_app.chain.domain.roles import events, keys, state as roles
+from abci_app.chain.state import timers
 from abci_app.chain.state.protocols import StateWrite
 
 if TYPE_CHECKING:
     from abci_app.chain.context import BlockInfo
 
 
-def _entry(fields: tuple[bytes, ...]) -> tuple[int, str]:
-    return int(fields[0], 16), fields[1].decode()
+def _entry(rest: bytes) -> tuple[int, str]:
+    (org_id,), name = timers.read_ids(rest, 1)
+    return org_id, name.decode()
 
 
 def end_block(state: StateWrite, block: BlockInfo) -> list[object]:

@@ -1,11 +1,13 @@
 """State keys of the roles module.
 
-``ROLE_PREFIX`` + pad(org id) + "/" + name -> role; ``EXPIRY_PREFIX`` + expiry
-(16 hex) + "/" + org id (16 hex) + "/" + name -> "": the roles' due queue
-(``roles.expiry``), one key per role in state.  Names never contain "/".
+``ROLE_PREFIX`` + pad(org id) + "/" + name -> role; ``EXPIRY_PREFIX`` + u64be expiry
++ u64be org id + name -> "" (``state.timers`` format, the name as tail): the roles' due
+queue (``roles.expiry``), one key per role in state.  Names never contain "/".
 """
 
 from __future__ import annotations
+
+from abci_app.chain.state import timers
 
 ROLE_PREFIX = b"role/r/"
 EXPIRY_PREFIX = b"role/x/"
@@ -20,4 +22,4 @@ def role(org_id: int, name: str) -> bytes:
 
 
 def expiry(expires_at: int, org_id: int, name: str) -> bytes:
-    return EXPIRY_PREFIX + b"%016x/%016x/" % (expires_at, org_id) + name.encode()
+    return timers.time_key(EXPIRY_PREFIX, expires_at, org_id, tail=name.encode())

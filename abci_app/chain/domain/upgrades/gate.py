@@ -13,7 +13,8 @@ the chain committed at ``height``:
   height; ``samen start`` switches versions by itself).
 
 A chain that has not committed a block yet is not checked: InitChain records
-the software's app version in genesis state (``genesis_version``).
+the software's app version in genesis state (``genesis_version``), or brings an
+imported older state up to it (``migrate_imported``).
 """
 
 from __future__ import annotations
@@ -41,8 +42,34 @@ def startup_problem(state: StateRead, height: int) -> UpgradeHalt | None:
                                 f"runs app version {chain}{hint}; start the software of app version {chain}")
 
 
+def genesis_app_version() -> int:
+    """The app version a new chain starts at: this software's (it writes genesis in its own formats)."""
+    return registry.software_app_version()
+
+
 def genesis_version(state: StateWrite) -> None:
     """Record the software's app version in a new chain's genesis state (nothing for version 1)."""
-    version = registry.software_app_version()
+    version = genesis_app_version()
     if version != upgrades.FIRST_APP_VERSION:
         upgrades.set_app_version(state, version)
+
+
+def migrate_imported(state: StateWrite, height: int) -> list[str]:
+    """Bring an imported state (``samen export`` of an older chain) to this software's app version.
+
+    Runs, in version order, every known upgrade above the state's app version, as at an
+    upgrade height (migration, app version, ``upgrade/done/NAME`` = ``height``, the new
+    chain's first height), and drops a pending plan naming one of them; returns their
+    names.  An export of the same version is untouched.
+    """
+    ran = []
+    for upgrade in sorted(registry.KNOWN.values(), key=lambda u: u.app_version):
+        if upgrade.app_version > upgrades.app_version(state):
+            upgrade.migrate(state, height)
+            upgrades.set_app_version(state, upgrade.app_version)
+            upgrades.mark_applied(state, upgrade.name, height)
+            ran.append(upgrade.name)
+    pending = upgrades.plan(state)
+    if pending is not None and pending.name in ran:   # the plan of an upgrade this import already applied
+        upgrades.clear_plan(state)
+    return ran

@@ -7,12 +7,14 @@ block's transactions, inside the app hash.  A migration must be deterministic
 (the state machine's rules: no clock, randomness, floats, I/O, set iteration) and
 must not raise ``LedgerError``: any exception halts the node, as in any block.
 
-This software's own upgrades are registered in ``KNOWN`` below (none yet: the
-chain runs app version 1).  A build that adds one registers it here, next to a
-test running it on a state built by the previous version (``tests/domain/upgrades``).
+This software's own upgrades are registered in ``KNOWN`` below; it runs app
+version 2 (upgrade ``v2``: the layout changes of ``release.STEPS``, among them the
+one time-index key format).
+A build that adds one registers it here, next to a test running it on a state built
+by the previous version (``tests/domain/upgrades/test_migration_<name>.py``).
 ``abci_app.__main__`` (the node's composition root, not the core) imports extra modules named by ``SAMEN_UPGRADE_PLUGINS``
 (comma-separated dotted paths) that call ``register``: how the upgrade tests
-build "the next version" without a second checkout (``tests/support/upgrade_v2.py``).
+build "the next version" without a second checkout (``tests/support/upgrade_next.py``).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from abci_app.chain.domain.upgrades import release
 from abci_app.chain.domain.upgrades.state import FIRST_APP_VERSION, Plan
+from abci_app.chain.state.protocols import StateWrite
 
-Migration = Callable[[object, int], None]
+Migration = Callable[[StateWrite, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +36,7 @@ class Upgrade:
     migrate: Migration        # (state overlay, height) -> None
 
 
-KNOWN: dict[str, Upgrade] = {}
+KNOWN: dict[str, Upgrade] = {}   # this software's upgrades (registered below), by name
 
 
 def register(upgrade: Upgrade) -> None:
@@ -42,6 +46,9 @@ def register(upgrade: Upgrade) -> None:
     if upgrade.app_version <= FIRST_APP_VERSION:
         raise ValueError(f"upgrade {upgrade.name!r} must raise the app version above {FIRST_APP_VERSION}")
     KNOWN[upgrade.name] = upgrade
+
+
+register(Upgrade(release.NAME, release.APP_VERSION, release.migrate))
 
 
 def software_app_version() -> int:

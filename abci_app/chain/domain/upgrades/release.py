@@ -1,13 +1,11 @@
-"""State-layout changes made since app version 1, and the migration the first release upgrade runs for them.
+"""State-layout changes made since app version 1, and the migration of upgrade ``v2`` that runs them.
 
-No network runs app version 1 yet, so each change below is, for now, a breaking
-change for a chain started before it (``docs/upgrades.md``, "Layout changes
-before the first release").  Each also ships its migration step here, tested on
-the layout before, so that when a network runs, the release that first changes
-a layout under it registers ``Upgrade(name, 2, migrate)`` in
-``registry.KNOWN`` and nothing else.  Registering it now would make this software
-app version 2 and have every new chain's genesis record 2, for no chain that
-needs the migration.
+Upgrade ``v2`` (app version 2, registered in ``registry.KNOWN``) runs ``migrate``:
+every step below, in order, on the block's overlay at the upgrade height.  A chain
+started by this software is at version 2 from genesis and never runs it
+(``docs/upgrades.md``, "The upgrades this software ships").  A layout change made
+before the next release adds its step here, tested on the layout before
+(``tests/domain/upgrades/test_release_steps.py``, ``test_migration_v2.py``).
 
 Steps run in the order listed; each must leave a state already in the new
 layout unchanged (a chain started after the change).
@@ -19,11 +17,16 @@ from typing import Callable, cast
 
 from abci_app.chain.domain.proposals import migration as proposal_migration
 from abci_app.chain.domain.roles import expiry as role_expiry
+from abci_app.chain.domain.upgrades import time_index_keys
 from abci_app.chain.state.protocols import StateWrite
 
 Step = Callable[[StateWrite, int], None]
 
+NAME = "v2"
+APP_VERSION = 2
+
 STEPS: tuple[tuple[str, Step], ...] = (
+    ("one time-index key format: 8-byte big-endian numbers (issue 14)", time_index_keys.rewrite),
     ("proposal voters and delegation snapshots under per-voter keys (issue 18)", proposal_migration.per_voter_keys),
     ("roles indexed in their expiry queue (issue 18)", role_expiry.index_existing),
 )
