@@ -77,11 +77,11 @@ def checked(action: Any, flags: dict[str, str], context: Any) -> Any:
     ``flags`` maps the command's parameter names to their flags; ``context`` is the
     ``TxContext`` the stateless check runs with.
     """
-    from abci_app.chain import codec, components
+    from abci_app.chain import components, txcodec
     from abci_app.chain.errors import LedgerError
     names = field_flags(action, flags)
     try:
-        codec.action_to_proto(action)
+        txcodec.action_to_proto(action)
     except (ValueError, TypeError, OverflowError) as exc:
         field = _out_of_range(action)
         raise BadValue(names.get(field, ""), f"value out of range ({exc})") from None
