@@ -175,8 +175,7 @@ def _plain(obj: Any, hint: Any = None) -> Any:
     return obj
 
 
-@lru_cache(maxsize=None)
-def _encoder(hint: Any) -> Callable[[Any], Any]:
+def _build_encoder(hint: Any) -> Callable[[Any], Any]:
     """Return a function giving ``_plain(value, hint)``, with the type analysis done once per hint.
 
     ``_plain`` visits every element of every tuple (a friction aggregate holds four histograms
@@ -191,7 +190,7 @@ def _encoder(hint: Any) -> Callable[[Any], Any]:
             return _plain(value, hint)
         return flat_tuple
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        fields = tuple((name, _encoder(h)) for name, h in _hints(hint))
+        fields = tuple((name, _encoder(h)) for name, h in field_hints(hint))
 
         def record(value: Any) -> Any:
             if type(value) is not hint:
@@ -202,6 +201,10 @@ def _encoder(hint: Any) -> Callable[[Any], Any]:
     def leaf(value: Any) -> Any:
         return value if type(value) in _PLAIN_LEAVES else _plain(value, hint)
     return leaf
+
+
+# One encoder per hint, built on first use.
+_encoder: Callable[[Any], Callable[[Any], Any]] = lru_cache(maxsize=None)(_build_encoder)
 
 
 def _identity(value: Any) -> Any:
