@@ -110,7 +110,8 @@ def encode_value(obj: Any) -> bytes:
             raw = _JSON.encode(plain).encode()
             _remember(type(obj), raw, obj)
             return raw
-    return _JSON.encode(_encoder(type(obj))(obj)).encode()
+    cls: Any = type(obj)
+    return _JSON.encode(_encoder(cls)(obj)).encode()
 
 
 def encode_plain(doc: Any) -> bytes:
@@ -191,7 +192,7 @@ def _encoder(hint: Any) -> Callable[[Any], Any]:
             return _plain(value, hint)
         return flat_tuple
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        fields = tuple((name, _encoder(h)) for name, h in _hints(hint))
+        fields = tuple((name, _encoder(h)) for name, h in field_hints(hint))
 
         def record(value: Any) -> Any:
             if type(value) is not hint:
