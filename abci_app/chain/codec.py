@@ -110,7 +110,8 @@ def encode_value(obj: Any) -> bytes:
             raw = _JSON.encode(plain).encode()
             _remember(type(obj), raw, obj)
             return raw
-    return _JSON.encode(_encoder(type(obj))(obj)).encode()
+    cls: Any = type(obj)
+    return _JSON.encode(_encoder(cls)(obj)).encode()
 
 
 def encode_plain(doc: Any) -> bytes:
