@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from abci_app.adapter.app import LedgerApp
-from abci_app.chain import auth, codec
+from abci_app.chain import auth, txcodec
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.delegation import state as delegations, tally
 from abci_app.chain.domain.delegation.messages import DelegateVote
@@ -64,7 +64,7 @@ class Chain:
     def tx(self, signer: Signer, action) -> bytes:
         raw = signer.sign_tx(CHAIN_ID, self.sequences[signer.address], action)
         self.sequences[signer.address] += 1
-        auth.verify_signature(codec.decode_tx(raw))   # the mempool path: signature cache warm
+        auth.verify_signature(txcodec.decode_tx(raw))   # the mempool path: signature cache warm
         return raw
 
     def run(self, txs: list[bytes], time_: int | None = None) -> float:

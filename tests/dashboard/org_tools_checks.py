@@ -57,6 +57,7 @@ def test_an_organization_page_shows_delegations_roles_streams_and_sub_organizati
     assert "transfer" in page.inner_text("[data-testid=role-uses]")
     paid = page.inner_text("[data-testid=streams-paid]")
     assert address("erin")[:8] in paid and "active" in paid
+    assert "1 active stream(s)" in page.inner_text("[data-section=streams] [data-testid=recurring-cost]")
     assert "Buurt Noord" in page.inner_text("[data-testid=suborgs]")
     view.shot("orgtools")
     view.follow("[data-act=act_as_role]")
@@ -68,4 +69,13 @@ def test_an_organization_page_shows_delegations_roles_streams_and_sub_organizati
     assert page.input_value("[name='actions.0.dissolve_sub_organization.org_id']") == str(org_id + 1)
     page = view.go(f"organizations/{org_id + 1}")
     assert "Buurt Tools" in page.inner_text("[data-testid=parent-org]")
+    page = view.go(f"people/{address('erin')}")
+    assert "Buurt Tools" in page.inner_text("[data-testid=streams-received]") or \
+        short_treasury(org_id) in page.inner_text("[data-testid=streams-received]")
+    page = view.go("friction")
+    assert int(page.inner_text("[data-testid=recurring-cost] [data-stat=active] .value")) >= 1
     assert not view.errors, view.errors
+
+
+def short_treasury(org_id: int) -> str:
+    return treasury_address(org_id)[:8]

@@ -8,6 +8,7 @@ import { query } from "../gql.js";
 import { h, amount, duration, fill, table, short } from "../dom.js";
 import { barChart } from "../charts.js";
 import { Page } from "../section.js";
+import { addRecurringCost } from "./orgtools.js";
 
 const DAY = 86400;
 const FIGURES = `period agreements completed disputed cancelled broken txs fees value
@@ -120,5 +121,6 @@ export function mount(root, route) {
       { "data-testid": "friction-agreements" })];
     },
   });
+  addRecurringCost(page);
   return page;
 }

@@ -1,6 +1,7 @@
 // The organization tools on an organization's page: who votes for whom (delegations),
 // roles with budgets (and their recent uses), streams the treasury pays or receives, and
 // sub-organizations (the parent link, each child's veto window, projects and agreements).
+// Also a person's streams (People) and the network's recurring cost of streams (Friction).
 // Each is its own section with its own query, so a node without one of the fields only
 // blanks that section.  The links open the app's forms (#/act/<kind>?field=value) filled in.
 
@@ -39,9 +40,7 @@ export function addSections(page, id, org) {
     load: async () => {
       const o = await org();
       if (!o) throw new Unavailable(["Query.organization (streams are listed by treasury)"]);
-      const fields = "id payer recipient amountPerPeriod period start total claimed accrued claimable reserved status stoppedAt";
-      return { ...await query(`{ _meta { block { number } } paid: streams(address: ${lit(o.treasury)}) { ${fields} }
-        received: streams(address: ${lit(o.treasury)}, received: true) { ${fields} } }`), treasury: o.treasury };
+      return loadStreams(o.treasury);
     },
     view: (data) => streamsView(id, data) });
   page.section({ id: "suborgs", title: "Sub-organizations", wide: true,
@@ -77,24 +76,59 @@ function rolesView(id, { roles, events }) {
     grant];
 }
 
+const STREAM_FIELDS = "id payer recipient amountPerPeriod period start total claimed accrued claimable reserved status stoppedAt";
+const COST_FIELDS = "active per30Days reserved paid returned";
+
+async function loadStreams(address) {
+  return query(`{ _meta { block { number } } paid: streams(address: ${lit(address)}) { ${STREAM_FIELDS} }
+    received: streams(address: ${lit(address)}, received: true) { ${STREAM_FIELDS} }
+    cost: recurringCost(scope: ${lit(`org/${address}`)}) { ${COST_FIELDS} } }`);
+}
+
+function costLine(cost, whose) {
+  return h("p.meta", { "data-testid": "recurring-cost" }, `${whose} ${cost.active} active stream(s): ${amount(cost.per30Days)} ` +
+    `every 30 days; ${amount(cost.reserved)} reserved, ${amount(cost.paid)} paid, ${amount(cost.returned)} returned by stops.`);
+}
+
+/** ``id``: the organization (its stop is a proposal), or null for a person (who stops directly). */
 function streamRow(id, s, side) {
   const stopped = s.status !== "active";
+  const stop = stopped || side !== "paid" ? "" : id === null ? actLink("stop_stream", "Stop", { stream_id: s.id })
+    : proposeLink("Propose to stop", id, `Stop stream ${s.id}`, "stop_stream", { stream_id: s.id });
   return [`#${s.id}`, who(side === "paid" ? s.recipient : s.payer),
     `${amount(s.amountPerPeriod)} / ${duration(s.period)}`, amount(s.accrued), amount(s.claimable), amount(s.reserved),
     stopped ? h("span", {}, status(s.status), s.stoppedAt ? ` ${when(s.stoppedAt)}` : "") : status(s.status),
-    h("span", {}, Number(s.claimable) > 0 ? actLink("claim_stream", "Claim", { stream_id: s.id }) : "",
-      !stopped && side === "paid" ? [" ", proposeLink("Propose to stop", id, `Stop stream ${s.id}`, "stop_stream", { stream_id: s.id })] : "")];
+    h("span", {}, Number(s.claimable) > 0 ? actLink("claim_stream", "Claim", { stream_id: s.id }) : "", " ", stop)];
 }
 
-function streamsView(id, { paid, received }) {
+function streamsView(id, { paid, received, cost }) {
   const headers = ["Stream", "", "Rate", "Accrued", "Claimable", "Reserved", "Status", ""];
-  const start = h("p.meta", {}, proposeLink("Propose a stream from the treasury", id, "Pay by stream", "create_stream"),
-    " · ", actLink("create_stream", "Start a stream yourself"));
+  const start = id === null ? h("p.meta", {}, actLink("create_stream", "Start a stream"))
+    : h("p.meta", {}, proposeLink("Propose a stream from the treasury", id, "Pay by stream", "create_stream"),
+      " · ", actLink("create_stream", "Start a stream yourself"));
+  const whose = id === null ? "Pays" : "The treasury pays";
   const part = (list, side, caption, other) => list.length
     ? table(caption, headers.map((x, i) => (i === 1 ? other : x)), list.map((s) => streamRow(id, s, side)), { "data-testid": `streams-${side}` })
     : null;
-  if (!paid.length && !received.length) return [h("p.muted", {}, "The treasury pays and receives no streams."), start];
-  return [part(paid, "paid", "The treasury pays", "Recipient"), part(received, "received", "The treasury receives", "Payer"), start];
+  if (!paid.length && !received.length) return [h("p.muted", {}, "No streams paid or received."), start];
+  return [costLine(cost, whose), part(paid, "paid", "Paid", "Recipient"), part(received, "received", "Received", "Payer"), start];
+}
+
+/** People: the streams an account pays and receives, with claim and stop links. */
+export function addPersonStreams(page, address) {
+  page.section({ id: "streams", title: "Streams (recurring payments)", wide: true,
+    load: () => loadStreams(address), view: (data) => streamsView(null, data) });
+}
+
+/** Friction: what streams cost the network, as recurring figures. */
+export function addRecurringCost(page) {
+  page.section({ id: "recurring", title: "Recurring costs (streams)",
+    load: () => query(`{ _meta { block { number } } recurringCost(scope: "all") { ${COST_FIELDS} } }`),
+    view: ({ recurringCost: c }) => h("dl.stats", { "data-testid": "recurring-cost" },
+      [["active", "Active streams", String(c.active)], ["per30Days", "Paid every 30 days", amount(c.per30Days)],
+        ["reserved", "Reserved", amount(c.reserved)], ["paid", "Paid so far", amount(c.paid)],
+        ["returned", "Returned by stops", amount(c.returned)]].map(([key, label, value]) =>
+        h("div.stat", { "data-stat": key }, h("dt", {}, label), h("dd", {}, h("span.value", {}, value))))) });
 }
 
 async function loadSubOrgs(id) {

@@ -8,6 +8,7 @@ import { accountNames } from "../app/names.js";
 import { agreementStage } from "./agreements.js";
 import { provenBalance } from "./proven.js";
 import { loadCounts } from "../app/counts.js";
+import { addPersonStreams } from "./orgtools.js";
 
 const COUNTS = [["completedAsProvider", "completed as provider"], ["completedAsRequester", "completed as requester"],
   ["onTime", "on time"], ["broken", "broken"], ["disputesOpened", "disputes opened"], ["disputesWon", "disputes won"],
@@ -114,5 +115,6 @@ function person(root, address) {
       ];
     },
   });
+  addPersonStreams(page, address);
   return page;
 }
