@@ -11,7 +11,8 @@ from abci_app.tools.cli.common import CliError
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations.messages import GrantFeeAllowance, UpdateMembers, UpdatePolicy
 from abci_app.chain.domain.validators.messages import MarketParamChange, SpendCommunityPool, UpdateMarketParams
-from tests.cli.helpers import invoke, samen
+from tests.cli.helpers import invoke
+from tests.cli.helpers import samen_in_process as samen   # ~30 commands against the nodes: no start-up each
 from tests.support.chain import key
 
 PASS = {"SAMEN_PASSPHRASE": "e2e passphrase"}

@@ -1,4 +1,12 @@
-"""Crash recovery against a real CometBFT node: kill -9 under load, and the app's fail points."""
+"""Crash recovery against a real CometBFT node: kill -9 under load, and the app's fail points.
+
+In ``make test``: kill -9 of the app under transfers, and a clean restart.  Behind ``-m soak``
+(``make soak``), because ``make test`` shows the same claims elsewhere: the fail points on one
+node (``tests/testnet/test_faults.py::test_the_app_killed_at_a_crash_point_restarts_with_an_equal_app_hash``
+on a real network, with the same replay-mode check, and ``tests/abci/test_crash_recovery.py``
+in-process), and CometBFT killed alone while the app runs on
+(``test_cometbft_killed_inside_its_commit_pipeline_restarts_with_an_equal_app_hash``).
+"""
 
 from __future__ import annotations
 
@@ -92,6 +100,7 @@ def test_kill_9_of_the_app_under_transfers_keeps_every_acknowledged_transfer(nod
 REPLAY = {"finalize_block": "Replay last block using real app", "after_commit": "Replay last block using mock app"}
 
 
+@pytest.mark.soak
 @pytest.mark.parametrize("point", ["finalize_block", "after_commit"])
 def test_a_crash_at_a_fail_point_recovers_with_equal_app_hashes(node_factory, point):
     alice = signer_for("alice")
@@ -120,6 +129,7 @@ def test_a_crash_at_a_fail_point_recovers_with_equal_app_hashes(node_factory, po
     assert node.balance(SINK.address) == sum(on_chain)
 
 
+@pytest.mark.soak
 def test_kill_9_of_cometbft_alone_and_its_restart_resume_the_chain_with_the_same_app(node_factory):
     alice = signer_for("alice")
     node = node_factory(accounts=[(alice.address, GENESIS_BALANCE)]).start()

@@ -7,7 +7,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from abci_app.chain.domain.upgrades import registry
-from tests.support.node import signer_for, transfer_tx, wait_until
+from tests.support.node import module_node, signer_for, transfer_tx, wait_until
 
 pytestmark = pytest.mark.node
 
@@ -28,9 +28,10 @@ def value(samples: dict, name: str, **labels) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-@pytest.fixture
-def node(node_factory):
-    return node_factory(accounts=[(ALICE.address, 1_000_000)]).start()
+@pytest.fixture(scope="module")
+def node(request):
+    with module_node(request, [(ALICE.address, 1_000_000)]) as running:
+        yield running
 
 
 def test_the_app_metrics_show_blocks_transactions_and_the_store_and_move_while_blocks_commit(node):

@@ -9,16 +9,22 @@ import pytest
 from abci_app.chain import txcodec
 from abci_app.tools.client.rpc import RpcError
 from abci_app.chain.errors import BadSignature, MalformedTx, SequenceMismatch, WrongChain
-from tests.support.node import signer_for, transfer_tx
+from tests.support.node import module_node, signer_for, transfer_tx
 
 pytestmark = pytest.mark.node
 
-ALICE, BOB = signer_for("alice"), signer_for("bob")
+ALICE, BOB = signer_for("alice"), signer_for("bob")        # the committed transfer
+CAROL, DAN = signer_for("carol"), signer_for("dan")        # the replayed bytes
+ERIN = signer_for("erin")                                  # bad input: never moves
 
 
-@pytest.fixture
-def node(node_factory):
-    return node_factory(accounts=[(ALICE.address, 1_000_000), (BOB.address, 500)]).start()
+@pytest.fixture(scope="module")
+def node(request):
+    """One node for the module; each test uses its own accounts."""
+    accounts = [(ALICE.address, 1_000_000), (BOB.address, 500), (CAROL.address, 1_000_000), (DAN.address, 500),
+                (ERIN.address, 1_000_000)]
+    with module_node(request, accounts) as running:
+        yield running
 
 
 def test_a_signed_transfer_is_committed_and_moves_the_balances(node):
@@ -35,7 +41,7 @@ def test_a_signed_transfer_is_committed_and_moves_the_balances(node):
 
 
 def test_the_same_bytes_broadcast_again_are_rejected(node):
-    tx = transfer_tx(ALICE, BOB.address, 10, sequence=0)
+    tx = transfer_tx(CAROL, DAN.address, 10, sequence=0)
     assert node.broadcast_commit(tx)["tx_result"]["code"] == 0
     with pytest.raises(RpcError, match="already exists in cache"):
         node.broadcast_sync(tx)
@@ -43,7 +49,7 @@ def test_the_same_bytes_broadcast_again_are_rejected(node):
     answer = node.check_tx(tx)
     assert (answer["codespace"], answer["code"]) == (SequenceMismatch.codespace, SequenceMismatch.code)
     assert "expected 1, got 0" in answer["log"]
-    assert node.balance(BOB.address) == 510
+    assert node.balance(DAN.address) == 510
 
 
 def _bad_signature(tx: bytes) -> bytes:
@@ -54,11 +60,11 @@ def _bad_signature(tx: bytes) -> bytes:
 
 @pytest.mark.parametrize("case, make, error", [
     ("random bytes", lambda: random.Random(7).randbytes(64), MalformedTx),
-    ("a bad signature", lambda: _bad_signature(transfer_tx(ALICE, BOB.address, 5, 0)), BadSignature),
-    ("a transaction for another chain", lambda: transfer_tx(ALICE, BOB.address, 5, 0, chain_id="other"), WrongChain),
+    ("a bad signature", lambda: _bad_signature(transfer_tx(ERIN, BOB.address, 5, 0)), BadSignature),
+    ("a transaction for another chain", lambda: transfer_tx(ERIN, BOB.address, 5, 0, chain_id="other"), WrongChain),
 ])
 def test_bad_input_over_rpc_is_rejected_with_its_code_and_changes_nothing(node, case, make, error):
     answer = node.broadcast_sync(make())
     assert (answer["codespace"], answer["code"]) == (error.codespace, error.code), (case, answer)
-    assert node.balance(ALICE.address) == 1_000_000
-    assert node.sequence(ALICE.address) == 0
+    assert node.balance(ERIN.address) == 1_000_000
+    assert node.sequence(ERIN.address) == 0

@@ -7,9 +7,11 @@ recorded (``acked``: hash -> height).  After an error or timeout the account's
 sequence is read back from a live node (an unacknowledged transaction may still
 commit later; that is allowed).  ``stop()`` ends every thread (bounded).
 
-``flood(url, invalid, oversized)`` sends junk with JSON-RPC batches of
-``broadcast_tx_sync`` to one node: random bytes and correctly framed transfers
-with a broken signature, plus transactions above the app's ``max_tx_bytes``.
+``flood(url, txs, batch=MAX_BATCH)`` sends junk with JSON-RPC batches of
+``broadcast_tx_sync`` to one node (``junk``: random bytes and correctly framed transfers
+with a broken signature; callers add transactions above the app's ``max_tx_bytes``).
+A batch above CometBFT's default ``rpc.max_request_batch_size`` needs that raised on the
+target node (``FLOOD_BATCH``: what the fault network configures).
 """
 
 from __future__ import annotations
@@ -114,10 +116,11 @@ def junk(count: int, size_range=(40, 400), seed: int = 1) -> list[bytes]:
 
 
 MAX_BATCH = 10   # CometBFT's default rpc.max_request_batch_size
+FLOOD_BATCH = 100   # the fault network's flood target allows this many per request
 
 
 def flood(url: str, txs: list[bytes], connections: int = 4, timeout: float = 30.0,
-          deadline: float | None = None) -> dict:
+          deadline: float | None = None, batch: int = MAX_BATCH) -> dict:
     """Send ``txs`` in JSON-RPC batches of ``broadcast_tx_sync`` over ``connections`` threads.
 
     Returns counts of answers by outcome: ``rejected`` (CheckTx answered a non-zero
@@ -125,7 +128,7 @@ def flood(url: str, txs: list[bytes], connections: int = 4, timeout: float = 30.
     refused batch).  Every thread stops at ``deadline``.
     """
     parts = [dict.fromkeys(("sent", "rejected", "accepted", "errors"), 0) for _ in range(connections)]
-    threads = [threading.Thread(target=_flood_part, args=(url, txs[i::connections], parts[i], timeout, deadline),
+    threads = [threading.Thread(target=_flood_part, args=(url, txs[i::connections], parts[i], timeout, deadline, batch),
                                 daemon=True) for i in range(connections)]
     for thread in threads:
         thread.start()
@@ -134,10 +137,11 @@ def flood(url: str, txs: list[bytes], connections: int = 4, timeout: float = 30.
     return {key: sum(p[key] for p in parts) for key in parts[0]}
 
 
-def _flood_part(url: str, txs: list[bytes], counts: dict, timeout: float, deadline: float | None) -> None:
+def _flood_part(url: str, txs: list[bytes], counts: dict, timeout: float, deadline: float | None,
+                batch: int) -> None:
     with httpx.Client(timeout=timeout) as client:
-        for start in range(0, len(txs), MAX_BATCH):
-            _send_batch(client, url, txs[start:start + MAX_BATCH], counts)
+        for start in range(0, len(txs), batch):
+            _send_batch(client, url, txs[start:start + batch], counts)
             if deadline is not None and time.monotonic() > deadline:
                 return
 

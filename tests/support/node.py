@@ -7,7 +7,8 @@ Contract (other suites build on it, keep it stable):
   ``node_factory`` fixture (same keyword arguments, no ``root``) creates one in a short fresh ``/tmp/sn*`` directory
   (unix socket paths stay under 100 characters) with free loopback ports, runs
   ``samen``'s own ``init_home`` (so tests exercise the real home layout) and
-  returns it NOT started.  Call ``start()``.
+  returns it NOT started.  Call ``start()``.  ``module_node(request, accounts, ...)`` is the
+  same node started once for a module-scoped fixture.
 * Every wait is bounded (``timeout`` seconds, ``WaitTimeout`` on expiry); nothing
   here sleeps for a fixed time to "let things settle".
 * The app and CometBFT are separate processes that can be stopped (clean
@@ -26,6 +27,7 @@ Contract (other suites build on it, keep it stable):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -279,10 +281,30 @@ def node_factory(request):
         node.cleanup()
 
 
+@contextlib.contextmanager
+def module_node(request, accounts=(), params: dict | None = None, **options):
+    """Yield one started ``TestNode`` for a module-scoped fixture (tests that share it must not depend
+    on each other's transactions: give each its own accounts).  Killed and removed afterwards; the
+    tail of its logs is printed if setting up failed or any test failed meanwhile."""
+    root = Path(tempfile.mkdtemp(prefix="snm", dir="/tmp"))
+    node = TestNode(root, accounts, params, **options).init()
+    failed_before = request.session.testsfailed
+    try:
+        node.start()
+        yield node
+    except BaseException:
+        print(node.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        if request.session.testsfailed > failed_before:
+            print(node.log_tail(), file=sys.stderr)
+        node.cleanup()
+
+
 def wait_until(condition, timeout: float, what: str) -> None:
     """Poll ``condition()`` every 50 ms until true; raise ``WaitTimeout`` after ``timeout`` seconds."""
     wait_for(condition, timeout, what)
 
 
-__all__ = ["CHAIN_ID", "TestNode", "node_factory", "free_port", "signer_for", "transfer_tx", "wait_until",
+__all__ = ["CHAIN_ID", "TestNode", "node_factory", "module_node", "free_port", "signer_for", "transfer_tx", "wait_until",
            "pytest_runtest_makereport", "WaitTimeout"]

@@ -140,6 +140,10 @@ class NetNode:
         """Ignore the failure lines logged so far (a crash the test caused on purpose)."""
         self.log_mark = len(self._log_text())
 
+    def log_since_mark(self) -> str:
+        """CometBFT's log after ``log_mark`` (what the node logged since the last ``forgive``)."""
+        return self._log_text()[self.log_mark:]
+
     def failure_lines(self) -> list[str]:
         """CometBFT log lines after ``log_mark`` that show a panic, consensus failure or app-hash mismatch."""
         text = self._log_text()[self.log_mark:]

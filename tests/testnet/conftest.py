@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from abci_app.tools.node.cometbft import patch_config
 from tests.support.netcheck import HashChecker, Monitor
-from tests.support.netload import Load
+from tests.support.netload import FLOOD_BATCH, Load
 from tests.support.testnet import FaultNet
 
 FIGURES = Path(__file__).resolve().parents[2] / "build" / "testnet-figures.json"
@@ -29,6 +30,8 @@ def faultnet():
     net.monitor = None
     net.load = None
     try:
+        patch_config(net.validators[0].home / "config" / "config.toml",    # the flood stage's target
+                     {("rpc", "max_request_batch_size"): FLOOD_BATCH})
         net.start()
         net.monitor = Monitor(net).start()
         net.load = Load(net).start()
