@@ -36,7 +36,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from abci_app.chain import addresses, codec
+from abci_app.chain import addresses, txcodec
 from abci_app.chain.domain.agreements.messages import (AcceptMilestone, CancelAgreement, DeliverMilestone,
                                                  DisputeMilestone, ResolveDispute)
 from abci_app.chain.domain.market.messages import AcceptOffer, MakeOffer, PostRequest, PublishStandingOffer, TakeStandingOffer
@@ -78,10 +78,10 @@ class Key:
         self.sequence = 0
 
     def sign(self, action) -> bytes:
-        body = codec.encode_body(chain_id=CHAIN_ID, public_key=self.public_key, sequence=self.sequence,
+        body = txcodec.encode_body(chain_id=CHAIN_ID, public_key=self.public_key, sequence=self.sequence,
                                  action=action, fee=0, fee_payer="")
         self.sequence += 1
-        return codec.encode_tx(body, self._key.sign(codec.sign_bytes(body)))
+        return txcodec.encode_tx(body, self._key.sign(txcodec.sign_bytes(body)))
 
 
 @dataclass

@@ -28,7 +28,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.bindings import crypto_sign_open
 
-from abci_app.chain import auth, codec
+from abci_app.chain import auth, txcodec
 from abci_app.adapter.app import LedgerApp
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
@@ -75,8 +75,8 @@ def rate(count: int, seconds: float) -> float:
 
 def bare_verify(txs: list[bytes], openssl: bool = False) -> float:
     """Verifications per second of the node's library (libsodium via PyNaCl), or of OpenSSL for comparison."""
-    decoded = [codec.decode_tx(raw) for raw in txs]
-    items = [(d.public_key, d.signature, codec.sign_bytes(d.body)) for d in decoded]
+    decoded = [txcodec.decode_tx(raw) for raw in txs]
+    items = [(d.public_key, d.signature, txcodec.sign_bytes(d.body)) for d in decoded]
     start = time.perf_counter()
     if openssl:
         for public_key, signature, message in items:
@@ -90,7 +90,7 @@ def bare_verify(txs: list[bytes], openssl: bool = False) -> float:
 def forget_caches() -> None:
     """Drop the signature-verification and decode memos, so nothing is measured warm by accident."""
     auth._verified.clear()
-    codec._DECODED.clear()
+    txcodec._DECODED.clear()
 
 
 def check_tx_rate(folder: Path, signers: list[Signer], txs: list[bytes]) -> float:
@@ -111,7 +111,7 @@ def finalize_rate(folder: Path, signers: list[Signer], txs: list[bytes], block: 
     forget_caches()
     if warm:
         for raw in txs:  # the mempool path a validator ran before the block
-            auth.verify_signature(codec.decode_tx(raw))
+            auth.verify_signature(txcodec.decode_tx(raw))
     start = time.perf_counter()
     for height, first in enumerate(range(0, len(txs), block), start=2):
         result = app.finalize_block(height, 1_700_000_000 + height, b"\x01" * 20, txs[first:first + block])

@@ -22,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from abci_app.chain import addresses, codec  # noqa: E402
+from abci_app.chain import addresses, txcodec  # noqa: E402
 from abci_app.tools.client.signer import Signer  # noqa: E402
 from abci_app.chain.txproto import samen_tx  # noqa: E402
 from vector_cases import KEYS, cases  # noqa: E402
@@ -58,22 +58,22 @@ def _repeated(field: Any) -> bool:
 
 def vector(case: dict) -> dict:
     label, key = case["signer"]
-    body = codec.encode_body(chain_id=CHAIN_ID, public_key=key.public_key, sequence=case["sequence"],
+    body = txcodec.encode_body(chain_id=CHAIN_ID, public_key=key.public_key, sequence=case["sequence"],
                              action=case["action"], fee=case["fee"], fee_payer=case["fee_payer"])
-    sign_bytes = codec.sign_bytes(body)
+    sign_bytes = txcodec.sign_bytes(body)
     signature = key.sign(sign_bytes)
-    tx = codec.encode_tx(body, signature)
+    tx = txcodec.encode_tx(body, signature)
     return {
         "name": case["name"],
         "key": key_entry(label, key),
-        "body": {"version": codec.TX_VERSION, "chain_id": CHAIN_ID, "public_key": key.public_key.hex(),
+        "body": {"version": txcodec.TX_VERSION, "chain_id": CHAIN_ID, "public_key": key.public_key.hex(),
                  "sequence": case["sequence"], "fee": case["fee"], "fee_payer": case["fee_payer"],
-                 "action": wire_json(codec.action_to_proto(case["action"]))},
+                 "action": wire_json(txcodec.action_to_proto(case["action"]))},
         "body_hex": body.hex(),
         "sign_bytes_hex": sign_bytes.hex(),
         "signature_hex": signature.hex(),
         "tx_hex": tx.hex(),
-        "tx_hash_hex": codec.tx_hash(tx).hex(),
+        "tx_hash_hex": txcodec.tx_hash(tx).hex(),
     }
 
 
@@ -81,7 +81,7 @@ def document() -> dict:
     return {
         "about": "Samen transaction test vectors; format in docs/transactions.md, schema in proto/samen/v1/tx.proto",
         "generator": "python scripts/make_test_vectors.py",
-        "sign_domain_hex": codec.SIGN_DOMAIN.hex(),
+        "sign_domain_hex": txcodec.SIGN_DOMAIN.hex(),
         "address_rule": "bech32('samen', SHA-256(public_key)[:20])",
         "tx_hash_rule": "SHA-256(tx bytes)",
         "action_form": "body.action is {kind: fields}; every field by its proto name, bytes as lowercase hex, "

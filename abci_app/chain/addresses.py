@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import Iterable
 
 from abci_app.chain.errors import InvalidAddress
 
@@ -37,7 +38,7 @@ def _step_term(top: int) -> int:
 _STEP = tuple(_step_term(top) for top in range(32))
 
 
-def _polymod(symbols, chk: int = 1) -> int:
+def _polymod(symbols: Iterable[int], chk: int = 1) -> int:
     """Continue the BIP-173 checksum ``chk`` over 5-bit ``symbols``."""
     step = _STEP
     for v in symbols:

@@ -10,18 +10,19 @@ transaction always pays its fee and consumes its sequence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
-from abci_app.chain import addresses, codec
-from abci_app.chain.codec import SignedTx
-from abci_app.chain.context import TxContext
+from abci_app.chain import addresses, txcodec
+from abci_app.chain.txcodec import SignedTx
+from abci_app.chain.context import BlockInfo, TxContext
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.params import Params
 from abci_app.chain.errors import (BadPublicKey, BadSignature, FeeTooLow, InsufficientFee, InsufficientFunds,
                              SequenceMismatch, TxTooLarge, UnknownFeePayer, UnknownSender, UnsupportedVersion, WrongChain)
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 _VERIFIED_MAX = 1 << 17
 SIGNATURE_BYTES = 64
@@ -43,9 +44,9 @@ def check_stateless(raw: bytes, chain_id: str, params: Params) -> tuple[SignedTx
     """Decode and verify a transaction without reading state."""
     if len(raw) > params.max_tx_bytes:
         raise TxTooLarge(f"transaction is {len(raw)} bytes, at most {params.max_tx_bytes} allowed")
-    tx = codec.decode_tx(raw)
-    if tx.version != codec.TX_VERSION:
-        raise UnsupportedVersion(f"unsupported transaction version {tx.version}, expected {codec.TX_VERSION}")
+    tx = txcodec.decode_tx(raw)
+    if tx.version != txcodec.TX_VERSION:
+        raise UnsupportedVersion(f"unsupported transaction version {tx.version}, expected {txcodec.TX_VERSION}")
     if tx.chain_id != chain_id:
         raise WrongChain(f"transaction is for chain {tx.chain_id!r}, this is {chain_id!r}")
     if len(tx.public_key) != 32:
@@ -71,7 +72,7 @@ def signature_valid(body: bytes, signature: bytes, public_key: bytes) -> bool:
     if len(signature) != SIGNATURE_BYTES:
         return False
     try:
-        crypto_sign_open(signature + codec.sign_bytes(body), public_key)  # libsodium, strict RFC 8032
+        crypto_sign_open(signature + txcodec.sign_bytes(body), public_key)  # libsodium, strict RFC 8032
     except (BadSignatureError, ValueError, TypeError):
         return False
     return True
@@ -84,10 +85,10 @@ def verified_hash(raw: bytes) -> bytes | None:
     the loop passes it to ``mark_verified``.  It is the check ``verify_signature`` makes, so a
     transaction marked here is never verified again (docs/transactions.md, "Signing").
     """
-    parts = codec.signed_parts(raw)
+    parts = txcodec.signed_parts(raw)
     if parts is None or len(parts[2]) != 32 or not signature_valid(*parts):
         return None
-    return codec.tx_hash(raw)
+    return txcodec.tx_hash(raw)
 
 
 def mark_verified(tx_hash: bytes) -> None:
@@ -97,7 +98,8 @@ def mark_verified(tx_hash: bytes) -> None:
     _verified[tx_hash] = None
 
 
-def authenticate(state, ctx: TxContext, fee_payer_hook=None, block=None) -> str:
+def authenticate(state: StateWrite, ctx: TxContext, fee_payer_hook: Callable[..., str] | None = None,
+                 block: BlockInfo | None = None) -> str:
     """Check the signer's sequence and fee, then take the fee and bump the sequence; return who paid.
 
     A named ``fee_payer`` is always resolved by ``fee_payer_hook(state, block, ctx)``

@@ -13,10 +13,11 @@ a bug and propagates (the node halts rather than diverge).
 
 from __future__ import annotations
 
-from abci_app.chain import auth, codec, components
-from abci_app.chain.context import BlockInfo, BlockOutcome, TxOutcome, ValidatorUpdates
+from abci_app.chain import auth, components, txcodec
+from abci_app.chain.context import BlockInfo, BlockOutcome, TxContext, TxOutcome, ValidatorUpdates
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.state.delta import Delta
+from abci_app.chain.txcodec import SignedTx
 
 
 def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action: str = "") -> TxOutcome:
@@ -38,9 +39,9 @@ class _Passed:
     def __init__(self) -> None:
         self.chain_id: str | None = None
         self.params: object = None
-        self.passed: dict[bytes, tuple] = {}
+        self.passed: dict[bytes, tuple[SignedTx, TxContext]] = {}
 
-    def lookup(self, raw: bytes, block: BlockInfo):
+    def lookup(self, raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext] | None:
         if block.params is not self.params or block.chain_id != self.chain_id:
             if block.params != self.params or block.chain_id != self.chain_id:
                 self.passed.clear()
@@ -48,7 +49,7 @@ class _Passed:
             self.params = block.params
         return self.passed.get(raw)
 
-    def keep(self, raw: bytes, answer: tuple) -> None:
+    def keep(self, raw: bytes, answer: tuple[SignedTx, TxContext]) -> None:
         passed = self.passed
         if len(passed) >= self.MAX:
             del passed[next(iter(passed))]
@@ -58,7 +59,7 @@ class _Passed:
 _PASSED = _Passed()
 
 
-def check_stateless(raw: bytes, block: BlockInfo):
+def check_stateless(raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext]:
     """Decode, authenticate statelessly and run the action's stateless check (``_Passed`` remembers a pass)."""
     known = _PASSED.lookup(raw, block)
     if known is not None:
@@ -91,7 +92,7 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
         tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
         payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
-        return rejected(error, tx_hash or codec.tx_hash(raw), signer, action)
+        return rejected(error, tx_hash or txcodec.tx_hash(raw), signer, action)
     _, execute = components.ROUTER[type(tx.action)]
     acting = fork.fork()
     try:
@@ -109,7 +110,7 @@ def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:
     The hooks' events are the block's events, in order; a ``ValidatorUpdates`` a hook returns
     (the validators' hook, last) becomes the outcome's ``validator_updates`` instead.
     """
-    events: list = []
+    events: list[object] = []
     for hook in components.BEGIN_BLOCK:
         events.extend(hook(state, block))
     outcomes = [execute_tx(state, block, raw) for raw in txs]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 
 UNINDEXED = frozenset({
@@ -35,12 +35,15 @@ def indexed(key: str) -> bool:
 
 
 def event_type(event: Any) -> str:
-    return type(event).TYPE
+    kind: str = type(event).TYPE
+    return kind
 
 
-@lru_cache(maxsize=None)
-def _field_names(cls: type) -> tuple[str, ...]:
+def _names(cls: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(cls))
+
+
+_field_names: Callable[[type], tuple[str, ...]] = lru_cache(maxsize=None)(_names)
 
 
 def attributes(event: Any) -> list[tuple[str, str]]:
@@ -51,7 +54,8 @@ def attributes(event: Any) -> list[tuple[str, str]]:
 def _text(value: Any) -> str:
     kind = type(value)
     if kind is str:
-        return value
+        text: str = value
+        return text
     if kind is int:
         return str(value)
     if isinstance(value, bool):

@@ -18,6 +18,7 @@ from abci_app.chain import addresses, codec, components
 from abci_app.chain.domain import params as params_mod
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.params import Params
+from abci_app.chain.state.protocols import StateWrite
 
 
 class GenesisError(ValueError):
@@ -55,7 +56,7 @@ def parse_params(raw: dict | None) -> Params:
     return Params(**raw)
 
 
-def apply(state, doc: dict) -> None:
+def apply(state: StateWrite, doc: dict) -> None:
     """Write the genesis state into ``state`` (an overlay)."""
     params_mod.put(state, parse_params(doc.get("params")))
     total = 0

@@ -62,3 +62,12 @@ def build_kinds(modules: tuple[ModuleType, ...] = MODULES) -> dict[str, type]:
 
 
 KINDS: dict[str, type] = build_kinds()
+_KIND_OF: dict[type, str] = {cls: name for name, cls in KINDS.items()}
+
+
+def kind_of(cls: type) -> str:
+    """Return the ``oneof`` field name of a message class; ``KeyError`` if it is not a transaction action."""
+    try:
+        return _KIND_OF[cls]
+    except KeyError:
+        raise KeyError(f"{cls.__name__} is not a transaction action") from None

@@ -17,7 +17,7 @@ proto3 rules: a field holding its default (0, "", false) is not written; strings
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 _RESPONSE_CHECK_TX = b"\x4a"             # field 9, wire type 2
 _RESPONSE_FINALIZE_BLOCK = b"\xaa\x01"   # field 21, wire type 2 (two-byte tag)
@@ -49,7 +49,7 @@ def _nested(tag: bytes, body: bytes) -> bytes:
     return tag + encode_varint(len(body)) + body
 
 
-def event(kind: str, attributes: Iterable[tuple[str, str]], indexed=lambda key: True) -> bytes:
+def event(kind: str, attributes: Iterable[tuple[str, str]], indexed: Callable[[str], bool] = lambda key: True) -> bytes:
     """Return an ``Event``; ``indexed(key)`` sets each attribute's ``index`` flag."""
     parts = [_text(b"\x0a", kind)]
     for key, value in attributes:

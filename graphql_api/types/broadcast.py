@@ -9,7 +9,7 @@ Before anything is forwarded (each refusal is a GraphQL error with ``extensions.
 3. The client's token bucket (``limits.RateLimiter``) must have a token: ``RATE_LIMITED``
    with ``retryAfterSeconds``.  Refused bytes spend a token too.
 4. The bytes must be base64 of a Samen transaction within the chain's ``max_tx_bytes``
-   that decodes (``codec.decode_tx_uncached``, stateless; signature, sequence and fee
+   that decodes (``txcodec.decode_tx_uncached``, stateless; signature, sequence and fee
    are CheckTx's to judge): ``BAD_TRANSACTION`` with the ``codespace`` and ``ledgerCode``
    CheckTx would have answered.
 5. A COMMIT wait needs one of ``limits.MAX_COMMIT_WAITS`` slots: ``LIMIT_EXCEEDED``.
@@ -28,7 +28,7 @@ import strawberry
 from graphql import GraphQLError, ValidationRule
 from strawberry.types import Info
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.chain.domain import params as params_mod
 from abci_app.chain.errors import LedgerError, TxTooLarge
 from graphql_api import readers
@@ -100,7 +100,7 @@ def check_transaction(reader, raw: bytes) -> None:
     try:
         if len(raw) > limit:
             raise TxTooLarge(f"transaction is {len(raw)} bytes, at most {limit} allowed")
-        codec.decode_tx_uncached(raw)
+        txcodec.decode_tx_uncached(raw)
     except LedgerError as error:
         raise _bad(error) from None
 

@@ -13,7 +13,7 @@ import json
 import strawberry
 from strawberry.types import Info
 
-from abci_app.chain import codec
+from abci_app.chain import codec, messages
 from abci_app.chain.domain.proposals import keys, state as props
 from graphql_api import readers
 from graphql_api.errors import ApiError
@@ -71,7 +71,7 @@ class Proposal:
 
     @strawberry.field(description="each action as canonical JSON {kind, msg}, as the state stores it")
     def actions(self) -> list[str]:
-        return [json.dumps({"kind": codec.action_field(type(a)), "msg": json.loads(codec.encode_value(a))},
+        return [json.dumps({"kind": messages.kind_of(type(a)), "msg": json.loads(codec.encode_value(a))},
                            sort_keys=True, separators=(",", ":")) for a in self.record.actions]
 
     @strawberry.field

@@ -6,17 +6,17 @@ test can build exactly the malformed or non-canonical bytes it talks about.
 
 from __future__ import annotations
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.txproto import samen_tx
 
 
 def body_message(signer: Signer, chain_id: str, sequence: int, action=None, **fields):
     """Return a ``TxBody`` protobuf message; ``fields`` override or add scalar fields."""
-    body = samen_tx.TxBody(version=codec.TX_VERSION, chain_id=chain_id, public_key=signer.public_key,
+    body = samen_tx.TxBody(version=txcodec.TX_VERSION, chain_id=chain_id, public_key=signer.public_key,
                            sequence=sequence)
     if action is not None:
-        body.action.CopyFrom(codec.action_to_proto(action))
+        body.action.CopyFrom(txcodec.action_to_proto(action))
     for name, value in fields.items():
         setattr(body, name, value)
     return body
@@ -28,7 +28,7 @@ def canonical(message) -> bytes:
 
 def sign_body(signer: Signer, body: bytes) -> bytes:
     """Return tx bytes for exactly ``body`` (canonical or not), correctly signed."""
-    return codec.encode_tx(body, signer.sign(codec.sign_bytes(body)))
+    return txcodec.encode_tx(body, signer.sign(txcodec.sign_bytes(body)))
 
 
 def envelope(raw: bytes):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.chain import auth, codec, errors
+from abci_app.chain import auth, errors, txcodec
 from abci_app.chain.domain.accounts.messages import Transfer
 from tests.abci.bad_txs import (ALICE, BOB, CAROL, CASES, DAVE, ERIN, MIN_FEE, STRANGER, Case, alice_transfer,
                                 fee_below_minimum, make_chain)
@@ -59,7 +59,7 @@ def test_check_tx_rejects_the_bad_transaction_and_changes_nothing(fresh, case):
 def charge(chain: TestChain, raw: bytes) -> bytes:
     """Return a valid transaction with ``raw``'s signer, sequence and fee whose action changes nothing
     (a transfer to oneself): what FinalizeBlock keeps of an authenticated transaction whose action fails."""
-    tx = codec.decode_tx(raw)
+    tx = txcodec.decode_tx(raw)
     signer = next(k for k in SIGNERS if k.public_key == tx.public_key)
     return signer.sign_tx(chain.chain_id, tx.sequence, Transfer(signer.address, 1), fee=tx.fee)
 

@@ -12,7 +12,7 @@ from abci_app.adapter.preverify import Preverifier, verify_all
 from abci_app.adapter.protos import abci
 from abci_app.adapter.server import AbciServer, frame
 from abci_app.adapter.storage.store import Store
-from abci_app.chain import auth, codec
+from abci_app.chain import auth, txcodec
 from abci_app.chain.domain.accounts.messages import Transfer
 from tests.abci.test_server import ChunkReader, RecordingWriter, parse_responses
 from tests.support.chain import key
@@ -24,8 +24,8 @@ GENESIS = json.dumps({"accounts": [{"address": ALICE.address, "balance": 10**9}]
 
 def forged(raw: bytes) -> bytes:
     """The same transaction with its signature's last byte flipped (still canonical)."""
-    tx = codec.decode_tx_uncached(raw)
-    return codec.encode_tx(tx.body, tx.signature[:-1] + bytes([tx.signature[-1] ^ 1]))
+    tx = txcodec.decode_tx_uncached(raw)
+    return txcodec.encode_tx(tx.body, tx.signature[:-1] + bytes([tx.signature[-1] ^ 1]))
 
 
 def pipelined_batch() -> list:
@@ -78,7 +78,7 @@ async def test_a_pipelined_batch_gets_the_same_answers_with_the_signature_worker
 def test_the_worker_vouches_only_for_transactions_whose_signature_is_valid():
     good = ALICE.sign_tx(CHAIN_ID, 0, Transfer(BOB.address, 1))
     other_chain = ALICE.sign_tx("another-chain", 0, Transfer(BOB.address, 1))
-    assert verify_all([good, forged(good), b"", b"\xff" * 40, other_chain]) == [codec.tx_hash(good), codec.tx_hash(other_chain)]
+    assert verify_all([good, forged(good), b"", b"\xff" * 40, other_chain]) == [txcodec.tx_hash(good), txcodec.tx_hash(other_chain)]
 
 
 def test_a_batch_is_cut_into_chunks_that_end_after_their_last_new_check_tx():

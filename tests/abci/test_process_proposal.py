@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.chain.domain.accounts.messages import Transfer
 from tests.support.chain import TestChain, key
 
@@ -30,8 +30,8 @@ def transfer(chain, sequence: int = 0, amount: int = 5, memo: str = "", signer=A
 
 
 def bad_signature(raw: bytes) -> bytes:
-    tx = codec.decode_tx(raw)
-    return codec.encode_tx(tx.body, bytes([tx.signature[0] ^ 1]) + tx.signature[1:])
+    tx = txcodec.decode_tx(raw)
+    return txcodec.encode_tx(tx.body, bytes([tx.signature[0] ^ 1]) + tx.signature[1:])
 
 
 JUNK = {

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.tools.client.rpc import ClientError, RpcClient
 from tests.support.node import signer_for, transfer_tx, wait_until
 
@@ -37,14 +37,14 @@ class TransferStream(threading.Thread):
                     return
                 amount = sequence + 1
                 tx = transfer_tx(self.signer, self.to, amount, sequence)
-                self.attempted.append((codec.tx_hash(tx), amount))
+                self.attempted.append((txcodec.tx_hash(tx), amount))
                 try:
                     result = rpc.broadcast_tx_commit(tx, timeout=15)
                 except ClientError:
                     return
                 if result["check_tx"]["code"] != 0 or result["tx_result"]["code"] != 0:
                     return
-                self.acked.append((codec.tx_hash(tx), amount))
+                self.acked.append((txcodec.tx_hash(tx), amount))
 
 
 def committed_amounts(node, stream: TransferStream) -> list[int]:

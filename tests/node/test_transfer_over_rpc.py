@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.tools.client.rpc import RpcError
 from abci_app.chain.errors import BadSignature, MalformedTx, SequenceMismatch, WrongChain
 from tests.support.node import signer_for, transfer_tx
@@ -30,7 +30,7 @@ def test_a_signed_transfer_is_committed_and_moves_the_balances(node):
     assert node.balance(ALICE.address) == 1_000_000 - 1234
     assert node.balance(BOB.address) == 500 + 1234
     assert node.sequence(ALICE.address) == 1
-    found = node.wait_for_tx(codec.tx_hash(tx), timeout=10)
+    found = node.wait_for_tx(txcodec.tx_hash(tx), timeout=10)
     assert int(found["height"]) == int(result["height"])
 
 
@@ -47,9 +47,9 @@ def test_the_same_bytes_broadcast_again_are_rejected(node):
 
 
 def _bad_signature(tx: bytes) -> bytes:
-    decoded = codec.decode_tx(tx)
+    decoded = txcodec.decode_tx(tx)
     flipped = bytes([decoded.signature[0] ^ 1]) + decoded.signature[1:]
-    return codec.encode_tx(decoded.body, flipped)
+    return txcodec.encode_tx(decoded.body, flipped)
 
 
 @pytest.mark.parametrize("case, make, error", [

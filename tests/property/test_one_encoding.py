@@ -14,7 +14,7 @@ from google.protobuf.descriptor import FieldDescriptor as FD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.txproto import samen_tx
 
@@ -80,15 +80,15 @@ def test_every_accepted_transaction_encodes_back_to_exactly_its_bytes():
     @QUICK
     @given(bodies())
     def prop(body):
-        raw = codec.encode_tx(body, SIGNATURE)
+        raw = txcodec.encode_tx(body, SIGNATURE)
         try:
-            tx = codec._decode_tx(raw)
+            tx = txcodec._decode_tx(raw)
         except LedgerError:
             return
         kinds.add(type(tx.action).__name__)
-        again = codec.encode_body(chain_id=tx.chain_id, public_key=tx.public_key, sequence=tx.sequence,
+        again = txcodec.encode_body(chain_id=tx.chain_id, public_key=tx.public_key, sequence=tx.sequence,
                                   action=tx.action, fee=tx.fee, fee_payer=tx.fee_payer, version=tx.version)
-        assert codec.encode_tx(again, tx.signature) == raw
+        assert txcodec.encode_tx(again, tx.signature) == raw
 
     prop()
     assert len(kinds) >= 8, kinds

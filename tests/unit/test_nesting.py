@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from abci_app.chain import codec, nesting
+from abci_app.chain import nesting, txcodec
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations.messages import OrgPolicy, UpdatePolicy
 from abci_app.chain.errors import MalformedTx, NestingTooDeep, NonCanonicalTx
@@ -31,12 +31,12 @@ def body_with_action(action_bytes: bytes) -> bytes:
 
 
 def tx_with_action(action_bytes: bytes) -> bytes:
-    return codec.encode_tx(body_with_action(action_bytes), bytes(64))
+    return txcodec.encode_tx(body_with_action(action_bytes), bytes(64))
 
 
 def hand_nested(levels: int, leaf_extra: bytes = b"") -> bytes:
     """An ``Action`` holding ``levels`` nested proposals around a transfer, with ``leaf_extra`` in its innermost Action."""
-    inner = codec.action_to_proto(Transfer(BOB.address, 5)).SerializeToString(deterministic=True) + leaf_extra
+    inner = txcodec.action_to_proto(Transfer(BOB.address, 5)).SerializeToString(deterministic=True) + leaf_extra
     for _ in range(levels):
         proposal = samen_tx.SubmitProposal(org_id=1, title="t").SerializeToString(deterministic=True)
         proposal += ACTIONS + encode_varint(len(inner)) + inner
@@ -46,7 +46,7 @@ def hand_nested(levels: int, leaf_extra: bytes = b"") -> bytes:
 
 def reject(raw: bytes, error: type) -> str:
     with pytest.raises(error) as caught:
-        codec._decode_tx(raw)
+        txcodec._decode_tx(raw)
     return caught.value.message
 
 
@@ -55,14 +55,14 @@ def test_an_unknown_field_below_sixty_four_levels_is_refused_before_parsing():
 
 
 def test_nesting_up_to_the_cap_decodes_and_one_level_more_is_refused():
-    body = lambda levels: codec.encode_body(chain_id="c", public_key=bytes(32), sequence=0,  # noqa: E731
+    body = lambda levels: txcodec.encode_body(chain_id="c", public_key=bytes(32), sequence=0,  # noqa: E731
                                             action=nested_proposals(levels))
-    assert codec._decode_tx(codec.encode_tx(body(15), bytes(64))).action == nested_proposals(15)   # depth 32
-    reject(codec.encode_tx(body(16), bytes(64)), NestingTooDeep)                                   # depth 34
+    assert txcodec._decode_tx(txcodec.encode_tx(body(15), bytes(64))).action == nested_proposals(15)   # depth 32
+    reject(txcodec.encode_tx(body(16), bytes(64)), NestingTooDeep)                                   # depth 34
 
 
 def test_roles_acting_through_roles_are_capped_like_proposals():
-    inner = codec.action_to_proto(Transfer(BOB.address, 5)).SerializeToString(deterministic=True) + UNKNOWN_FIELD
+    inner = txcodec.action_to_proto(Transfer(BOB.address, 5)).SerializeToString(deterministic=True) + UNKNOWN_FIELD
     for _ in range(40):
         role = samen_tx.ActAsRole(org_id=1, name="r").SerializeToString(deterministic=True)
         role += ROLE_ACTION + encode_varint(len(inner)) + inner
@@ -87,14 +87,14 @@ def test_deep_nesting_behind_a_field_where_the_walk_stops_is_still_refused():
     action = SUBMIT_PROPOSAL + encode_varint(len(proposal)) + proposal
     nesting.check(body_with_action(action))   # no verdict from the walk
     with pytest.raises((NonCanonicalTx, MalformedTx)):
-        codec._decode_tx(tx_with_action(action))
+        txcodec._decode_tx(tx_with_action(action))
 
 
 def test_an_absent_policy_is_refused_and_the_written_empty_one_is_the_canonical_form():
-    action = codec.action_to_proto(UpdatePolicy(7, OrgPolicy()))
+    action = txcodec.action_to_proto(UpdatePolicy(7, OrgPolicy()))
     present = action.SerializeToString(deterministic=True)
     assert present.endswith(b"\x12\x00")   # policy {} written out
-    assert codec._decode_tx(tx_with_action(present)).action == UpdatePolicy(7, OrgPolicy())
+    assert txcodec._decode_tx(tx_with_action(present)).action == UpdatePolicy(7, OrgPolicy())
     action.update_policy.ClearField("policy")
     message = reject(tx_with_action(action.SerializeToString(deterministic=True)), NonCanonicalTx)
     assert "policy" in message

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from abci_app.chain import codec
+from abci_app.chain import txcodec
 from abci_app.chain.block import BlockInfo, check_stateless
 from abci_app.chain.domain.market.params import MarketParams
 from abci_app.chain.domain.params import Params
@@ -105,4 +105,4 @@ def test_the_node_accepts_each_vector_statelessly(vector):
     tx, ctx = check_stateless(bytes.fromhex(vector["tx_hex"]), info)
     assert ctx.signer == vector["key"]["address"]
     assert tx.hash.hex() == vector["tx_hash_hex"]
-    assert codec.sign_bytes(tx.body).hex() == vector["sign_bytes_hex"]
+    assert txcodec.sign_bytes(tx.body).hex() == vector["sign_bytes_hex"]

@@ -43,7 +43,8 @@ class DueQueue:
 
 
 def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo,
-         parse: Callable[[bytes], T] = timers.first_id) -> tuple[list[T], list]:  # type: ignore[assignment]
+         parse: Callable[[bytes], T] = timers.first_id,  # type: ignore[assignment]  # T is int by default
+         ) -> tuple[list[T], list[DueQueue]]:
     """Return the items of ``queue`` due at ``block.time`` (earliest first, at most the block's
     ``max_due_per_block``) and its event.
 

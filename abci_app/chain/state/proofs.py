@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass
+from typing import Any
 
 from abci_app.chain.state.smt import (EMPTY_ROOT, LEAF, NodeRead, Ref, decode_internal, decode_ref, internal_hash, key_hash,
                                 leaf_hash, nibble, node_key)
@@ -82,7 +83,8 @@ def decode(data: bytes) -> Proof:
 
 def prove(nodes: NodeRead, root: Ref | None, key: bytes) -> Proof:
     """Walk the tree at ``root`` along ``SHA-256(key)`` and return the proof for ``key``."""
-    kh, ref, depth, levels = key_hash(key), root, 0, []
+    levels: list[Any] = []
+    kh, ref, depth = key_hash(key), root, 0
     while ref is not None:
         raw = nodes.get(node_key(depth, kh, ref.version))
         if raw is None:

@@ -17,7 +17,7 @@ from typing import Annotated, Callable
 
 import typer
 
-from abci_app.chain import codec
+from abci_app.chain import codec, messages
 from abci_app.chain.context import TxContext
 from abci_app.tools.cli.common import DEFAULT_HOME, DEFAULT_NODE, click_exc, HomeOpt, KeyringDirOpt, NodeOpt, Output, OutputOpt
 from abci_app.tools.cli.keys import open_keyring, unlock
@@ -61,7 +61,7 @@ def tx_command(group: typer.Typer, name: str, build: Callable, propose: bool = T
             typer.echo(json.dumps([action_json(action)], sort_keys=True))
             return
         if org:
-            action = checked(proposal(org, title or codec.action_field(type(action)).replace("_", " "), action))
+            action = checked(proposal(org, title or messages.kind_of(type(action)).replace("_", " "), action))
         if not from_key:
             raise click_exc.UsageError("Missing option '--from'.")
         signer = unlock(open_keyring(common["home"], common["keyring_dir"]), from_key)
@@ -95,7 +95,7 @@ def vote_yes(result: dict, signer, opts: TxOptions) -> None:
 
 def action_json(action) -> dict:
     """Return ``{"kind": <Action field>, "msg": {...}}``: the ledger's state encoding of one action."""
-    return {"kind": codec.action_field(type(action)), "msg": json.loads(codec.encode_value(action))}
+    return {"kind": messages.kind_of(type(action)), "msg": json.loads(codec.encode_value(action))}
 
 
 def checked(action, flags: dict[str, str] | None = None):

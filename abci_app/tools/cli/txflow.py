@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 import typer
 
-from abci_app.chain import codec
+from abci_app.chain import messages, txcodec
 from abci_app.tools.cli.common import EXIT_REJECTED, EXIT_TIMEOUT, CliError, Output, log
 from abci_app.tools.cli.effects import flatten_events, show_result
 from abci_app.tools.client.rpc import ClientError, RpcClient, WaitTimeout
@@ -67,7 +67,7 @@ def account_sequence(rpc: RpcClient, address: str) -> int:
 
 def describe(action: Any, indent: str = "  ") -> list[str]:
     """Return summary lines for a message dataclass: its type and each field, in words (no Python reprs)."""
-    lines = [f"{indent}action: {codec.action_field(type(action))}"]
+    lines = [f"{indent}action: {messages.kind_of(type(action))}"]
     for f in dataclasses.fields(action):
         value = getattr(action, f.name)
         if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]) and \
@@ -156,7 +156,7 @@ def _broadcast(rpc: RpcClient, action: Any, signer: Signer, opts: TxOptions) -> 
             sequence = retry_sequence(rpc, signer.address, answer.get("log", ""))
             continue
         break
-    result = {"hash": codec.tx_hash(raw).hex().upper(), "code": int(answer.get("code", 0)),
+    result = {"hash": txcodec.tx_hash(raw).hex().upper(), "code": int(answer.get("code", 0)),
               "codespace": answer.get("codespace", ""), "log": answer.get("log", ""), "sequence": sequence}
     if result["code"] != 0:
         _reject(result, "rejected by CheckTx", opts, rpc, action)

@@ -77,15 +77,16 @@ def checked(action: Any, flags: dict[str, str], context: Any) -> Any:
     ``flags`` maps the command's parameter names to their flags; ``context`` is the
     ``TxContext`` the stateless check runs with.
     """
-    from abci_app.chain import codec, components
+    from abci_app.chain import messages, txcodec
     from abci_app.chain.errors import LedgerError
+    from abci_app.tools.cli.stateless import stateless_check
     names = field_flags(action, flags)
     try:
-        codec.action_to_proto(action)
+        txcodec.action_to_proto(action)
     except (ValueError, TypeError, OverflowError) as exc:
         field = _out_of_range(action)
         raise BadValue(names.get(field, ""), f"value out of range ({exc})") from None
-    stateless: Any = components.ROUTER[type(action)][0]
+    stateless = stateless_check(messages.kind_of(type(action)))   # its handler module only
     try:
         stateless(action, context)
     except LedgerError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from abci_app.chain import addresses, codec
+from abci_app.chain import addresses, txcodec
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,6 @@ class Signer:
 
     def sign_tx(self, chain_id: str, sequence: int, action, fee: int = 0, fee_payer: str = "") -> bytes:
         """Return the canonical bytes of ``action`` signed by this key."""
-        body = codec.encode_body(chain_id=chain_id, public_key=self.public_key, sequence=sequence,
+        body = txcodec.encode_body(chain_id=chain_id, public_key=self.public_key, sequence=sequence,
                                  action=action, fee=fee, fee_payer=fee_payer)
-        return codec.encode_tx(body, self.sign(codec.sign_bytes(body)))
+        return txcodec.encode_tx(body, self.sign(txcodec.sign_bytes(body)))

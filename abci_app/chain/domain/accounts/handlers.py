@@ -9,6 +9,8 @@ from abci_app.chain import addresses
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.errors import AmountOutOfRange, MemoTooLong, ZeroAmount
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateWrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +36,12 @@ def check_text(text: str, limit: int, what: str = "memo") -> None:
         raise MemoTooLong(f"{what} is {size} bytes, at most {limit} allowed")
 
 
-def check_stateless_transfer(msg: Transfer, ctx) -> None:
+def check_stateless_transfer(msg: Transfer, ctx: TxContext) -> None:
     addresses.validate(msg.to, "recipient address")
     check_amount(msg.amount)
     check_text(msg.memo, ctx.params.max_memo_bytes)
 
 
-def check_and_execute_transfer(state, block, ctx, msg: Transfer) -> list:
+def check_and_execute_transfer(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: Transfer) -> list[object]:
     accounts.move(state, ctx.signer, msg.to, msg.amount)
     return [Transferred(ctx.signer, msg.to, msg.amount, msg.memo)]

@@ -12,7 +12,7 @@ from typing import Iterator
 from abci_app.chain import codec
 from abci_app.chain.domain.accounts import keys
 from abci_app.chain.errors import InsufficientFunds
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 MAX_AMOUNT = (1 << 63) - 1
 
@@ -28,7 +28,7 @@ def get(state: StateRead, address: str) -> Account | None:
     return None if raw is None else codec.decode_value(Account, raw)
 
 
-def put(state, address: str, account: Account) -> None:
+def put(state: StateWrite, address: str, account: Account) -> None:
     state.put(keys.account(address), codec.encode_value(account))
 
 
@@ -37,13 +37,13 @@ def balance(state: StateRead, address: str) -> int:
     return 0 if account is None else account.balance
 
 
-def credit(state, address: str, amount: int) -> None:
+def credit(state: StateWrite, address: str, amount: int) -> None:
     """Add ``amount`` to an account, creating it when absent."""
     account = get(state, address) or Account()
     put(state, address, Account(account.balance + amount, account.sequence))
 
 
-def debit(state, address: str, amount: int, what: str = "balance") -> None:
+def debit(state: StateWrite, address: str, amount: int, what: str = "balance") -> None:
     """Remove ``amount`` from an account; raise ``InsufficientFunds`` if it holds less."""
     account = get(state, address) or Account()
     if account.balance < amount:
@@ -51,13 +51,13 @@ def debit(state, address: str, amount: int, what: str = "balance") -> None:
     put(state, address, Account(account.balance - amount, account.sequence))
 
 
-def move(state, sender: str, recipient: str, amount: int, what: str = "balance") -> None:
+def move(state: StateWrite, sender: str, recipient: str, amount: int, what: str = "balance") -> None:
     """Move ``amount`` between two accounts (debit first, so a shortfall changes nothing)."""
     debit(state, sender, amount, what)
     credit(state, recipient, amount)
 
 
-def bump_sequence(state, address: str) -> None:
+def bump_sequence(state: StateWrite, address: str) -> None:
     account = get(state, address) or Account()
     put(state, address, Account(account.balance, account.sequence + 1))
 
@@ -67,7 +67,7 @@ def supply(state: StateRead) -> int:
     return 0 if raw is None else int(raw)
 
 
-def set_supply(state, amount: int) -> None:
+def set_supply(state: StateWrite, amount: int) -> None:
     state.put(keys.SUPPLY, str(amount).encode())
 
 

@@ -26,13 +26,15 @@ from abci_app.chain.domain.agreements.handlers import counted, load, require_rol
 from abci_app.chain.domain.agreements.messages import CancelAgreement
 from abci_app.chain.domain.agreements.state import PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
 from abci_app.chain.errors import CancelAlreadyProposed, NoCancelProposal, NotProposer, StaleRevision, WindowClosed
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
-def check_stateless_cancel(msg: CancelAgreement, ctx) -> None:
+def check_stateless_cancel(msg: CancelAgreement, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_cancel(state, block, ctx, msg: CancelAgreement) -> list:
+def check_and_execute_cancel(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CancelAgreement) -> list[object]:
     """Either party: withdraw its own proposal, confirm the other's, or propose."""
     agreement = counted(load(state, msg.agreement_id), ctx)
     role = require_role(agreement, ctx.signer, REQUESTER, PROVIDER)
@@ -49,21 +51,21 @@ def check_and_execute_cancel(state, block, ctx, msg: CancelAgreement) -> list:
     return _confirm(state, block, agreement)
 
 
-def _require_nothing_due(agreement: Agreement, block) -> None:
+def _require_nothing_due(agreement: Agreement, block: BlockInfo) -> None:
     for index, ms in enumerate(agreement.milestones):
         if ms.open and block.time >= ms.due_at:
             raise WindowClosed(f"milestone {index + 1} of agreement {agreement.id} is due since {ms.due_at}:"
                                " block time settles it first")
 
 
-def _propose(state, block, agreement: Agreement, role: str) -> list:
+def _propose(state: StateWrite, block: BlockInfo, agreement: Agreement, role: str) -> list:
     expires_at = block.time + block.market.cancel_window
     stored = agreements.put(state, replace(agreement, cancel_proposed_by=role, cancel_revision=agreement.revision + 1,
                                            cancel_expires_at=expires_at))
     return [CancelProposed(agreement.id, role, stored.revision, expires_at)]
 
 
-def _withdraw(state, block, agreement: Agreement, role: str) -> list:
+def _withdraw(state: StateWrite, block: BlockInfo, agreement: Agreement, role: str) -> list:
     if not agreement.cancel_live(block.time):
         raise NoCancelProposal(f"agreement {agreement.id} has no standing cancel proposal")
     if agreement.cancel_proposed_by != role:
@@ -72,7 +74,7 @@ def _withdraw(state, block, agreement: Agreement, role: str) -> list:
     return [CancelWithdrawn(agreement.id, role)]
 
 
-def _confirm(state, block, agreement: Agreement) -> list:
+def _confirm(state: StateWrite, block: BlockInfo, agreement: Agreement) -> list:
     events: list = []
     for index, ms in enumerate(agreement.milestones):
         if ms.open:

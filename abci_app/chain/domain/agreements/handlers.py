@@ -29,6 +29,8 @@ from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import (AgreementNotFound, AgreementNotSettled, AgreementSettled, AlreadyRated, DeadlineNotPassed,
                              InvalidHash, InvalidScore, InvalidSplit, MilestoneNotFound, NotArbiter, NotParty,
                              WindowClosed, WrongMilestoneState)
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
 def check_hash(value: bytes, what: str, required: bool = False) -> None:
@@ -37,7 +39,7 @@ def check_hash(value: bytes, what: str, required: bool = False) -> None:
         raise InvalidHash(f"{what} must be a 32-byte SHA-256 hash, got {len(value)} bytes")
 
 
-def load(state, agreement_id: int) -> Agreement:
+def load(state: StateRead, agreement_id: int) -> Agreement:
     """Return an unsettled agreement or raise."""
     agreement = agreements.get(state, agreement_id)
     if agreement is None:
@@ -64,17 +66,17 @@ def milestone_in(agreement: Agreement, index: int, *states: S):
     return ms
 
 
-def require_open_window(ms, index: int, block, what: str) -> None:
+def require_open_window(ms, index: int, block: BlockInfo, what: str) -> None:
     """Refuse acting on a milestone whose window (``due_at``) has ended at block time."""
     if block.time >= ms.due_at:
         raise WindowClosed(f"milestone {index + 1}'s {what} ended at {ms.due_at}; block time is {block.time}")
 
 
-def counted(agreement: Agreement, ctx) -> Agreement:
+def counted(agreement: Agreement, ctx: TxContext) -> Agreement:
     return replace(agreement, txs=agreement.txs + 1, fees=agreement.fees + ctx.fee)
 
 
-def with_milestone(state, agreement: Agreement, index: int, ms, due_at: int) -> Agreement:
+def with_milestone(state: StateWrite, agreement: Agreement, index: int, ms, due_at: int) -> Agreement:
     """Store ``agreement`` with milestone ``index`` replaced and rescheduled at ``due_at``."""
     old = agreement.milestones[index]
     agreements.unschedule(state, agreement.id, index, old.due_at)
@@ -84,11 +86,12 @@ def with_milestone(state, agreement: Agreement, index: int, ms, due_at: int) -> 
     return agreements.put(state, agreement)
 
 
-def check_stateless_deliver(msg: DeliverMilestone, ctx) -> None:
+def check_stateless_deliver(msg: DeliverMilestone, ctx: TxContext) -> None:
     check_hash(msg.delivery_hash, "delivery hash", required=True)
 
 
-def check_and_execute_deliver(state, block, ctx, msg: DeliverMilestone) -> list:
+def check_and_execute_deliver(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                              msg: DeliverMilestone) -> list[object]:
     """Provider: active -> delivered (late delivery is allowed until reclaimed or deadline + reclaim window)."""
     agreement = load(state, msg.agreement_id)
     require_role(agreement, ctx.signer, PROVIDER)
@@ -100,11 +103,11 @@ def check_and_execute_deliver(state, block, ctx, msg: DeliverMilestone) -> list:
     return [MilestoneDelivered(agreement.id, msg.milestone, msg.delivery_hash, block.time <= ms.deadline)]
 
 
-def check_stateless_accept(msg: AcceptMilestone, ctx) -> None:
+def check_stateless_accept(msg: AcceptMilestone, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_accept(state, block, ctx, msg: AcceptMilestone) -> list:
+def check_and_execute_accept(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: AcceptMilestone) -> list[object]:
     """Requester: delivered -> completed; the milestone's escrow goes to the provider."""
     agreement = load(state, msg.agreement_id)
     require_role(agreement, ctx.signer, REQUESTER)
@@ -113,11 +116,12 @@ def check_and_execute_accept(state, block, ctx, msg: AcceptMilestone) -> list:
     return events
 
 
-def check_stateless_reclaim(msg: ReclaimMilestone, ctx) -> None:
+def check_stateless_reclaim(msg: ReclaimMilestone, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_reclaim(state, block, ctx, msg: ReclaimMilestone) -> list:
+def check_and_execute_reclaim(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                              msg: ReclaimMilestone) -> list[object]:
     """Requester: active past its deadline -> reclaimed; escrow refunded, the agreement counts as broken."""
     agreement = load(state, msg.agreement_id)
     require_role(agreement, ctx.signer, REQUESTER)
@@ -128,11 +132,12 @@ def check_and_execute_reclaim(state, block, ctx, msg: ReclaimMilestone) -> list:
     return events
 
 
-def check_stateless_dispute(msg: DisputeMilestone, ctx) -> None:
+def check_stateless_dispute(msg: DisputeMilestone, ctx: TxContext) -> None:
     check_hash(msg.reason_hash, "reason hash")
 
 
-def check_and_execute_dispute(state, block, ctx, msg: DisputeMilestone) -> list:
+def check_and_execute_dispute(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                              msg: DisputeMilestone) -> list[object]:
     """Requester, within the review window: delivered -> disputed; its bond is escrowed, arbitration starts.
 
     An undelivered milestone cannot be disputed (its remedy is the reclaim), and the
@@ -152,12 +157,12 @@ def check_and_execute_dispute(state, block, ctx, msg: DisputeMilestone) -> list:
     return [DisputeOpened(agreement.id, msg.milestone, role, bond)]
 
 
-def check_stateless_resolve(msg: ResolveDispute, ctx) -> None:
+def check_stateless_resolve(msg: ResolveDispute, ctx: TxContext) -> None:
     if msg.provider_bps > BPS:
         raise InvalidSplit(f"provider share must be 0..{BPS} basis points, got {msg.provider_bps}")
 
 
-def check_and_execute_resolve(state, block, ctx, msg: ResolveDispute) -> list:
+def check_and_execute_resolve(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: ResolveDispute) -> list[object]:
     """Arbiter, within the arbitration window: disputed -> resolved; amount and bond split as given."""
     agreement = load(state, msg.agreement_id)
     if not agreement.arbiter or ctx.signer != agreement.arbiter:
@@ -169,13 +174,13 @@ def check_and_execute_resolve(state, block, ctx, msg: ResolveDispute) -> list:
     return events
 
 
-def check_stateless_rate(msg: RateAgreement, ctx) -> None:
+def check_stateless_rate(msg: RateAgreement, ctx: TxContext) -> None:
     if not 1 <= msg.score <= 5:
         raise InvalidScore(f"score must be 1 to 5, got {msg.score}")
     check_hash(msg.comment_hash, "comment hash")
 
 
-def check_and_execute_rate(state, block, ctx, msg: RateAgreement) -> list:
+def check_and_execute_rate(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: RateAgreement) -> list[object]:
     """Either party of a settled agreement rates the other, once; the rating feeds reputation.
 
     A good rating adds points only within what is left of the agreement's gain cap

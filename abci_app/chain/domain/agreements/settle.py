@@ -23,11 +23,13 @@ from abci_app.chain.domain.market.params import BPS, MarketParams
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import LedgerError
+from abci_app.chain.context import BlockInfo
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 PAID_TO_PROVIDER = (S.COMPLETED, S.RELEASED)
 
 
-def fund(state, payer: str, project_id: int, amount: int) -> None:
+def fund(state: StateWrite, payer: str, project_id: int, amount: int) -> None:
     """Move ``amount`` into escrow from the project's budget or from ``payer``."""
     if project_id:
         projects.spend(state, project_id, ESCROW, amount)
@@ -35,7 +37,7 @@ def fund(state, payer: str, project_id: int, amount: int) -> None:
         accounts.move(state, payer, ESCROW, amount)
 
 
-def open_agreement(state, block, agreement: Agreement) -> list:
+def open_agreement(state: StateWrite, block: BlockInfo, agreement: Agreement) -> list:
     """Fund and store a new agreement: escrow its price, schedule each milestone's reclaim time."""
     reclaim_window = block.market.reclaim_window
     fund(state, agreement.requester, agreement.project_id, agreement.price)
@@ -50,7 +52,7 @@ def open_agreement(state, block, agreement: Agreement) -> list:
                           agreement.price, agreement.project_id, agreement.request_id, agreement.standing_offer_id)]
 
 
-def refund(state, agreement: Agreement, amount: int, now: int = 0) -> None:
+def refund(state: StateWrite, agreement: Agreement, amount: int, now: int = 0) -> None:
     if agreement.project_id:
         projects.refund(state, agreement.project_id, ESCROW, amount, now)
     else:
@@ -70,7 +72,7 @@ def payout(status: S, amount: int, provider_bps: int) -> tuple[int, int, int]:
     return to_provider, amount - to_provider, 0
 
 
-def settle_bond(state, agreement: Agreement, index: int, status: S, provider_bps: int) -> list:
+def settle_bond(state: StateWrite, agreement: Agreement, index: int, status: S, provider_bps: int) -> list:
     """Pay out a disputed milestone's bond like its amount: resolved -> split, defaulted -> pool, cancelled -> back."""
     ms = agreement.milestones[index]
     if not ms.bond:
@@ -83,7 +85,7 @@ def settle_bond(state, agreement: Agreement, index: int, status: S, provider_bps
     return [DisputeBondSettled(agreement.id, index, ms.bond, to_provider, to_payer, to_pool)]
 
 
-def settle_milestone(state, block, agreement: Agreement, index: int, status: S, provider_bps: int):
+def settle_milestone(state: StateWrite, block: BlockInfo, agreement: Agreement, index: int, status: S, provider_bps: int):
     """Settle one open milestone (and its dispute bond); return the updated (stored) agreement and events."""
     now, ms = block.time, agreement.milestones[index]
     to_provider, to_requester, to_pool = payout(status, ms.amount, provider_bps)
@@ -124,7 +126,7 @@ def outcome_of(agreement: Agreement) -> tuple[str, bool, bool, bool]:
     return outcome, disputed, on_time, broken
 
 
-def finish(state, block, agreement: Agreement):
+def finish(state: StateWrite, block: BlockInfo, agreement: Agreement):
     """Fix the outcome of a fully settled agreement; record reputation and friction figures."""
     now = block.time
     outcome, disputed, on_time, broken = outcome_of(agreement)
@@ -176,7 +178,7 @@ def gain_cap(params: MarketParams, agreement: Agreement) -> int:
     return min(by_value, by_fees)
 
 
-def _record_reputation(state, block, agreement: Agreement) -> None:
+def _record_reputation(state: StateWrite, block: BlockInfo, agreement: Agreement) -> None:
     now, half_life = block.time, block.market.reputation_half_life
     cap = gain_cap(block.market, agreement)
     for role, address in ((agreements.PROVIDER, agreement.provider), (agreements.REQUESTER, agreement.requester)):
@@ -202,7 +204,7 @@ def timed_transition(ms) -> S:
 TIMED_PROVIDER_BPS = {S.RECLAIMED: 0, S.RELEASED: BPS, S.DEFAULTED: 0}
 
 
-def settle_due(state, block, agreement_id: int, index: int) -> list:
+def settle_due(state: StateWrite, block: BlockInfo, agreement_id: int, index: int) -> list:
     """Apply what block time does to one due milestone; return its events.
 
     Undelivered past deadline + reclaim window: refund (broken).  Delivered past the
@@ -220,7 +222,7 @@ def settle_due(state, block, agreement_id: int, index: int) -> list:
     return events
 
 
-def end_block(state, block) -> list:
+def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Settle the due milestones, earliest first, at most ``max_due_per_block`` (``settle_due`` each)."""
     entries, report = due.take(state, due.MILESTONES, keys.DUE_PREFIX, block, agreements.parse_due)
     events: list = []

@@ -23,7 +23,7 @@ from typing import Iterator
 from abci_app.chain import addresses, codec
 from abci_app.chain.domain.agreements import keys
 from abci_app.chain.state import timers
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 ESCROW = addresses.module("escrow")
 BONDS = addresses.module("dispute_bonds")
@@ -120,7 +120,7 @@ class Rating:
     rated_at: int
 
 
-def next_id(state) -> int:
+def next_id(state: StateWrite) -> int:
     raw = state.get(keys.NEXT_ID)
     value = 1 if raw is None else int(raw)
     state.put(keys.NEXT_ID, str(value + 1).encode())
@@ -132,7 +132,7 @@ def get(state: StateRead, agreement_id: int) -> Agreement | None:
     return None if raw is None else codec.decode_value(Agreement, raw)
 
 
-def put(state, agreement: Agreement) -> Agreement:
+def put(state: StateWrite, agreement: Agreement) -> Agreement:
     """Store ``agreement`` at the next revision and return what was stored.
 
     A cancel proposal survives only the write that records it (``cancel_revision`` is
@@ -151,11 +151,11 @@ def all_agreements(state: StateRead) -> Iterator[Agreement]:
         yield codec.decode_value(Agreement, raw)
 
 
-def schedule(state, agreement_id: int, index: int, due_at: int) -> None:
+def schedule(state: StateWrite, agreement_id: int, index: int, due_at: int) -> None:
     state.put(keys.due(due_at, agreement_id, index), b"")
 
 
-def unschedule(state, agreement_id: int, index: int, due_at: int) -> None:
+def unschedule(state: StateWrite, agreement_id: int, index: int, due_at: int) -> None:
     state.delete(keys.due(due_at, agreement_id, index))
 
 
@@ -175,5 +175,5 @@ def get_rating(state: StateRead, agreement_id: int, role: str) -> Rating | None:
     return None if raw is None else codec.decode_value(Rating, raw)
 
 
-def put_rating(state, role: str, rating: Rating) -> None:
+def put_rating(state: StateWrite, role: str, rating: Rating) -> None:
     state.put(keys.rating(rating.agreement_id, role), codec.encode_value(rating))

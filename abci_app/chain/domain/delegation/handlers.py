@@ -73,7 +73,8 @@ def check_stateless_revoke(msg: RevokeDelegation, ctx: TxContext) -> None:
     _check_tag(msg.tag)
 
 
-def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: RevokeDelegation) -> list[object]:
+def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                             msg: RevokeDelegation) -> list[object]:
     found = delegations.get(state, msg.org_id, ctx.signer, msg.tag)
     if found is None:
         raise NoDelegation(f"{ctx.signer} has no delegation in organization {msg.org_id} for tag {msg.tag!r}")

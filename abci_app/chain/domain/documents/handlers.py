@@ -22,12 +22,14 @@ from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.errors import (AlreadyAttached, AlreadySuperseded, DocumentExists, DocumentNotFound, EmptyText,
                              InvalidContentHash, NotAllowedToAttach, NotDocumentOwner, TargetNotFound,
                              UnknownTargetKind)
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 TARGET_KINDS = ("agreement", "offer", "project", "proposal", "request")
 MAX_URI_BYTES = 1024
 
 
-def check_stateless_publish(msg: PublishDocument, ctx) -> None:
+def check_stateless_publish(msg: PublishDocument, ctx: TxContext) -> None:
     checks.check_hash(msg.content_hash, "content hash")
     checks.check_title(msg.title, ctx)
     if not msg.media_type:
@@ -40,7 +42,8 @@ def check_stateless_publish(msg: PublishDocument, ctx) -> None:
             raise InvalidContentHash("a document cannot supersede itself")
 
 
-def check_and_execute_publish(state, block, ctx, msg: PublishDocument) -> list:
+def check_and_execute_publish(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                              msg: PublishDocument) -> list[object]:
     """Register a new document owned by the signer; a successor must come from the old version's owner."""
     if documents.get(state, msg.content_hash) is not None:
         raise DocumentExists(f"document {msg.content_hash.hex()} is already published")
@@ -58,13 +61,13 @@ def check_and_execute_publish(state, block, ctx, msg: PublishDocument) -> list:
     return [DocumentPublished(msg.content_hash, ctx.signer, msg.supersedes)]
 
 
-def check_stateless_attach(msg: AttachDocument, ctx) -> None:
+def check_stateless_attach(msg: AttachDocument, ctx: TxContext) -> None:
     checks.check_hash(msg.content_hash, "content hash")
     if msg.target_kind not in TARGET_KINDS:
         raise UnknownTargetKind(f"target kind must be one of {', '.join(TARGET_KINDS)}, got {msg.target_kind!r}")
 
 
-def allowed_attachers(state, kind: str, target_id: int) -> tuple[str, ...] | None:
+def allowed_attachers(state: StateRead, kind: str, target_id: int) -> tuple[str, ...] | None:
     """Return who may attach to the target, or ``None`` if it does not exist."""
     if kind == "request":
         obj = market.get_request(state, target_id)
@@ -84,7 +87,7 @@ def allowed_attachers(state, kind: str, target_id: int) -> tuple[str, ...] | Non
     raise AssertionError(f"unhandled target kind {kind}")  # check_stateless admits only TARGET_KINDS
 
 
-def check_and_execute_attach(state, block, ctx, msg: AttachDocument) -> list:
+def check_and_execute_attach(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: AttachDocument) -> list[object]:
     """Attach a published document to an object the signer is responsible for."""
     if documents.get(state, msg.content_hash) is None:
         raise DocumentNotFound(f"document {msg.content_hash.hex()} is not published")

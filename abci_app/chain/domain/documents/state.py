@@ -14,7 +14,7 @@ from typing import Iterator
 
 from abci_app.chain import codec
 from abci_app.chain.domain.documents import keys
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def get(state: StateRead, content_hash: bytes) -> Document | None:
     return None if raw is None else codec.decode_value(Document, raw)
 
 
-def put(state, doc: Document) -> None:
+def put(state: StateWrite, doc: Document) -> None:
     state.put(keys.document(doc.content_hash), codec.encode_value(doc))
 
 
@@ -50,11 +50,11 @@ def successor(state: StateRead, content_hash: bytes) -> bytes | None:
     return None if raw is None else bytes.fromhex(raw.decode())
 
 
-def set_successor(state, old: bytes, new: bytes) -> None:
+def set_successor(state: StateWrite, old: bytes, new: bytes) -> None:
     state.put(keys.successor(old), new.hex().encode())
 
 
-def attach(state, kind: str, target_id: int, attachment_: Attachment) -> None:
+def attach(state: StateWrite, kind: str, target_id: int, attachment_: Attachment) -> None:
     state.put(keys.attachment(kind, target_id, attachment_.content_hash), codec.encode_value(attachment_))
 
 
@@ -67,7 +67,7 @@ def attachments(state: StateRead, kind: str, target_id: int) -> Iterator[Attachm
         yield codec.decode_value(Attachment, raw)
 
 
-def hand_over(state, kind: str, target_id: int, old_owner: str, new_owner: str) -> int:
+def hand_over(state: StateWrite, kind: str, target_id: int, old_owner: str, new_owner: str) -> int:
     """Give the documents attached to an object and owned by ``old_owner`` to ``new_owner``; return how many."""
     moved = 0
     for att in list(attachments(state, kind, target_id)):

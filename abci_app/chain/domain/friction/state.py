@@ -17,10 +17,11 @@ bucket, never interpolated.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from abci_app.chain import codec
 from abci_app.chain.domain.friction import keys
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 MINUTE, HOUR, DAY = 60, 3_600, 86_400
 BUCKETS = (MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 3 * DAY,
@@ -103,7 +104,7 @@ def series(state: StateRead, scope: str, kind: str) -> list[tuple[int, Aggregate
     return [(int(k[len(prefix):], 16), codec.decode_value(Aggregate, v)) for k, v in state.iter_prefix(prefix)]
 
 
-def record(state, fig: AgreementFigures) -> None:
+def record(state: StateWrite, fig: AgreementFigures) -> None:
     """Store one settled agreement's figures and add them to every aggregate they belong to."""
     state.put(keys.figures(fig.agreement_id), codec.encode_value(fig))
     for scope in scopes(fig):
@@ -145,7 +146,7 @@ def percentile(histogram: tuple[int, ...], percent: int) -> int:
     return -1
 
 
-def summary(agg: Aggregate) -> dict:
+def summary(agg: Aggregate) -> dict[str, Any]:
     """Return an aggregate as plain data with the median and 90th percentile of every duration."""
     out = {f.name: getattr(agg, f.name) for f in fields(Aggregate) if f.name not in DURATIONS}
     for name in DURATIONS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from abci_app.chain import addresses
 from abci_app.chain.domain.accounts.handlers import check_amount, check_text
@@ -10,19 +11,21 @@ from abci_app.chain.domain.documents import state as documents
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.errors import (DocumentNotFound, EmptyText, InvalidArbiter, InvalidContentHash, InvalidTags, NotProjectOwner,
                              ProjectNotFound, SelfDealing, TooManyDocuments)
+from abci_app.chain.context import TxContext
+from abci_app.chain.state.protocols import StateRead
 
 MAX_TAGS = 8
 MAX_DOCUMENTS = 8
 TAG = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 
 
-def check_title(title: str, ctx, what: str = "title") -> None:
+def check_title(title: str, ctx: TxContext, what: str = "title") -> None:
     if not title.strip():
         raise EmptyText(f"{what} must not be empty")
     check_text(title, ctx.params.max_memo_bytes, what)
 
 
-def check_description(text: str, ctx) -> None:
+def check_description(text: str, ctx: TxContext) -> None:
     check_text(text, ctx.params.max_text_bytes, "description")
 
 
@@ -61,13 +64,13 @@ def check_optional_arbiter(arbiter: str) -> None:
         addresses.validate(arbiter, "arbiter address")
 
 
-def require_documents(state, hashes) -> None:
+def require_documents(state: StateRead, hashes: Iterable[bytes]) -> None:
     for value in hashes:
         if documents.get(state, value) is None:
             raise DocumentNotFound(f"document {value.hex()} is not published")
 
 
-def require_project_owner(state, project_id: int, signer: str) -> None:
+def require_project_owner(state: StateRead, project_id: int, signer: str) -> None:
     project = projects.get(state, project_id)
     if project is None:
         raise ProjectNotFound(f"project {project_id} not found")

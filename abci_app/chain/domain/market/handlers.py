@@ -26,11 +26,13 @@ from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.errors import (DeadlinePassed, InvalidExpiry, InvalidMilestones, NotProvider, NotRequester, OfferClosed as
                              OfferClosedError, OfferNotFound, PriceAboveBudget, RequestClosed as RequestClosedError,
                              RequestNotFound)
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 MAX_MILESTONES = 16
 
 
-def open_request(state, block, request_id: int) -> Request:
+def open_request(state: StateRead, block: BlockInfo, request_id: int) -> Request:
     request = market.get_request(state, request_id)
     if request is None:
         raise RequestNotFound(f"request {request_id} not found")
@@ -39,7 +41,7 @@ def open_request(state, block, request_id: int) -> Request:
     return request
 
 
-def open_offer(state, block, offer_id: int) -> Offer:
+def open_offer(state: StateRead, block: BlockInfo, offer_id: int) -> Offer:
     """Return an offer that is open as of block time (its request still takes offers)."""
     offer = market.get_offer(state, offer_id)
     if offer is None:
@@ -50,11 +52,11 @@ def open_offer(state, block, offer_id: int) -> Offer:
     return offer
 
 
-def counted(request: Request, ctx) -> Request:
+def counted(request: Request, ctx: TxContext) -> Request:
     return replace(request, txs=request.txs + 1, fees=request.fees + ctx.fee)
 
 
-def close_request(state, request: Request, status: RequestStatus) -> list:
+def close_request(state: StateWrite, request: Request, status: RequestStatus) -> list:
     """Close an open request and store it; its open offers close with it, lazily (O(1))."""
     market.unschedule(state, request)
     if request.project_id:
@@ -63,7 +65,7 @@ def close_request(state, request: Request, status: RequestStatus) -> list:
     return [RequestClosed(request.id, status.value)]
 
 
-def check_stateless_post_request(msg: PostRequest, ctx) -> None:
+def check_stateless_post_request(msg: PostRequest, ctx: TxContext) -> None:
     checks.check_title(msg.title, ctx)
     checks.check_description(msg.description, ctx)
     checks.check_tags(msg.tags)
@@ -71,7 +73,8 @@ def check_stateless_post_request(msg: PostRequest, ctx) -> None:
     checks.check_document_hashes(msg.documents)
 
 
-def check_and_execute_post_request(state, block, ctx, msg: PostRequest) -> list:
+def check_and_execute_post_request(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                   msg: PostRequest) -> list[object]:
     """Open a request accepting offers until ``offers_until`` (within the genesis offer window)."""
     window = block.market.max_offer_window
     if not block.time < msg.offers_until <= block.time + window:
@@ -94,11 +97,12 @@ def check_and_execute_post_request(state, block, ctx, msg: PostRequest) -> list:
     return [RequestPosted(request.id, ctx.signer, msg.budget, msg.offers_until, msg.project_id, request.tags)]
 
 
-def check_stateless_withdraw_request(msg: WithdrawRequest, ctx) -> None:
+def check_stateless_withdraw_request(msg: WithdrawRequest, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_withdraw_request(state, block, ctx, msg: WithdrawRequest) -> list:
+def check_and_execute_withdraw_request(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                       msg: WithdrawRequest) -> list[object]:
     """Requester: open -> withdrawn; its open offers close."""
     request = open_request(state, block, msg.request_id)
     if request.requester != ctx.signer:
@@ -106,7 +110,7 @@ def check_and_execute_withdraw_request(state, block, ctx, msg: WithdrawRequest) 
     return close_request(state, request, RequestStatus.WITHDRAWN)
 
 
-def check_milestones(msg: MakeOffer, ctx) -> None:
+def check_milestones(msg: MakeOffer, ctx: TxContext) -> None:
     if len(msg.milestones) > MAX_MILESTONES:
         raise InvalidMilestones(f"at most {MAX_MILESTONES} milestones allowed, got {len(msg.milestones)}")
     for index, ms in enumerate(msg.milestones):
@@ -118,7 +122,7 @@ def check_milestones(msg: MakeOffer, ctx) -> None:
         raise InvalidMilestones("milestone amounts must add up to the price")
 
 
-def check_stateless_make_offer(msg: MakeOffer, ctx) -> None:
+def check_stateless_make_offer(msg: MakeOffer, ctx: TxContext) -> None:
     check_amount(msg.price, "price")
     check_milestones(msg, ctx)
     if msg.terms:
@@ -126,7 +130,7 @@ def check_stateless_make_offer(msg: MakeOffer, ctx) -> None:
     checks.check_optional_arbiter(msg.arbiter)
 
 
-def check_deadlines(state, block, deadline: int, milestones) -> None:
+def check_deadlines(state: StateRead, block: BlockInfo, deadline: int, milestones) -> None:
     """Every deadline lies after block time; the last within the genesis delivery window."""
     window = block.market.max_delivery_window
     if deadline > block.time + window:
@@ -135,7 +139,7 @@ def check_deadlines(state, block, deadline: int, milestones) -> None:
         raise DeadlinePassed(f"every deadline must be after block time {block.time}")
 
 
-def check_and_execute_make_offer(state, block, ctx, msg: MakeOffer) -> list:
+def check_and_execute_make_offer(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: MakeOffer) -> list[object]:
     """Provider: make an open offer on an open request (at most its budget, if it has one)."""
     request = open_request(state, block, msg.request_id)
     checks.require_parties(request.requester, ctx.signer, msg.arbiter)
@@ -156,11 +160,12 @@ def check_and_execute_make_offer(state, block, ctx, msg: MakeOffer) -> list:
     return [OfferMade(offer.id, request.id, ctx.signer, msg.price, msg.deadline)]
 
 
-def check_stateless_withdraw_offer(msg: WithdrawOffer, ctx) -> None:
+def check_stateless_withdraw_offer(msg: WithdrawOffer, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawOffer) -> list:
+def check_and_execute_withdraw_offer(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                     msg: WithdrawOffer) -> list[object]:
     """Provider: open -> withdrawn."""
     offer = open_offer(state, block, msg.offer_id)
     if offer.provider != ctx.signer:
@@ -171,7 +176,7 @@ def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawOffer) -> l
     return [OfferClosed(offer.id, offer.request_id, OfferStatus.WITHDRAWN.value)]
 
 
-def check_stateless_accept_offer(msg: AcceptOffer, ctx) -> None:
+def check_stateless_accept_offer(msg: AcceptOffer, ctx: TxContext) -> None:
     pass
 
 
@@ -180,7 +185,8 @@ def milestones_of(offer: Offer) -> tuple[agreements.Milestone, ...]:
     return tuple(agreements.Milestone(s.title, s.amount, s.deadline) for s in specs)
 
 
-def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
+def check_and_execute_accept_offer(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                   msg: AcceptOffer) -> list[object]:
     """Requester: accept an open offer; escrow the price; the request and its other offers close (lazily)."""
     offer = open_offer(state, block, msg.offer_id)
     request = open_request(state, block, offer.request_id)
@@ -207,7 +213,7 @@ def check_and_execute_accept_offer(state, block, ctx, msg: AcceptOffer) -> list:
     return events
 
 
-def end_block(state, block) -> list:
+def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Expire the open requests whose offer period has ended: at most ``max_due_per_block``, earliest first."""
     entries, report = due.take(state, due.REQUESTS, keys.DUE_PREFIX, block)
     events: list = []

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from abci_app.chain import codec
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 PARAMS_KEY = b"mkt/params"
 DAY = 86_400
@@ -47,11 +48,11 @@ def get(state: StateRead) -> MarketParams:
     return MarketParams() if raw is None else codec.decode_value(MarketParams, raw)
 
 
-def put(state, params: MarketParams) -> None:
+def put(state: StateWrite, params: MarketParams) -> None:
     state.put(PARAMS_KEY, codec.encode_value(params))
 
 
-def parse(section: dict | None) -> MarketParams:
+def parse(section: dict[str, Any] | None) -> MarketParams:
     """Validate a genesis ``market`` section: known fields, positive windows and rates, a bond in basis points.
 
     ``default_provider_bps`` (a share of a disputed milestone once paid to the provider when
@@ -76,6 +77,6 @@ def parse(section: dict | None) -> MarketParams:
     return params
 
 
-def init_genesis(state, section: dict | None) -> None:
+def init_genesis(state: StateWrite, section: dict[str, Any] | None) -> None:
     """Genesis hook: store the market parameters (defaults for absent fields)."""
     put(state, parse(section))

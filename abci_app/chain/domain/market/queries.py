@@ -25,6 +25,7 @@ from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import NotFound, UnknownQuery
 from abci_app.chain.query_args import parse_id
+from abci_app.chain.state.protocols import StateRead
 
 
 def _id(parts: list[str], what: str) -> int:
@@ -47,30 +48,30 @@ def _plain(obj) -> object:
     return codec.read_plain(codec.encode_value(obj))
 
 
-def query_request(state, parts: list[str]) -> bytes:
+def query_request(state: StateRead, parts: list[str]) -> bytes:
     request = _found(market.get_request(state, _id(parts, "request")), f"request {parts[0]}")
     if parts[1:] == ["offers"]:
         return _json([_plain(market.get_offer(state, i)) for i in market.open_offer_ids(state, request.id)])
     return codec.encode_value(request)
 
 
-def query_offer(state, parts: list[str]) -> bytes:
+def query_offer(state: StateRead, parts: list[str]) -> bytes:
     return codec.encode_value(_found(market.get_offer(state, _id(parts, "offer")), f"offer {parts[0]}"))
 
 
-def query_standing(state, parts: list[str]) -> bytes:
+def query_standing(state: StateRead, parts: list[str]) -> bytes:
     found = market.get_standing(state, _id(parts, "standing_offer"))
     return codec.encode_value(_found(found, f"standing offer {parts[0]}"))
 
 
-def query_agreement(state, parts: list[str]) -> bytes:
+def query_agreement(state: StateRead, parts: list[str]) -> bytes:
     agreement = _found(agreements.get(state, _id(parts, "agreement")), f"agreement {parts[0]}")
     if len(parts) == 3 and parts[1] == "rating":
         return codec.encode_value(_found(agreements.get_rating(state, agreement.id, parts[2]), "rating"))
     return codec.encode_value(agreement)
 
 
-def query_document(state, parts: list[str]) -> bytes:
+def query_document(state: StateRead, parts: list[str]) -> bytes:
     try:
         content_hash = bytes.fromhex(parts[0]) if len(parts) == 1 else b""
     except ValueError:
@@ -80,14 +81,14 @@ def query_document(state, parts: list[str]) -> bytes:
     return _json({"document": _plain(doc), "successor": successor.hex() if successor else ""})
 
 
-def query_attachments(state, parts: list[str]) -> bytes:
+def query_attachments(state: StateRead, parts: list[str]) -> bytes:
     if len(parts) != 2:
         raise UnknownQuery("usage: /attachments/<kind>/<id>")
     target = parse_id(parts[1], "usage: /attachments/<kind>/<id>")
     return _json([_plain(a) for a in documents.attachments(state, parts[0], target)])
 
 
-def query_project(state, parts: list[str]) -> bytes:
+def query_project(state: StateRead, parts: list[str]) -> bytes:
     project = _found(projects.get(state, _id(parts, "project")), f"project {parts[0]}")
     if parts[1:] == ["history"]:
         return _json([_plain(e) for e in projects.history(state, project.id)])
@@ -97,7 +98,7 @@ def query_project(state, parts: list[str]) -> bytes:
                   "open_agreements": projects.open_agreements(state, project.id)})
 
 
-def reputation_view(state, address: str, tag: str, now: int | None = None) -> dict:
+def reputation_view(state: StateRead, address: str, tag: str, now: int | None = None) -> dict:
     """Return a reputation record; ``score`` is decayed to block time ``now`` (default: its own time).
 
     ABCI queries do not know the current block time, so they report the score as
@@ -111,7 +112,7 @@ def reputation_view(state, address: str, tag: str, now: int | None = None) -> di
             "score_time": at, "half_life": half_life}
 
 
-def query_reputation(state, parts: list[str]) -> bytes:
+def query_reputation(state: StateRead, parts: list[str]) -> bytes:
     if len(parts) not in (1, 2):
         raise UnknownQuery("usage: /reputation/<address>[/<tag>]")
     tag = parts[1] if len(parts) == 2 else ""
@@ -121,7 +122,7 @@ def query_reputation(state, parts: list[str]) -> bytes:
     return _json(view)
 
 
-def query_friction(state, parts: list[str]) -> bytes:
+def query_friction(state: StateRead, parts: list[str]) -> bytes:
     if parts[:1] == ["agreement"]:
         figures = friction.get_figures(state, _id(parts[1:], "friction/agreement"))
         return codec.encode_value(_found(figures, "friction figures (agreement unknown or not settled)"))

@@ -15,9 +15,11 @@ from abci_app.chain.domain.market.messages import PublishStandingOffer, TakeStan
 from abci_app.chain.domain.market.state import StandingOffer
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.errors import InvalidArbiter, InvalidExpiry, NotProvider, StandingOfferClosed, StandingOfferNotFound
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
-def open_standing(state, standing_id: int) -> StandingOffer:
+def open_standing(state: StateRead, standing_id: int) -> StandingOffer:
     standing = market.get_standing(state, standing_id)
     if standing is None:
         raise StandingOfferNotFound(f"standing offer {standing_id} not found")
@@ -26,7 +28,7 @@ def open_standing(state, standing_id: int) -> StandingOffer:
     return standing
 
 
-def check_stateless_publish(msg: PublishStandingOffer, ctx) -> None:
+def check_stateless_publish(msg: PublishStandingOffer, ctx: TxContext) -> None:
     checks.check_title(msg.title, ctx)
     checks.check_description(msg.description, ctx)
     checks.check_tags(msg.tags)
@@ -38,7 +40,8 @@ def check_stateless_publish(msg: PublishStandingOffer, ctx) -> None:
     checks.check_optional_arbiter(msg.arbiter)
 
 
-def check_and_execute_publish(state, block, ctx, msg: PublishStandingOffer) -> list:
+def check_and_execute_publish(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                              msg: PublishStandingOffer) -> list[object]:
     """Provider: publish a standing offer; it stays open until withdrawn and holds no value."""
     window = block.market.max_delivery_window
     if msg.delivery_seconds > window:
@@ -54,11 +57,12 @@ def check_and_execute_publish(state, block, ctx, msg: PublishStandingOffer) -> l
     return [StandingOfferPublished(standing.id, ctx.signer, msg.price, standing.tags)]
 
 
-def check_stateless_withdraw(msg: WithdrawStandingOffer, ctx) -> None:
+def check_stateless_withdraw(msg: WithdrawStandingOffer, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_withdraw(state, block, ctx, msg: WithdrawStandingOffer) -> list:
+def check_and_execute_withdraw(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                               msg: WithdrawStandingOffer) -> list[object]:
     """Provider: open -> withdrawn (agreements already made from it are unaffected)."""
     standing = open_standing(state, msg.standing_offer_id)
     if standing.provider != ctx.signer:
@@ -67,11 +71,11 @@ def check_and_execute_withdraw(state, block, ctx, msg: WithdrawStandingOffer) ->
     return [StandingOfferWithdrawn(standing.id)]
 
 
-def check_stateless_take(msg: TakeStandingOffer, ctx) -> None:
+def check_stateless_take(msg: TakeStandingOffer, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_take(state, block, ctx, msg: TakeStandingOffer) -> list:
+def check_and_execute_take(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: TakeStandingOffer) -> list[object]:
     """Requester: take a standing offer; the price goes into escrow, due ``delivery_seconds`` from now."""
     standing = open_standing(state, msg.standing_offer_id)
     checks.require_parties(ctx.signer, standing.provider, standing.arbiter)

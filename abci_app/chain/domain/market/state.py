@@ -27,7 +27,7 @@ from abci_app.chain import codec
 from abci_app.chain.domain.market import keys
 from abci_app.chain.domain.market.messages import MilestoneSpec
 from abci_app.chain.state import timers
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
 class RequestStatus(enum.Enum):
@@ -94,7 +94,7 @@ class StandingOffer:
     taken: int = 0
 
 
-def next_id(state, kind: str) -> int:
+def next_id(state: StateWrite, kind: str) -> int:
     raw = state.get(keys.next_id(kind))
     value = 1 if raw is None else int(raw)
     state.put(keys.next_id(kind), str(value + 1).encode())
@@ -106,12 +106,12 @@ def get_request(state: StateRead, request_id: int) -> Request | None:
     return None if raw is None else codec.decode_value(Request, raw)
 
 
-def put_request(state, request: Request) -> None:
+def put_request(state: StateWrite, request: Request) -> None:
     state.put(keys.request(request.id), codec.encode_value(request))
     _index(state, keys.REQUESTS_BY, request.requester, request.id, request.status is RequestStatus.OPEN)
 
 
-def hand_over_request(state, request: Request, requester: str) -> None:
+def hand_over_request(state: StateWrite, request: Request, requester: str) -> None:
     """Store ``request`` with a new requester (a project transfer), moving its open-by-address entry."""
     _index(state, keys.REQUESTS_BY, request.requester, request.id, False)
     put_request(state, replace(request, requester=requester))
@@ -122,7 +122,7 @@ def get_offer(state: StateRead, offer_id: int) -> Offer | None:
     return None if raw is None else codec.decode_value(Offer, raw)
 
 
-def put_offer(state, offer: Offer) -> None:
+def put_offer(state: StateWrite, offer: Offer) -> None:
     state.put(keys.offer(offer.id), codec.encode_value(offer))
     _index(state, keys.OFFERS_BY, offer.provider, offer.id, offer.status is OfferStatus.OPEN)
 
@@ -132,12 +132,12 @@ def get_standing(state: StateRead, standing_id: int) -> StandingOffer | None:
     return None if raw is None else codec.decode_value(StandingOffer, raw)
 
 
-def put_standing(state, standing: StandingOffer) -> None:
+def put_standing(state: StateWrite, standing: StandingOffer) -> None:
     state.put(keys.standing_offer(standing.id), codec.encode_value(standing))
     _index(state, keys.STANDING_BY, standing.provider, standing.id, standing.open)
 
 
-def _index(state, prefix: bytes, address: str, item_id: int, is_open: bool) -> None:
+def _index(state: StateWrite, prefix: bytes, address: str, item_id: int, is_open: bool) -> None:
     """Keep ``item_id`` listed under ``address`` exactly while it is open."""
     if is_open:
         state.put(keys.by_address_link(prefix, address, item_id), b"")
@@ -153,11 +153,11 @@ def first_open_of(state: StateRead, prefix: bytes, address: str) -> int | None:
     return None
 
 
-def link_offer(state, request_id: int, offer_id: int) -> None:
+def link_offer(state: StateWrite, request_id: int, offer_id: int) -> None:
     state.put(keys.offer_link(request_id, offer_id), b"")
 
 
-def unlink_offer(state, request_id: int, offer_id: int) -> None:
+def unlink_offer(state: StateWrite, request_id: int, offer_id: int) -> None:
     state.delete(keys.offer_link(request_id, offer_id))
 
 
@@ -191,11 +191,11 @@ def offer_status(state: StateRead, offer: Offer, now: int) -> OfferStatus:
     return OfferStatus.OPEN
 
 
-def schedule(state, request: Request) -> None:
+def schedule(state: StateWrite, request: Request) -> None:
     state.put(keys.due(request.offers_until, request.id), b"")
 
 
-def unschedule(state, request: Request) -> None:
+def unschedule(state: StateWrite, request: Request) -> None:
     state.delete(keys.due(request.offers_until, request.id))
 
 

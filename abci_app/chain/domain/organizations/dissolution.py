@@ -44,9 +44,11 @@ from abci_app.chain.domain.organizations import events, state as orgs
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.projects.events import ProjectBudgetReturned
 from abci_app.chain.domain.suborgs import state as suborgs
+from abci_app.chain.context import BlockInfo
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
-def sweep(state, treasury: str) -> int:
+def sweep(state: StateWrite, treasury: str) -> int:
     """Move everything in ``treasury`` to the community pool; return the amount."""
     amount = accounts.balance(state, treasury)
     if amount:
@@ -54,7 +56,7 @@ def sweep(state, treasury: str) -> int:
     return amount
 
 
-def dissolve(state, block, org: orgs.Organization) -> list:
+def dissolve(state: StateWrite, block: BlockInfo, org: orgs.Organization) -> list:
     """Dissolve ``org`` now: its treasury goes to its active parent (a sub-organization) or the community pool,
     and its cascade is queued."""
     returned = suborgs.return_to_parent(state, org)
@@ -62,7 +64,7 @@ def dissolve(state, block, org: orgs.Organization) -> list:
     return [events.OrganizationDissolved(org.id, sweep(state, org.treasury)), *returned]
 
 
-def end_block(state, block) -> list:
+def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Run at most ``max_due_per_block`` cascade steps, oldest dissolution first (a ``due_queue`` report)."""
     out: list = []
     steps = 0
@@ -74,7 +76,7 @@ def end_block(state, block) -> list:
     return out + ([due.DueQueue(due.DISSOLUTIONS, steps, head is not None)] if steps else [])
 
 
-def step(state, block, queue_key: bytes, org_id: int) -> list:
+def step(state: StateWrite, block: BlockInfo, queue_key: bytes, org_id: int) -> list:
     """Do the next step of ``org_id``'s cascade (see the module docstring)."""
     org = orgs.require(state, org_id)
     for action in (_leave_one, _return_one_budget, _close_one_request, _close_one_offer, _close_one_standing):
@@ -86,7 +88,7 @@ def step(state, block, queue_key: bytes, org_id: int) -> list:
     return [events.DissolutionCompleted(org.id, sweep(state, org.treasury)), *returned]
 
 
-def _leave_one(state, block, treasury: str) -> list | None:
+def _leave_one(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
     parent_id = orgs.first_membership(state, treasury)
     if parent_id is None:
         return None
@@ -100,7 +102,7 @@ def _leave_one(state, block, treasury: str) -> list | None:
     return out + dissolve(state, block, parent)
 
 
-def _return_one_budget(state, block, treasury: str) -> list | None:
+def _return_one_budget(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
     project_id = projects.first_owned(state, treasury)
     if project_id is None:
         return None
@@ -112,7 +114,7 @@ def _return_one_budget(state, block, treasury: str) -> list | None:
     return [ProjectBudgetReturned(project.id, treasury, projects.return_budget(state, project, block.time))]
 
 
-def _close_one_request(state, block, treasury: str) -> list | None:
+def _close_one_request(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
     from abci_app.chain.domain.market.handlers import close_request   # late: market handlers import settlement code
 
     request_id = market.first_open_of(state, market_keys.REQUESTS_BY, treasury)
@@ -125,7 +127,7 @@ def _close_one_request(state, block, treasury: str) -> list | None:
     return close_request(state, request, RequestStatus.WITHDRAWN)
 
 
-def _close_one_offer(state, block, treasury: str) -> list | None:
+def _close_one_offer(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
     offer_id = market.first_open_of(state, market_keys.OFFERS_BY, treasury)
     if offer_id is None:
         return None
@@ -138,7 +140,7 @@ def _close_one_offer(state, block, treasury: str) -> list | None:
     return [OfferClosed(offer.id, offer.request_id, OfferStatus.WITHDRAWN.value)]
 
 
-def _close_one_standing(state, block, treasury: str) -> list | None:
+def _close_one_standing(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
     standing_id = market.first_open_of(state, market_keys.STANDING_BY, treasury)
     if standing_id is None:
         return None

@@ -14,15 +14,18 @@ from abci_app.chain.domain.organizations import events, state as orgs
 from abci_app.chain.domain.organizations.messages import GrantFeeAllowance, RevokeFeeAllowance
 from abci_app.chain.errors import (FeeAllowanceExceeded, FeeAllowanceExpired, InvalidAllowance, NoFeeAllowance,
                              UnknownFeePayer)
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
-def check_stateless_grant(msg: GrantFeeAllowance, ctx) -> None:
+def check_stateless_grant(msg: GrantFeeAllowance, ctx: TxContext) -> None:
     addresses.validate(msg.grantee, "grantee address")
     if not 1 <= msg.limit <= accounts.MAX_AMOUNT:
         raise InvalidAllowance(f"allowance limit must be in [1, 2^63-1], got {msg.limit}")
 
 
-def check_and_execute_grant(state, block, ctx, msg: GrantFeeAllowance) -> list:
+def check_and_execute_grant(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                            msg: GrantFeeAllowance) -> list[object]:
     """Grant or replace ``grantee``'s allowance (a replacement starts with nothing spent)."""
     org = orgs.require_self(state, msg.org_id, ctx.signer)
     if msg.expires_at <= block.time:
@@ -31,11 +34,12 @@ def check_and_execute_grant(state, block, ctx, msg: GrantFeeAllowance) -> list:
     return [events.FeeAllowanceGranted(org.id, msg.grantee, msg.limit, msg.expires_at)]
 
 
-def check_stateless_revoke(msg: RevokeFeeAllowance, ctx) -> None:
+def check_stateless_revoke(msg: RevokeFeeAllowance, ctx: TxContext) -> None:
     addresses.validate(msg.grantee, "grantee address")
 
 
-def check_and_execute_revoke(state, block, ctx, msg: RevokeFeeAllowance) -> list:
+def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                             msg: RevokeFeeAllowance) -> list[object]:
     org = orgs.require_self(state, msg.org_id, ctx.signer)
     if orgs.allowance(state, org.id, msg.grantee) is None:
         raise NoFeeAllowance(f"{msg.grantee} has no fee allowance from organization {org.id}")
@@ -43,7 +47,7 @@ def check_and_execute_revoke(state, block, ctx, msg: RevokeFeeAllowance) -> list
     return [events.FeeAllowanceRevoked(org.id, msg.grantee)]
 
 
-def fee_payer(state, block, ctx) -> str:
+def fee_payer(state: StateWrite, block: BlockInfo, ctx: TxContext) -> str:
     """Return the treasury that pays ``ctx.fee`` for ``ctx.signer``, after charging the allowance.
 
     Rejects a fee payer that is no organization's treasury (``UnknownFeePayer``),

@@ -20,6 +20,8 @@ from abci_app.chain.domain.organizations.messages import (BASIS_POINTS, PERCENTA
                                                     UpdateMembers, UpdatePolicy)
 from abci_app.chain.errors import (InvalidMembers, InvalidName, InvalidPolicy, NetworkOrganizationPermanent, NotAMember,
                              NothingToSweep, OrganizationActive)
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 MAX_PERIOD = 366 * 24 * 3600   # longest voting period or execution delay, in seconds
 
@@ -64,7 +66,7 @@ def _check_not_self(org_id: int, members: tuple[OrgMember, ...]) -> None:
 # -- CreateOrganization -------------------------------------------------------------------
 
 
-def check_stateless_create(msg: CreateOrganization, ctx) -> None:
+def check_stateless_create(msg: CreateOrganization, ctx: TxContext) -> None:
     if not msg.name.strip():
         raise InvalidName("organization name must not be empty")
     check_text(msg.name, ctx.params.max_memo_bytes, "organization name")
@@ -73,7 +75,8 @@ def check_stateless_create(msg: CreateOrganization, ctx) -> None:
     check_policy(msg.policy)
 
 
-def check_and_execute_create(state, block, ctx, msg: CreateOrganization) -> list:
+def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                             msg: CreateOrganization) -> list[object]:
     """Create the organization with the next id; its treasury starts empty."""
     org_id = orgs.next_id(state)
     _check_not_self(org_id, msg.members)
@@ -86,11 +89,12 @@ def check_and_execute_create(state, block, ctx, msg: CreateOrganization) -> list
 # -- LeaveOrganization --------------------------------------------------------------------
 
 
-def check_stateless_leave(msg: LeaveOrganization, ctx) -> None:
+def check_stateless_leave(msg: LeaveOrganization, ctx: TxContext) -> None:
     """Nothing to check without state."""
 
 
-def check_and_execute_leave(state, block, ctx, msg: LeaveOrganization) -> list:
+def check_and_execute_leave(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                            msg: LeaveOrganization) -> list[object]:
     """Remove the signer; pay the exit share if granted; dissolve when the last member leaves.
 
     Exit share = treasury balance * weight // total weight (so the last member with
@@ -110,14 +114,14 @@ def check_and_execute_leave(state, block, ctx, msg: LeaveOrganization) -> list:
             accounts.move(state, org.treasury, ctx.signer, share, "treasury")
     remaining = tuple(m for m in org.members if m.address != ctx.signer)
     _check_network_keeps_a_person(state, org.id, remaining)
-    out: list = [events.MemberLeft(org.id, ctx.signer, weight, share)]
+    out: list[object] = [events.MemberLeft(org.id, ctx.signer, weight, share)]
     if remaining:
         orgs.put(state, replace(org, members=remaining))
         return out
     return out + dissolution.dissolve(state, block, org)
 
 
-def _check_network_keeps_a_person(state, org_id: int, members: tuple[OrgMember, ...]) -> None:
+def _check_network_keeps_a_person(state: StateRead, org_id: int, members: tuple[OrgMember, ...]) -> None:
     """The network organization never dissolves: it keeps at least one member that is not an organization.
 
     It alone spends the community pool and changes the validator set, so without
@@ -134,11 +138,12 @@ def _check_network_keeps_a_person(state, org_id: int, members: tuple[OrgMember, 
 # -- UpdateMembers / UpdatePolicy (organization only) ---------------------------------------
 
 
-def check_stateless_update_members(msg: UpdateMembers, ctx) -> None:
+def check_stateless_update_members(msg: UpdateMembers, ctx: TxContext) -> None:
     check_members(msg.members, allow_zero=True)
 
 
-def check_and_execute_update_members(state, block, ctx, msg: UpdateMembers) -> list:
+def check_and_execute_update_members(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                     msg: UpdateMembers) -> list[object]:
     """Set the listed weights (0 removes); at least one member must remain (leaving is the only way out)."""
     org = orgs.require_self(state, msg.org_id, ctx.signer)
     _check_not_self(org.id, msg.members)
@@ -153,11 +158,12 @@ def check_and_execute_update_members(state, block, ctx, msg: UpdateMembers) -> l
     return [events.MembersUpdated(org.id, len(members), orgs.total_weight(members))]
 
 
-def check_stateless_update_policy(msg: UpdatePolicy, ctx) -> None:
+def check_stateless_update_policy(msg: UpdatePolicy, ctx: TxContext) -> None:
     check_policy(msg.policy)
 
 
-def check_and_execute_update_policy(state, block, ctx, msg: UpdatePolicy) -> list:
+def check_and_execute_update_policy(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                    msg: UpdatePolicy) -> list[object]:
     """Replace the policy; proposals already submitted keep the policy they were submitted under."""
     org = orgs.require_self(state, msg.org_id, ctx.signer)
     orgs.put(state, replace(org, policy=msg.policy))
@@ -167,11 +173,11 @@ def check_and_execute_update_policy(state, block, ctx, msg: UpdatePolicy) -> lis
 # -- SweepTreasury (anyone) ---------------------------------------------------------------
 
 
-def check_stateless_sweep(msg: SweepTreasury, ctx) -> None:
+def check_stateless_sweep(msg: SweepTreasury, ctx: TxContext) -> None:
     """Nothing to check without state."""
 
 
-def check_and_execute_sweep(state, block, ctx, msg: SweepTreasury) -> list:
+def check_and_execute_sweep(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: SweepTreasury) -> list[object]:
     """Move what reached a dissolved organization's treasury (refunds, late payments) to the community pool."""
     org = orgs.require(state, msg.org_id)
     if org.status == orgs.ACTIVE:

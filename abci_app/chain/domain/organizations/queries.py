@@ -10,13 +10,16 @@
 
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 from abci_app.chain import codec
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.errors import NotFound, UnknownQuery
 from abci_app.chain.query_args import parse_id
+from abci_app.chain.state.protocols import StateRead
 
 
-def query(state, parts: list[str]) -> bytes:
+def query(state: StateRead, parts: list[str]) -> bytes:
     if parts == ["dissolving"]:
         return json_array(b"%d" % org_id for org_id in orgs.dissolving(state))
     if len(parts) == 2 and parts[0] == "treasury":
@@ -43,5 +46,5 @@ def _id(text: str) -> int:
     return parse_id(text, "usage: /org/<id>[/allowances | /allowance/<address>]")
 
 
-def json_array(items) -> bytes:
+def json_array(items: Iterable[Any]) -> bytes:
     return b"[" + b",".join(items) + b"]"

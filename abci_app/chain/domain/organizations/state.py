@@ -16,7 +16,7 @@ from abci_app.chain import addresses, codec
 from abci_app.chain.domain.organizations import keys
 from abci_app.chain.domain.organizations.messages import OrgMember, OrgPolicy
 from abci_app.chain.errors import NotTheOrganization, OrganizationDissolved, OrganizationNotFound
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 ACTIVE = "active"
 DISSOLVED = "dissolved"
@@ -102,7 +102,7 @@ def require_self(state: StateRead, org_id: int, signer: str) -> Organization:
     return org
 
 
-def put(state, org: Organization) -> None:
+def put(state: StateWrite, org: Organization) -> None:
     """Store ``org`` and keep the membership index (``keys.memberships``) equal to its members."""
     old = get(state, org.id)
     before = {m.address for m in old.members} if old is not None else set()
@@ -129,7 +129,7 @@ def memberships(state: StateRead, member: str) -> list[int]:
     return [int(key[len(prefix):]) for key, _ in state.iter_prefix(prefix)]
 
 
-def mark_dissolved(state, org: Organization, time: int) -> Organization:
+def mark_dissolved(state: StateWrite, org: Organization, time: int) -> Organization:
     """Store ``org`` as dissolved with no members and queue its dissolution cascade."""
     done = replace(org, members=(), status=DISSOLVED, dissolved_at=time)
     put(state, done)
@@ -152,7 +152,7 @@ def dissolving(state: StateRead) -> list[int]:
     return [int(raw) for _, raw in state.iter_prefix(keys.DISSOLVING_PREFIX)]
 
 
-def create(state, org: Organization) -> None:
+def create(state: StateWrite, org: Organization) -> None:
     put(state, org)
     state.put(keys.treasury(org.treasury), b"%d" % org.id)
     state.put(keys.NEXT_ID, b"%d" % (org.id + 1))
@@ -185,11 +185,11 @@ def allowance(state: StateRead, org_id: int, grantee: str) -> Allowance | None:
     return None if raw is None else codec.decode_value(Allowance, raw)
 
 
-def put_allowance(state, item: Allowance) -> None:
+def put_allowance(state: StateWrite, item: Allowance) -> None:
     state.put(keys.allowance(item.org_id, item.grantee), codec.encode_value(item))
 
 
-def delete_allowance(state, org_id: int, grantee: str) -> None:
+def delete_allowance(state: StateWrite, org_id: int, grantee: str) -> None:
     state.delete(keys.allowance(org_id, grantee))
 
 

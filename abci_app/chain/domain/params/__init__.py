@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from abci_app.chain import codec
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 PARAMS_KEY = b"params"
 
@@ -25,5 +25,5 @@ def get(state: StateRead) -> Params:
     return codec.decode_value(Params, raw)
 
 
-def put(state, params: Params) -> None:
+def put(state: StateWrite, params: Params) -> None:
     state.put(PARAMS_KEY, codec.encode_value(params))

@@ -23,30 +23,32 @@ from abci_app.chain.domain.projects.messages import (AcceptProject, CreateProjec
 from abci_app.chain.domain.projects.state import HistoryEntry, Project
 from abci_app.chain.errors import (InvalidExpiry, InvalidTransferTarget, NoTransferOffer, NotProjectOwner,
                              NotTransferTarget, OrganizationDissolved, ProjectNotFound, TransferPending)
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
-def load(state, project_id: int) -> Project:
+def load(state: StateRead, project_id: int) -> Project:
     project = projects.get(state, project_id)
     if project is None:
         raise ProjectNotFound(f"project {project_id} not found")
     return project
 
 
-def owned(state, project_id: int, signer: str) -> Project:
+def owned(state: StateRead, project_id: int, signer: str) -> Project:
     project = load(state, project_id)
     if project.owner != signer:
         raise NotProjectOwner(f"only the owner of project {project_id} may do this")
     return project
 
 
-def check_stateless_create(msg: CreateProject, ctx) -> None:
+def check_stateless_create(msg: CreateProject, ctx: TxContext) -> None:
     checks.check_title(msg.title, ctx)
     checks.check_description(msg.description, ctx)
     if msg.budget:
         check_amount(msg.budget, "budget")
 
 
-def check_and_execute_create(state, block, ctx, msg: CreateProject) -> list:
+def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CreateProject) -> list[object]:
     """Create a project owned by the signer with ``budget`` moved from the signer."""
     project = Project(projects.next_id(state), ctx.signer, msg.title, msg.description, 0, block.time)
     projects.put(state, project)
@@ -57,11 +59,11 @@ def check_and_execute_create(state, block, ctx, msg: CreateProject) -> list:
     return [ProjectCreated(project.id, ctx.signer, msg.budget)]
 
 
-def check_stateless_fund(msg: FundProject, ctx) -> None:
+def check_stateless_fund(msg: FundProject, ctx: TxContext) -> None:
     check_amount(msg.amount)
 
 
-def check_and_execute_fund(state, block, ctx, msg: FundProject) -> list:
+def check_and_execute_fund(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: FundProject) -> list[object]:
     """Anyone: add to a project's budget (not to one whose owner is a dissolved organization)."""
     if projects.owner_dissolved(state, load(state, msg.project_id)):
         raise OrganizationDissolved(f"project {msg.project_id} belongs to a dissolved organization")
@@ -71,11 +73,12 @@ def check_and_execute_fund(state, block, ctx, msg: FundProject) -> list:
     return [ProjectBudgetChanged(msg.project_id, ctx.signer, msg.amount, budget)]
 
 
-def check_stateless_withdraw_budget(msg: WithdrawProjectBudget, ctx) -> None:
+def check_stateless_withdraw_budget(msg: WithdrawProjectBudget, ctx: TxContext) -> None:
     check_amount(msg.amount)
 
 
-def check_and_execute_withdraw_budget(state, block, ctx, msg: WithdrawProjectBudget) -> list:
+def check_and_execute_withdraw_budget(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                      msg: WithdrawProjectBudget) -> list[object]:
     """Owner: take uncommitted budget back (escrowed amounts are not budget any more)."""
     owned(state, msg.project_id, ctx.signer)
     projects.spend(state, msg.project_id, ctx.signer, msg.amount)
@@ -84,11 +87,11 @@ def check_and_execute_withdraw_budget(state, block, ctx, msg: WithdrawProjectBud
     return [ProjectBudgetChanged(msg.project_id, ctx.signer, -msg.amount, budget)]
 
 
-def check_stateless_offer(msg: OfferProject, ctx) -> None:
+def check_stateless_offer(msg: OfferProject, ctx: TxContext) -> None:
     addresses.validate(msg.to, "transfer target")
 
 
-def check_and_execute_offer(state, block, ctx, msg: OfferProject) -> list:
+def check_and_execute_offer(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: OfferProject) -> list[object]:
     """Owner: offer the project to ``to`` until ``expires_at`` (one open offer at a time).
 
     An earlier offer past its ``expires_at`` but still waiting in the expiry queue
@@ -109,11 +112,12 @@ def check_and_execute_offer(state, block, ctx, msg: OfferProject) -> list:
     return events + [ProjectOffered(project.id, ctx.signer, msg.to, msg.expires_at)]
 
 
-def check_stateless_withdraw_offer(msg: WithdrawProjectOffer, ctx) -> None:
+def check_stateless_withdraw_offer(msg: WithdrawProjectOffer, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawProjectOffer) -> list:
+def check_and_execute_withdraw_offer(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                     msg: WithdrawProjectOffer) -> list[object]:
     """Owner: withdraw the open transfer offer."""
     project = owned(state, msg.project_id, ctx.signer)
     offer = projects.get_offer(state, project.id)
@@ -124,11 +128,11 @@ def check_and_execute_withdraw_offer(state, block, ctx, msg: WithdrawProjectOffe
     return [ProjectOfferClosed(project.id, "withdrawn")]
 
 
-def check_stateless_accept(msg: AcceptProject, ctx) -> None:
+def check_stateless_accept(msg: AcceptProject, ctx: TxContext) -> None:
     pass
 
 
-def check_and_execute_accept(state, block, ctx, msg: AcceptProject) -> list:
+def check_and_execute_accept(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: AcceptProject) -> list[object]:
     """Target: take over the project with its budget, open requests, agreements, documents and history."""
     project = load(state, msg.project_id)
     offer = projects.get_offer(state, project.id)
@@ -158,7 +162,7 @@ def _handed_over(agreement, target: str):
     return replace(agreement, requester=target)
 
 
-def end_block(state, block) -> list:
+def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Expire the transfer offers whose time has come: at most ``max_due_per_block``, earliest first.
 
     If the owner is a dissolved organization, its cascade left the budget for the
@@ -171,7 +175,7 @@ def end_block(state, block) -> list:
     return events + report
 
 
-def expire_offer(state, block, offer) -> list:
+def expire_offer(state: StateWrite, block: BlockInfo, offer) -> list:
     """Drop a transfer offer whose time has come; a dissolved owner's budget returns to its treasury."""
     project_id = offer.project_id
     projects.drop_offer(state, offer)

@@ -19,7 +19,7 @@ from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.projects import keys
 from abci_app.chain.errors import InsufficientBudget, ProjectFull
 from abci_app.chain.state import timers
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 BUDGETS = addresses.module("project_budgets")
 
@@ -59,11 +59,11 @@ def get(state: StateRead, project_id: int) -> Project | None:
     return None if raw is None else codec.decode_value(Project, raw)
 
 
-def put(state, project: Project) -> None:
+def put(state: StateWrite, project: Project) -> None:
     state.put(keys.project(project.id), codec.encode_value(project))
 
 
-def next_id(state) -> int:
+def next_id(state: StateWrite) -> int:
     raw = state.get(keys.NEXT_ID)
     value = 1 if raw is None else int(raw)
     state.put(keys.NEXT_ID, str(value + 1).encode())
@@ -75,7 +75,7 @@ def all_projects(state: StateRead) -> Iterator[Project]:
         yield codec.decode_value(Project, raw)
 
 
-def record(state, project_id: int, entry: HistoryEntry) -> None:
+def record(state: StateWrite, project_id: int, entry: HistoryEntry) -> None:
     """Append ``entry`` to the project's history."""
     project = get(state, project_id)
     state.put(keys.history(project_id, project.history_len), codec.encode_value(entry))
@@ -86,14 +86,14 @@ def history(state: StateRead, project_id: int) -> list[HistoryEntry]:
     return [codec.decode_value(HistoryEntry, raw) for _, raw in state.iter_prefix(keys.history_of(project_id))]
 
 
-def fund(state, project_id: int, payer: str, amount: int) -> None:
+def fund(state: StateWrite, project_id: int, payer: str, amount: int) -> None:
     """Move ``amount`` from ``payer`` into the project's budget."""
     accounts.move(state, payer, BUDGETS, amount)
     project = get(state, project_id)
     put(state, replace(project, budget=project.budget + amount))
 
 
-def spend(state, project_id: int, recipient: str, amount: int) -> None:
+def spend(state: StateWrite, project_id: int, recipient: str, amount: int) -> None:
     """Move ``amount`` of the project's budget to ``recipient``; ``InsufficientBudget`` if short."""
     project = get(state, project_id)
     if project.budget < amount:
@@ -102,7 +102,7 @@ def spend(state, project_id: int, recipient: str, amount: int) -> None:
     accounts.move(state, BUDGETS, recipient, amount, "project budgets")
 
 
-def refund(state, project_id: int, payer: str, amount: int, time: int = 0) -> None:
+def refund(state: StateWrite, project_id: int, payer: str, amount: int, time: int = 0) -> None:
     """Return ``amount`` from ``payer`` (escrow) to the project's budget.
 
     When the owner is a dissolved organization whose cascade is over (no open
@@ -123,7 +123,7 @@ def owner_dissolved(state: StateRead, project: Project) -> bool:
     return org_id is not None and orgs.require(state, org_id).status != orgs.ACTIVE
 
 
-def return_budget(state, project: Project, time: int) -> int:
+def return_budget(state: StateWrite, project: Project, time: int) -> int:
     """Move the whole budget to the owner's account (a dissolved organization's treasury); return the amount."""
     if project.budget:
         spend(state, project.id, project.owner, project.budget)
@@ -131,7 +131,7 @@ def return_budget(state, project: Project, time: int) -> int:
     return project.budget
 
 
-def index_owner(state, project_id: int, old_owner: str, new_owner: str) -> None:
+def index_owner(state: StateWrite, project_id: int, old_owner: str, new_owner: str) -> None:
     """List the project under ``new_owner`` (and no longer under ``old_owner``, if given)."""
     if old_owner:
         state.delete(keys.owner_link(old_owner, project_id))
@@ -146,7 +146,7 @@ def first_owned(state: StateRead, owner: str) -> int | None:
     return None
 
 
-def unindex_owner(state, owner: str, project_id: int) -> None:
+def unindex_owner(state: StateWrite, owner: str, project_id: int) -> None:
     state.delete(keys.owner_link(owner, project_id))
 
 
@@ -155,12 +155,12 @@ def get_offer(state: StateRead, project_id: int) -> TransferOffer | None:
     return None if raw is None else codec.decode_value(TransferOffer, raw)
 
 
-def put_offer(state, offer: TransferOffer) -> None:
+def put_offer(state: StateWrite, offer: TransferOffer) -> None:
     state.put(keys.transfer_offer(offer.project_id), codec.encode_value(offer))
     state.put(keys.due(offer.expires_at, offer.project_id), b"")
 
 
-def drop_offer(state, offer: TransferOffer) -> None:
+def drop_offer(state: StateWrite, offer: TransferOffer) -> None:
     state.delete(keys.transfer_offer(offer.project_id))
     state.delete(keys.due(offer.expires_at, offer.project_id))
 
@@ -187,11 +187,11 @@ def require_room(state: StateRead, project_id: int, cap: int) -> None:
                           f"(max_project_items)")
 
 
-def _count(state, project_id: int, change: int) -> None:
+def _count(state: StateWrite, project_id: int, change: int) -> None:
     state.put(keys.items(project_id), b"%d" % (items(state, project_id) + change))
 
 
-def _link(state, key: bytes, project_id: int, linked: bool) -> None:
+def _link(state: StateWrite, key: bytes, project_id: int, linked: bool) -> None:
     """Set or clear one of the project's item links, keeping the item count in step."""
     if (state.get(key) is not None) == linked:
         return
@@ -202,16 +202,16 @@ def _link(state, key: bytes, project_id: int, linked: bool) -> None:
         state.delete(key)
 
 
-def add_document(state, project_id: int) -> None:
+def add_document(state: StateWrite, project_id: int) -> None:
     """Count a document newly attached to the project (attachments are never removed)."""
     _count(state, project_id, 1)
 
 
-def link_request(state, project_id: int, request_id: int) -> None:
+def link_request(state: StateWrite, project_id: int, request_id: int) -> None:
     _link(state, keys.request_link(project_id, request_id), project_id, True)
 
 
-def unlink_request(state, project_id: int, request_id: int) -> None:
+def unlink_request(state: StateWrite, project_id: int, request_id: int) -> None:
     _link(state, keys.request_link(project_id, request_id), project_id, False)
 
 
@@ -220,11 +220,11 @@ def open_requests(state: StateRead, project_id: int) -> list[int]:
     return [int(k[len(prefix):], 16) for k, _ in state.iter_prefix(prefix)]
 
 
-def link_agreement(state, project_id: int, agreement_id: int) -> None:
+def link_agreement(state: StateWrite, project_id: int, agreement_id: int) -> None:
     _link(state, keys.agreement_link(project_id, agreement_id), project_id, True)
 
 
-def unlink_agreement(state, project_id: int, agreement_id: int) -> None:
+def unlink_agreement(state: StateWrite, project_id: int, agreement_id: int) -> None:
     _link(state, keys.agreement_link(project_id, agreement_id), project_id, False)
 
 

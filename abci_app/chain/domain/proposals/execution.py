@@ -13,15 +13,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from abci_app.chain.context import Router, TxContext
+from abci_app.chain.context import BlockInfo, Router, TxContext
 from abci_app.chain.domain import due
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.proposals import events, keys, state as proposals, tally
 from abci_app.chain.domain.proposals.state import Proposal
 from abci_app.chain.errors import LedgerError, OrganizationDissolved
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
-def decide(state, block, proposal: Proposal, status: str) -> list:
+def decide(state: StateWrite, block: BlockInfo, proposal: Proposal, status: str) -> list:
     """Move a VOTING proposal to PASSED (scheduling its execution) or REJECTED."""
     state.delete(keys.timed(keys.VOTING_ENDS, proposal.voting_end, proposal.id))
     execute_after = 0
@@ -33,7 +34,7 @@ def decide(state, block, proposal: Proposal, status: str) -> list:
     return [events.ProposalDecided(decided.id, status, decided.yes, decided.no, decided.abstain, execute_after)]
 
 
-def close_voting(state, block, proposal: Proposal) -> list:
+def close_voting(state: StateWrite, block: BlockInfo, proposal: Proposal) -> list:
     """Decide a proposal whose voting period is over, from the votes cast."""
     p = proposal
     status = tally.outcome(p.policy, p.total_weight, p.yes, p.no, p.abstain, final=True)
@@ -49,7 +50,7 @@ def action_context(org_treasury: str, proposal_id: int, index: int, params) -> T
     return TxContext(org_treasury, 0, 0, "", digest, params)
 
 
-def run_actions(state, block, proposal: Proposal, treasury: str, router: Router) -> list:
+def run_actions(state: StateRead, block: BlockInfo, proposal: Proposal, treasury: str, router: Router) -> list:
     """Run every action's two handler phases (from ``router``) in ``state``; raise the first ``LedgerError``."""
     out: list = []
     for index, action in enumerate(proposal.actions):
@@ -64,7 +65,7 @@ def run_actions(state, block, proposal: Proposal, treasury: str, router: Router)
     return out
 
 
-def execute(state, block, proposal: Proposal, router: Router) -> list:
+def execute(state: StateWrite, block: BlockInfo, proposal: Proposal, router: Router) -> list:
     """Run a due PASSED proposal atomically and record EXECUTED or FAILED on it."""
     state.delete(keys.timed(keys.EXECUTIONS, proposal.execute_after, proposal.id))
     org = orgs.get(state, proposal.org_id)
@@ -85,7 +86,7 @@ def execute(state, block, proposal: Proposal, router: Router) -> list:
                                           done.result_codespace, done.result_log)]
 
 
-def end_block(state, block, *, router: Router) -> list:
+def end_block(state: StateWrite, block: BlockInfo, *, router: Router) -> list[object]:
     """Close ended votes, then execute due proposals (a proposal passing now with no delay runs now).
 
     Each queue handles at most ``max_due_per_block`` proposals per block, earliest

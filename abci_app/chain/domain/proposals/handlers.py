@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from abci_app.chain.context import Router, TxContext
+from abci_app.chain.context import BlockInfo, Router, TxContext
 from abci_app.chain.domain.accounts.handlers import check_text
 from abci_app.chain.domain.delegation import handlers as delegation
 from abci_app.chain.domain.market.checks import check_tags
@@ -24,6 +24,7 @@ from abci_app.chain.domain.proposals.messages import ABSTAIN, CHOICES, NO, YES, 
 from abci_app.chain.domain.proposals.state import Proposal, VoteRecord
 from abci_app.chain.errors import (AlreadyVoted, InvalidProposal, InvalidVoteChoice, NotAMember, NotAVoter,
                              NotTheProposer, VotingClosed, WithdrawNotAllowed)
+from abci_app.chain.state.protocols import StateWrite
 
 MAX_ACTIONS = 16
 
@@ -48,7 +49,7 @@ def check_stateless_submit(msg: SubmitProposal, ctx: TxContext, *, router: Route
         check_stateless(action, action_context(treasury, 0, index, ctx.params))
 
 
-def check_and_execute_submit(state, block, ctx, msg: SubmitProposal) -> list:
+def check_and_execute_submit(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: SubmitProposal) -> list[object]:
     """Open a proposal with the current members, weights and policy as its snapshot."""
     org = orgs.require_active(state, msg.org_id)
     if orgs.weight_of(org.members, ctx.signer) == 0:
@@ -65,13 +66,13 @@ def check_and_execute_submit(state, block, ctx, msg: SubmitProposal) -> list:
 # -- Vote ----------------------------------------------------------------------------------
 
 
-def check_stateless_vote(msg: Vote, ctx) -> None:
+def check_stateless_vote(msg: Vote, ctx: TxContext) -> None:
     if msg.choice not in CHOICES:
         raise InvalidVoteChoice(f"vote choice must be 1 (yes), 2 (no) or 3 (abstain), got {msg.choice}")
     check_text(msg.reason, ctx.params.max_memo_bytes, "vote reason")
 
 
-def require_voting(proposal: Proposal, block) -> None:
+def require_voting(proposal: Proposal, block: BlockInfo) -> None:
     if proposal.status != proposals.VOTING:
         raise VotingClosed(f"proposal {proposal.id} is not open for voting: it is already decided "
                            f"(status {proposal.status}) and votes are final")
@@ -79,7 +80,7 @@ def require_voting(proposal: Proposal, block) -> None:
         raise VotingClosed(f"proposal {proposal.id} is not open for voting (voting ended at {proposal.voting_end})")
 
 
-def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:
+def check_and_execute_vote(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: Vote) -> list[object]:
     """Record the vote with the snapshotted weight; decide at once if the outcome is settled.
 
     Cost: the voter's weight, its vote key, the proposal record (bounded by its
@@ -104,7 +105,7 @@ def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:
     proposal = replace(proposal, yes=proposal.yes + delta[YES], no=proposal.no + delta[NO],
                        abstain=proposal.abstain + delta[ABSTAIN])
     proposals.put(state, proposal)
-    out: list = [events.VoteCast(proposal.id, ctx.signer, msg.choice, weight), *counted]
+    out: list[object] = [events.VoteCast(proposal.id, ctx.signer, msg.choice, weight), *counted]
     yes, no, abstain = direct or (proposal.yes, proposal.no, proposal.abstain)
     status = tally.outcome(proposal.policy, proposal.total_weight, yes, no, abstain, final=False)
     if status is not None:
@@ -115,11 +116,12 @@ def check_and_execute_vote(state, block, ctx, msg: Vote) -> list:
 # -- WithdrawProposal ----------------------------------------------------------------------
 
 
-def check_stateless_withdraw(msg: WithdrawProposal, ctx) -> None:
+def check_stateless_withdraw(msg: WithdrawProposal, ctx: TxContext) -> None:
     """Nothing to check without state."""
 
 
-def check_and_execute_withdraw(state, block, ctx, msg: WithdrawProposal) -> list:
+def check_and_execute_withdraw(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                               msg: WithdrawProposal) -> list[object]:
     proposal = proposals.require(state, msg.proposal_id)
     if ctx.signer != proposal.proposer:
         raise NotTheProposer(f"only the proposer {proposal.proposer} may withdraw proposal {proposal.id}")

@@ -14,9 +14,10 @@ from abci_app.chain.domain.organizations.queries import json_array
 from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.errors import NotFound, UnknownQuery
 from abci_app.chain.query_args import parse_id
+from abci_app.chain.state.protocols import StateRead
 
 
-def query_proposal(state, parts: list[str]) -> bytes:
+def query_proposal(state: StateRead, parts: list[str]) -> bytes:
     found = proposals.get(state, _id(parts[0] if parts else ""))
     if found is None:
         raise NotFound(f"proposal {parts[0]} not found")
@@ -34,7 +35,7 @@ def query_proposal(state, parts: list[str]) -> bytes:
     raise UnknownQuery(f"unknown query path /proposal/{'/'.join(parts)}")
 
 
-def query_proposals(state, parts: list[str]) -> bytes:
+def query_proposals(state: StateRead, parts: list[str]) -> bytes:
     if len(parts) != 1:
         raise UnknownQuery("usage: /proposals/<org_id>")
     return json_array(codec.encode_value(p) for p in proposals.of_org(state, _id(parts[0])))

@@ -19,7 +19,7 @@ from abci_app.chain.context import Action
 from abci_app.chain.domain.organizations.messages import OrgMember, OrgPolicy
 from abci_app.chain.domain.proposals import keys
 from abci_app.chain.errors import ProposalNotFound
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 VOTING = "voting"
 PASSED = "passed"
@@ -79,7 +79,7 @@ def require(state: StateRead, proposal_id: int) -> Proposal:
     return found
 
 
-def put(state, proposal: Proposal) -> None:
+def put(state: StateWrite, proposal: Proposal) -> None:
     state.put(keys.proposal(proposal.id), codec.encode_value(proposal))
 
 
@@ -88,7 +88,7 @@ def next_id(state: StateRead) -> int:
     return 1 if raw is None else int(raw)
 
 
-def create(state, proposal: Proposal, voters: tuple[OrgMember, ...]) -> None:
+def create(state: StateWrite, proposal: Proposal, voters: tuple[OrgMember, ...]) -> None:
     """Store a new VOTING proposal, its voters' weights, its org index and voting-end index."""
     put(state, proposal)
     for member in voters:
@@ -115,7 +115,7 @@ def get_vote(state: StateRead, proposal_id: int, voter: str) -> VoteRecord | Non
     return None if raw is None else codec.decode_value(VoteRecord, raw)
 
 
-def put_vote(state, vote: VoteRecord) -> None:
+def put_vote(state: StateWrite, vote: VoteRecord) -> None:
     state.put(keys.vote(vote.proposal_id, vote.voter), codec.encode_value(vote))
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields, replace
 
 from abci_app.chain import codec
 from abci_app.chain.domain.reputation import decay, keys
-from abci_app.chain.state.protocols import StateRead
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 MILLI = 1000
 POINTS = {
@@ -103,7 +103,7 @@ def tags(state: StateRead, address: str) -> list[str]:
     return [k[len(prefix):].decode() for k, _ in state.iter_prefix(prefix)]
 
 
-def add(state, address: str, tags_: tuple[str, ...], counts: Counts, now: int, half_life: int,
+def add(state: StateWrite, address: str, tags_: tuple[str, ...], counts: Counts, now: int, half_life: int,
         gain_cap: int | None = None) -> None:
     """Add ``counts`` to the address's record and to its record for each tag; gains at most ``gain_cap``."""
     delta = capped_points(counts, gain_cap)

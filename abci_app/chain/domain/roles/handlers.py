@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from abci_app.chain import addresses, codec
+from abci_app.chain import addresses, messages
 from abci_app.chain.context import Router, TxContext
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.market.checks import TAG
@@ -79,7 +79,7 @@ def check_and_execute_revoke(state: StateWrite, block: BlockInfo, ctx: TxContext
 def _inner(msg: ActAsRole, ctx: TxContext, router: Router) -> tuple[str, Any, TxContext]:
     """The action's kind, its handlers (from ``router``) and the context it runs with (the treasury signs, its own hash)."""
     action_type: type = type(msg.action)
-    kind = codec.action_field(action_type) if action_type in router else ""
+    kind = messages.kind_of(action_type) if action_type in router else ""
     if kind not in ROLE_KINDS:
         raise ActionNotAllowed(f"a role cannot take action {kind or 'empty'!r}")
     digest = hashlib.sha256(b"samen/role/" + ctx.hash).digest()

@@ -38,7 +38,8 @@ def check_stateless_create(msg: CreateSubOrganization, ctx: TxContext) -> None:
         raise InvalidSubOrganization(f"veto window must be in [1, {org_handlers.MAX_PERIOD}] seconds")
 
 
-def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: CreateSubOrganization) -> list[object]:
+def check_and_execute_create(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                             msg: CreateSubOrganization) -> list[object]:
     """Create the child as an ordinary organization, link it to the parent and move the budget."""
     parent = orgs.require_self(state, msg.org_id, ctx.signer)
     decision = parent.policy.voting_period + parent.policy.min_delay

@@ -27,8 +27,7 @@ from abci_app.chain.errors import InvalidUpgradePlan, NoSuchUpgrade
 from abci_app.chain.state.protocols import StateWrite
 
 if TYPE_CHECKING:
-    from abci_app.chain.auth import TxContext
-    from abci_app.chain.block import BlockInfo
+    from abci_app.chain.context import BlockInfo, TxContext
 
 NAME = re.compile(r"[a-z0-9._-]{1,64}")
 MAX_INFO_BYTES = 1024

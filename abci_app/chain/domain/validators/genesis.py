@@ -25,6 +25,7 @@ from abci_app.chain.domain.organizations.messages import OrgMember, OrgPolicy
 from abci_app.chain.domain.validators import keys, state as vals
 from abci_app.chain.domain.validators.handlers import MAX_POWER, PUB_KEY_BYTES
 from abci_app.chain.errors import LedgerError
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 SECTION_FIELDS = {"organization", "validators", "min_validators"}
 POLICY_FIELDS = {"kind", "threshold", "voting_period", "min_delay", "exit_right"}
@@ -34,7 +35,7 @@ class ValidatorsGenesisError(ValueError):
     """The ``validators`` genesis section is invalid (the node does not start)."""
 
 
-def init_genesis(state, section: dict | None) -> None:
+def init_genesis(state: StateWrite, section: dict | None) -> None:
     """Genesis hook: found the network organization and record the initial set."""
     if section is None:
         return
@@ -52,7 +53,7 @@ def init_genesis(state, section: dict | None) -> None:
         state.put(keys.member(pub_key), vals.encode_power(power))
 
 
-def check_consensus_set(state, consensus: list[tuple[bytes, int]] | None) -> None:
+def check_consensus_set(state: StateRead, consensus: list[tuple[bytes, int]] | None) -> None:
     """Raise unless CometBFT's genesis validators ``(ed25519 key, power)`` equal the recorded set.
 
     Nothing to compare when the genesis has no ``validators`` section or ``consensus`` is ``None``.
@@ -95,7 +96,7 @@ def _key(text) -> bytes:
     return raw
 
 
-def _organization(state, doc) -> orgs.Organization:
+def _organization(state: StateRead, doc) -> orgs.Organization:
     if not isinstance(doc, dict) or set(doc) - {"name", "purpose", "members", "policy"}:
         raise ValidatorsGenesisError("validators.organization needs name, members and policy (and may have purpose)")
     try:

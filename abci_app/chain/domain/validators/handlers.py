@@ -17,24 +17,25 @@ Rules (each a stable error in codespace ``validators``):
 
 from __future__ import annotations
 
-from abci_app.chain.context import ValidatorUpdates
+from abci_app.chain.context import BlockInfo, TxContext, ValidatorUpdates
 from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.validators import events, state as vals
 from abci_app.chain.domain.validators.messages import UpdateValidator
 from abci_app.chain.errors import InvalidValidatorUpdate, NotTheNetworkOrganization, UnsafeValidatorSet
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 PUB_KEY_BYTES = 32
 MAX_POWER = 1 << 40   # CometBFT caps the total at 2^60; 2^40 each leaves room for many validators
 
 
-def check_stateless_update(msg: UpdateValidator, ctx) -> None:
+def check_stateless_update(msg: UpdateValidator, ctx: TxContext) -> None:
     if len(msg.pub_key) != PUB_KEY_BYTES:
         raise InvalidValidatorUpdate(f"pub_key must be a {PUB_KEY_BYTES}-byte ed25519 key, got {len(msg.pub_key)} bytes")
     if not 0 <= msg.power <= MAX_POWER:
         raise InvalidValidatorUpdate(f"power must be in [0, {MAX_POWER}], got {msg.power}")
 
 
-def check_and_execute_update(state, block, ctx, msg: UpdateValidator) -> list:
+def check_and_execute_update(state: StateWrite, block: BlockInfo, ctx: TxContext, msg: UpdateValidator) -> list[object]:
     """Apply the change to the app's view of the set and queue it for FinalizeBlock's answer."""
     require_network_org(state, ctx.signer)
     old = vals.power(state, msg.pub_key)
@@ -45,7 +46,7 @@ def check_and_execute_update(state, block, ctx, msg: UpdateValidator) -> list:
     return [events.ValidatorUpdated(msg.pub_key, old, msg.power)]
 
 
-def check_safe(state) -> None:
+def check_safe(state: StateRead) -> None:
     """Raise ``UnsafeValidatorSet`` unless the set (with this block's changes) obeys the safe-set rules."""
     current = vals.members(state)
     minimum = vals.min_validators(state)
@@ -59,7 +60,7 @@ def check_safe(state) -> None:
                                  f"less than 1/3 may change per block")
 
 
-def require_network_org(state, signer: str) -> None:
+def require_network_org(state: StateRead, signer: str) -> None:
     org_id = vals.network_org(state)
     if org_id is None:
         raise NotTheNetworkOrganization("this chain has no network organization; its validator set is fixed")
@@ -69,7 +70,7 @@ def require_network_org(state, signer: str) -> None:
                                         f"may change the validator set")
 
 
-def end_block(state, block) -> list:
+def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """The block's validator-set facts, after every other end-block hook (the last of them).
 
     Records the misbehaviour CometBFT reported (``block.misbehavior``), which become block

@@ -21,24 +21,27 @@ from abci_app.chain.domain.validators.events import CommunityPoolSpent, MarketPa
 from abci_app.chain.domain.validators.handlers import require_network_org
 from abci_app.chain.domain.validators.messages import SpendCommunityPool, UpdateMarketParams
 from abci_app.chain.errors import InvalidMarketParams
+from abci_app.chain.context import BlockInfo, TxContext
+from abci_app.chain.state.protocols import StateWrite
 
 MAX_CHANGES = 16
 
 
-def check_stateless_spend(msg: SpendCommunityPool, ctx) -> None:
+def check_stateless_spend(msg: SpendCommunityPool, ctx: TxContext) -> None:
     addresses.validate(msg.to, "recipient address")
     check_amount(msg.amount)
     check_text(msg.memo, ctx.params.max_memo_bytes)
 
 
-def check_and_execute_spend(state, block, ctx, msg: SpendCommunityPool) -> list:
+def check_and_execute_spend(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                            msg: SpendCommunityPool) -> list[object]:
     """Network organization: pay from the pool (``accounts/4`` if the pool holds less)."""
     require_network_org(state, ctx.signer)
     accounts.move(state, addresses.COMMUNITY_POOL, msg.to, msg.amount, "community pool")
     return [CommunityPoolSpent(msg.to, msg.amount, msg.memo)]
 
 
-def check_stateless_update_params(msg: UpdateMarketParams, ctx) -> None:
+def check_stateless_update_params(msg: UpdateMarketParams, ctx: TxContext) -> None:
     """1..16 changes, each naming a known parameter once."""
     if not 1 <= len(msg.changes) <= MAX_CHANGES:
         raise InvalidMarketParams(f"an update carries 1 to {MAX_CHANGES} changes, got {len(msg.changes)}")
@@ -51,7 +54,8 @@ def check_stateless_update_params(msg: UpdateMarketParams, ctx) -> None:
         raise InvalidMarketParams("each market parameter may be changed once per update")
 
 
-def check_and_execute_update_params(state, block, ctx, msg: UpdateMarketParams) -> list:
+def check_and_execute_update_params(state: StateWrite, block: BlockInfo, ctx: TxContext,
+                                    msg: UpdateMarketParams) -> list[object]:
     """Network organization: set the named parameters; the result must pass the genesis rules."""
     require_network_org(state, ctx.signer)
     merged = dataclasses.asdict(market_params.get(state))

@@ -12,9 +12,10 @@ import base64
 from abci_app.chain import codec
 from abci_app.chain.domain.validators import state as vals
 from abci_app.chain.errors import UnknownQuery
+from abci_app.chain.state.protocols import StateRead
 
 
-def query(state, parts: list[str]) -> bytes:
+def query(state: StateRead, parts: list[str]) -> bytes:
     if not parts:
         doc = {"org_id": vals.network_org(state), "min_validators": vals.min_validators(state),
                "validators": [{"pub_key": base64.b64encode(k).decode(), "power": p} for k, p in vals.members(state)]}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from abci_app.chain import codec
 from abci_app.chain.domain.validators import keys
 from abci_app.chain.domain.validators.events import ValidatorMisbehavior
+from abci_app.chain.state.protocols import StateRead, StateWrite
 
 
 def encode_power(power: int) -> bytes:
@@ -22,32 +23,32 @@ def decode_power(raw: bytes) -> int:
     return int(raw)
 
 
-def power(state, pub_key: bytes) -> int:
+def power(state: StateRead, pub_key: bytes) -> int:
     raw = state.get(keys.member(pub_key))
     return 0 if raw is None else decode_power(raw)
 
 
-def members(state) -> list[tuple[bytes, int]]:
+def members(state: StateRead) -> list[tuple[bytes, int]]:
     """Return ``(pub_key, power)`` of every validator, in key order."""
     start = len(keys.SET_PREFIX)
     return [(bytes(k[start:]), decode_power(v)) for k, v in state.iter_prefix(keys.SET_PREFIX)]
 
 
-def total_power(state) -> int:
+def total_power(state: StateRead) -> int:
     return sum(p for _, p in members(state))
 
 
-def network_org(state) -> int | None:
+def network_org(state: StateRead) -> int | None:
     raw = state.get(keys.ORG)
     return None if raw is None else int(raw)
 
 
-def min_validators(state) -> int:
+def min_validators(state: StateRead) -> int:
     raw = state.get(keys.MIN_VALIDATORS)
     return 1 if raw is None else int(raw)
 
 
-def pending(state) -> list[tuple[bytes, int, int]]:
+def pending(state: StateRead) -> list[tuple[bytes, int, int]]:
     """Return this block's changes as ``(pub_key, power at block start, new power)``."""
     start = len(keys.PENDING_PREFIX)
     out = []
@@ -57,7 +58,7 @@ def pending(state) -> list[tuple[bytes, int, int]]:
     return out
 
 
-def set_power(state, pub_key: bytes, new: int) -> int:
+def set_power(state: StateWrite, pub_key: bytes, new: int) -> int:
     """Record ``pub_key``'s new power (0 removes it) and remember its power at block start; return the old power."""
     old = power(state, pub_key)
     raw = state.get(keys.pending(pub_key))
@@ -70,7 +71,7 @@ def set_power(state, pub_key: bytes, new: int) -> int:
     return old
 
 
-def take_updates(state) -> list[tuple[bytes, int]]:
+def take_updates(state: StateWrite) -> list[tuple[bytes, int]]:
     """Return the block's validator updates ``(pub_key, power)`` in key order and forget them.
 
     A key changed back to its block-start power is not reported (nothing changed).
@@ -81,7 +82,7 @@ def take_updates(state) -> list[tuple[bytes, int]]:
     return [(pub_key, new) for pub_key, old, new in changes if new != old]
 
 
-def record_misbehavior(state, height: int, items: list[ValidatorMisbehavior]) -> None:
+def record_misbehavior(state: StateWrite, height: int, items: list[ValidatorMisbehavior]) -> None:
     """Store the misbehavior CometBFT reported in block ``height`` (kept for queries and audits)."""
     count = int(state.get(keys.MISBEHAVIOR_COUNT) or b"0")
     for index, item in enumerate(items):
@@ -90,5 +91,5 @@ def record_misbehavior(state, height: int, items: list[ValidatorMisbehavior]) ->
         state.put(keys.MISBEHAVIOR_COUNT, b"%d" % (count + len(items)))
 
 
-def misbehavior(state) -> list[ValidatorMisbehavior]:
+def misbehavior(state: StateRead) -> list[ValidatorMisbehavior]:
     return [codec.decode_value(ValidatorMisbehavior, raw) for _, raw in state.iter_prefix(keys.MISBEHAVIOR_PREFIX)]
