@@ -50,7 +50,7 @@ check: setup
 	$(BIN)/python scripts/depgraph.py --check
 
 test: setup chromium check
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=30
 
 soak: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m soak -o addopts=""

@@ -2,6 +2,9 @@
 
     python -m bench.orgtools [--members 1000] [--streams 10000] [--repeat 1] [--no-write]
 
+The tally is also run at 100 members (the ledger's cap), so the per-vote figures at the
+two sizes show whether a vote's cost grows with the organization (it should not).
+
 Both run the real ledger in-process (``LedgerApp`` over LMDB, FinalizeBlock + Commit,
 signature cache warm as on a validator); every transaction is signed before timing.
 
@@ -45,6 +48,7 @@ from bench.inprocess import CHAIN_ID, REPO, close, machine
 
 SECTION_START, SECTION_END = "<!-- orgtools:start -->", "<!-- orgtools:end -->"
 T0 = 1_700_000_000
+SMALL = 100      # the ledger's cap on members (organizations.state.MAX_MEMBERS)
 
 
 def signers(n: int, label: bytes) -> list[Signer]:
@@ -126,8 +130,11 @@ def run(members: int, streams: int, repeat: int) -> dict:
     orgs.MAX_MEMBERS = max(saved_cap, members)
     try:
         for _ in range(repeat):
-            with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-                rounds.append({**tally_round(Path(a), members), **claims_round(Path(b), streams)})
+            with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b, \
+                    tempfile.TemporaryDirectory() as c:
+                small = tally_round(Path(c), SMALL)      # the same at the ledger's cap: a vote's cost should not grow
+                rounds.append({**tally_round(Path(a), members), **claims_round(Path(b), streams),
+                               "votes_small": small["votes"], "submit_small": small["submit"]})
     finally:
         orgs.MAX_MEMBERS = saved_cap
     return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
@@ -139,6 +146,9 @@ def section(f: dict, members: int, streams: int, info: dict, repeat: int) -> str
          f"({f['delegated_paths']:,.0f} paths through a delegate)", f"{f['submit'] * 1e3:,.1f} ms", "1 tx"),
         (f"tally: {members:,} votes in one block, each moving delegated weight incrementally",
          f"{f['votes'] * 1e3:,.0f} ms", f"{f['votes'] / members * 1e6:,.0f} µs per vote"),
+        (f"the same at {SMALL} members: submit, and {SMALL} votes in one block",
+         f"{f['submit_small'] * 1e3:,.1f} ms / {f['votes_small'] * 1e3:,.0f} ms",
+         f"{f['votes_small'] / SMALL * 1e6:,.0f} µs per vote"),
         (f"recount of the whole snapshot (pure, for comparison)", f"{f['recount'] * 1e3:,.2f} ms", "—"),
         (f"a block of {streams:,} stream claims (each fully accrued)", f"{f['claims'] * 1e3:,.0f} ms",
          f"{streams / f['claims']:,.0f} claims/s"),

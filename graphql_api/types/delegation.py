@@ -8,10 +8,13 @@ import strawberry
 from strawberry.types import Info
 
 from abci_app.chain.domain.delegation import state as delegations
+from abci_app.chain.domain.delegation.handlers import MAX_PER_MEMBER
+from abci_app.chain.domain.organizations import state as orgs
 from graphql_api.types.common import BigInt, BlockHeight, int_id, state_height
 
 
-MAX_LISTED = 500
+# every delegation an organization can hold: never truncated
+MAX_LISTED = orgs.MAX_MEMBERS * MAX_PER_MEMBER
 
 
 @strawberry.type(name="Delegation")
@@ -48,7 +51,7 @@ def _delegation(d: delegations.Delegation) -> Delegation:
 class DelegationQueries:
     @strawberry.field(description="Who votes for whom in an organization: the delegations a member gave (or, with "
                                   "backers, received); without address every delegation of the organization "
-                                  "(at most 500, by delegator); tag: only those for that tag (\"\" = the general ones)")
+                                  "(by delegator); tag: only those for that tag (\"\" = the general ones)")
     def delegations(self, info: Info, organization: str, address: str | None = None, backers: bool = False,
                     tag: str | None = None, block: BlockHeight | None = None) -> list[Delegation]:
         info.context.check_deadline()

@@ -11,7 +11,9 @@ height 0, then FinalizeBlock + Commit for every height above the committed one
 
 With ``--fail-point`` the real ``abci_app.adapter.faults.FailPoint`` ends the process with
 ``os._exit`` at that point, as ``SAMEN_FAIL_POINT`` does in a node.  Used by the
-determinism and crash-recovery tests; the workload depends only on the seed.
+crash-recovery tests; the workload depends only on the seed.  The determinism test replays
+the same workload on ``new_chain`` (the same genesis, as a ``TestChain``) through
+``tests.support.determinism``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.adapter.faults import FailPoint
 from abci_app.adapter.storage.store import Store
+from tests.support.chain import TestChain
 
 CHAIN_ID = "samen-driver"
 GENESIS_TIME = 1_700_000_000
@@ -41,6 +44,12 @@ MEMOS = ["", "rent", "thanks ☺", "zaterdag: €12", "x" * 40]
 def genesis() -> bytes:
     accounts = [{"address": s.address, "balance": 1_000_000} for s in SIGNERS]
     return json.dumps({"accounts": accounts, "params": {"min_fee": 1}}).encode()
+
+
+def new_chain(path: Path) -> TestChain:
+    """The driver's genesis as a ``TestChain`` (for ``tests.support.determinism``)."""
+    return TestChain(path, balances={s.address: 1_000_000 for s in SIGNERS}, params={"min_fee": 1},
+                     chain_id=CHAIN_ID)
 
 
 def workload(seed: int, blocks: int) -> list[list[bytes]]:

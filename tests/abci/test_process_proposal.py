@@ -13,6 +13,8 @@ import pytest
 from abci_app.chain import txcodec
 from abci_app.chain.domain.accounts.messages import Transfer
 from tests.support.chain import TestChain, key
+from abci_app.chain import errors
+from tests.support.rejections import pair
 
 ALICE, BOB, STRANGER = key(1), key(2), key(9)
 
@@ -59,7 +61,7 @@ def test_a_block_holding_the_same_transaction_twice_is_rejected(chain):
 def test_a_block_of_stateful_failures_is_accepted_and_finalize_block_answers_each(chain):
     txs = [transfer(chain, 7), transfer(chain, 0, signer=STRANGER), transfer(chain, 0, amount=10**9, signer=BOB)]
     assert chain.app.process_proposal(txs)
-    assert [(t.codespace, t.code) for t in chain.block(*txs).txs] == [("tx", 9), ("tx", 10), ("accounts", 4)]
+    assert [(t.codespace, t.code) for t in chain.block(*txs).txs] == [pair(errors.SequenceMismatch), pair(errors.UnknownSender), pair(errors.InsufficientFunds)]
 
 
 def test_prepare_proposal_drops_repeats_and_junk_so_process_proposal_accepts_its_block(chain):

@@ -10,11 +10,11 @@ the arbiter; then a project moves to a new organization and continues there.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from tests.cli.helpers import samen_in_process as samen   # ~100 commands: no start-up each
+from tests.support.waits import wait_for_block_time_after
 
 pytestmark = pytest.mark.node
 
@@ -84,20 +84,25 @@ def test_the_first_aid_story_runs_through_a_real_node_with_the_cli(node_factory,
 
     # The happy path (request, offer, acceptance, delivery, payment and rating by proposal) is the README's
     # story, run as written by tests/cli/test_readme_runs.py; this story goes on where that one stops.
-    _missed_deadline(story, group, voters, treasury, people)
-    _dispute(story, group, voters, people)
+    deadline = _agree_on_a_deadline(story, group, voters)
+    _dispute(story, group, voters, people)          # the other runs go on while the deadline comes
     _project_moves(story, people, group, voters)
+    _missed_deadline(story, group, voters, treasury, people, deadline)
 
 
-def _missed_deadline(story, group, voters, treasury, people):
-    """Second run: the trainer misses the deadline; the group reclaims by proposal; broken."""
+def _agree_on_a_deadline(story, group, voters) -> int:
+    """Second run, first half: the group accepts the trainer's offer due in 25 s; returns the deadline."""
     story.decide(group, voters, story.action("request", "post", "--title", "Refresher course", "--tag", "first-aid",
                                              "--offers-until", "+1d"))
     story.tx("offer", "make", "--from", "trainer", "--request", "1", "--price", "300", "--deadline", "+25s")
     story.decide(group, voters, story.action("offer", "accept", "1"))
+    return story.query("agreement", "1")["milestones"][0]["deadline"]
+
+
+def _missed_deadline(story, group, voters, treasury, people, deadline: int):
+    """Second run, end: the trainer missed the deadline; once a block is past it the group reclaims; broken."""
     before = story.node.balance(treasury)
-    deadline = story.query("agreement", "1")["milestones"][0]["deadline"]
-    time.sleep(max(0, deadline - time.time()) + 3)
+    wait_for_block_time_after(story.node.rpc, deadline, timeout=60)
     story.decide(group, voters, story.action("agreement", "reclaim", "1"))
     assert story.query("agreement", "1")["outcome"] == "broken"
     assert story.node.balance(treasury) == before + 300

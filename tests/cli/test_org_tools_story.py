@@ -11,7 +11,6 @@ claims; and it runs a neighbourhood sub-organization whose payment it vetoes onc
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +18,7 @@ import pytest
 
 from tests.cli.helpers import samen_in_process as samen
 from tests.cli.test_first_aid_story import Story
+from tests.support.waits import wait_for_block_time_after
 
 pytestmark = pytest.mark.node
 NAMES = ("ann", "bo", "cas", "dee", "nel", "trainer", "rival")
@@ -55,8 +55,9 @@ def test_a_cooperative_delegates_grants_a_role_streams_and_vetoes_its_sub_organi
     voters = ("ann", "bo")
     _delegation(story, people)
     _role(story, people, voters, treasury)
-    _stream(story, people, voters, treasury)
-    _sub_organization(story, people, voters, treasury)
+    stream = _stream(story, people, voters, treasury)
+    _sub_organization(story, people, voters, treasury)   # while the stream pays
+    _claim(story, people, stream)
 
 
 def _delegation(story, people):
@@ -73,6 +74,10 @@ def _delegation(story, people):
     backers = conforms(story.query("delegations", "1", people["ann"], "--backers"), "delegations")
     assert {d["delegator"] for d in backers} == {
         people["cas"], people["dee"]}
+    every = conforms(story.query("delegations", "1"), "delegations")           # who votes for whom, whole org
+    assert {(d["delegator"], d["tag"]) for d in every} == {(people["dee"], ""), (people["cas"], "finance")}
+    voters = conforms(story.query("proposal", "1", "--voters"), "proposal-voters")
+    assert sorted(v["address"] for v in voters) == sorted(people[n] for n in ("ann", "bo", "cas", "dee"))
     story.tx("org", "vote", "1", "yes", "--from", "bo")
     assert story.query("proposal", "1")["status"] == "executed"
 
@@ -101,13 +106,18 @@ def _role(story, people, voters, treasury):
     assert over.returncode != 0 and "roles/7" in over.stderr, over.stderr
 
 
-def _stream(story, people, voters, treasury):
-    """The cooperative pays the trainer 100 every period (a five-second month) up to 300; the trainer pulls it."""
+def _stream(story, people, voters, treasury) -> dict:
+    """The cooperative pays the trainer 100 every period (a five-second month) up to 300; returns the stream."""
     story.decide(1, voters, story.action("stream", "create", "--to", people["trainer"], "--amount", "100",
                                          "--every", "5s", "--total", "300"))
     stream = conforms(story.query("streams", treasury), "streams")[0]
     assert stream["total"] == 300 and story.query("streams", treasury, "--recurring")["per_30_days"] == 100 * 518_400
-    time.sleep(max(0, stream["start"] + 10 - time.time()) + 2)
+    return stream
+
+
+def _claim(story, people, stream):
+    """Once a block is two periods past the stream's start, the trainer pulls what is due: 200, or all 300."""
+    wait_for_block_time_after(story.node.rpc, stream["start"] + 10, timeout=60)
     before = story.node.balance(people["trainer"])
     story.tx("stream", "claim", str(stream["id"]), "--from", "trainer")
     paid = story.node.balance(people["trainer"]) - before

@@ -59,6 +59,15 @@ def member(browser, devnet, faucet):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def reader(browser):
+    """A page without a key, reading the member's views (the member's own tab stays unlocked)."""
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
 @contextlib.contextmanager
 def another_member(browser, base: str, name: str):
     """A second browser context with its own key ``name`` created in the page: yields (page, address)."""
@@ -319,17 +328,14 @@ def altering(kind: str):
 
 @pytest.mark.parametrize("kind, reason", [("value", "state proof: the value is not the one the proof commits to"),
                                           ("signature", "is invalid"), ("balance", "the server says the balance is")])
-def test_an_answer_altered_on_the_way_shows_could_not_verify(member, browser, kind, reason):
+def test_an_answer_altered_on_the_way_shows_could_not_verify(member, reader, kind, reason):
     _, base, address, _ = member
-    context = browser.new_context()          # a reader of the member's page; the member's own tab stays unlocked
+    reader.route("**/graphql", altering(kind))
     try:
-        page = context.new_page()
-        page.route("**/graphql", altering(kind))
-        page.goto(f"{base}/#/people/{address}")
-        state, text, _ = verified_mark(page, "[data-section=account]")
-        page.unroute_all(behavior="ignoreErrors")      # answers still in flight are dropped, not failed
+        reader.goto(f"{base}/?altered={kind}#/people/{address}")    # a new document: nothing cached in the page
+        state, text, _ = verified_mark(reader, "[data-section=account]")
     finally:
-        context.close()
+        reader.unroute_all(behavior="ignoreErrors")      # answers still in flight are dropped, not failed
     assert state == "no", text
     assert text.startswith("✗ Could not verify") and reason in text, text
 

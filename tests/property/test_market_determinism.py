@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from tests.property import test_economic_invariants as economy
 from tests.property import test_market_machine as machine
+from tests.support.determinism import Block, replay_elsewhere
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def replay_under_other_hash_seeds(tmp_path: Path, recorded: list, factory: str) -> None:
-    """Replay ``[(time, txs, app_hash), ...]`` under two PYTHONHASHSEEDs; every block's app hash must match."""
-    blocks_file = tmp_path / "blocks.json"
-    blocks_file.write_text(json.dumps([{"time": t, "txs": [tx.hex() for tx in txs]} for t, txs, _ in recorded]))
-    expected = [h.hex() for _, _, h in recorded]
-    for seed in ("0", "4242"):
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        out = subprocess.run([sys.executable, "-m", "tests.property.market_replay", str(blocks_file),
-                              str(tmp_path / f"replay{seed}"), factory], cwd=ROOT, env=env, capture_output=True,
-                             text=True, timeout=300, check=True)
-        got = json.loads(out.stdout)
-        first = next((h for h, (a, b) in enumerate(zip(got, expected)) if a != b), None)
-        assert got == expected, f"app hashes differ under PYTHONHASHSEED={seed} from block {first} on"
+def replay_under_other_hash_seeds(tmp_path, recorded: list, factory: str) -> None:
+    """Replay ``[(time, txs, app_hash), ...]`` in other processes (the one driver); every app hash must match."""
+    blocks = [Block(t, tuple(txs)) for t, txs, _ in recorded]
+    replay_elsewhere(tmp_path, blocks, factory, expected=[{"app_hash": h.hex()} for _, _, h in recorded])
 
 
 def busiest_recorded_run(machine_class, run, path, examples: int, steps: int) -> list:

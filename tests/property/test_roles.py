@@ -19,10 +19,12 @@ from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.projects.messages import CreateProject, FundProject, WithdrawProjectBudget
 from abci_app.chain.domain.roles import state as roles
+from abci_app.chain.domain.roles import errors as roles_errors
 from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole
 from abci_app.chain.domain.streams.messages import CreateStream
 from tests.support.chain import TestChain, key
 from tests.support.org_tools import decide, quick_org
+from tests.support.rejections import pair, rejection
 
 HOLDER, OTHER = key(120), key(121)
 LIMIT, PERIOD = 1_000, 500
@@ -75,7 +77,7 @@ def test_a_role_never_spends_beyond_its_period_limit(chain):
                 spent[period] = spent.get(period, 0) + max(0, outflow)
                 assert spent[period] <= LIMIT
             else:
-                OUTCOMES["over"] += result.txs[0].codespace == "roles" and result.txs[0].code == 7
+                OUTCOMES["over"] += rejection(result.txs[0]) == pair(roles_errors.RoleBudgetExceeded)
                 assert outflow == 0
 
     prop()

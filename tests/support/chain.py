@@ -47,6 +47,7 @@ class TestChain:
         self.app = LedgerApp(self.store)
         self.genesis_hash = self.app.init_chain(chain_id, json.dumps(doc).encode())
         self.results: list[FinalizeResult] = []
+        self.blocks: list[tuple[int, list[bytes]]] = []   # (time, txs) of every block run (determinism replays)
 
     @property
     def height(self) -> int:
@@ -72,6 +73,7 @@ class TestChain:
         result = self.finalize(*txs, time=time)
         self.app.commit()
         self.results.append(result)
+        self.blocks.append((self.time, list(txs)))
         return result
 
     def check(self, raw: bytes) -> TxOutcome:

@@ -19,11 +19,13 @@ from abci_app.adapter.storage.store import Store
 from tests.support import netgov
 from tests.support.netcheck import check_acknowledged_exactly_once
 from tests.support.netload import flood, junk
+from tests.support.waits import wait_for_quiet
 
 pytestmark = pytest.mark.node
 
 KILL_SECONDS = 60
 STALL_LIMIT = 20.0
+HALT_WINDOW = 6.0   # seconds the halted chain is watched: 20 commit timeouts of 300 ms
 
 
 def settle(net, what: str) -> None:
@@ -54,32 +56,48 @@ def test_killing_one_validator_for_a_minute_under_load_keeps_the_chain_committin
 
 
 def test_an_app_restored_1_10_and_100_blocks_behind_replays_to_the_tip(faultnet):
+    """A full node syncs the chain's history, stopping (fail points) at ``top - 100``, ``top - 10``, ``top - 1``
+    and ``top`` to copy its LMDB; each copy put back replays from CometBFT's block store to ``top`` with the
+    network's app hash; then the node runs on to the tip.  (The history is already there: nothing waits
+    for 100 new blocks.)"""
     net = faultnet
-    full = net.add_full_node().start()
-    net.wait_caught_up(full, 120)
-    for behind in (100, 10, 1):
-        full.kill()
-        snapshot = net.root / f"lmdb-{behind}"
-        shutil.copytree(full.lmdb, snapshot)
-        base = _store_height(snapshot)
-        full.start(app_env={"SAMEN_FAIL_POINT": f"after_commit@{base + behind}"})
-        assert full.app.wait(120) == 70, "the app did not stop at its fail point"
-        full.kill()
-        full.forgive()
+    top = max(net.tip() - 2, 102)
+    full = net.add_full_node()
+    copies = {}
+    for behind in (100, 10, 1, 0):
+        _run_to_fail_point(full, top - behind)
+        if behind:
+            copies[behind] = net.root / f"lmdb-{behind}"
+            shutil.copytree(full.lmdb, copies[behind])
+    expected = net.validators[0].rpc.block(top + 1)["block"]["header"]["app_hash"].upper()
+    for behind, copy in copies.items():
         shutil.rmtree(full.lmdb)
-        shutil.copytree(snapshot, full.lmdb)
-        started = time.monotonic()
-        full.start()
-        full.rpc.wait_for_height(base + behind + 1, 120)
-        net.figures[f"replay_{behind}_behind_s"] = round(time.monotonic() - started, 2)
+        shutil.copytree(copy, full.lmdb)
+        assert _store_committed(full.lmdb)[0] == top - behind
+        net.figures[f"replay_{behind}_behind_s"] = _run_to_fail_point(full, top)
+        assert _store_committed(full.lmdb) == (top, expected), f"{behind} behind: the replay ended elsewhere"
+    full.start()
     net.wait_caught_up(full, 120)
     settle(net, "app_behind")
 
 
-def _store_height(path) -> int:
+def _run_to_fail_point(node, height: int) -> float:
+    """Start ``node`` with its app set to stop right after committing ``height``; return the seconds it took."""
+    started = time.monotonic()
+    node.start(app_env={"SAMEN_FAIL_POINT": f"after_commit@{height}"})
+    assert node.app.wait(120) == 70, f"the app did not stop at its fail point (height {height})"
+    took = round(time.monotonic() - started, 2)
+    node.kill()
+    node.forgive()
+    return took
+
+
+def _store_committed(path) -> tuple[int, str]:
+    """The committed height and app hash (upper-case hex) of a stopped node's LMDB."""
     store = Store(path)
     try:
-        return store.committed().height
+        committed = store.committed()
+        return committed.height, committed.app_hash.hex().upper()
     finally:
         store.close()
 
@@ -229,9 +247,8 @@ def test_killing_two_of_four_halts_without_conflicting_blocks_and_one_restart_re
     a, b = net.validators[2], net.validators[3]
     a.kill()
     b.kill()
-    time.sleep(3)
-    frozen = net.tip()
-    time.sleep(10)
+    frozen = wait_for_quiet(net.tip, quiet=3.0, timeout=30)   # a block already voted on may still commit
+    time.sleep(HALT_WINDOW)                                  # the fault's duration: watch the halted chain
     assert net.tip() == frozen, "a block was committed without 2/3 of the power"
     started = time.monotonic()
     a.start()
@@ -249,7 +266,7 @@ def test_a_rolling_restart_of_all_four_validators_keeps_one_chain(faultnet):
         node.stop()
         node.start()
         times.append(round(net.wait_caught_up(node, 60), 2))
-        time.sleep(3)
+        net.wait_all((node.height() or 0) + 2, 30, [node])   # it commits again with the others before the next stops
     net.figures["rolling_restart_catch_up_s"] = times
     settle(net, "rolling")
 

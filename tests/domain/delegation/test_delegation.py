@@ -9,9 +9,11 @@ from abci_app.chain.domain.delegation.messages import DelegateVote, RevokeDelega
 from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.domain.proposals.messages import NO, YES, SubmitProposal
 from abci_app.chain.domain.accounts.messages import Transfer
-from tests.domain.organizations.support import (VOTING_PERIOD, assert_ok, code, create_org, proposal, send,
+from tests.domain.organizations.support import (VOTING_PERIOD, assert_ok, create_org, proposal, send,
                                                 threshold, vote)
 from tests.support.chain import TestChain, key
+from abci_app.chain.domain.delegation import errors as delegation_errors
+from tests.support.rejections import assert_rejected
 
 ANN, BEN, CAS, DEA = (key(n) for n in range(81, 85))
 
@@ -79,11 +81,11 @@ def test_a_tagged_delegation_applies_only_to_proposals_with_that_tag(chain, org_
 def test_a_cycle_is_refused_and_revocation_ends_the_delegation_for_later_proposals(chain, org_id):
     assert_ok(send(chain, ANN, DelegateVote(org_id, BEN.address)))
     assert_ok(send(chain, BEN, DelegateVote(org_id, CAS.address)))
-    assert code(send(chain, CAS, DelegateVote(org_id, ANN.address))) == ("delegation", 3)
-    assert code(send(chain, ANN, DelegateVote(org_id, ANN.address))) == ("delegation", 2)
-    assert code(send(chain, ANN, DelegateVote(org_id, key(99).address))) == ("delegation", 2)
+    assert_rejected(send(chain, CAS, DelegateVote(org_id, ANN.address)), delegation_errors.DelegationCycle)
+    assert_rejected(send(chain, ANN, DelegateVote(org_id, ANN.address)), delegation_errors.InvalidDelegation)
+    assert_rejected(send(chain, ANN, DelegateVote(org_id, key(99).address)), delegation_errors.InvalidDelegation)
     assert_ok(send(chain, ANN, RevokeDelegation(org_id)))
-    assert code(send(chain, ANN, RevokeDelegation(org_id))) == ("delegation", 4)
+    assert_rejected(send(chain, ANN, RevokeDelegation(org_id)), delegation_errors.NoDelegation)
     pid = submit(chain, org_id)
     assert_ok(vote(chain, BEN, pid, YES))
     assert proposal(chain, pid).yes == 2 + 0    # BEN's own delegation goes to CAS, who has not voted

@@ -14,6 +14,8 @@ from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import (CancelAlreadyProposed, NoCancelProposal, NotParty, NotProposer, StaleRevision, WindowClosed,
                              WrongMilestoneState)
 from tests.support.market import DAY, agreement, balance, doc_hash, make_agreement
+from abci_app.chain import errors
+from tests.support.rejections import assert_rejected
 
 P = MarketParams()
 BALANCE = 100_000
@@ -88,7 +90,7 @@ def test_a_dispute_needs_the_bond_in_the_requesters_account(market, requester, p
     agreement_id = delivered(market, requester, provider, price=1_000)
     market.ok(requester, Transfer(outsider.address, balance(market, requester) - 50))
     outcome, _ = in_block_before_end_block(market, requester, DisputeMilestone(agreement_id, 0), market.now + 5)
-    assert code_of(outcome) == ("accounts", 4)
+    assert_rejected(outcome, errors.InsufficientFunds)
     assert agreement(market, agreement_id).milestones[0].status is S.DELIVERED
 
 

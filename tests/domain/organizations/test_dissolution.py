@@ -20,11 +20,13 @@ from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
                                                WithdrawProjectBudget)
 from abci_app.chain.domain.proposals import state as proposals
-from tests.domain.organizations.support import (advance, assert_ok, code, create_org, org, propose, send, threshold,
+from tests.domain.organizations.support import (advance, assert_ok, create_org, org, propose, send, threshold,
                                                 vote)
 from tests.support import exits
 from tests.support.chain import TestChain
 from tests.support.market import request_msg
+from abci_app.chain import errors
+from tests.support.rejections import assert_rejected
 
 YES = 1
 PERIOD = 100
@@ -152,7 +154,7 @@ def test_nobody_can_fund_a_project_of_a_dissolved_organization(chain, people):
     org_id, _ = funded_org(chain, [a], 1_000, threshold(1))
     decide(chain, [a], org_id, CreateProject("shelter", "", 600))
     assert_ok(send(chain, a, LeaveOrganization(org_id)))
-    assert code(send(chain, outsider, FundProject(1, 5))) == ("organizations", 7)
+    assert_rejected(send(chain, outsider, FundProject(1, 5)), errors.OrganizationDissolved)
 
 
 def test_the_cascade_does_at_most_max_due_per_block_steps_a_block(tmp_path, people):
@@ -178,8 +180,8 @@ def test_the_cascade_does_at_most_max_due_per_block_steps_a_block(tmp_path, peop
 
 def test_the_last_person_of_the_network_organization_cannot_leave_it(netchain, people):
     v = people[0]
-    assert code(send(netchain, v, LeaveOrganization(1))) == ("organizations", 50)
+    assert_rejected(send(netchain, v, LeaveOrganization(1)), errors.NetworkOrganizationPermanent)
     other = create_org(netchain, v, {v: 1}, threshold(1), name="other")
     decide(netchain, [v], 1, UpdateMembers(1, (OrgMember(orgs.treasury_address(other), 1),)))
-    assert code(send(netchain, v, LeaveOrganization(1))) == ("organizations", 50)
+    assert_rejected(send(netchain, v, LeaveOrganization(1)), errors.NetworkOrganizationPermanent)
     assert org(netchain, 1).status == orgs.ACTIVE

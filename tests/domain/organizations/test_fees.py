@@ -15,6 +15,8 @@ from abci_app.chain.domain.proposals.messages import YES, SubmitProposal
 from tests.support.chain import key
 from tests.domain.organizations.support import (assert_ok, code, create_org, org, propose, proposal, send,
                                                 threshold, vote)
+from abci_app.chain import errors
+from tests.support.rejections import assert_rejected
 
 
 def org_with_funds(chain, people, funds=100):
@@ -52,7 +54,8 @@ def test_a_fee_beyond_the_allowance_left_is_rejected_and_changes_nothing(chain, 
     decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
     assert_ok(send(chain, newcomer, Transfer(a.address, 1), fee=15, fee_payer=treasury))
     outcome = send(chain, newcomer, Transfer(a.address, 1), fee=6, fee_payer=treasury)
-    assert code(outcome) == ("organizations", 11) and "allowance left (5)" in outcome.log
+    assert_rejected(outcome, errors.FeeAllowanceExceeded)
+    assert "allowance left (5)" in outcome.log
     assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 15
     assert accounts.balance(chain.state, treasury) == 85
     assert_ok(send(chain, newcomer, Transfer(a.address, 1), fee=5, fee_payer=treasury))
@@ -71,9 +74,9 @@ def test_an_expired_allowance_is_rejected(chain, people):
 def test_a_signer_without_an_allowance_or_a_payer_that_is_no_treasury_is_rejected(chain, people):
     a, b, _, _, newcomer = people
     org_id, treasury = org_with_funds(chain, people)
-    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury)) == ("organizations", 9)
-    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=b.address)) == ("tx", 16)
-    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=0, fee_payer=treasury)) == ("organizations", 9)
+    assert_rejected(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury), errors.NoFeeAllowance)
+    assert_rejected(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=b.address), errors.UnknownFeePayer)
+    assert_rejected(send(chain, newcomer, Transfer(a.address, 1), fee=0, fee_payer=treasury), errors.NoFeeAllowance)
     assert accounts.balance(chain.state, treasury) == 100
 
 
@@ -83,10 +86,10 @@ def test_a_sponsored_transaction_whose_action_fails_is_charged_to_the_allowance_
     decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
     too_much = accounts.balance(chain.state, newcomer.address) + 1
     raw = chain.tx(newcomer, Transfer(a.address, too_much), fee=3, fee_payer=treasury)
-    assert code(chain.block(raw).txs[0]) == ("accounts", 4)
+    assert_rejected(chain.block(raw).txs[0], errors.InsufficientFunds)
     assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3
     assert accounts.balance(chain.state, treasury) == 100 - 3
-    assert code(chain.block(raw).txs[0]) == ("tx", 9)   # the same bytes again: the sequence is used up
+    assert_rejected(chain.block(raw).txs[0], errors.SequenceMismatch)   # the same bytes again: the sequence is used up
     assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3
     assert accounts.balance(chain.state, treasury) == 100 - 3
 
@@ -97,9 +100,9 @@ def test_a_sponsored_newcomer_whose_action_fails_gets_an_account_at_sequence_one
     org_id, treasury = org_with_funds(chain, people)
     decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 30, chain.time + 1000))
     raw = chain.tx(newcomer, Transfer(a.address, 1), fee=4, fee_payer=treasury)
-    assert code(chain.block(raw).txs[0]) == ("accounts", 4)
+    assert_rejected(chain.block(raw).txs[0], errors.InsufficientFunds)
     assert accounts.get(chain.state, newcomer.address) == accounts.Account(0, 1)
-    assert code(chain.block(raw).txs[0]) == ("tx", 9)
+    assert_rejected(chain.block(raw).txs[0], errors.SequenceMismatch)
     assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 4
     assert accounts.balance(chain.state, treasury) == 100 - 4
 
@@ -109,7 +112,7 @@ def test_an_allowance_is_revoked_by_proposal(chain, people):
     org_id, treasury = org_with_funds(chain, people)
     decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
     assert decide(chain, a, org_id, RevokeFeeAllowance(org_id, newcomer.address)).status == "executed"
-    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury)) == ("organizations", 9)
+    assert_rejected(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury), errors.NoFeeAllowance)
     failed = decide(chain, a, org_id, RevokeFeeAllowance(org_id, newcomer.address))
     assert (failed.status, failed.result_codespace, failed.result_code) == ("failed", "organizations", 9)
 
@@ -118,7 +121,7 @@ def test_members_cannot_grant_allowances_directly(chain, people):
     a, _, _, _, newcomer = people
     org_id, _ = org_with_funds(chain, people)
     outcome = send(chain, a, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
-    assert code(outcome) == ("organizations", 6)
+    assert_rejected(outcome, errors.NotTheOrganization)
     assert orgs.allowance(chain.state, org_id, newcomer.address) is None
 
 
@@ -128,7 +131,7 @@ def test_an_allowance_with_a_past_expiry_or_zero_limit_is_refused(chain, people)
     past = decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, 5))
     assert (past.status, past.result_codespace, past.result_code) == ("failed", "organizations", 12)
     outcome = send(chain, a, propose_msg(org_id, GrantFeeAllowance(org_id, newcomer.address, 0, chain.time + 99)))
-    assert code(outcome) == ("organizations", 12)
+    assert_rejected(outcome, errors.InvalidAllowance)
     assert proposals.next_id(chain.state) == 2
 
 
@@ -138,7 +141,7 @@ def test_a_dissolved_organization_pays_no_fees(chain, people):
     decide(chain, a, org_id, GrantFeeAllowance(org_id, newcomer.address, 20, chain.time + 1000))
     assert_ok(send(chain, a, LeaveOrganization(org_id)))
     assert_ok(send(chain, b, LeaveOrganization(org_id)))
-    assert code(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury)) == ("organizations", 7)
+    assert_rejected(send(chain, newcomer, Transfer(a.address, 1), fee=1, fee_payer=treasury), errors.OrganizationDissolved)
 
 
 def propose_msg(org_id, *actions):
@@ -159,7 +162,7 @@ def test_a_newcomer_without_an_account_can_act_when_an_organization_sponsors_its
 
 def test_a_newcomer_without_an_account_or_a_sponsor_is_an_unknown_sender(chain, people):
     outcome = send(chain, key(98), Transfer(people[0].address, 1))
-    assert code(outcome) == ("tx", 10)
+    assert_rejected(outcome, errors.UnknownSender)
     assert accounts.get(chain.state, key(98).address) is None
 
 
@@ -173,5 +176,5 @@ def test_a_sponsored_newcomers_first_transaction_cannot_be_replayed(chain, peopl
     raw = chain.tx(newcomer, document, fee=3, fee_payer=treasury)
     assert chain.block(raw).txs[0].ok
     replay = chain.block(raw).txs[0]
-    assert (replay.codespace, replay.code) == ("tx", 9)
+    assert_rejected(replay, errors.SequenceMismatch)
     assert orgs.allowance(chain.state, org_id, newcomer.address).spent == 3

@@ -11,7 +11,9 @@ from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.organizations.messages import (CreateOrganization, LeaveOrganization, OrgMember, OrgPolicy,
                                                     SweepTreasury, UpdateMembers, UpdatePolicy)
 from abci_app.chain.domain.proposals.messages import SubmitProposal
-from tests.domain.organizations.support import (assert_ok, code, create_org, org, policy, send, threshold)
+from tests.domain.organizations.support import (assert_ok, create_org, org, policy, send, threshold)
+from abci_app.chain import errors
+from tests.support.rejections import assert_rejected
 
 
 def members_of(*pairs):
@@ -37,49 +39,50 @@ def test_anyone_may_pay_into_a_treasury_with_a_plain_transfer(chain, people):
 
 
 @pytest.mark.parametrize("members, pol, expected", [
-    ((), threshold(1), ("organizations", 3)),
-    ("dup", threshold(1), ("organizations", 3)),
-    ("zero", threshold(1), ("organizations", 3)),
-    ("ok", OrgPolicy(0, 1, 100, 0, False), ("organizations", 4)),
-    ("ok", OrgPolicy(7, 1, 100, 0, False), ("organizations", 4)),
-    ("ok", policy(threshold=0), ("organizations", 4)),
-    ("ok", policy(kind=2, threshold=10_001), ("organizations", 4)),
-    ("ok", policy(voting_period=0), ("organizations", 4)),
-    ("ok", policy(min_delay=367 * 24 * 3600), ("organizations", 4)),
-    ("badaddr", threshold(1), ("tx", 15)),
+    ((), threshold(1), errors.InvalidMembers),
+    ("dup", threshold(1), errors.InvalidMembers),
+    ("zero", threshold(1), errors.InvalidMembers),
+    ("ok", OrgPolicy(0, 1, 100, 0, False), errors.InvalidPolicy),
+    ("ok", OrgPolicy(7, 1, 100, 0, False), errors.InvalidPolicy),
+    ("ok", policy(threshold=0), errors.InvalidPolicy),
+    ("ok", policy(kind=2, threshold=10_001), errors.InvalidPolicy),
+    ("ok", policy(voting_period=0), errors.InvalidPolicy),
+    ("ok", policy(min_delay=367 * 24 * 3600), errors.InvalidPolicy),
+    ("badaddr", threshold(1), errors.InvalidAddress),
 ])
 def test_creating_with_bad_members_or_policy_is_rejected_and_changes_nothing(chain, people, members, pol, expected):
     a, b = people[:2]
     members = {"dup": members_of((a, 1), (a, 2)), "zero": members_of((a, 0)), "ok": members_of((a, 1), (b, 1)),
                "badaddr": (OrgMember("samen1nope", 1),)}.get(members, members)
     outcome = send(chain, a, CreateOrganization("x", "", members, pol))
-    assert code(outcome) == expected and outcome.log
+    assert_rejected(outcome, expected)
+    assert outcome.log
     assert orgs.next_id(chain.state) == 1 and orgs.get(chain.state, 1) is None
 
 
 def test_an_empty_name_is_rejected(chain, people):
     a = people[0]
-    assert code(send(chain, a, CreateOrganization("  ", "", members_of((a, 1)), threshold(1)))) == ("organizations", 14)
+    assert_rejected(send(chain, a, CreateOrganization("  ", "", members_of((a, 1)), threshold(1))), errors.InvalidName)
 
 
 def test_members_cannot_change_membership_or_policy_directly(chain, people):
     a, b, c = people[:3]
     org_id = create_org(chain, a, {a: 1, b: 1})
-    assert code(send(chain, a, UpdateMembers(org_id, members_of((c, 5))))) == ("organizations", 6)
-    assert code(send(chain, a, UpdatePolicy(org_id, threshold(1)))) == ("organizations", 6)
+    assert_rejected(send(chain, a, UpdateMembers(org_id, members_of((c, 5)))), errors.NotTheOrganization)
+    assert_rejected(send(chain, a, UpdatePolicy(org_id, threshold(1))), errors.NotTheOrganization)
     assert org(chain, org_id).members == members_of(*sorted([(a, 1), (b, 1)], key=lambda p: p[0].address))
 
 
 def test_acting_on_an_unknown_organization_is_rejected(chain, people):
     a = people[0]
-    assert code(send(chain, a, LeaveOrganization(9))) == ("organizations", 2)
-    assert code(send(chain, a, SubmitProposal(9, "t", "", (Transfer(a.address, 1),)))) == ("organizations", 2)
+    assert_rejected(send(chain, a, LeaveOrganization(9)), errors.OrganizationNotFound)
+    assert_rejected(send(chain, a, SubmitProposal(9, "t", "", (Transfer(a.address, 1),))), errors.OrganizationNotFound)
 
 
 def test_a_non_member_cannot_leave(chain, people):
     a, b, c = people[:3]
     org_id = create_org(chain, a, {a: 1, b: 1})
-    assert code(send(chain, c, LeaveOrganization(org_id))) == ("organizations", 5)
+    assert_rejected(send(chain, c, LeaveOrganization(org_id)), errors.NotAMember)
 
 
 def test_leaving_without_exit_right_leaves_the_treasury_whole(chain, people):
@@ -136,8 +139,8 @@ def test_a_dissolved_organization_accepts_no_proposals_and_no_members_leave_twic
     a = people[0]
     org_id = create_org(chain, a, {a: 1})
     assert_ok(send(chain, a, LeaveOrganization(org_id)))
-    assert code(send(chain, a, SubmitProposal(org_id, "t", "", (Transfer(a.address, 1),)))) == ("organizations", 7)
-    assert code(send(chain, a, LeaveOrganization(org_id))) == ("organizations", 7)
+    assert_rejected(send(chain, a, SubmitProposal(org_id, "t", "", (Transfer(a.address, 1),))), errors.OrganizationDissolved)
+    assert_rejected(send(chain, a, LeaveOrganization(org_id)), errors.OrganizationDissolved)
 
 
 def test_anyone_can_sweep_funds_that_reach_a_dissolved_treasury_to_the_community_pool(chain, people):
@@ -145,7 +148,7 @@ def test_anyone_can_sweep_funds_that_reach_a_dissolved_treasury_to_the_community
     org_id = create_org(chain, a, {a: 1})
     treasury = org(chain, org_id).treasury
     assert_ok(send(chain, a, LeaveOrganization(org_id)))
-    assert code(send(chain, outsider, SweepTreasury(org_id))) == ("organizations", 13)
+    assert_rejected(send(chain, outsider, SweepTreasury(org_id)), errors.NothingToSweep)
     assert_ok(send(chain, outsider, Transfer(treasury, 42)))   # e.g. a late refund
     pool = accounts.balance(chain.state, addresses.COMMUNITY_POOL)
     assert_ok(send(chain, outsider, SweepTreasury(org_id)))
@@ -157,5 +160,5 @@ def test_sweeping_an_active_organization_is_rejected(chain, people):
     a, b = people[:2]
     org_id = create_org(chain, a, {a: 1})
     assert_ok(send(chain, b, Transfer(org(chain, org_id).treasury, 10)))
-    assert code(send(chain, b, SweepTreasury(org_id))) == ("organizations", 8)
+    assert_rejected(send(chain, b, SweepTreasury(org_id)), errors.OrganizationActive)
     assert accounts.balance(chain.state, org(chain, org_id).treasury) == 10

@@ -8,8 +8,10 @@ from abci_app.chain.domain.organizations import state as orgs
 from abci_app.chain.domain.organizations.messages import LeaveOrganization, OrgMember, UpdateMembers, UpdatePolicy
 from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.domain.proposals.messages import ABSTAIN, NO, YES, SubmitProposal, Vote, WithdrawProposal
-from tests.domain.organizations.support import (MIN_DELAY, VOTING_PERIOD, advance, assert_ok, code, create_org,
+from tests.domain.organizations.support import (MIN_DELAY, VOTING_PERIOD, advance, assert_ok, create_org,
                                                 lazy, org, percentage, propose, proposal, send, threshold, vote)
+from abci_app.chain import errors
+from tests.support.rejections import assert_rejected
 
 
 def funded_org(chain, people, weights=(1, 1, 1), pol=None, funds=1000):
@@ -35,7 +37,7 @@ def test_a_member_submits_a_proposal_with_a_snapshot_of_voters_weights_and_polic
 def test_a_non_member_cannot_submit(chain, people):
     a, b, _, d, e = people
     org_id = create_org(chain, a, {a: 1, b: 1})
-    assert code(send(chain, d, SubmitProposal(org_id, "t", "", (Transfer(e.address, 1),)))) == ("organizations", 5)
+    assert_rejected(send(chain, d, SubmitProposal(org_id, "t", "", (Transfer(e.address, 1),))), errors.NotAMember)
     assert proposals.next_id(chain.state) == 1
 
 
@@ -43,17 +45,17 @@ def test_malformed_proposals_are_rejected_before_touching_state(chain, people):
     a, b = people[:2]
     org_id = create_org(chain, a, {a: 1, b: 1})
     cases = [
-        (SubmitProposal(org_id, "t", "", ()), ("proposals", 3)),
-        (SubmitProposal(org_id, "t", "", (Transfer(b.address, 1),) * 17), ("proposals", 3)),
-        (SubmitProposal(org_id, " ", "", (Transfer(b.address, 1),)), ("proposals", 3)),
-        (SubmitProposal(org_id, "t", "", (Transfer(b.address, 0),)), ("accounts", 2)),
-        (SubmitProposal(org_id, "t", "", (Transfer("samen1bad", 5),)), ("tx", 15)),
-        (SubmitProposal(org_id, "t", "", (UpdateMembers(org_id, ()),)), ("organizations", 3)),
+        (SubmitProposal(org_id, "t", "", ()), errors.InvalidProposal),
+        (SubmitProposal(org_id, "t", "", (Transfer(b.address, 1),) * 17), errors.InvalidProposal),
+        (SubmitProposal(org_id, " ", "", (Transfer(b.address, 1),)), errors.InvalidProposal),
+        (SubmitProposal(org_id, "t", "", (Transfer(b.address, 0),)), errors.ZeroAmount),
+        (SubmitProposal(org_id, "t", "", (Transfer("samen1bad", 5),)), errors.InvalidAddress),
+        (SubmitProposal(org_id, "t", "", (UpdateMembers(org_id, ()),)), errors.InvalidMembers),
     ]
     for msg, expected in cases:
         outcome = send(chain, a, msg)
-        assert code(outcome) == expected, msg
-        assert outcome.log
+        assert_rejected(outcome, expected)
+        assert outcome.log, msg
     assert proposals.next_id(chain.state) == 1
 
 
@@ -64,7 +66,7 @@ def test_a_non_member_cannot_vote(chain, people):
     a, b, c, d, _ = people
     org_id, _ = funded_org(chain, [a, b, c, d][:3])
     pid = propose(chain, a, org_id, Transfer(d.address, 1))
-    assert code(vote(chain, d, pid, YES)) == ("proposals", 4)
+    assert_rejected(vote(chain, d, pid, YES), errors.NotAVoter)
     assert proposal(chain, pid).yes == 0
 
 
@@ -73,8 +75,8 @@ def test_a_vote_is_final_and_a_second_vote_is_rejected(chain, people):
     org_id, _ = funded_org(chain, [a, b, c], pol=threshold(2))
     pid = propose(chain, a, org_id, Transfer(b.address, 1))
     assert_ok(vote(chain, a, pid, NO, "too early"))
-    assert code(vote(chain, a, pid, NO)) == ("proposals", 5)
-    assert code(vote(chain, a, pid, YES)) == ("proposals", 5)
+    assert_rejected(vote(chain, a, pid, NO), errors.AlreadyVoted)
+    assert_rejected(vote(chain, a, pid, YES), errors.AlreadyVoted)
     p = proposal(chain, pid)
     assert (p.yes, p.no, p.abstain) == (0, 1, 0)
     assert proposals.get_vote(chain.state, pid, a.address).reason == "too early"
@@ -84,9 +86,9 @@ def test_an_invalid_choice_is_rejected(chain, people):
     a, b = people[:2]
     org_id, _ = funded_org(chain, [a, b])
     pid = propose(chain, a, org_id, Transfer(b.address, 1))
-    assert code(send(chain, a, Vote(pid, 0))) == ("proposals", 7)
-    assert code(send(chain, a, Vote(pid, 4))) == ("proposals", 7)
-    assert code(send(chain, a, Vote(99, YES))) == ("proposals", 2)
+    assert_rejected(send(chain, a, Vote(pid, 0)), errors.InvalidVoteChoice)
+    assert_rejected(send(chain, a, Vote(pid, 4)), errors.InvalidVoteChoice)
+    assert_rejected(send(chain, a, Vote(99, YES)), errors.ProposalNotFound)
 
 
 def test_voting_after_the_period_is_rejected_and_the_proposal_is_closed_by_block_time(chain, people):
@@ -95,7 +97,7 @@ def test_voting_after_the_period_is_rejected_and_the_proposal_is_closed_by_block
     pid = propose(chain, a, org_id, Transfer(b.address, 1))
     assert_ok(vote(chain, a, pid, YES))
     end = proposal(chain, pid).voting_end
-    assert code(send(chain, b, Vote(pid, YES), time=end)) == ("proposals", 6)
+    assert_rejected(send(chain, b, Vote(pid, YES), time=end), errors.VotingClosed)
     assert proposal(chain, pid).status == proposals.REJECTED
     assert proposal(chain, pid).decided_at == end
 
@@ -196,7 +198,7 @@ def test_members_added_after_submission_cannot_vote_and_leavers_keep_their_snaps
     pid = propose(chain, a, org_id, Transfer(d.address, 7))    # submitted before d joins
     assert_ok(vote(chain, b, add, YES))                        # passes and executes in this block
     assert orgs.weight_of(org(chain, org_id).members, d.address) == 5
-    assert code(vote(chain, d, pid, YES)) == ("proposals", 4)
+    assert_rejected(vote(chain, d, pid, YES), errors.NotAVoter)
     assert_ok(send(chain, c, LeaveOrganization(org_id)))
     assert_ok(vote(chain, c, pid, YES))                        # c left, but was a voter at submission
     assert proposal(chain, pid).yes == 1 and proposal(chain, pid).total_weight == 3
@@ -222,11 +224,11 @@ def test_the_proposer_may_withdraw_before_any_vote(chain, people):
     a, b = people[:2]
     org_id, _ = funded_org(chain, [a, b])
     pid = propose(chain, a, org_id, Transfer(b.address, 1))
-    assert code(send(chain, b, WithdrawProposal(pid))) == ("proposals", 8)
+    assert_rejected(send(chain, b, WithdrawProposal(pid)), errors.NotTheProposer)
     assert_ok(send(chain, a, WithdrawProposal(pid)))
     assert proposal(chain, pid).status == proposals.WITHDRAWN
-    assert code(vote(chain, b, pid, YES)) == ("proposals", 6)
-    assert code(send(chain, a, WithdrawProposal(pid))) == ("proposals", 6)
+    assert_rejected(vote(chain, b, pid, YES), errors.VotingClosed)
+    assert_rejected(send(chain, a, WithdrawProposal(pid)), errors.VotingClosed)
     advance(chain, 10 * VOTING_PERIOD)
     assert proposal(chain, pid).status == proposals.WITHDRAWN
 
@@ -236,7 +238,7 @@ def test_withdrawing_after_a_vote_is_rejected(chain, people):
     org_id, _ = funded_org(chain, [a, b, c], pol=threshold(2))
     pid = propose(chain, a, org_id, Transfer(b.address, 1))
     assert_ok(vote(chain, b, pid, ABSTAIN))
-    assert code(send(chain, a, WithdrawProposal(pid))) == ("proposals", 9)
+    assert_rejected(send(chain, a, WithdrawProposal(pid)), errors.WithdrawNotAllowed)
     assert proposal(chain, pid).status == proposals.VOTING
 
 
@@ -260,7 +262,7 @@ def test_a_passed_proposal_executes_automatically_in_the_first_block_after_its_d
     assert accounts.balance(chain.state, e.address) == before + 250
     assert accounts.balance(chain.state, treasury) == 750
     assert [ev.TYPE for ev in result.events] == ["transfer", "proposal_executed", "due_queue"]
-    assert code(vote(chain, c, pid, YES)) == ("proposals", 6)
+    assert_rejected(vote(chain, c, pid, YES), errors.VotingClosed)
 
 
 def test_a_multi_action_proposal_is_all_or_nothing_and_records_the_failure(chain, people):
@@ -273,7 +275,7 @@ def test_a_multi_action_proposal_is_all_or_nothing_and_records_the_failure(chain
     advance(chain, MIN_DELAY)
     p = proposal(chain, pid)
     assert p.status == proposals.FAILED
-    assert (p.result_codespace, p.result_code) == ("accounts", 4)
+    assert_rejected(p, errors.InsufficientFunds)
     assert p.result_log.startswith("action 1 (Transfer)")
     assert accounts.balance(chain.state, d.address) == before
     assert accounts.balance(chain.state, treasury) == 500
@@ -288,7 +290,8 @@ def test_removing_every_member_by_proposal_fails_and_changes_nothing(chain, peop
     assert_ok(vote(chain, a, pid, YES))
     assert_ok(vote(chain, b, pid, YES))
     p = proposal(chain, pid)
-    assert p.status == proposals.FAILED and (p.result_codespace, p.result_code) == ("organizations", 3)
+    assert p.status == proposals.FAILED
+    assert_rejected(p, errors.InvalidMembers)
     assert len(org(chain, org_id).members) == 2
 
 
@@ -302,7 +305,8 @@ def test_a_proposal_of_an_organization_dissolved_before_execution_fails(chain, p
     assert_ok(send(chain, b, LeaveOrganization(org_id)))
     advance(chain, MIN_DELAY)
     p = proposal(chain, pid)
-    assert p.status == proposals.FAILED and (p.result_codespace, p.result_code) == ("organizations", 7)
+    assert p.status == proposals.FAILED
+    assert_rejected(p, errors.OrganizationDissolved)
 
 
 def test_an_organization_acts_in_another_organization_through_its_own_proposals(chain, people):

@@ -8,6 +8,8 @@ from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.organizations.messages import GrantFeeAllowance
 from abci_app.chain.domain.proposals.messages import NO, YES
 from tests.domain.organizations.support import create_org, org, propose, threshold, vote
+from abci_app.chain import errors
+from tests.support.rejections import assert_rejected
 
 
 def query(chain, path):
@@ -45,9 +47,9 @@ def test_organizations_proposals_and_votes_are_served_by_path(chain, people):
 def test_missing_objects_and_bad_paths_get_clear_errors(chain, people):
     a = people[0]
     create_org(chain, a, {a: 1})
-    for path, expected in [("/org/7", ("query", 3)), ("/proposal/1", ("query", 3)), ("/org/x", ("query", 2)),
-                           ("/org/1/nothing", ("query", 2)), ("/proposal/1/vote/" + a.address, ("query", 3)),
-                           ("/proposals", ("query", 2)), ("/org/1/allowance/" + a.address, ("query", 3))]:
+    for path, expected in [("/org/7", errors.NotFound), ("/proposal/1", errors.NotFound), ("/org/x", errors.UnknownQuery),
+                           ("/org/1/nothing", errors.UnknownQuery), ("/proposal/1/vote/" + a.address, errors.NotFound),
+                           ("/proposals", errors.UnknownQuery), ("/org/1/allowance/" + a.address, errors.NotFound)]:
         result, _ = query(chain, path)
-        assert (result.codespace, result.code) == expected, path
-        assert result.log
+        assert_rejected(result, expected)
+        assert result.log, path

@@ -7,9 +7,11 @@ import pytest
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.streams import state as streams
 from abci_app.chain.domain.streams.messages import ClaimStream, CreateStream, StopStream
-from tests.domain.organizations.support import assert_ok, code, send
+from tests.domain.organizations.support import assert_ok, send
 from tests.support.chain import TestChain, key
 from tests.support.exits import locked_value
+from abci_app.chain.domain.streams import errors as streams_errors
+from tests.support.rejections import assert_rejected
 
 PAYER, TRAINER, STRANGER = key(31), key(32), key(33)
 PERIOD = 100
@@ -39,7 +41,7 @@ def test_the_reserve_leaves_the_payer_at_once_and_accrues_period_by_period(chain
     start = streams.require(chain.state, stream_id).start
     assert balance(chain, PAYER) == 9_000
     assert accounts.balance(chain.state, streams.RESERVES) == 1_000
-    assert code(send(chain, STRANGER, ClaimStream(stream_id), time=start + PERIOD - 1)) == ("streams", 6)
+    assert_rejected(send(chain, STRANGER, ClaimStream(stream_id), time=start + PERIOD - 1), streams_errors.NothingAccrued)
     assert_ok(send(chain, STRANGER, ClaimStream(stream_id), time=start + 2 * PERIOD + 5))
     assert balance(chain, TRAINER) == 100 + 600
     assert_ok(send(chain, TRAINER, ClaimStream(stream_id), time=start + 10 * PERIOD))
@@ -51,10 +53,10 @@ def test_the_reserve_leaves_the_payer_at_once_and_accrues_period_by_period(chain
 def test_stopping_keeps_the_accrued_part_claimable_and_returns_the_rest(chain):
     stream_id = open_stream(chain)
     start = streams.require(chain.state, stream_id).start
-    assert code(send(chain, TRAINER, StopStream(stream_id), time=start + PERIOD)) == ("streams", 4)
+    assert_rejected(send(chain, TRAINER, StopStream(stream_id), time=start + PERIOD), streams_errors.NotThePayer)
     assert_ok(send(chain, PAYER, StopStream(stream_id), time=start + PERIOD + 50))
     assert balance(chain, PAYER) == 10_000 - 300
-    assert code(send(chain, PAYER, StopStream(stream_id))) == ("streams", 5)
+    assert_rejected(send(chain, PAYER, StopStream(stream_id)), streams_errors.StreamNotActive)
     assert_ok(send(chain, STRANGER, ClaimStream(stream_id), time=start + 50 * PERIOD))
     assert balance(chain, TRAINER) == 100 + 300
     assert streams.require(chain.state, stream_id).status == streams.FINISHED
@@ -95,4 +97,4 @@ def test_a_bad_stream_is_refused_and_changes_nothing(chain, fields, reason):
 
 
 def test_paying_oneself_is_refused(chain):
-    assert code(send(chain, PAYER, CreateStream(PAYER.address, 1, PERIOD, total=5))) == ("streams", 3)
+    assert_rejected(send(chain, PAYER, CreateStream(PAYER.address, 1, PERIOD, total=5)), streams_errors.InvalidStream)

@@ -13,10 +13,12 @@ from abci_app.chain.domain.proposals import state as proposals
 from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
 from abci_app.chain.domain.suborgs import state as suborgs
 from abci_app.chain.domain.suborgs.messages import CreateSubOrganization, DissolveSubOrganization, VetoProposal
-from tests.domain.organizations.support import assert_ok, code, send, threshold
+from tests.domain.organizations.support import assert_ok, send, threshold
 from tests.support.chain import TestChain, key
 from tests.support.exits import locked_value
 from tests.support.org_tools import decide, quick_org
+from abci_app.chain.domain.suborgs import errors as suborgs_errors
+from tests.support.rejections import assert_rejected
 
 ANN, BEN, NEL = key(141), key(142), key(143)
 WINDOW = 600
@@ -68,7 +70,7 @@ def test_a_vetoed_proposal_never_executes(chain, family):
     chain.block(time=chain.time + 2 * WINDOW)
     assert proposals.require(chain.state, pid).status == proposals.VETOED
     assert balance(chain, child) == 1_200
-    assert code(send(chain, NEL, VetoProposal(pid))) == ("suborgs", 3)
+    assert_rejected(send(chain, NEL, VetoProposal(pid)), suborgs_errors.NotTheParent)
 
 
 def test_a_veto_after_the_proposal_ran_is_refused(chain, family):
@@ -76,7 +78,8 @@ def test_a_veto_after_the_proposal_ran_is_refused(chain, family):
     pid = child_proposal(chain, child, Transfer(NEL.address, 5))
     chain.block(time=chain.time + WINDOW + 1)
     late = decide(chain, ANN, parent, VetoProposal(pid))
-    assert late.status == proposals.FAILED and late.result_codespace == "suborgs" and late.result_code == 5
+    assert late.status == proposals.FAILED
+    assert_rejected(late, suborgs_errors.VetoClosed)
 
 
 def test_dissolving_the_child_returns_its_value_to_the_parent(chain, family):
@@ -104,8 +107,8 @@ def test_a_child_whose_members_all_leave_hands_its_treasury_to_the_parent(chain,
 
 def test_only_the_parent_acts_and_the_window_covers_its_decision_time(chain, family):
     parent, child = family
-    assert code(send(chain, ANN, DissolveSubOrganization(child))) == ("suborgs", 3)
-    assert code(send(chain, ANN, DissolveSubOrganization(parent))) == ("suborgs", 2)
+    assert_rejected(send(chain, ANN, DissolveSubOrganization(child)), suborgs_errors.NotTheParent)
+    assert_rejected(send(chain, ANN, DissolveSubOrganization(parent)), suborgs_errors.NotASubOrganization)
     slow = quick_org(chain, ANN, {ANN: 1})
     too_short = CreateSubOrganization(slow, "x", "", (OrgMember(NEL.address, 1),), threshold(1), 0, 1)
     failed = decide(chain, ANN, slow, too_short)
