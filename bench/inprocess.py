@@ -28,7 +28,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.bindings import crypto_sign_open
 
-from abci_app.chain import auth, txcodec
+from abci_app.chain import auth, block, txcodec
 from abci_app.adapter.app import LedgerApp
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
@@ -88,8 +88,9 @@ def bare_verify(txs: list[bytes], openssl: bool = False) -> float:
 
 
 def forget_caches() -> None:
-    """Drop the signature-verification and decode memos, so nothing is measured warm by accident."""
+    """Drop the signature-verification, decode and passed-check memos, so nothing is measured warm by accident."""
     auth._verified.clear()
+    block._PASSED.passed.clear()
     txcodec._DECODED.clear()
 
 

@@ -31,7 +31,7 @@ SECTION_START, SECTION_END = "<!-- profile:start -->", "<!-- profile:end -->"
 STAGES = (
     ("CheckTx (NEW and RECHECK)", "AbciServer.check_tx", "server.py"),
     ("  ed25519 verification (libsodium)", "crypto_sign_open", "crypto_sign.py"),
-    ("  transaction decoding (protobuf, canonical check)", "_decode_tx", "codec.py"),
+    ("  transaction decoding (protobuf, canonical check)", "_decode_tx", "txcodec.py"),
     ("  signer address (SHA-256, bech32)", "from_public_key", "addresses.py"),
     ("  sequence, fee and transfer on the check state", "authenticate", "auth.py"),
     ("  RECHECK replay check", "_Checked.holds", "recheck.py"),

@@ -110,8 +110,7 @@ def encode_value(obj: Any) -> bytes:
             raw = _JSON.encode(plain).encode()
             _remember(type(obj), raw, obj)
             return raw
-    cls: Any = type(obj)
-    return _JSON.encode(_encoder(cls)(obj)).encode()
+    return _JSON.encode(_plain(obj)).encode()
 
 
 def encode_plain(doc: Any) -> bytes:
@@ -174,38 +173,6 @@ def _plain(obj: Any, hint: Any = None) -> Any:
     if isinstance(obj, float):
         raise TypeError("floats are not allowed in state")
     return obj
-
-
-def _build_encoder(hint: Any) -> Callable[[Any], Any]:
-    """Return a function giving ``_plain(value, hint)``, with the type analysis done once per hint.
-
-    ``_plain`` visits every element of every tuple (a friction aggregate holds four histograms
-    of 17 counts; every settlement writes six of them); here a dataclass's fields get their own
-    encoders and a tuple of int/str/bool whose elements are all plain leaves is copied as a
-    list in one step.  Anything else goes through ``_plain`` itself, so the result is the same.
-    """
-    if typing.get_origin(hint) is tuple and typing.get_args(hint)[:1] and typing.get_args(hint)[0] in _FLAT_TYPES:
-        def flat_tuple(value: Any) -> Any:
-            if type(value) is tuple and set(map(type, value)) <= _PLAIN_LEAVES:
-                return list(value)
-            return _plain(value, hint)
-        return flat_tuple
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        fields = tuple((name, _encoder(h)) for name, h in field_hints(hint))
-
-        def record(value: Any) -> Any:
-            if type(value) is not hint:
-                return _plain(value, hint)
-            return {name: encode(getattr(value, name)) for name, encode in fields}
-        return record
-
-    def leaf(value: Any) -> Any:
-        return value if type(value) in _PLAIN_LEAVES else _plain(value, hint)
-    return leaf
-
-
-# One encoder per hint, built on first use.
-_encoder: Callable[[Any], Callable[[Any], Any]] = lru_cache(maxsize=None)(_build_encoder)
 
 
 def _identity(value: Any) -> Any:

@@ -74,6 +74,10 @@ def _delegation(story, people):
     backers = conforms(story.query("delegations", "1", people["ann"], "--backers"), "delegations")
     assert {d["delegator"] for d in backers} == {
         people["cas"], people["dee"]}
+    every = conforms(story.query("delegations", "1"), "delegations")           # who votes for whom, whole org
+    assert {(d["delegator"], d["tag"]) for d in every} == {(people["dee"], ""), (people["cas"], "finance")}
+    voters = conforms(story.query("proposal", "1", "--voters"), "proposal-voters")
+    assert sorted(v["address"] for v in voters) == sorted(people[n] for n in ("ann", "bo", "cas", "dee"))
     story.tx("org", "vote", "1", "yes", "--from", "bo")
     assert story.query("proposal", "1")["status"] == "executed"
 

@@ -76,19 +76,3 @@ def test_the_recent_values_cache_is_keyed_by_class_and_bounded():
         codec.encode_value(Account(n, 0))
     assert len(codec._RECENT) <= codec._RECENT_MAX
 
-
-def test_nested_state_values_encode_as_the_generic_walk_does():
-    from abci_app.chain.domain.friction.state import AgreementFigures, Aggregate, added
-    figures = AgreementFigures(7, "r", "p", ("first-aid", "x"), 500, 1_700_000_000, 60, 3_600, -1, 90_000, 6, 12,
-                               "completed", False, True, False)
-    aggregate = added(added(Aggregate(), figures), figures)
-    for value in (figures, aggregate, Aggregate(to_delivery=(1, True, 3))):   # a bool inside a histogram stays a bool
-        assert codec.encode_value(value) == generic_encode(value)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(0, 10**12), min_size=17, max_size=17), st.integers(0, 10**9))
-def test_a_friction_aggregate_encodes_as_the_generic_walk_does(counts, value):
-    from abci_app.chain.domain.friction.state import Aggregate
-    aggregate = Aggregate(agreements=value, to_first_offer=tuple(counts), to_settlement=tuple(reversed(counts)))
-    assert codec.encode_value(aggregate) == generic_encode(aggregate)

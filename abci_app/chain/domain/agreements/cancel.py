@@ -58,14 +58,14 @@ def _require_nothing_due(agreement: Agreement, block: BlockInfo) -> None:
                                " block time settles it first")
 
 
-def _propose(state: StateWrite, block: BlockInfo, agreement: Agreement, role: str) -> list:
+def _propose(state: StateWrite, block: BlockInfo, agreement: Agreement, role: str) -> list[object]:
     expires_at = block.time + block.market.cancel_window
     stored = agreements.put(state, replace(agreement, cancel_proposed_by=role, cancel_revision=agreement.revision + 1,
                                            cancel_expires_at=expires_at))
     return [CancelProposed(agreement.id, role, stored.revision, expires_at)]
 
 
-def _withdraw(state: StateWrite, block: BlockInfo, agreement: Agreement, role: str) -> list:
+def _withdraw(state: StateWrite, block: BlockInfo, agreement: Agreement, role: str) -> list[object]:
     if not agreement.cancel_live(block.time):
         raise NoCancelProposal(f"agreement {agreement.id} has no standing cancel proposal")
     if agreement.cancel_proposed_by != role:
@@ -74,8 +74,8 @@ def _withdraw(state: StateWrite, block: BlockInfo, agreement: Agreement, role: s
     return [CancelWithdrawn(agreement.id, role)]
 
 
-def _confirm(state: StateWrite, block: BlockInfo, agreement: Agreement) -> list:
-    events: list = []
+def _confirm(state: StateWrite, block: BlockInfo, agreement: Agreement) -> list[object]:
+    events: list[object] = []
     for index, ms in enumerate(agreement.milestones):
         if ms.open:
             agreement, settled = settle.settle_milestone(state, block, agreement, index, S.CANCELLED, 0)

@@ -14,6 +14,7 @@ Values are canonical JSON (``codec.encode_value``) unless noted.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
 
 from abci_app.chain import codec
 from abci_app.chain.domain.agreements import state as agreements
@@ -27,6 +28,8 @@ from abci_app.chain.errors import NotFound, UnknownQuery
 from abci_app.chain.query_args import parse_id
 from abci_app.chain.state.protocols import StateRead
 
+T = TypeVar("T")
+
 
 def _id(parts: list[str], what: str) -> int:
     if not parts:
@@ -34,17 +37,17 @@ def _id(parts: list[str], what: str) -> int:
     return parse_id(parts[0], f"usage: /{what}/<id>")
 
 
-def _found(value, what: str):
+def _found(value: T | None, what: str) -> T:
     if value is None:
         raise NotFound(f"{what} not found")
     return value
 
 
-def _json(obj) -> bytes:
+def _json(obj: Any) -> bytes:
     return codec.encode_plain(obj)
 
 
-def _plain(obj) -> object:
+def _plain(obj: Any) -> object:
     return codec.read_plain(codec.encode_value(obj))
 
 
@@ -98,7 +101,7 @@ def query_project(state: StateRead, parts: list[str]) -> bytes:
                   "open_agreements": projects.open_agreements(state, project.id)})
 
 
-def reputation_view(state: StateRead, address: str, tag: str, now: int | None = None) -> dict:
+def reputation_view(state: StateRead, address: str, tag: str, now: int | None = None) -> dict[str, Any]:
     """Return a reputation record; ``score`` is decayed to block time ``now`` (default: its own time).
 
     ABCI queries do not know the current block time, so they report the score as
