@@ -58,53 +58,6 @@ def test_killing_one_validator_for_a_minute_under_load_keeps_the_chain_committin
     settle(net, "kill1")
 
 
-def test_an_app_restored_1_10_and_100_blocks_behind_replays_to_the_tip(faultnet):
-    """A full node syncs the chain's history, stopping (fail points) at ``top - 100``, ``top - 10``, ``top - 1``
-    and ``top`` to copy its LMDB; each copy put back replays from CometBFT's block store to ``top`` with the
-    network's app hash; then the node runs on to the tip.  (The history is already there: nothing waits
-    for 100 new blocks.)"""
-    net = faultnet
-    top = max(net.tip() - 2, 102)
-    full = net.add_full_node()
-    copies = {}
-    for behind in (100, 10, 1, 0):
-        _run_to_fail_point(full, top - behind)
-        if behind:
-            copies[behind] = net.root / f"lmdb-{behind}"
-            shutil.copytree(full.lmdb, copies[behind])
-    expected = net.validators[0].rpc.block(top + 1)["block"]["header"]["app_hash"].upper()
-    for behind, copy in copies.items():
-        shutil.rmtree(full.lmdb)
-        shutil.copytree(copy, full.lmdb)
-        assert _store_committed(full.lmdb)[0] == top - behind
-        net.figures[f"replay_{behind}_behind_s"] = _run_to_fail_point(full, top)
-        assert _store_committed(full.lmdb) == (top, expected), f"{behind} behind: the replay ended elsewhere"
-    full.start()
-    net.wait_caught_up(full, 120)
-    settle(net, "app_behind")
-
-
-def _run_to_fail_point(node, height: int) -> float:
-    """Start ``node`` with its app set to stop right after committing ``height``; return the seconds it took."""
-    started = time.monotonic()
-    node.start(app_env={"SAMEN_FAIL_POINT": f"after_commit@{height}"})
-    assert node.app.wait(120) == 70, f"the app did not stop at its fail point (height {height})"
-    took = round(time.monotonic() - started, 2)
-    node.kill()
-    node.forgive()
-    return took
-
-
-def _store_committed(path) -> tuple[int, str]:
-    """The committed height and app hash (upper-case hex) of a stopped node's LMDB."""
-    store = Store(path)
-    try:
-        committed = store.committed()
-        return committed.height, committed.app_hash.hex().upper()
-    finally:
-        store.close()
-
-
 def test_pausing_or_cutting_off_one_validator_for_10_seconds_it_is_back_at_the_tip_within_20_seconds(faultnet):
     net = faultnet
     node = net.validators[1]
@@ -134,7 +87,8 @@ def test_pausing_or_cutting_off_one_validator_for_10_seconds_it_is_back_at_the_t
 def test_governance_changes_the_validator_set_at_h_plus_2_on_every_node_while_one_is_down(faultnet):
     net = faultnet
     down = net.validators[2]
-    full = net.extra[-1]
+    full = net.add_full_node().start()      # made a validator by governance below
+    net.wait_caught_up(full, 120)
     node0 = net.validators[0].info.pub_key
     down.kill()
     changes = [((full.info.pub_key, 5),), ((node0, 13),), ((full.info.pub_key, 0), (node0, 10))]
@@ -197,6 +151,54 @@ def _wait_for_evidence(net, start: int, timeout: float) -> int:
         else:
             time.sleep(0.3)
     raise AssertionError(f"no evidence committed between heights {start} and {height} within {timeout:g}s")
+
+
+def test_an_app_restored_1_10_and_100_blocks_behind_replays_to_the_tip(faultnet):
+    """A full node syncs the chain's history, stopping (fail points) at ``top - 100``, ``top - 10``, ``top - 1``
+    and ``top`` to copy its LMDB; each copy put back replays from CometBFT's block store to ``top`` with the
+    network's app hash; then the node runs on to the tip.  (Run after the stages above, the history is
+    already there: nothing waits for 100 new blocks.)  The node is stopped after the stage."""
+    net = faultnet
+    top = max(net.tip() - 2, 102)
+    full = net.add_full_node()
+    copies = {}
+    for behind in (100, 10, 1, 0):
+        _run_to_fail_point(full, top - behind)
+        if behind:
+            copies[behind] = net.root / f"lmdb-{behind}"
+            shutil.copytree(full.lmdb, copies[behind])
+    expected = net.validators[0].rpc.block(top + 1)["block"]["header"]["app_hash"].upper()
+    for behind, copy in copies.items():
+        shutil.rmtree(full.lmdb)
+        shutil.copytree(copy, full.lmdb)
+        assert _store_committed(full.lmdb)[0] == top - behind
+        net.figures[f"replay_{behind}_behind_s"] = _run_to_fail_point(full, top)
+        assert _store_committed(full.lmdb) == (top, expected), f"{behind} behind: the replay ended elsewhere"
+    full.start()
+    net.wait_caught_up(full, 120)
+    settle(net, "app_behind")
+    full.kill()   # it has shown what it is for; the later stages need no sixth process
+
+
+def _run_to_fail_point(node, height: int) -> float:
+    """Start ``node`` with its app set to stop right after committing ``height``; return the seconds it took."""
+    started = time.monotonic()
+    node.start(app_env={"SAMEN_FAIL_POINT": f"after_commit@{height}"})
+    assert node.app.wait(120) == 70, f"the app did not stop at its fail point (height {height})"
+    took = round(time.monotonic() - started, 2)
+    node.kill()
+    node.forgive()
+    return took
+
+
+def _store_committed(path) -> tuple[int, str]:
+    """The committed height and app hash (upper-case hex) of a stopped node's LMDB."""
+    store = Store(path)
+    try:
+        committed = store.committed()
+        return committed.height, committed.app_hash.hex().upper()
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("point", ["finalize_block", "after_commit"])
