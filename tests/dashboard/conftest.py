@@ -91,8 +91,10 @@ def static_site():
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API keeps an event loop running while it is open,
+    so a session-wide browser would make every later ``asyncio.run`` in the suite fail."""
     executable = chromium_path()
     from playwright.sync_api import sync_playwright
 

@@ -19,7 +19,7 @@ from tests.support.chain import TestChain, key
 from tests.support.exits import locked_value
 
 PEOPLE = tuple(key(n) for n in range(40, 44))
-QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+QUICK = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.function_scoped_fixture])
 
 

@@ -133,6 +133,7 @@ def test_a_fifth_process_signing_with_a_copied_key_commits_evidence_without_a_fo
     found = _wait_for_evidence(net, start_height, timeout=120)
     byz.kill()
     net.figures["evidence_blocks_after_double_signer_start"] = found - start_height
+    net.wait_all(found, 30)   # every live node has executed the block that carries the evidence
     for node in net.live():
         items = node.rpc.abci_query("/validators/misbehavior")["value"]
         assert any(i["kind"] == "duplicate_vote" and i["validator"] for i in items), node.name
