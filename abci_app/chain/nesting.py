@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from google.protobuf.descriptor import Descriptor
+
 from abci_app.chain.errors import NestingTooDeep
 from abci_app.chain.txproto import samen_tx
 from abci_app.chain.wire import encode_varint
@@ -51,26 +53,29 @@ def _entry_tags() -> tuple[bytes, ...]:
     return tuple(encode_varint(number << 3 | 2) for number in sorted(_recursive_fields(samen_tx.Action.DESCRIPTOR)))
 
 
-def _walk(buf: bytes, pos: int, end: int, descriptor, depth: int) -> None:
+def _walk(buf: bytes, pos: int, end: int, descriptor: Descriptor, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise NestingTooDeep(f"embedded messages are nested deeper than {MAX_DEPTH} levels")
     follow, repeated, last = _recursive_fields(descriptor), _repeated_by_number(descriptor), 0
     while pos < end:
-        key, pos = _varint(buf, pos, end)
-        if key is None:
+        read = _varint(buf, pos, end)
+        if read is None:
             return
+        key, pos = read
         number, wire_type = key >> 3, key & 7
         if number not in repeated or number < last or (number == last and not repeated[number]):
             return   # an unknown, out-of-order or repeated singular field: never canonical, the parser refuses it
         last = number
         if wire_type == 0:
-            _, pos = _varint(buf, pos, end)
-            if pos is None:
+            read = _varint(buf, pos, end)
+            if read is None:
                 return
+            pos = read[1]
         elif wire_type == 2:
-            length, pos = _varint(buf, pos, end)
-            if length is None or pos + length > end:
+            read = _varint(buf, pos, end)
+            if read is None or read[1] + read[0] > end:
                 return
+            length, pos = read
             child = follow.get(key >> 3)
             if child is not None:
                 _walk(buf, pos, pos + length, child, depth + 1)
@@ -81,8 +86,8 @@ def _walk(buf: bytes, pos: int, end: int, descriptor, depth: int) -> None:
             return
 
 
-def _varint(buf: bytes, pos: int, end: int) -> tuple[int | None, int | None]:
-    """Read a varint at ``pos``; ``(None, None)`` if it runs past ``end`` or over 10 bytes."""
+def _varint(buf: bytes, pos: int, end: int) -> tuple[int, int] | None:
+    """Read a varint at ``pos``: ``(value, position after it)``; ``None`` if it runs past ``end`` or over 10 bytes."""
     if pos < end and buf[pos] < 0x80:
         return buf[pos], pos + 1
     value, shift = 0, 0
@@ -93,29 +98,29 @@ def _varint(buf: bytes, pos: int, end: int) -> tuple[int | None, int | None]:
         if byte < 0x80:
             return value, pos
         shift += 7
-    return None, None
+    return None
 
 
 @lru_cache(maxsize=None)
-def _repeated_by_number(descriptor) -> dict:
+def _repeated_by_number(descriptor: Descriptor) -> dict[int, bool]:
     """Field number -> whether the field is repeated, for every field of ``descriptor``."""
     return {f.number: f.is_repeated for f in descriptor.fields}
 
 
 @lru_cache(maxsize=None)
-def _recursive_fields(descriptor) -> dict:
+def _recursive_fields(descriptor: Descriptor) -> dict[int, Descriptor]:
     """Field number -> message descriptor, for the embedded-message fields of ``descriptor`` that reach a cycle."""
     return {f.number: f.message_type for f in descriptor.fields
             if f.message_type is not None and _reaches_cycle(f.message_type)}
 
 
 @lru_cache(maxsize=None)
-def _reaches_cycle(descriptor) -> bool:
+def _reaches_cycle(descriptor: Descriptor) -> bool:
     return _reaches(descriptor, descriptor, frozenset()) or any(
         _reaches_cycle(f.message_type) for f in descriptor.fields if f.message_type is not None)
 
 
-def _reaches(start, target, seen: frozenset) -> bool:
+def _reaches(start: Descriptor, target: Descriptor, seen: frozenset[Descriptor]) -> bool:
     """True if a path of embedded messages leads from ``start`` back to ``target``."""
     for f in start.fields:
         child = f.message_type
@@ -130,7 +135,7 @@ _ENTRY_TAGS = _entry_tags()
 
 
 @lru_cache(maxsize=None)
-def static_depth(descriptor) -> int:
+def static_depth(descriptor: Descriptor) -> int:
     """The deepest nesting of a message type that reaches no cycle (1: no embedded messages)."""
     assert not _reaches_cycle(descriptor), f"{descriptor.name} is recursive"
     children = [f.message_type for f in descriptor.fields if f.message_type is not None]

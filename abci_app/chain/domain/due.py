@@ -16,7 +16,7 @@ deadline), so the wait changes no outcome; ``docs/lifecycles.md`` has the rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Callable, ClassVar, TypeVar, overload
 
 from abci_app.chain.state import timers
 from abci_app.chain.state.protocols import StateRead
@@ -42,6 +42,11 @@ class DueQueue:
     more: bool        # items already due that wait for a later block
 
 
+@overload
+def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo) -> tuple[list[int], list[DueQueue]]: ...
+@overload
+def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo,
+         parse: Callable[[bytes], T]) -> tuple[list[T], list[DueQueue]]: ...
 def take(state: StateRead, queue: str, prefix: bytes, block: BlockInfo,
          parse: Callable[[bytes], T] = timers.first_id,  # type: ignore[assignment]  # T is int by default
          ) -> tuple[list[T], list[DueQueue]]:

@@ -77,10 +77,11 @@ class Delta:
         lk = next(local, None)
         bk, bv = next(base, (None, None))
         while lk is not None or bk is not None:
-            if bk is None or (lk is not None and ((lk > bk) if reverse else (lk < bk))):
+            if lk is not None and (bk is None or ((lk > bk) if reverse else (lk < bk))):
                 key, value = lk, writes.get(lk)
                 lk = next(local, None)
             else:
+                assert bk is not None   # the loop runs while one side has a key, and here lk has none or sorts after bk
                 key, value = bk, bv
                 if bk == lk:       # written here: the overlay's value shadows the base's
                     value, lk = writes.get(lk), next(local, None)

@@ -27,6 +27,20 @@ class StateWrite(StateRead, Protocol):
         """Remove ``key`` (no error if absent)."""
 
 
+class StateFork(StateWrite, Protocol):
+    """A child overlay (``Delta.fork``): its writes reach the parent only through ``apply``."""
+
+    def apply(self) -> None:
+        """Merge this overlay's writes into its parent."""
+
+
+class ForkableState(StateWrite, Protocol):
+    """A writable state that can fork a child overlay, for work that takes effect all or nothing."""
+
+    def fork(self) -> StateFork:
+        """Return a child overlay over this state."""
+
+
 class DictState:
     """An in-memory ``StateRead`` over a plain dict; for tests and genesis."""
 

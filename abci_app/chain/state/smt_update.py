@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from bisect import bisect_left
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 from abci_app.chain.state.smt import (LEAF, REF_SIZE, Batch, NodeRead, Ref, child_nibbles, decode_ref, encode_internal, encode_ref,
                                 key_hash, node_path, with_nibble)
@@ -19,6 +19,12 @@ from abci_app.chain.state.smt import (LEAF, REF_SIZE, Batch, NodeRead, Ref, chil
 _sha256 = hashlib.sha256
 _U16 = struct.Struct(">H")
 _U64 = struct.Struct(">Q")
+
+# A write or a leaf, ``(kh, vh)``: ``_groups`` splits either kind of kh-sorted list.
+_Item = TypeVar("_Item", tuple[bytes, bytes], tuple[bytes, bytes | None])
+# What ``one`` records of each internal node it passes: depth, node key, path, stored bytes,
+# the key's nibble there, the node's child bitmap and the old ref in that slot (``None``: empty).
+_Passed = tuple[int, bytes, bytes, bytes, int, int, bytes | None]
 
 
 class _Update:
@@ -67,17 +73,19 @@ class _Update:
 
     def build(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> bytes | None:
         """Build the canonical subtree at ``depth`` for ``leaves`` (sorted ``(kh, vh)``)."""
-        if not leaves:
-            return None
+        return self.build_some(depth, leaves) if leaves else None
+
+    def build_some(self, depth: int, leaves: list[tuple[bytes, bytes]]) -> bytes:
+        """``build`` for a non-empty ``leaves``, so a subtree is always returned."""
         if len(leaves) == 1:
             return self.put_leaf(depth, *leaves[0])
-        children = {nib: self.build(depth + 1, group) for nib, group in _groups(leaves, depth)}
+        children = {nib: self.build_some(depth + 1, group) for nib, group in _groups(leaves, depth)}
         return self.put_internal(node_path(depth, leaves[0][0]), children)
 
     def update(self, depth: int, entry: bytes | None, writes: list[tuple[bytes, bytes | None]]) -> bytes | None:
         """Apply ``writes`` (sorted by kh; ``None`` deletes) to the subtree ``entry`` at ``depth``."""
         if entry is None:
-            return self.build(depth, [w for w in writes if w[1] is not None])
+            return self.build(depth, [(kh, vh) for kh, vh in writes if vh is not None])
         kh0 = writes[0][0]
         path = node_path(depth, kh0)
         key = entry[32:40] + path
@@ -111,7 +119,8 @@ class _Update:
     def one(self, depth: int, entry: bytes | None, kh: bytes, vh: bytes | None) -> bytes | None:
         """Apply the single write ``(kh, vh)`` to the subtree ``entry`` at ``depth``: the same
         result as ``update`` with one write, by a loop down the key's path and back up."""
-        top, passed = entry, []
+        top = entry
+        passed: list[_Passed] = []
         while entry is not None:
             half = depth >> 1
             path = _BYTE[depth] + kh[:half] + _BYTE[kh[half] & 0xF0] if depth & 1 else _BYTE[depth] + kh[:half]
@@ -130,7 +139,7 @@ class _Update:
             entry, depth = old, depth + 1
         return self._ascend(passed, None if vh is None else self.put_leaf(depth, kh, vh), kh, top)
 
-    def _ascend(self, passed: list, child: bytes | None, kh: bytes, top: bytes | None) -> bytes | None:
+    def _ascend(self, passed: list[_Passed], child: bytes | None, kh: bytes, top: bytes | None) -> bytes | None:
         """Rewrite the internal nodes ``one`` passed, lowest first, around their new ``child``."""
         vbytes = self.vbytes
         for depth, key, path, raw, nib, bitmap, old in reversed(passed):
@@ -225,7 +234,7 @@ def _hashes(count: int) -> struct.Struct:
     return found
 
 
-def _groups(items: list, depth: int) -> Iterator[tuple[int, list]]:
+def _groups(items: list[_Item], depth: int) -> Iterator[tuple[int, list[_Item]]]:
     """Yield ``(nibble, items)`` runs of kh-sorted ``items`` by their nibble at ``depth``.
 
     All items share the nibbles before ``depth``; a run ends where the next nibble's

@@ -26,7 +26,7 @@ Functions here take LMDB transactions and database handles but do not import ``l
 from __future__ import annotations
 
 import struct
-from typing import Iterator
+from typing import Callable, Iterator, Mapping, Protocol
 
 from abci_app.chain.errors import LedgerError
 
@@ -34,6 +34,28 @@ _U64 = struct.Struct(">Q")
 _TERM = b"\x00\x00"
 _TOP = b"\xff" * 8
 PUT, DELETE = b"\x01", b"\x00"
+
+Db = object   # an opened LMDB database handle, passed through to the transaction as it is
+
+
+class Cursor(Protocol):
+    """The part of an LMDB cursor (``lmdb.Cursor``, bytes keys and values) read and pruned through here."""
+
+    def first(self) -> bool: ...
+    def last(self) -> bool: ...
+    def prev(self) -> bool: ...
+    def set_range(self, key: bytes) -> bool: ...
+    def set_key(self, key: bytes) -> bool: ...
+    def key(self) -> bytes: ...
+    def value(self) -> bytes: ...
+    def delete(self) -> bool: ...
+
+
+class Txn(Protocol):
+    """The part of an LMDB transaction (``lmdb.Transaction``) used here."""
+
+    def cursor(self, db: Db = ...) -> Cursor: ...
+    def delete(self, key: bytes, value: bytes = ..., db: Db = ...) -> bool: ...
 
 
 class HeightNotAvailable(LedgerError):
@@ -75,7 +97,7 @@ class VersionedSnapshot:
 
     __slots__ = ("txn", "db", "height")
 
-    def __init__(self, txn, history_db, height: int) -> None:
+    def __init__(self, txn: Txn, history_db: Db, height: int) -> None:
         self.txn, self.db, self.height = txn, history_db, height
 
     def get(self, key: bytes) -> bytes | None:
@@ -100,7 +122,7 @@ class VersionedSnapshot:
                 yield unescape(head[:-2]), value
             found = cursor.set_range(head + _TOP)
 
-    def _backward(self, cursor, eprefix: bytes, start: bytes | None) -> Iterator[tuple[bytes, bytes]]:
+    def _backward(self, cursor: Cursor, eprefix: bytes, start: bytes | None) -> Iterator[tuple[bytes, bytes]]:
         upper = escape(start) if start is not None else None
         upper = upper if upper is not None else _after(eprefix)
         found = cursor.set_range(upper) if upper is not None else False
@@ -121,7 +143,7 @@ def _after(prefix: bytes) -> bytes | None:
     return trimmed[:-1] + bytes([trimmed[-1] + 1]) if trimmed else None
 
 
-def _value_at(cursor, head: bytes, height: int) -> bytes | None:
+def _value_at(cursor: Cursor, head: bytes, height: int) -> bytes | None:
     """Return the value of the key with history prefix ``head`` at ``height`` (moves ``cursor``)."""
     found = cursor.set_range(head + _U64.pack(min(height + 1, (1 << 64) - 1)))
     found = cursor.prev() if found else cursor.last()
@@ -134,15 +156,15 @@ def _value_at(cursor, head: bytes, height: int) -> bytes | None:
     return bytes(raw[1:]) if raw[:1] == PUT else None
 
 
-def prune(txn, dbs: dict, oldest: int, budget: int) -> int:
+def prune(txn: Txn, dbs: Mapping[bytes, Db], oldest: int, budget: int) -> int:
     """Delete up to ``budget`` garbage rows for heights ``<= oldest``; return rows handled."""
     history, nodes = dbs[b"history"], dbs[b"nodes"]
 
     def drop_versions(height: int, key: bytes) -> None:
         head = escape(key) + _TERM
         cursor = txn.cursor(db=history)
-        while cursor.set_range(head) and _version_of(cursor.key(), head) is not None \
-                and _version_of(cursor.key(), head) < height:
+        while cursor.set_range(head) and (version := _version_of(cursor.key(), head)) is not None \
+                and version < height:
             cursor.delete()
         if cursor.set_key(head + _U64.pack(height)) and cursor.value()[:1] == DELETE:
             cursor.delete()
@@ -159,10 +181,11 @@ def prune(txn, dbs: dict, oldest: int, budget: int) -> int:
 def _version_of(history_key_: bytes, head: bytes) -> int | None:
     if len(history_key_) != len(head) + 8 or not history_key_.startswith(head):
         return None
-    return _U64.unpack(history_key_[-8:])[0]
+    version: int = _U64.unpack(history_key_[-8:])[0]
+    return version
 
 
-def _consume(txn, db, oldest: int, budget: int, handle) -> int:
+def _consume(txn: Txn, db: Db, oldest: int, budget: int, handle: Callable[[int, bytes], object]) -> int:
     """Handle and delete rows ``u64be(h) || suffix`` with ``h <= oldest``, lowest first."""
     done, cursor = 0, txn.cursor(db=db)
     while done < budget and cursor.first():

@@ -16,13 +16,14 @@ from dataclasses import replace
 from abci_app.chain.context import BlockInfo, Router, TxContext
 from abci_app.chain.domain import due
 from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.params import Params
 from abci_app.chain.domain.proposals import events, keys, state as proposals, tally
 from abci_app.chain.domain.proposals.state import Proposal
 from abci_app.chain.errors import LedgerError, OrganizationDissolved
-from abci_app.chain.state.protocols import StateRead, StateWrite
+from abci_app.chain.state.protocols import ForkableState, StateRead, StateWrite
 
 
-def decide(state: StateWrite, block: BlockInfo, proposal: Proposal, status: str) -> list:
+def decide(state: StateWrite, block: BlockInfo, proposal: Proposal, status: str) -> list[object]:
     """Move a VOTING proposal to PASSED (scheduling its execution) or REJECTED."""
     state.delete(keys.timed(keys.VOTING_ENDS, proposal.voting_end, proposal.id))
     execute_after = 0
@@ -34,14 +35,15 @@ def decide(state: StateWrite, block: BlockInfo, proposal: Proposal, status: str)
     return [events.ProposalDecided(decided.id, status, decided.yes, decided.no, decided.abstain, execute_after)]
 
 
-def close_voting(state: StateWrite, block: BlockInfo, proposal: Proposal) -> list:
+def close_voting(state: StateWrite, block: BlockInfo, proposal: Proposal) -> list[object]:
     """Decide a proposal whose voting period is over, from the votes cast."""
     p = proposal
     status = tally.outcome(p.policy, p.total_weight, p.yes, p.no, p.abstain, final=True)
+    assert status is not None   # a final tally always decides (PASSED or REJECTED)
     return decide(state, block, proposal, status)
 
 
-def action_context(org_treasury: str, proposal_id: int, index: int, params) -> TxContext:
+def action_context(org_treasury: str, proposal_id: int, index: int, params: Params) -> TxContext:
     """Return the context an action of a proposal runs with: the treasury signs, no fee, no sequence.
 
     Each action gets its own hash, so actions that derive ids from ``ctx.hash`` never collide.
@@ -50,9 +52,9 @@ def action_context(org_treasury: str, proposal_id: int, index: int, params) -> T
     return TxContext(org_treasury, 0, 0, "", digest, params)
 
 
-def run_actions(state: StateRead, block: BlockInfo, proposal: Proposal, treasury: str, router: Router) -> list:
+def run_actions(state: StateRead, block: BlockInfo, proposal: Proposal, treasury: str, router: Router) -> list[object]:
     """Run every action's two handler phases (from ``router``) in ``state``; raise the first ``LedgerError``."""
-    out: list = []
+    out: list[object] = []
     for index, action in enumerate(proposal.actions):
         ctx = action_context(treasury, proposal.id, index, block.params)
         check_stateless, check_and_execute = router[type(action)]
@@ -65,7 +67,7 @@ def run_actions(state: StateRead, block: BlockInfo, proposal: Proposal, treasury
     return out
 
 
-def execute(state: StateWrite, block: BlockInfo, proposal: Proposal, router: Router) -> list:
+def execute(state: ForkableState, block: BlockInfo, proposal: Proposal, router: Router) -> list[object]:
     """Run a due PASSED proposal atomically and record EXECUTED or FAILED on it."""
     state.delete(keys.timed(keys.EXECUTIONS, proposal.execute_after, proposal.id))
     org = orgs.get(state, proposal.org_id)
@@ -86,14 +88,14 @@ def execute(state: StateWrite, block: BlockInfo, proposal: Proposal, router: Rou
                                           done.result_codespace, done.result_log)]
 
 
-def end_block(state: StateWrite, block: BlockInfo, *, router: Router) -> list[object]:
+def end_block(state: ForkableState, block: BlockInfo, *, router: Router) -> list[object]:
     """Close ended votes, then execute due proposals (a proposal passing now with no delay runs now).
 
     Each queue handles at most ``max_due_per_block`` proposals per block, earliest
     first (``abci_app.chain.domain.due``); a proposal carries at most ``MAX_ACTIONS``
     actions, so a block runs at most that many times the cap actions.
     """
-    out: list = []
+    out: list[object] = []
     ended, report = due.take(state, due.PROPOSAL_VOTES, keys.VOTING_ENDS, block)
     for proposal_id in ended:
         out.extend(close_voting(state, block, proposals.require(state, proposal_id)))
