@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         from abci_app.adapter.settings import Settings
         from abci_app.adapter.storage.restore import Limits
         from abci_app.adapter.storage.store import Store
+        from abci_app.adapter.records_retention import RecordPruner
         from abci_app.adapter.retention import Retention, evidence_age_blocks
 
         settings = Settings.load(args.home.resolve())
@@ -52,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(settings.store_dir, map_size=settings.store_map_size_gib << 30,
                   retain_heights=retention.versions_kept(settings.store_retain_heights))
     limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
-    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits, retention)
+    app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits, retention,
+                    RecordPruner(settings.records_retain_blocks, settings.records_prune_heights))
     try:
         problem = app.startup_problem()
         if problem is not None:

@@ -3,13 +3,15 @@
 An error's ``extensions`` (e.g. ``{"code": ...}``) are part of the answer (graphql-core
 copies an exception's ``extensions`` onto the GraphQL error), so clients can tell the
 limits apart without parsing messages.  Codes of the resource limits:
-``COST_LIMIT_EXCEEDED`` (``cost.py``), ``TIME_LIMIT_EXCEEDED``, ``QUERY_TOO_LARGE``.
+``COST_LIMIT_EXCEEDED`` (``cost.py``), ``TIME_LIMIT_EXCEEDED``, ``QUERY_TOO_LARGE``;
+of a read below the records kept: ``PRUNED``.
 """
 
 from __future__ import annotations
 
 TIME_LIMIT_EXCEEDED = "TIME_LIMIT_EXCEEDED"
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+PRUNED = "PRUNED"
 
 
 class ApiError(Exception):
@@ -25,6 +27,12 @@ class QueryTimeout(ApiError):
     """The HTTP request (all its operations) ran past its time limit."""
 
     extensions = {"code": TIME_LIMIT_EXCEEDED}
+
+
+class Pruned(ApiError):
+    """The records of a height were deleted by record retention (``[records] retain_blocks``)."""
+
+    extensions = {"code": PRUNED}
 
 
 def is_client_error(error) -> bool:

@@ -12,7 +12,8 @@ import heapq
 import struct
 from typing import Iterator
 
-from abci_app.adapter import records
+from abci_app.adapter import records, records_retention
+from graphql_api.errors import Pruned
 from abci_app.adapter.storage.store import iter_prefix
 from graphql_api.pagination import Span, U64_MAX, scan
 
@@ -21,6 +22,14 @@ BLOCKS, TXS, INDEX = b"blocks", b"txs", b"index"
 
 def block(reader, height: int) -> records.BlockRecord | None:
     return records.read_block(reader.txn, reader.store, height)
+
+
+def check_recorded(reader, height: int) -> None:
+    """Raise ``Pruned`` when record retention deleted the records of ``height``."""
+    floor = records_retention.read_floor(reader.txn, reader.store)
+    if height < floor:
+        raise Pruned(f"height {height} is pruned: this node keeps block and transaction records "
+                     f"from height {floor} ([records] retain_blocks); records are pruned below height {floor}")
 
 
 def tx(reader, tx_hash: bytes) -> records.TxRecord | None:

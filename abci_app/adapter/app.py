@@ -33,6 +33,7 @@ from abci_app.chain.state import smt
 from abci_app.chain.state.delta import Delta
 from abci_app.adapter.storage.snapshots import SnapshotStore
 from abci_app.adapter.storage.store import Store
+from abci_app.adapter.records_retention import RecordPruner
 from abci_app.adapter.retention import Retention
 
 SOFTWARE_VERSION = "samen/0.1.0"
@@ -61,9 +62,10 @@ class _Pending:
 class LedgerApp:
     def __init__(self, store: Store, fail_point: FailPoint = FailPoint(), snapshots: SnapshotStore | None = None,
                  genesis_chain_id: str = "", restore_limits: restore.Limits = restore.Limits(),
-                 retention: Retention = Retention()) -> None:
+                 retention: Retention = Retention(), record_pruner: RecordPruner = RecordPruner()) -> None:
         self.store = store
         self.retention = retention          # which blocks CometBFT may delete (``retain_height`` at Commit)
+        self.record_pruner = record_pruner  # which block/tx records are deleted after each Commit
         self.fail_point = fail_point
         self.snapshots = snapshots          # state-sync snapshots this node builds and serves (None: none)
         self.restorer = restore.Restorer(store, genesis_chain_id, restore_limits)
@@ -280,6 +282,7 @@ class LedgerApp:
         self.store.commit(sorted(writes.items()), pending.height, pending.app_hash, self.chain_id, pending.time,
                           pending.records, tree=tree)
         self.fail_point.hit("after_commit", pending.height)
+        self.record_pruner.after_commit(self.store, pending.height)
         self.committed = self.store.committed()
         self.genesis = None
         self.pending = None

@@ -14,7 +14,9 @@ databases), outside the app hash.  Keys:
   (objects by party: for an event type in ``OBJECT_INDEX``, each named attribute's value
   -> the id the event carries, e.g. an agreement's requester -> its id)
 
-Readers (GraphQL, CLI) use the ``read_*`` functions with a read transaction.
+Readers (GraphQL, CLI) use the ``read_*`` functions with a read transaction.  Under
+``[records] retain_blocks`` old heights' rows are deleted, except the ``obj/`` rows
+(current-state indexes): ``abci_app.adapter.records_retention``.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ class Settings:
     store_map_size_gib: int = 64      # LMDB map size (sparse; the file grows as needed)
     store_retain_heights: int = 1000  # past heights kept readable (state, proofs); older ones are pruned
     store_retain_blocks: int = 0      # CometBFT blocks kept (retain_height at Commit; docs/operations.md); 0: all
+    records_retain_blocks: int = 0    # block/tx records kept (adapter/records_retention.py); 0: all
+    records_prune_heights: int = 100  # heights of records pruned at most per Commit
     snapshot_interval: int = 0        # state-sync snapshot every K heights (0: none)
     snapshot_keep_recent: int = 2     # snapshots kept on disk
     snapshot_chunk_bytes: int = 4 << 20   # chunk size (CometBFT takes < 16 MB)
@@ -98,7 +100,7 @@ class Settings:
 def render(settings: Settings) -> str:
     """Return ``app.toml`` text for ``settings`` (used by ``samen init``)."""
     lines = []
-    for section in ("abci", "store", "snapshot", "graphql", "metrics", "log"):
+    for section in ("abci", "store", "records", "snapshot", "graphql", "metrics", "log"):
         lines.append(f"[{section}]")
         for f in fields(Settings):
             if f.name.startswith(section + "_"):

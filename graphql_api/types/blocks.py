@@ -115,6 +115,7 @@ class BlockQueries:
         with ctx.read() as reader:
             if number > history_height(reader, block):
                 return None
+            history.check_recorded(reader, number)
             record = history.block(reader, number)
             return None if record is None else make_block(record)
 

@@ -11,10 +11,17 @@ signatures, fees, sequences or block hooks.
 * ``run`` builds ``BlockInfo``/``TxContext`` as the block runner does (parameters read from
   state), runs the stateless check, then executes on a fork and applies the fork; a
   ``LedgerError`` propagates and the fork is dropped (the overlay's atomicity, no undo code);
+* ``changes(signer, msg)`` runs ``msg`` and returns the keys whose value it changed (key -> new
+  value, ``None`` for a delete), so a test can say exactly which keys a handler writes;
+* ``network_genesis(members, validators)`` is the ``validators`` genesis section of a chain
+  governed by a network organization of ``members`` (weight 1 each) with ``validators``
+  (pub key -> power) as its set: the organization's id is 1;
 * ``time`` is the block time (``advance(seconds)`` moves it); ``height`` grows by one per ``run``.
 """
 
 from __future__ import annotations
+
+import base64
 
 from abci_app.chain import genesis
 from abci_app.chain.components import ROUTER
@@ -32,6 +39,15 @@ GENESIS_TIME = 1_700_000_000
 
 def _address(who) -> str:
     return who.address if isinstance(who, Signer) else who
+
+
+def network_genesis(members, validators: dict[bytes, int], min_validators: int = 1) -> dict:
+    policy = {"kind": 1, "threshold": 1, "voting_period": 100, "min_delay": 0}
+    return {"validators": {
+        "organization": {"name": "network", "members": [{"address": _address(m), "weight": 1} for m in members],
+                         "policy": policy},
+        "validators": [{"pub_key": base64.b64encode(k).decode(), "power": p} for k, p in validators.items()],
+        "min_validators": min_validators}}
 
 
 class PureChain:
@@ -59,6 +75,13 @@ class PureChain:
         events = check_and_execute(fork, block, ctx, msg)
         fork.apply()
         return events
+
+    def changes(self, signer, msg) -> dict[bytes, bytes | None]:
+        """Run ``msg`` as ``run`` does; return the keys whose stored value it changed."""
+        before = dict(self.state.writes)
+        self.run(signer, msg)
+        after = self.state.writes
+        return {k: after.get(k) for k in sorted(before.keys() | after.keys()) if before.get(k) != after.get(k)}
 
     def rejects(self, signer, msg, error: type[LedgerError]) -> LedgerError:
         """Assert ``msg`` fails with ``error`` and leaves the state as it was; return the error."""

@@ -130,7 +130,8 @@ class Store:
 
         ``state`` is the latest state with its retained versions (pruned to the retention
         window); ``records`` the block and transaction records and their indexes
-        (``EXTRA_DBS``, ``adapter.records``), which nothing prunes.  Unlike the file size
+        (``EXTRA_DBS``, ``adapter.records``), pruned only under ``[records] retain_blocks``
+        (``adapter.records_retention``).  Unlike the file size
         or the map's high-water mark (``info()["last_pgno"]``), these fall when pruning
         frees pages: LMDB reuses them but never shrinks its file, so they are the figures
         to plan disk with at steady state.  O(number of databases).

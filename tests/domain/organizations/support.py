@@ -93,3 +93,15 @@ def network_genesis(*people, voting_period: int = VOTING_PERIOD) -> dict:
                                                        "voting_period": voting_period}},
                            "validators": [{"pub_key": base64.b64encode(bytes(32)).decode(), "power": 10}]}}
 
+
+
+def pure_funded_org(world, founder, members, funds: int):
+    """In a ``PureChain``: ``founder`` creates an organization of ``members`` (weight 1, threshold 2) and pays
+    ``funds`` into its treasury; return the organization."""
+    from abci_app.chain.domain.accounts.messages import Transfer
+
+    org_id = orgs.next_id(world.state)
+    world.run(founder, CreateOrganization("Coop", "", tuple(OrgMember(m.address, 1) for m in members), threshold(2)))
+    found = orgs.require(world.state, org_id)
+    world.run(founder, Transfer(found.treasury, funds))
+    return found
