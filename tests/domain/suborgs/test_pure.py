@@ -63,8 +63,9 @@ def test_the_parent_vetoes_a_voting_proposal_of_its_child_which_leaves_the_votin
     parent, child, pid = child_proposal(world)
     voting_end = proposals.get(world.state, pid).voting_end
     changed = world.changes(parent.treasury, VetoProposal(pid, "not now"))
-    assert set(changed) == {proposal_keys.proposal(pid), proposal_keys.timed(proposal_keys.VOTING_ENDS, voting_end, pid)}
-    assert changed[proposal_keys.timed(proposal_keys.VOTING_ENDS, voting_end, pid)] is None
+    queued = proposal_keys.timed(proposal_keys.VOTING_ENDS, voting_end, pid)
+    assert set(changed) == {proposal_keys.proposal(pid), queued}
+    assert changed[queued] is None
     assert proposals.get(world.state, pid).status == proposals.VETOED
     world.rejects(parent.treasury, VetoProposal(pid, "again"), suborg_errors.VetoClosed)
 

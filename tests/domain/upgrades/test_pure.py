@@ -1,11 +1,16 @@
-"""Upgrade handlers and the begin-block step, pure: against a ``Delta`` over an in-memory base (no app, no LMDB)."""
+"""Upgrade handlers (directly and through the network organization's proposals) and the begin-block step, pure:
+against a ``Delta`` over an in-memory base (no app, no LMDB)."""
 
 from __future__ import annotations
 
 import pytest
 
 from abci_app.chain import errors
+from abci_app.chain.components import ROUTER
 from abci_app.chain.domain.organizations import state as orgs
+from abci_app.chain.domain.proposals import execution as proposal_execution
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
 from abci_app.chain.domain.upgrades import handlers as upgrade_handlers
 from abci_app.chain.domain.upgrades import registry
 from abci_app.chain.domain.upgrades import state as upgrades
@@ -13,6 +18,7 @@ from abci_app.chain.domain.upgrades.messages import CancelUpgrade, ScheduleUpgra
 from abci_app.chain.domain.validators import state as vals
 from tests.support.chain import key
 from tests.support.pure import PureChain, network_genesis
+from tests.support.rejections import assert_rejected
 
 ANN, BO = key(1), key(2)
 
@@ -20,6 +26,33 @@ ANN, BO = key(1), key(2)
 def network() -> tuple[PureChain, str]:
     world = PureChain({ANN: 1_000}, network_genesis((ANN, BO), {bytes([1]) * 32: 10}))
     return world, orgs.require(world.state, vals.network_org(world.state)).treasury
+
+
+def passed_and_run(world: PureChain, org_id: int, action) -> proposals.Proposal:
+    """ANN proposes ``action`` to the network organization and votes yes (threshold 1, no delay); the proposals'
+    end-block hook runs it; return the proposal afterwards."""
+    pid = proposals.next_id(world.state)
+    world.run(ANN, SubmitProposal(org_id, "upgrade", "", (action,)))
+    world.run(ANN, Vote(pid, YES))
+    proposal_execution.end_block(world.state, world.block(), router=ROUTER)
+    return proposals.require(world.state, pid)
+
+
+def test_a_passed_proposal_of_the_network_organization_schedules_and_then_cancels_the_plan():
+    world, _ = network()
+    org_id = vals.network_org(world.state)
+    assert passed_and_run(world, org_id, ScheduleUpgrade("v9", world.height + 50)).status == proposals.EXECUTED
+    assert upgrades.plan(world.state).name == "v9"
+    assert passed_and_run(world, org_id, CancelUpgrade("v9")).status == proposals.EXECUTED
+    assert upgrades.plan(world.state) is None
+
+
+def test_a_proposal_cancelling_a_plan_that_is_not_pending_records_the_error_and_changes_no_plan():
+    world, treasury = network()
+    world.run(treasury, ScheduleUpgrade("v9", world.height + 50))
+    failed = passed_and_run(world, vals.network_org(world.state), CancelUpgrade("v8"))
+    assert_rejected(failed, errors.NoSuchUpgrade)
+    assert upgrades.plan(world.state).name == "v9"
 
 
 def test_scheduling_an_upgrade_writes_only_the_plan_and_a_second_plan_replaces_it():
