@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         fail_point = FailPoint.parse(os.environ.get("SAMEN_FAIL_POINT"))
         snapshots = _snapshots(settings)
         load_upgrade_plugins(os.environ.get("SAMEN_UPGRADE_PLUGINS", ""))   # docs/upgrades.md "Test builds"
+        record_pruner = RecordPruner(settings.records_retain_blocks, settings.records_prune_heights)
     except (ImportError, ValueError, OSError) as exc:
         print(f"samen-abci: {exc}", file=sys.stderr)
         return 2
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                   retain_heights=retention.versions_kept(settings.store_retain_heights))
     limits = Limits(settings.snapshot_restore_max_chunks, settings.snapshot_restore_max_entries)
     app = LedgerApp(store, fail_point, snapshots, _genesis_chain_id(settings.home), limits, retention,
-                    RecordPruner(settings.records_retain_blocks, settings.records_prune_heights))
+                    record_pruner)
     try:
         problem = app.startup_problem()
         if problem is not None:

@@ -130,6 +130,8 @@ class BlockQueries:
         where = where or BlockFilter()
         after_key = decode_cursor(BLOCK_CURSOR, after)
         with ctx.read() as reader:
+            if where.number is not None:
+                history.check_recorded(reader, where.number)
             heights = block_heights(reader, where, history_height(reader, block))
             if heights.empty:
                 return []

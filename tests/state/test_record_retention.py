@@ -108,6 +108,9 @@ def test_a_graphql_read_of_a_pruned_height_says_so_and_counts_stay_right(market)
         assert error["extensions"]["code"] == "PRUNED"
         assert f"pruned below height {floor}" in error["message"]
         assert api.data(f"{{ block(number: {floor}) {{ number }} }}")["block"] == {"number": floor}
+        listed = api.query("{ blocks(where: {number: 2}) { number } }")
+        assert listed["errors"][0]["extensions"]["code"] == "PRUNED"
+        assert [b["number"] for b in api.data("{ blocks { number } }")["blocks"]] == list(range(floor, chain.height + 1))
         assert api.data(COUNTS)["counts"] == counts == {"agreements": 2,
                                                         "settled": [{"outcome": "completed", "count": 1}]}
         assert api.data(DOCS, {"o": PEOPLE[2].address})["documents"] == docs == [{"title": "plan"}]
@@ -118,3 +121,11 @@ def test_retention_off_keeps_every_record(market):
     before = len(_rows(chain, b"blocks"))
     chain.block()
     assert len(_rows(chain, b"blocks")) == before + 1 and _floor(chain) == 0
+
+
+def test_a_negative_records_window_stops_the_app_at_start_with_a_readable_line(tmp_path, capsys):
+    from abci_app.__main__ import main
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "app.toml").write_text("[records]\nretain_blocks = -1\n")
+    assert main(["--home", str(tmp_path)]) == 2
+    assert "records retain_blocks must be >= 0" in capsys.readouterr().err
