@@ -13,6 +13,7 @@ the node does not start (a bad genesis must never yield a running chain).
 from __future__ import annotations
 
 import dataclasses
+from typing import Iterable, Mapping, TypeGuard
 
 from abci_app.chain import addresses, codec, components
 from abci_app.chain.domain import params as params_mod
@@ -28,7 +29,7 @@ class GenesisError(ValueError):
 SECTIONS = ("params", "accounts")
 
 
-def load(app_state_bytes: bytes) -> dict:
+def load(app_state_bytes: bytes) -> dict[str, object]:
     """Parse ``app_state`` JSON (empty bytes mean an empty object)."""
     if not app_state_bytes.strip():
         return {}
@@ -44,28 +45,36 @@ def load(app_state_bytes: bytes) -> dict:
     return doc
 
 
-def parse_params(raw: dict | None) -> Params:
+def parse_params(raw: Mapping[str, object] | None) -> Params:
     raw = raw or {}
     names = {f.name for f in dataclasses.fields(Params)}
     unknown = sorted(set(raw) - names)
     if unknown:
         raise GenesisError(f"unknown params: {', '.join(unknown)}")
+    values: dict[str, int] = {}
     for name, value in raw.items():
         if not _is_uint(value):
             raise GenesisError(f"param {name} must be a non-negative integer, got {value!r}")
-    return Params(**raw)
+        values[name] = value
+    return Params(**values)
 
 
-def apply(state: StateWrite, doc: dict) -> None:
+def apply(state: StateWrite, doc: Mapping[str, object]) -> None:
     """Write the genesis state into ``state`` (an overlay)."""
-    params_mod.put(state, parse_params(doc.get("params")))
+    params_doc = doc.get("params") or None   # missing or empty: the defaults
+    if params_doc is not None and not isinstance(params_doc, dict):
+        raise GenesisError(f"params must be an object, got {params_doc!r}")
+    params_mod.put(state, parse_params(params_doc))
     total = 0
     seen: set[str] = set()
-    for entry in doc.get("accounts", []):
+    entries = doc.get("accounts", [])
+    if not isinstance(entries, Iterable):
+        raise GenesisError(f"accounts must be a list, got {entries!r}")
+    for entry in entries:
         if not isinstance(entry, dict) or set(entry) - {"address", "balance"}:
             raise GenesisError(f"account entries need exactly address and balance: {entry!r}")
         address, balance = entry.get("address"), entry.get("balance")
-        if not addresses.is_valid(address):
+        if not isinstance(address, str) or not addresses.is_valid(address):
             raise GenesisError(f"invalid genesis address {address!r}")
         if not _is_uint(balance):
             raise GenesisError(f"balance of {address} must be a non-negative integer")
@@ -81,5 +90,5 @@ def apply(state: StateWrite, doc: dict) -> None:
         init(state, doc.get(name))
 
 
-def _is_uint(value) -> bool:
+def _is_uint(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= accounts.MAX_AMOUNT

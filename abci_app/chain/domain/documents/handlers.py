@@ -73,17 +73,18 @@ def allowed_attachers(state: StateRead, kind: str, target_id: int) -> tuple[str,
         obj = market.get_request(state, target_id)
         return None if obj is None else (obj.requester,)
     if kind == "offer":
-        obj = market.get_offer(state, target_id)
-        return None if obj is None else (obj.provider,)
+        offer = market.get_offer(state, target_id)
+        return None if offer is None else (offer.provider,)
     if kind == "agreement":
-        obj = agreements.get(state, target_id)
-        return None if obj is None else (obj.requester, obj.provider)
+        agreement = agreements.get(state, target_id)
+        return None if agreement is None else (agreement.requester, agreement.provider)
     if kind == "project":
-        obj = projects.get(state, target_id)
-        return None if obj is None else (obj.owner,)
+        project = projects.get(state, target_id)
+        return None if project is None else (project.owner,)
     if kind == "proposal":
-        obj = proposals.get(state, target_id)
-        return None if obj is None else (obj.proposer,) + tuple(v.address for v in proposals.voters(state, obj.id))
+        proposal = proposals.get(state, target_id)
+        return None if proposal is None else (
+            (proposal.proposer,) + tuple(v.address for v in proposals.voters(state, proposal.id)))
     raise AssertionError(f"unhandled target kind {kind}")  # check_stateless admits only TARGET_KINDS
 
 

@@ -35,7 +35,7 @@ class ValidatorsGenesisError(ValueError):
     """The ``validators`` genesis section is invalid (the node does not start)."""
 
 
-def init_genesis(state: StateWrite, section: dict | None) -> None:
+def init_genesis(state: StateWrite, section: object) -> None:
     """Genesis hook: found the network organization and record the initial set."""
     if section is None:
         return
@@ -62,16 +62,17 @@ def check_consensus_set(state: StateRead, consensus: list[tuple[bytes, int]] | N
     if consensus is None or not recorded or sorted(recorded) == sorted(consensus):
         return
 
-    def show(entries):
+    def show(entries: list[tuple[bytes, int]]) -> str:
         return ", ".join(f"{base64.b64encode(key).decode()}:{power}" for key, power in sorted(entries))
     raise ValidatorsGenesisError("CometBFT's genesis.json validators differ from the validators section: "
                                  f"genesis.json has [{show(consensus)}], the section has [{show(recorded)}]")
 
 
-def _parse_validators(entries) -> list[tuple[bytes, int]]:
+def _parse_validators(entries: object) -> list[tuple[bytes, int]]:
     if not isinstance(entries, list) or not entries:
         raise ValidatorsGenesisError("validators.validators must be a non-empty list")
-    out, seen = [], set()
+    out: list[tuple[bytes, int]] = []
+    seen: set[bytes] = set()
     for entry in entries:
         if not isinstance(entry, dict) or set(entry) != {"pub_key", "power"}:
             raise ValidatorsGenesisError(f"each validator needs exactly pub_key and power: {entry!r}")
@@ -86,7 +87,7 @@ def _parse_validators(entries) -> list[tuple[bytes, int]]:
     return out
 
 
-def _key(text) -> bytes:
+def _key(text: object) -> bytes:
     try:
         raw = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
     except binascii.Error:
@@ -96,7 +97,7 @@ def _key(text) -> bytes:
     return raw
 
 
-def _organization(state: StateRead, doc) -> orgs.Organization:
+def _organization(state: StateRead, doc: object) -> orgs.Organization:
     if not isinstance(doc, dict) or set(doc) - {"name", "purpose", "members", "policy"}:
         raise ValidatorsGenesisError("validators.organization needs name, members and policy (and may have purpose)")
     try:
