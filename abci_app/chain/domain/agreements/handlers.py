@@ -23,7 +23,7 @@ from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.agreements.events import AgreementRated, DisputeOpened, MilestoneDelivered
 from abci_app.chain.domain.agreements.messages import (AcceptMilestone, DeliverMilestone, DisputeMilestone, RateAgreement,
                                                  ReclaimMilestone, ResolveDispute)
-from abci_app.chain.domain.agreements.state import BONDS, PROVIDER, REQUESTER, Agreement, MilestoneStatus as S
+from abci_app.chain.domain.agreements.state import BONDS, PROVIDER, REQUESTER, Agreement, Milestone, MilestoneStatus as S
 from abci_app.chain.domain.market.params import BPS
 from abci_app.chain.domain.reputation import state as reputation
 from abci_app.chain.errors import (AgreementNotFound, AgreementNotSettled, AgreementSettled, AlreadyRated, DeadlineNotPassed,
@@ -56,7 +56,7 @@ def require_role(agreement: Agreement, signer: str, *roles: str) -> str:
     return role
 
 
-def milestone_in(agreement: Agreement, index: int, *states: S):
+def milestone_in(agreement: Agreement, index: int, *states: S) -> Milestone:
     if index >= len(agreement.milestones):
         raise MilestoneNotFound(f"agreement {agreement.id} has no milestone {index + 1}")
     ms = agreement.milestones[index]
@@ -66,7 +66,7 @@ def milestone_in(agreement: Agreement, index: int, *states: S):
     return ms
 
 
-def require_open_window(ms, index: int, block: BlockInfo, what: str) -> None:
+def require_open_window(ms: Milestone, index: int, block: BlockInfo, what: str) -> None:
     """Refuse acting on a milestone whose window (``due_at``) has ended at block time."""
     if block.time >= ms.due_at:
         raise WindowClosed(f"milestone {index + 1}'s {what} ended at {ms.due_at}; block time is {block.time}")
@@ -76,7 +76,7 @@ def counted(agreement: Agreement, ctx: TxContext) -> Agreement:
     return replace(agreement, txs=agreement.txs + 1, fees=agreement.fees + ctx.fee)
 
 
-def with_milestone(state: StateWrite, agreement: Agreement, index: int, ms, due_at: int) -> Agreement:
+def with_milestone(state: StateWrite, agreement: Agreement, index: int, ms: Milestone, due_at: int) -> Agreement:
     """Store ``agreement`` with milestone ``index`` replaced and rescheduled at ``due_at``."""
     old = agreement.milestones[index]
     agreements.unschedule(state, agreement.id, index, old.due_at)

@@ -17,7 +17,7 @@ from abci_app.chain.domain import due
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.agreements import keys, state as agreements
 from abci_app.chain.domain.agreements.events import AgreementMade, AgreementSettled, DisputeBondSettled, MilestoneSettled
-from abci_app.chain.domain.agreements.state import BONDS, ESCROW, Agreement, MilestoneStatus as S
+from abci_app.chain.domain.agreements.state import BONDS, ESCROW, Agreement, Milestone, MilestoneStatus as S
 from abci_app.chain.domain.friction import state as friction
 from abci_app.chain.domain.market.params import BPS, MarketParams
 from abci_app.chain.domain.projects import state as projects
@@ -37,7 +37,7 @@ def fund(state: StateWrite, payer: str, project_id: int, amount: int) -> None:
         accounts.move(state, payer, ESCROW, amount)
 
 
-def open_agreement(state: StateWrite, block: BlockInfo, agreement: Agreement) -> list:
+def open_agreement(state: StateWrite, block: BlockInfo, agreement: Agreement) -> list[object]:
     """Fund and store a new agreement: escrow its price, schedule each milestone's reclaim time."""
     reclaim_window = block.market.reclaim_window
     fund(state, agreement.requester, agreement.project_id, agreement.price)
@@ -72,7 +72,7 @@ def payout(status: S, amount: int, provider_bps: int) -> tuple[int, int, int]:
     return to_provider, amount - to_provider, 0
 
 
-def settle_bond(state: StateWrite, agreement: Agreement, index: int, status: S, provider_bps: int) -> list:
+def settle_bond(state: StateWrite, agreement: Agreement, index: int, status: S, provider_bps: int) -> list[object]:
     """Pay out a disputed milestone's bond like its amount: resolved -> split, defaulted -> pool, cancelled -> back."""
     ms = agreement.milestones[index]
     if not ms.bond:
@@ -85,7 +85,8 @@ def settle_bond(state: StateWrite, agreement: Agreement, index: int, status: S, 
     return [DisputeBondSettled(agreement.id, index, ms.bond, to_provider, to_payer, to_pool)]
 
 
-def settle_milestone(state: StateWrite, block: BlockInfo, agreement: Agreement, index: int, status: S, provider_bps: int):
+def settle_milestone(state: StateWrite, block: BlockInfo, agreement: Agreement, index: int, status: S,
+                     provider_bps: int) -> tuple[Agreement, list[object]]:
     """Settle one open milestone (and its dispute bond); return the updated (stored) agreement and events."""
     now, ms = block.time, agreement.milestones[index]
     to_provider, to_requester, to_pool = payout(status, ms.amount, provider_bps)
@@ -96,7 +97,7 @@ def settle_milestone(state: StateWrite, block: BlockInfo, agreement: Agreement, 
         refund(state, agreement, to_requester, now)
     if to_pool:
         accounts.move(state, ESCROW, addresses.COMMUNITY_POOL, to_pool, "escrow")
-    events: list = settle_bond(state, agreement, index, status, provider_bps)
+    events: list[object] = settle_bond(state, agreement, index, status, provider_bps)
     settled = replace(ms, status=status, to_provider=to_provider, to_requester=to_requester,
                       to_community_pool=to_pool, settled_at=now, due_at=0)
     milestones = agreement.milestones[:index] + (settled,) + agreement.milestones[index + 1:]
@@ -126,7 +127,7 @@ def outcome_of(agreement: Agreement) -> tuple[str, bool, bool, bool]:
     return outcome, disputed, on_time, broken
 
 
-def finish(state: StateWrite, block: BlockInfo, agreement: Agreement):
+def finish(state: StateWrite, block: BlockInfo, agreement: Agreement) -> tuple[Agreement, list[object]]:
     """Fix the outcome of a fully settled agreement; record reputation and friction figures."""
     now = block.time
     outcome, disputed, on_time, broken = outcome_of(agreement)
@@ -138,7 +139,7 @@ def finish(state: StateWrite, block: BlockInfo, agreement: Agreement):
     return agreement, [AgreementSettled(agreement.id, outcome, disputed, on_time, broken)]
 
 
-def _dispute_counts(agreement: Agreement, role: str) -> dict:
+def _dispute_counts(agreement: Agreement, role: str) -> dict[str, int]:
     """Disputes opened, won and lost by ``role``: a defaulted dispute is lost by both parties."""
     opened = won = lost = 0
     for m in agreement.milestones:
@@ -196,7 +197,7 @@ def figures(agreement: Agreement, disputed: bool, on_time: bool, broken: bool) -
         agreement.txs, agreement.fees, agreement.outcome, disputed, on_time, broken)
 
 
-def timed_transition(ms) -> S:
+def timed_transition(ms: Milestone) -> S:
     """Return the status a milestone takes when its window ends in silence."""
     return {S.ACTIVE: S.RECLAIMED, S.DELIVERED: S.RELEASED, S.DISPUTED: S.DEFAULTED}[ms.status]
 
@@ -204,7 +205,7 @@ def timed_transition(ms) -> S:
 TIMED_PROVIDER_BPS = {S.RECLAIMED: 0, S.RELEASED: BPS, S.DEFAULTED: 0}
 
 
-def settle_due(state: StateWrite, block: BlockInfo, agreement_id: int, index: int) -> list:
+def settle_due(state: StateWrite, block: BlockInfo, agreement_id: int, index: int) -> list[object]:
     """Apply what block time does to one due milestone; return its events.
 
     Undelivered past deadline + reclaim window: refund (broken).  Delivered past the
@@ -214,6 +215,8 @@ def settle_due(state: StateWrite, block: BlockInfo, agreement_id: int, index: in
     halts the node.
     """
     agreement = agreements.get(state, agreement_id)
+    if agreement is None:   # the due index names only stored agreements: a broken invariant, the node halts
+        raise RuntimeError(f"a due milestone names agreement {agreement_id}, which is not stored")
     status = timed_transition(agreement.milestones[index])
     try:
         _, events = settle_milestone(state, block, agreement, index, status, TIMED_PROVIDER_BPS[status])
@@ -225,7 +228,7 @@ def settle_due(state: StateWrite, block: BlockInfo, agreement_id: int, index: in
 def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Settle the due milestones, earliest first, at most ``max_due_per_block`` (``settle_due`` each)."""
     entries, report = due.take(state, due.MILESTONES, keys.DUE_PREFIX, block, agreements.parse_due)
-    events: list = []
+    events: list[object] = []
     for agreement_id, index in entries:
         events.extend(settle_due(state, block, agreement_id, index))
     return events + report

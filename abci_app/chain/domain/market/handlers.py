@@ -52,11 +52,19 @@ def open_offer(state: StateRead, block: BlockInfo, offer_id: int) -> Offer:
     return offer
 
 
+def stored_request(state: StateRead, request_id: int) -> Request:
+    """The request an offer or a due entry names; it is always stored, so a miss halts the node."""
+    request = market.get_request(state, request_id)
+    if request is None:
+        raise RuntimeError(f"request {request_id} is named by the market's records but not stored")
+    return request
+
+
 def counted(request: Request, ctx: TxContext) -> Request:
     return replace(request, txs=request.txs + 1, fees=request.fees + ctx.fee)
 
 
-def close_request(state: StateWrite, request: Request, status: RequestStatus) -> list:
+def close_request(state: StateWrite, request: Request, status: RequestStatus) -> list[object]:
     """Close an open request and store it; its open offers close with it, lazily (O(1))."""
     market.unschedule(state, request)
     if request.project_id:
@@ -130,7 +138,7 @@ def check_stateless_make_offer(msg: MakeOffer, ctx: TxContext) -> None:
     checks.check_optional_arbiter(msg.arbiter)
 
 
-def check_deadlines(state: StateRead, block: BlockInfo, deadline: int, milestones) -> None:
+def check_deadlines(state: StateRead, block: BlockInfo, deadline: int, milestones: tuple[MilestoneSpec, ...]) -> None:
     """Every deadline lies after block time; the last within the genesis delivery window."""
     window = block.market.max_delivery_window
     if deadline > block.time + window:
@@ -172,7 +180,7 @@ def check_and_execute_withdraw_offer(state: StateWrite, block: BlockInfo, ctx: T
         raise NotProvider(f"only the provider may withdraw offer {offer.id}")
     market.put_offer(state, replace(offer, status=OfferStatus.WITHDRAWN))
     market.unlink_offer(state, offer.request_id, offer.id)
-    market.put_request(state, counted(market.get_request(state, offer.request_id), ctx))
+    market.put_request(state, counted(stored_request(state, offer.request_id), ctx))
     return [OfferClosed(offer.id, offer.request_id, OfferStatus.WITHDRAWN.value)]
 
 
@@ -216,7 +224,7 @@ def check_and_execute_accept_offer(state: StateWrite, block: BlockInfo, ctx: TxC
 def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Expire the open requests whose offer period has ended: at most ``max_due_per_block``, earliest first."""
     entries, report = due.take(state, due.REQUESTS, keys.DUE_PREFIX, block)
-    events: list = []
+    events: list[object] = []
     for request_id in entries:
-        events += close_request(state, market.get_request(state, request_id), RequestStatus.EXPIRED)
+        events += close_request(state, stored_request(state, request_id), RequestStatus.EXPIRED)
     return events + report
