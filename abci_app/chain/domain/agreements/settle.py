@@ -22,6 +22,7 @@ from abci_app.chain.domain.friction import state as friction
 from abci_app.chain.domain.market.params import BPS, MarketParams
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.reputation import state as reputation
+from abci_app.chain.domain.stored import stored
 from abci_app.chain.errors import LedgerError
 from abci_app.chain.context import BlockInfo
 from abci_app.chain.state.protocols import StateRead, StateWrite
@@ -214,9 +215,7 @@ def settle_due(state: StateWrite, block: BlockInfo, agreement_id: int, index: in
     raises ``LedgerError``: a shortfall in escrow here is a broken invariant and
     halts the node.
     """
-    agreement = agreements.get(state, agreement_id)
-    if agreement is None:   # the due index names only stored agreements: a broken invariant, the node halts
-        raise RuntimeError(f"a due milestone names agreement {agreement_id}, which is not stored")
+    agreement = stored(agreements.get(state, agreement_id), f"agreement {agreement_id}")
     status = timed_transition(agreement.milestones[index])
     try:
         _, events = settle_milestone(state, block, agreement, index, status, TIMED_PROVIDER_BPS[status])

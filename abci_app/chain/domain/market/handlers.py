@@ -23,6 +23,7 @@ from abci_app.chain.domain.market.events import OfferClosed, OfferMade, RequestC
 from abci_app.chain.domain.market.messages import AcceptOffer, MakeOffer, MilestoneSpec, PostRequest, WithdrawOffer, WithdrawRequest
 from abci_app.chain.domain.market.state import Offer, OfferStatus, Request, RequestStatus
 from abci_app.chain.domain.projects import state as projects
+from abci_app.chain.domain.stored import stored
 from abci_app.chain.errors import (DeadlinePassed, InvalidExpiry, InvalidMilestones, NotProvider, NotRequester, OfferClosed as
                              OfferClosedError, OfferNotFound, PriceAboveBudget, RequestClosed as RequestClosedError,
                              RequestNotFound)
@@ -50,14 +51,6 @@ def open_offer(state: StateRead, block: BlockInfo, offer_id: int) -> Offer:
     if status is not OfferStatus.OPEN:
         raise OfferClosedError(f"offer {offer_id} is {status.value}")
     return offer
-
-
-def stored_request(state: StateRead, request_id: int) -> Request:
-    """The request an offer or a due entry names; it is always stored, so a miss halts the node."""
-    request = market.get_request(state, request_id)
-    if request is None:
-        raise RuntimeError(f"request {request_id} is named by the market's records but not stored")
-    return request
 
 
 def counted(request: Request, ctx: TxContext) -> Request:
@@ -180,7 +173,7 @@ def check_and_execute_withdraw_offer(state: StateWrite, block: BlockInfo, ctx: T
         raise NotProvider(f"only the provider may withdraw offer {offer.id}")
     market.put_offer(state, replace(offer, status=OfferStatus.WITHDRAWN))
     market.unlink_offer(state, offer.request_id, offer.id)
-    market.put_request(state, counted(stored_request(state, offer.request_id), ctx))
+    market.put_request(state, counted(stored(market.get_request(state, offer.request_id), f"request {offer.request_id}"), ctx))
     return [OfferClosed(offer.id, offer.request_id, OfferStatus.WITHDRAWN.value)]
 
 
@@ -226,5 +219,6 @@ def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     entries, report = due.take(state, due.REQUESTS, keys.DUE_PREFIX, block)
     events: list[object] = []
     for request_id in entries:
-        events += close_request(state, stored_request(state, request_id), RequestStatus.EXPIRED)
+        events += close_request(state, stored(market.get_request(state, request_id), f"request {request_id}"),
+                                RequestStatus.EXPIRED)
     return events + report

@@ -43,6 +43,7 @@ from abci_app.chain.domain.market.state import OfferStatus, RequestStatus
 from abci_app.chain.domain.organizations import events, state as orgs
 from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.projects.events import ProjectBudgetReturned
+from abci_app.chain.domain.stored import stored
 from abci_app.chain.domain.suborgs import state as suborgs
 from abci_app.chain.context import BlockInfo
 from abci_app.chain.state.protocols import StateRead, StateWrite
@@ -56,7 +57,7 @@ def sweep(state: StateWrite, treasury: str) -> int:
     return amount
 
 
-def dissolve(state: StateWrite, block: BlockInfo, org: orgs.Organization) -> list:
+def dissolve(state: StateWrite, block: BlockInfo, org: orgs.Organization) -> list[object]:
     """Dissolve ``org`` now: its treasury goes to its active parent (a sub-organization) or the community pool,
     and its cascade is queued."""
     returned = suborgs.return_to_parent(state, org)
@@ -66,7 +67,7 @@ def dissolve(state: StateWrite, block: BlockInfo, org: orgs.Organization) -> lis
 
 def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     """Run at most ``max_due_per_block`` cascade steps, oldest dissolution first (a ``due_queue`` report)."""
-    out: list = []
+    out: list[object] = []
     steps = 0
     head = orgs.first_dissolving(state)
     while head is not None and steps < block.market.max_due_per_block:
@@ -76,7 +77,7 @@ def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     return out + ([due.DueQueue(due.DISSOLUTIONS, steps, head is not None)] if steps else [])
 
 
-def step(state: StateWrite, block: BlockInfo, queue_key: bytes, org_id: int) -> list:
+def step(state: StateWrite, block: BlockInfo, queue_key: bytes, org_id: int) -> list[object]:
     """Do the next step of ``org_id``'s cascade (see the module docstring)."""
     org = orgs.require(state, org_id)
     for action in (_leave_one, _return_one_budget, _close_one_request, _close_one_offer, _close_one_standing):
@@ -88,50 +89,50 @@ def step(state: StateWrite, block: BlockInfo, queue_key: bytes, org_id: int) -> 
     return [events.DissolutionCompleted(org.id, sweep(state, org.treasury)), *returned]
 
 
-def _leave_one(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
+def _leave_one(state: StateWrite, block: BlockInfo, treasury: str) -> list[object] | None:
     parent_id = orgs.first_membership(state, treasury)
     if parent_id is None:
         return None
     parent = orgs.require(state, parent_id)
     weight = orgs.weight_of(parent.members, treasury)
     remaining = tuple(m for m in parent.members if m.address != treasury)
-    out: list = [events.MemberRemoved(parent.id, treasury, weight, orgs.total_weight(remaining))]
+    out: list[object] = [events.MemberRemoved(parent.id, treasury, weight, orgs.total_weight(remaining))]
     if remaining:
         orgs.put(state, replace(parent, members=remaining))
         return out
     return out + dissolve(state, block, parent)
 
 
-def _return_one_budget(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
+def _return_one_budget(state: StateWrite, block: BlockInfo, treasury: str) -> list[object] | None:
     project_id = projects.first_owned(state, treasury)
     if project_id is None:
         return None
     projects.unindex_owner(state, treasury, project_id)
-    project = projects.get(state, project_id)
+    project = stored(projects.get(state, project_id), f"project {project_id}")
     offer = projects.get_offer(state, project_id)
     if project.owner != treasury or (offer is not None and block.time < offer.expires_at):
         return []   # the named successor may still accept; on expiry the budget returns (projects.end_block)
     return [ProjectBudgetReturned(project.id, treasury, projects.return_budget(state, project, block.time))]
 
 
-def _close_one_request(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
+def _close_one_request(state: StateWrite, block: BlockInfo, treasury: str) -> list[object] | None:
     from abci_app.chain.domain.market.handlers import close_request   # late: market handlers import settlement code
 
     request_id = market.first_open_of(state, market_keys.REQUESTS_BY, treasury)
     if request_id is None:
         return None
-    request = market.get_request(state, request_id)
+    request = stored(market.get_request(state, request_id), f"request {request_id}")
     if request.status is not RequestStatus.OPEN:   # an entry never outlives its request's openness; belt and braces
         state.delete(market_keys.by_address_link(market_keys.REQUESTS_BY, treasury, request_id))
         return []
     return close_request(state, request, RequestStatus.WITHDRAWN)
 
 
-def _close_one_offer(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
+def _close_one_offer(state: StateWrite, block: BlockInfo, treasury: str) -> list[object] | None:
     offer_id = market.first_open_of(state, market_keys.OFFERS_BY, treasury)
     if offer_id is None:
         return None
-    offer = market.get_offer(state, offer_id)
+    offer = stored(market.get_offer(state, offer_id), f"offer {offer_id}")
     if market.offer_status(state, offer, block.time) is not OfferStatus.OPEN:   # closed with its request (lazily)
         state.delete(market_keys.by_address_link(market_keys.OFFERS_BY, treasury, offer_id))
         return []
@@ -140,9 +141,10 @@ def _close_one_offer(state: StateWrite, block: BlockInfo, treasury: str) -> list
     return [OfferClosed(offer.id, offer.request_id, OfferStatus.WITHDRAWN.value)]
 
 
-def _close_one_standing(state: StateWrite, block: BlockInfo, treasury: str) -> list | None:
+def _close_one_standing(state: StateWrite, block: BlockInfo, treasury: str) -> list[object] | None:
     standing_id = market.first_open_of(state, market_keys.STANDING_BY, treasury)
     if standing_id is None:
         return None
-    market.put_standing(state, replace(market.get_standing(state, standing_id), open=False))
+    standing = stored(market.get_standing(state, standing_id), f"standing offer {standing_id}")
+    market.put_standing(state, replace(standing, open=False))
     return [StandingOfferWithdrawn(standing_id)]

@@ -12,6 +12,7 @@ from abci_app.chain import addresses
 from abci_app.chain.domain import due
 from abci_app.chain.domain.accounts.handlers import check_amount
 from abci_app.chain.domain.agreements import state as agreements
+from abci_app.chain.domain.agreements.state import Agreement
 from abci_app.chain.domain.documents import state as documents
 from abci_app.chain.domain.market import checks
 from abci_app.chain.domain.market import state as market
@@ -20,7 +21,8 @@ from abci_app.chain.domain.projects.events import (ProjectBudgetChanged, Project
                                              ProjectOfferClosed, ProjectOffered, ProjectTransferred)
 from abci_app.chain.domain.projects.messages import (AcceptProject, CreateProject, FundProject, OfferProject,
                                                WithdrawProjectBudget, WithdrawProjectOffer)
-from abci_app.chain.domain.projects.state import HistoryEntry, Project
+from abci_app.chain.domain.projects.state import HistoryEntry, Project, TransferOffer
+from abci_app.chain.domain.stored import stored
 from abci_app.chain.errors import (InvalidExpiry, InvalidTransferTarget, NoTransferOffer, NotProjectOwner,
                              NotTransferTarget, OrganizationDissolved, ProjectNotFound, TransferPending)
 from abci_app.chain.context import BlockInfo, TxContext
@@ -69,7 +71,7 @@ def check_and_execute_fund(state: StateWrite, block: BlockInfo, ctx: TxContext, 
         raise OrganizationDissolved(f"project {msg.project_id} belongs to a dissolved organization")
     projects.fund(state, msg.project_id, ctx.signer, msg.amount)
     projects.record(state, msg.project_id, HistoryEntry(block.time, "funded", ctx.signer, msg.amount))
-    budget = projects.get(state, msg.project_id).budget
+    budget = stored(projects.get(state, msg.project_id), f"project {msg.project_id}").budget
     return [ProjectBudgetChanged(msg.project_id, ctx.signer, msg.amount, budget)]
 
 
@@ -83,7 +85,7 @@ def check_and_execute_withdraw_budget(state: StateWrite, block: BlockInfo, ctx: 
     owned(state, msg.project_id, ctx.signer)
     projects.spend(state, msg.project_id, ctx.signer, msg.amount)
     projects.record(state, msg.project_id, HistoryEntry(block.time, "withdrawn", ctx.signer, msg.amount))
-    budget = projects.get(state, msg.project_id).budget
+    budget = stored(projects.get(state, msg.project_id), f"project {msg.project_id}").budget
     return [ProjectBudgetChanged(msg.project_id, ctx.signer, -msg.amount, budget)]
 
 
@@ -144,18 +146,19 @@ def check_and_execute_accept(state: StateWrite, block: BlockInfo, ctx: TxContext
     source, target = project.owner, ctx.signer
     request_ids = projects.open_requests(state, project.id)
     for request_id in request_ids:
-        market.hand_over_request(state, market.get_request(state, request_id), target)
+        market.hand_over_request(state, stored(market.get_request(state, request_id), f"request {request_id}"), target)
     agreement_ids = projects.open_agreements(state, project.id)
     for agreement_id in agreement_ids:
-        agreements.put(state, _handed_over(agreements.get(state, agreement_id), target))
+        agreements.put(state, _handed_over(stored(agreements.get(state, agreement_id), f"agreement {agreement_id}"),
+                                           target))
     moved = documents.hand_over(state, "project", project.id, source, target)
-    projects.put(state, replace(projects.get(state, project.id), owner=target))
+    projects.put(state, replace(stored(projects.get(state, project.id), f"project {project.id}"), owner=target))
     projects.index_owner(state, project.id, source, target)
     projects.record(state, project.id, HistoryEntry(block.time, "transferred", target, project.budget, 0, source))
     return [ProjectTransferred(project.id, source, target, project.budget, len(request_ids), len(agreement_ids), moved)]
 
 
-def _handed_over(agreement, target: str):
+def _handed_over(agreement: Agreement, target: str) -> Agreement:
     """The requester side becomes ``target``; a target that is the provider or arbiter would deal with itself."""
     if target in (agreement.provider, agreement.arbiter):
         raise InvalidTransferTarget(f"the target is a party or the arbiter of agreement {agreement.id}")
@@ -169,19 +172,20 @@ def end_block(state: StateWrite, block: BlockInfo) -> list[object]:
     offer's target; unaccepted, the budget now returns to the owner's treasury.
     """
     entries, report = due.take(state, due.TRANSFER_OFFERS, keys.DUE_PREFIX, block)
-    events: list = []
+    events: list[object] = []
     for project_id in entries:
-        events += expire_offer(state, block, projects.get_offer(state, project_id))
+        offer = stored(projects.get_offer(state, project_id), f"transfer offer of project {project_id}")
+        events += expire_offer(state, block, offer)
     return events + report
 
 
-def expire_offer(state: StateWrite, block: BlockInfo, offer) -> list:
+def expire_offer(state: StateWrite, block: BlockInfo, offer: TransferOffer) -> list[object]:
     """Drop a transfer offer whose time has come; a dissolved owner's budget returns to its treasury."""
     project_id = offer.project_id
     projects.drop_offer(state, offer)
     projects.record(state, project_id, HistoryEntry(block.time, "offer_expired", offer.source, 0, 0, offer.target))
-    events: list = [ProjectOfferClosed(project_id, "expired")]
-    project = projects.get(state, project_id)
+    events: list[object] = [ProjectOfferClosed(project_id, "expired")]
+    project = stored(projects.get(state, project_id), f"project {project_id}")
     if projects.owner_dissolved(state, project):
         amount = projects.return_budget(state, project, block.time)
         events.append(ProjectBudgetReturned(project_id, project.owner, amount))

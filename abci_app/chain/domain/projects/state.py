@@ -17,6 +17,7 @@ from typing import Iterator
 from abci_app.chain import addresses, codec
 from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.projects import keys
+from abci_app.chain.domain.stored import stored
 from abci_app.chain.errors import InsufficientBudget, ProjectFull
 from abci_app.chain.state import timers
 from abci_app.chain.state.protocols import StateRead, StateWrite
@@ -77,7 +78,7 @@ def all_projects(state: StateRead) -> Iterator[Project]:
 
 def record(state: StateWrite, project_id: int, entry: HistoryEntry) -> None:
     """Append ``entry`` to the project's history."""
-    project = get(state, project_id)
+    project = stored(get(state, project_id), f"project {project_id}")
     state.put(keys.history(project_id, project.history_len), codec.encode_value(entry))
     put(state, replace(project, history_len=project.history_len + 1))
 
@@ -89,13 +90,13 @@ def history(state: StateRead, project_id: int) -> list[HistoryEntry]:
 def fund(state: StateWrite, project_id: int, payer: str, amount: int) -> None:
     """Move ``amount`` from ``payer`` into the project's budget."""
     accounts.move(state, payer, BUDGETS, amount)
-    project = get(state, project_id)
+    project = stored(get(state, project_id), f"project {project_id}")
     put(state, replace(project, budget=project.budget + amount))
 
 
 def spend(state: StateWrite, project_id: int, recipient: str, amount: int) -> None:
     """Move ``amount`` of the project's budget to ``recipient``; ``InsufficientBudget`` if short."""
-    project = get(state, project_id)
+    project = stored(get(state, project_id), f"project {project_id}")
     if project.budget < amount:
         raise InsufficientBudget(f"project {project_id} budget is {project.budget}, needs {amount}")
     put(state, replace(project, budget=project.budget - amount))
@@ -111,7 +112,7 @@ def refund(state: StateWrite, project_id: int, payer: str, amount: int, time: in
     that nobody can withdraw.
     """
     fund(state, project_id, payer, amount)
-    project = get(state, project_id)
+    project = stored(get(state, project_id), f"project {project_id}")
     if owner_dissolved(state, project) and get_offer(state, project_id) is None:
         return_budget(state, project, time)
 
