@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import source_constants
 from tests.support.chain import TestChain, key
+
+# Before any test module is collected: a seeded Hypothesis run draws the same input whatever ran before it.
+source_constants.pin()
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ Each ``block`` step draws a few actor moves (silent providers, disputers, a
 spammer, cancel-then-deliver, late actors, organizations that form, hold projects
 and dissolve, plus the market simulation's ordinary traffic) into one block;
 ``silence`` lets every party go quiet until all escrow has drained.  After every
-block ``tests.support.econ_sim.EconSim.check`` runs the economic invariants.
+block ``tests.support.econ_sim.EconSim.check`` runs the economic invariants.  The
+default test runs the fixed seeds of ``FIXED_SEEDS`` (why two: the comment there); the soak is random.
 Rejected transactions are expected (adversaries try what the rules forbid); they
 must be ledger errors with stable codes, never a crash.
 """
@@ -75,9 +76,15 @@ def _tally(totals: dict, sim: EconSim) -> None:
             bucket[key] = bucket.get(key, 0) + n
 
 
-# Fixed runs that each reached every required kind and situation when run alone (seeds 1-15 tried). Run after
-# some other test modules in one session, seed 6 alone once missed ActAsRole (cause not found: an order-dependent
-# input to the actors), so the coverage below is judged over two seeded runs; the invariants hold in each.
+# A seeded run is a function of its seed and the code: it draws the same blocks whatever ran before it in the
+# process (tests/property/test_seeded_runs.py).  It once did not: seed 6 missed ActAsRole after test modules
+# that import ``bench`` had run, because Hypothesis mixed the literals of every loaded module into its draws
+# (tests/support/source_constants.py pins that pool empty for the session).  Seeds 1-15 with the pinned pool:
+# 2-7 and 14 each reach every required kind and situation alone; the others miss ActAsRole or the streams,
+# events that hinge on a vote or two passing.  Coverage is still judged over two seeds (6 alone covers
+# everything, 8 misses only the streams): a change to an actor or a rule reshuffles every seeded run, and a
+# second seed keeps the check from turning red on such a reshuffle alone (about 2 s CPU more).  The invariants
+# are checked in both runs.
 FIXED_SEEDS = (6, 8)
 
 

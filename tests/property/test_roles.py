@@ -20,9 +20,13 @@ from abci_app.chain.domain.projects import state as projects
 from abci_app.chain.domain.projects.messages import CreateProject, FundProject, WithdrawProjectBudget
 from abci_app.chain.domain.roles import state as roles
 from abci_app.chain.domain.roles import errors as roles_errors
-from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole
+from abci_app.chain.domain.proposals import state as proposals
+from abci_app.chain.domain.proposals.messages import YES, SubmitProposal, Vote
+from abci_app.chain.domain.roles.events import RoleRevoked
+from abci_app.chain.domain.roles.messages import ActAsRole, GrantRole, RevokeRole
 from abci_app.chain.domain.streams.messages import CreateStream
 from tests.support.chain import TestChain, key
+from tests.support.econ_org_tools import RoleWatch
 from tests.support.org_tools import decide, quick_org
 from tests.support.rejections import pair, rejection
 
@@ -82,6 +86,23 @@ def test_a_role_never_spends_beyond_its_period_limit(chain):
 
     prop()
     assert OUTCOMES["ok"] and OUTCOMES["over"], OUTCOMES
+
+
+def test_the_economy_watch_judges_a_role_used_in_the_block_that_revokes_it_as_it_stood_before(tmp_path):
+    chain = TestChain(tmp_path / "db", balances={HOLDER: 10**6, OTHER: 100})
+    org_id = quick_org(chain, HOLDER, {HOLDER: 1}, funds=20_000)
+    grant = GrantRole(org_id, "spender", HOLDER.address, KINDS, LIMIT, PERIOD, chain.time + 10**6)
+    decide(chain, HOLDER, org_id, grant)
+    watch = RoleWatch(chain.state)
+    revoke = proposals.next_id(chain.state)
+    result = chain.block(chain.tx(HOLDER, SubmitProposal(org_id, "revoke", "", (RevokeRole(org_id, "spender"),), ())),
+                         chain.tx(HOLDER, Vote(revoke, YES)),
+                         chain.tx(HOLDER, ActAsRole(org_id, "spender", Transfer(OTHER.address, 300))))
+    assert all(t.ok for t in result.txs) and RoleRevoked(org_id, "spender") in result.events
+    assert roles.get(chain.state, org_id, "spender") is None
+    watch.observe(chain.state, result, chain.time)     # used, then revoked at the end of the same block
+    assert list(watch.spent.values()) == [300]
+    chain.close()
 
 
 def _value(chain, treasury: str) -> int:

@@ -185,11 +185,14 @@ class RoleWatch:
     """Per role and period, the treasury and project-budget outflow of accepted ``ActAsRole`` stays within the limit.
 
     Reads the ``role_used`` events of each block; ``spent`` there is what the ledger measured, and the watch sums it
-    per (organization, role, grant time, period) itself.
+    per (organization, role, grant time, period) itself.  A role is judged as it stood *before* the block: roles
+    are granted, replaced and revoked only by proposals executing at the block's end, after every transaction,
+    so a role used in a block may already be gone (or re-granted) once the block is over.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, state=None) -> None:
         self.spent: dict[tuple, int] = {}
+        self.held: dict[tuple[int, str], roles.Role] = {} if state is None else _all_roles(state)
 
     def observe(self, state, result, now: int) -> None:
         from abci_app.chain.domain.roles.events import RoleUsed
@@ -197,10 +200,17 @@ class RoleWatch:
         for tx in result.txs:
             for event in tx.events:
                 if isinstance(event, RoleUsed):
-                    role = roles.require(state, event.org_id, event.name)
+                    role = self.held.get((event.org_id, event.name))
+                    assert role is not None, ("a role was used that was not held before its block", event)
                     key = (role.org_id, role.name, role.granted_at, roles.period_of(role, now))
                     self.spent[key] = self.spent.get(key, 0) + event.spent
                     assert self.spent[key] <= role.limit, (key, self.spent[key], role.limit)
+        self.held = _all_roles(state)
+
+
+def _all_roles(state) -> dict[tuple[int, str], roles.Role]:
+    """Every role in ``state``, by (organization, name)."""
+    return {(r.org_id, r.name): r for o in orgs.all_organizations(state) for r in roles.of_org(state, o.id)}
 
 
 def delegated_tallies_recount(state) -> None:
@@ -218,8 +228,7 @@ def roles_queue_exact(state) -> None:
     """Every role in state has exactly one expiry-queue entry, at its expiry, and the queue names no other role."""
     from abci_app.chain.domain.roles import keys as role_keys
 
-    expected = sorted(role_keys.expiry(r.expires_at, r.org_id, r.name)
-                      for o in orgs.all_organizations(state) for r in roles.of_org(state, o.id))
+    expected = sorted(role_keys.expiry(r.expires_at, r.org_id, r.name) for r in _all_roles(state).values())
     assert [bytes(k) for k, _ in state.iter_prefix(role_keys.EXPIRY_PREFIX)] == expected
 
 

@@ -67,7 +67,7 @@ class EconSim:
         self.supply = BALANCE * len(EVERYONE)
         self.cancels = inv.CancelWatch()
         self.replays = inv.ReplayWatch()
-        self.roles = RoleWatch()
+        self.roles = RoleWatch(self.chain.state)
         self.history: list[bytes] = []
         self.blocks: list[tuple[int, list[bytes], bytes]] = []   # (time, txs, app hash) per block
         self.accepted: dict[str, int] = {}
