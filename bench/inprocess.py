@@ -33,7 +33,7 @@ from abci_app.adapter.app import LedgerApp
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.adapter.protos import COMETBFT_VERSION, abci
-from abci_app.adapter.server import frame, split_frames
+from abci_app.adapter.framing import frame, split_frames
 from abci_app.adapter.storage.store import Store
 from bench import mix
 

@@ -39,7 +39,7 @@ STAGES = (
     ("  executing the block's transactions", "run_block", "block.py"),
     ("  Merkle tree update (app hash)", "next_tree", "apphash.py"),
     ("  block and transaction records (GraphQL indexes)", "rows", "records.py"),
-    ("  building the protobuf response", "exec_tx_result", "server.py"),
+    ("  building the protobuf response", "exec_tx_result", "responses.py"),
     ("Commit (LMDB write)", "AbciServer.commit", "server.py"),
     ("Signature worker thread (new CheckTx signatures, off the event loop)", "verify_all", "preverify.py"),
     ("  ed25519 verification there (GIL released)", "crypto_sign_open", "crypto_sign.py"),

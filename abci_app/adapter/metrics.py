@@ -2,7 +2,9 @@
 
 ``AppMetrics`` is the ABCI server's observer (``abci_app.adapter.server.Observer``): the
 server calls it from its one thread, so every value is updated in that thread and
-the HTTP thread of ``prometheus_client`` only renders them.  The series and the
+the HTTP thread of ``prometheus_client`` only renders them.  The three per-request series
+(request time, CheckTx and block transaction counts) are plain-int tallies
+(``abci_app.adapter.metrics_tally``) rendered as the same counter and histogram samples.  The series and the
 alerts built on them are listed in ``docs/operations.md`` ("Monitoring").
 Nothing here can stop the node: a port that cannot be bound is logged and the
 node runs without its metrics endpoint.
@@ -12,11 +14,15 @@ from __future__ import annotations
 
 import logging
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+
+from abci_app.adapter.metrics_tally import Tallies, TallyCounter, TallyHistogram
 
 log = logging.getLogger("samen.metrics")
 SECONDS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 DUE_EVENT = "DueQueue"
+_CHECK_LABELS = {(recheck, ok): ("recheck" if recheck else "new", "accepted" if ok else "rejected")
+                 for recheck in (False, True) for ok in (False, True)}
 
 
 class AppMetrics:
@@ -25,13 +31,14 @@ class AppMetrics:
     def __init__(self, store) -> None:
         self.store = store
         self.registry = r = CollectorRegistry()
-        self.request_seconds = Histogram("samen_abci_request_seconds", "time to answer one ABCI request, by method "
-                                         "(finalize_block: block execution; commit: the LMDB write)", ["method"],
-                                         buckets=SECONDS, registry=r)
-        self.block_txs = Counter("samen_block_txs", "transactions executed in blocks, by result code",
-                                 ["codespace", "code"], registry=r)
-        self.check_txs = Counter("samen_check_txs", "CheckTx answers by kind (new, recheck) and result",
-                                 ["kind", "result"], registry=r)
+        self.request_seconds = TallyHistogram("samen_abci_request_seconds", "time to answer one ABCI request, by "
+                                              "method (finalize_block: block execution; commit: the LMDB write)",
+                                              "method", SECONDS)
+        self.block_txs = TallyCounter("samen_block_txs", "transactions executed in blocks, by result code",
+                                      ("codespace", "code"))
+        self.check_txs = TallyCounter("samen_check_txs", "CheckTx answers by kind (new, recheck) and result",
+                                      ("kind", "result"))
+        r.register(Tallies(self.request_seconds, self.block_txs, self.check_txs))
         self.height = Gauge("samen_committed_height", "last committed height", registry=r)
         self.app_version = Gauge("samen_app_version", "app version of the committed state", registry=r)
         self.due_items = Counter("samen_due_items", "time-driven items handled by end-block queues", ["queue"],
@@ -48,7 +55,6 @@ class AppMetrics:
         self.oldest_height = Gauge("samen_oldest_retained_height", "oldest height whose state is still readable",
                                    registry=r)
         self._queues: set[str] = set()
-        self._children: dict[tuple, object] = {}   # labelled children, resolved once (``labels`` is slow)
 
     def serve(self, host: str, port: int) -> bool:
         """Start the HTTP endpoint (``/metrics``) in a daemon thread; False (logged) if it cannot bind."""
@@ -62,23 +68,16 @@ class AppMetrics:
 
     # -- the server's observer -------------------------------------------------------------
 
-    def _child(self, metric, *labels: str):
-        """Return ``metric.labels(*labels)``, looked up once per label set."""
-        key = (metric, labels)
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = metric.labels(*labels)
-        return child
-
     def request(self, method: str, seconds: float) -> None:
-        self._child(self.request_seconds, method).observe(seconds)
+        self.request_seconds.observe(method, seconds)
 
     def check_tx(self, recheck: bool, outcome) -> None:
-        self._child(self.check_txs, "recheck" if recheck else "new", "accepted" if outcome.code == 0 else "rejected").inc()
+        self.check_txs.add(_CHECK_LABELS[recheck, outcome.code == 0])
 
     def finalize_block(self, result) -> None:
+        add = self.block_txs.add
         for tx in result.txs:
-            self._child(self.block_txs, tx.codespace or "ok", str(tx.code)).inc()
+            add((tx.codespace or "ok", tx.code))
         waiting = dict.fromkeys(self._queues, 0)
         for event in result.events:
             if type(event).__name__ == DUE_EVENT:

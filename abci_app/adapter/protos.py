@@ -2,7 +2,7 @@
 
 The generated code is not in the repository.  When it is missing, importing this
 module raises ``ImportError`` with one line that tells the user what to run.
-Only ``abci_app.adapter.server`` imports the ABCI classes (``abci``) (an import contract checks
+Only the ABCI server (``abci_app.adapter.server``, ``.framing``, ``.responses``) imports the ABCI classes (``abci``) (an import contract checks
 it, ``make check``); the transaction classes live in ``abci_app.chain.txproto`` (re-exported
 here as ``samen_tx`` for tests and scripts).
 """

@@ -117,6 +117,16 @@ class Rechecker:
     def __init__(self) -> None:
         self._memo: dict[bytes, _Checked] = {}
         self.replayed = 0   # RECHECKs answered from the record (exposed for tests and metrics)
+        self._watched: tuple[BlockInfo, WatchedInfo] | None = None   # the last block info and its watcher
+
+    def _watch(self, info: BlockInfo) -> WatchedInfo:
+        """A ``WatchedInfo`` of ``info`` with ``looked`` cleared (one per block info, reused: the app keeps its info)."""
+        pair = self._watched
+        if pair is None or pair[0] is not info:
+            pair = self._watched = (info, WatchedInfo(info))
+        watched = pair[1]
+        object.__setattr__(watched, "looked", False)
+        return watched
 
     def check(self, state: Delta, info: BlockInfo, raw: bytes, recheck: bool) -> TxOutcome:
         """Run (or, on RECHECK, replay) ``raw`` on ``state``; keep its writes only if it passes."""
@@ -127,7 +137,7 @@ class Rechecker:
                 self.replayed += 1
                 return checked.outcome
         self._memo.pop(raw, None)
-        fork, watched = ReadRecorder(state), WatchedInfo(info)
+        fork, watched = ReadRecorder(state), self._watch(info)
         outcome = block.execute_on(fork, watched, raw)
         if not outcome.ok:
             return outcome

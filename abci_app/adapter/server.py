@@ -1,7 +1,8 @@
-"""ABCI 2.0 socket server (asyncio): the only module that imports the ABCI protobufs.
+"""ABCI 2.0 socket server (asyncio): with its framing (``framing``) and response encoders
+(``responses``), the only code that imports the ABCI protobufs.
 
 Wire format: each message is ``uvarint(length) || protobuf(Request|Response)``, a
-request at most ``MAX_FRAME`` (128 MiB) long.
+request at most ``framing.MAX_FRAME`` (128 MiB) long.
 CometBFT opens four connections (query, snapshot, mempool, consensus) and may
 pipeline many requests on one; every request is answered in order, one response
 each, and pending responses are written out no later than the answer to Flush.
@@ -32,70 +33,21 @@ import logging
 import time
 from pathlib import Path
 
-from google.protobuf.message import DecodeError
-
-from abci_app.chain import events as typed_events, wire
+from abci_app.chain import wire
 from abci_app.adapter.app import SOFTWARE_VERSION, LedgerApp
+from abci_app.adapter.framing import FrameError, frame, parse_request, split_frames
+from abci_app.adapter.responses import (BLOCK_ID_FLAG_COMMIT, READ_FALLBACKS, RECHECK, encoded_event, exec_tx_result,
+                                        misbehavior_value, validator_update)
 from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.upgrades.registry import UpgradeHalt
-from abci_app.chain.domain.validators.events import ValidatorMisbehavior
-from abci_app.chain.errors import QueryFailed
 from abci_app.adapter.preverify import Preverifier
 from abci_app.adapter.protos import abci
 from abci_app.adapter.records import CommitVote
 from abci_app.chain.state.proofs import PROOF_OP_TYPE
 from abci_app.adapter.storage.restore import Offered
-from abci_app.chain.wire import encode_varint
 
 log = logging.getLogger("samen.abci")
-
-# The largest request CometBFT can send: a block is at most 100 MiB (types.MaxBlockSizeBytes), so
-# PrepareProposal/ProcessProposal/FinalizeBlock stay below this; a bigger length prefix is not CometBFT.
-MAX_FRAME = 128 << 20
 READ_CHUNK = 1 << 18
-
-
-class FrameError(Exception):
-    """A frame on the wire is not a valid ABCI request."""
-
-
-def decode_varint(buf: bytes | bytearray | memoryview, pos: int) -> tuple[int, int] | None:
-    """Return ``(value, next_pos)``, or ``None`` if the varint is not complete yet."""
-    result, shift, end = 0, 0, len(buf)
-    while pos < end:
-        byte = buf[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
-        if shift >= 64:
-            raise FrameError("length prefix is longer than 10 bytes")
-    return None
-
-
-def frame(message) -> bytes:
-    """Return a length-prefixed ``Response``: a message, or bytes a handler encoded itself (``wire``)."""
-    body = message if isinstance(message, bytes) else message.SerializeToString()
-    return encode_varint(len(body)) + body
-
-
-def split_frames(buf: bytearray, max_frame: int = MAX_FRAME) -> tuple[list[bytes], int]:
-    """Return the complete frames' bodies at the start of ``buf`` and the bytes they use."""
-    bodies, pos = [], 0
-    while True:
-        header = decode_varint(buf, pos)
-        if header is None:
-            return bodies, pos
-        length, start = header
-        if length > max_frame:
-            raise FrameError(f"frame of {length} bytes exceeds the limit of {max_frame}")
-        if start + length > len(buf):
-            return bodies, pos
-        bodies.append(bytes(buf[start:start + length]))
-        pos = start + length
-
-
 class Observer:
     """What the server reports as it answers (``abci_app.adapter.metrics.AppMetrics``); this one ignores it all."""
 
@@ -190,13 +142,13 @@ class AbciServer:
 
     async def _answer_batch(self, requests: list, writer: asyncio.StreamWriter) -> None:
         """Answer a read batch in order, new CheckTx signatures checked ahead by the worker (``preverify``)."""
-        new = [(i, r.check_tx.tx) for i, r in enumerate(requests)
-               if r.WhichOneof("value") == "check_tx" and r.check_tx.type != RECHECK]
+        calls = [(kind, getattr(r, kind) if kind else None) for r in requests for kind in (r.WhichOneof("value"),)]
+        new = [(i, m.tx) for i, (kind, m) in enumerate(calls) if kind == "check_tx" and m.type != RECHECK]
         start = 0
         for end, verified in self.preverifier.submit(len(requests), new):
             if verified is not None:
                 self.preverifier.mark(await asyncio.wrap_future(verified))
-            writer.write(b"".join([frame(self.handle(r)[0]) for r in requests[start:end]]))
+            writer.write(b"".join([frame(self.call(kind, m)) for kind, m in calls[start:end]]))
             start = end
 
     def respond(self, body: bytes) -> tuple[object, bool]:
@@ -204,15 +156,19 @@ class AbciServer:
         return self.handle(parse_request(body))
 
     def handle(self, request) -> tuple[object, bool]:
-        """Return the response to a parsed request (see ``respond``)."""
+        """Return the response to a parsed request and whether it was a Flush (see ``respond``)."""
         kind = request.WhichOneof("value")
+        return self.call(kind, getattr(request, kind) if kind else None), kind == "flush"
+
+    def call(self, kind: str | None, message) -> object:
+        """Return the response to one request: its method ``kind`` and that method's ``message``."""
         if kind is None:
             raise FrameError("ABCI request without a method")
         try:
             start = time.perf_counter()
-            response = self._handlers[kind](getattr(request, kind))
+            response = self._handlers[kind](message)
             self.observer.request(kind, time.perf_counter() - start)
-            return response, kind == "flush"
+            return response
         except UpgradeHalt as exc:   # the chain needs other software: stop with one line (docs/upgrades.md)
             log.critical("%s", exc)
             self.fatal = exc
@@ -221,7 +177,7 @@ class AbciServer:
         except Exception as exc:
             if kind in READ_FALLBACKS:   # a read: answer it as failed, never halt (module doc)
                 log.error("%s failed: %s: %.200s; answered as a failed read", kind, type(exc).__name__, exc)
-                return READ_FALLBACKS[kind](), False
+                return READ_FALLBACKS[kind]()
             # a bug, never a ledger rejection: halt rather than diverge
             log.exception("internal error while handling %s; stopping", kind)
             self.fatal = exc
@@ -316,48 +272,3 @@ class AbciServer:
         tail = tail.SerializeToString()
         return wire.finalize_block_response([encoded_event(e) for e in r.events],
                                             [exec_tx_result(t) for t in r.txs], tail)
-
-
-def parse_request(body: bytes):
-    """Return the ``Request`` in a frame's body; raise ``FrameError`` if it is not one."""
-    request = abci.Request()
-    try:
-        request.ParseFromString(body)
-    except DecodeError as exc:
-        raise FrameError(f"undecodable ABCI request: {exc}") from None
-    return request
-
-
-def validator_update(pub_key: bytes, power: int):
-    """Return an ABCI ``ValidatorUpdate`` for an ed25519 consensus key."""
-    return abci.ValidatorUpdate(pub_key={"ed25519": pub_key}, power=power)
-
-
-RECHECK = abci.CheckTxType.RECHECK
-_QUERY_FAILED = QueryFailed("query failed on this node; try again or ask another node")
-READ_FALLBACKS = {   # what a read method answers when it fails (see the module doc)
-    "query": lambda: abci.Response(query=abci.ResponseQuery(
-        code=_QUERY_FAILED.code, codespace=_QUERY_FAILED.codespace, log=_QUERY_FAILED.message)),
-    "list_snapshots": lambda: abci.Response(list_snapshots=abci.ResponseListSnapshots()),
-    "load_snapshot_chunk": lambda: abci.Response(load_snapshot_chunk=abci.ResponseLoadSnapshotChunk()),
-}
-MISBEHAVIOR_KINDS = {1: "duplicate_vote", 2: "light_client_attack"}
-BLOCK_ID_FLAG_COMMIT = 2   # tendermint.types.BlockIDFlag: the validator signed the block
-
-
-def misbehavior_value(m) -> ValidatorMisbehavior:
-    return ValidatorMisbehavior(MISBEHAVIOR_KINDS.get(m.type, "unknown"), m.validator.address, m.validator.power,
-                                m.height, m.time.seconds)
-
-
-def exec_tx_result(outcome: TxOutcome) -> bytes:
-    """Return the encoded ``ExecTxResult``; a success leads with a ``message`` event (action, sender)."""
-    events = [encoded_event(e) for e in outcome.events]
-    if outcome.ok:
-        events.insert(0, wire.event("message", (("action", outcome.action), ("sender", outcome.signer))))
-    return wire.exec_tx_result(outcome.code, outcome.codespace, outcome.log, events)
-
-
-def encoded_event(event) -> bytes:
-    """Return a typed event as an encoded ABCI ``Event`` (``events.indexed`` sets each attribute's flag)."""
-    return wire.event(typed_events.event_type(event), typed_events.attributes(event), typed_events.indexed)

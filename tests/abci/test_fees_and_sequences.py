@@ -16,7 +16,7 @@ from abci_app.chain.domain.accounts import state as accounts
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.errors import InsufficientFunds, SequenceMismatch, UnknownSender
 from abci_app.adapter.protos import abci
-from abci_app.adapter.server import exec_tx_result
+from abci_app.adapter.responses import exec_tx_result
 from tests.abci.helpers import check_view
 from tests.support.chain import TestChain, key, ok
 

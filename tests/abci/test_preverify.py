@@ -10,7 +10,8 @@ import pytest
 from abci_app.adapter.app import LedgerApp
 from abci_app.adapter.preverify import Preverifier, verify_all
 from abci_app.adapter.protos import abci
-from abci_app.adapter.server import AbciServer, frame
+from abci_app.adapter.framing import frame
+from abci_app.adapter.server import AbciServer
 from abci_app.adapter.storage.store import Store
 from abci_app.chain import auth, txcodec
 from abci_app.chain.domain.accounts.messages import Transfer

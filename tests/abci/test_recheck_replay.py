@@ -55,6 +55,17 @@ def test_a_transaction_that_reads_the_block_time_is_always_run_again(tmp_path):
     chain.close()
 
 
+def test_a_look_at_the_block_time_counts_for_that_transaction_alone_among_those_checked_in_a_row(tmp_path):
+    chain = new_chain(tmp_path / "db")
+    create = ALICE.sign_tx(chain.chain_id, 0, CreateProject("Well", "Dig a well", 100))
+    transfer = CAROL.sign_tx(chain.chain_id, 0, Transfer(BOB.address, 5))
+    assert chain.check(create).ok and chain.check(transfer).ok   # one block info, its watcher reused
+    ok(chain.block())
+    assert chain.app.check_tx(create, recheck=True).ok and chain.app.rechecker.replayed == 0
+    assert chain.app.check_tx(transfer, recheck=True).ok and chain.app.rechecker.replayed == 1
+    chain.close()
+
+
 def test_a_new_check_tx_is_never_answered_from_a_record(tmp_path):
     chain = new_chain(tmp_path / "db")
     raw = CAROL.sign_tx(chain.chain_id, 0, Transfer(ALICE.address, 5))

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 from abci_app.adapter.app import LedgerApp
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.adapter.protos import abci
-from abci_app.adapter.server import AbciServer, FrameError, decode_varint, encode_varint, frame, split_frames
+from abci_app.adapter.framing import FrameError, decode_varint, frame, split_frames
+from abci_app.adapter.server import AbciServer
+from abci_app.chain.wire import encode_varint
 from abci_app.adapter.storage.store import Store
 from tests.support.chain import key
 

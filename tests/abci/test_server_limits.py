@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from abci_app.adapter.protos import abci
-from abci_app.adapter.server import MAX_FRAME, FrameError, encode_varint, frame, split_frames
+from abci_app.adapter.framing import MAX_FRAME, FrameError, frame, split_frames
+from abci_app.chain.wire import encode_varint
 from tests.abci.test_server import app, parse_responses, serve_chunks  # noqa: F401  (fixture)
 
 

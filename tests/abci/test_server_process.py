@@ -16,7 +16,7 @@ import pytest
 
 from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.adapter.protos import abci
-from abci_app.adapter.server import frame, split_frames
+from abci_app.adapter.framing import frame, split_frames
 from abci_app.adapter.storage.store import Store
 from tests.support.chain import TestChain, key
 

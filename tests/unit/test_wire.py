@@ -7,7 +7,7 @@ from abci_app.chain import wire
 from abci_app.chain.context import TxOutcome
 from abci_app.chain.domain.accounts.handlers import Transferred
 from abci_app.adapter.protos import abci
-from abci_app.adapter.server import exec_tx_result
+from abci_app.adapter.responses import exec_tx_result
 
 text = st.text(max_size=40)
 attributes = st.lists(st.tuples(text, text), max_size=4)
