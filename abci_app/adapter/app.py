@@ -18,14 +18,14 @@ import logging
 from dataclasses import dataclass, field
 
 from abci_app.chain import apphash, block, genesis
-from abci_app.adapter import queries, recheck, records
+from abci_app.adapter import proposals, queries, recheck, records
 from abci_app.chain.context import BlockInfo, TxOutcome
 from abci_app.chain.domain import params as params_mod
 from abci_app.chain.domain.market import params as market_params
 from abci_app.chain.domain.upgrades import gate as upgrade_gate, state as upgrades
 from abci_app.chain.domain.upgrades.events import UpgradeApplied
 from abci_app.chain.domain.validators import genesis as validators_genesis
-from abci_app.chain.errors import BlockTimeUnknown, LedgerError
+from abci_app.chain.errors import BlockTimeUnknown
 from abci_app.adapter.faults import FailPoint
 from abci_app.adapter.queries import QueryResult
 from abci_app.adapter.storage import export, restore
@@ -173,44 +173,12 @@ class LedgerApp:
         return self.rechecker.check(self.check_state, self._next_block_info(), raw, recheck)
 
     def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:
-        """Keep, in order, the transactions that pass stateless checks, are not repeats and fit in ``max_tx_bytes``."""
-        info = self._next_block_info()
-        kept, seen, total = [], set(), 0
-        for raw in txs:
-            if total + len(raw) > max_tx_bytes or raw in seen:
-                continue
-            try:
-                block.check_stateless(raw, info)
-            except LedgerError:
-                continue
-            kept.append(raw)
-            seen.add(raw)
-            total += len(raw)
-        return kept
+        """Keep, in order, the transactions that pass stateless checks, are not repeats and fit (``proposals``)."""
+        return proposals.prepare(txs, max_tx_bytes, self._next_block_info())
 
     def process_proposal(self, txs: list[bytes]) -> bool:
-        """Accept a proposal only if every transaction passes the stateless checks and none repeats.
-
-        Deterministic: the checks (size, decode, canonical form, version, chain id,
-        signature, the action's own stateless checks) read only the bytes and the
-        committed parameters, which every validator shares.  A proposer therefore
-        cannot fill a block with junk that pays nothing; a transaction that is
-        well formed but fails against state (wrong sequence, unknown sender, a
-        failing action) is still accepted, and FinalizeBlock answers it with its code
-        (charging the fee of an authenticated one).  Each transaction's size is bounded by
-        the chain's ``max_tx_bytes`` parameter (part of the stateless checks); the block's total
-        is CometBFT's to bound (``block.max_bytes``, checked before ProcessProposal, which carries
-        no size limit in ABCI 2.0).
-        """
-        if len(set(txs)) != len(txs):
-            return False
-        info = self._next_block_info()
-        try:
-            for raw in txs:
-                block.check_stateless(raw, info)
-        except LedgerError:
-            return False
-        return True
+        """Accept a proposal only if every transaction passes the stateless checks and none repeats (``proposals``)."""
+        return proposals.acceptable(txs, self._next_block_info())
 
     def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
                        block_hash: bytes = b"", misbehavior: tuple = (), last_commit: tuple = ()) -> FinalizeResult:
