@@ -49,12 +49,34 @@ def _nested(tag: bytes, body: bytes) -> bytes:
     return tag + encode_varint(len(body)) + body
 
 
-def event(kind: str, attributes: Iterable[tuple[str, str]], indexed: Callable[[str], bool] = lambda key: True) -> bytes:
-    """Return an ``Event``; ``indexed(key)`` sets each attribute's ``index`` flag."""
+def _index_all(key: str) -> bool:
+    return True
+
+
+_KEYS: dict[tuple[Callable[[str], bool], str], tuple[bytes, bytes]] = {}   # (indexed, key) -> (key field, flag)
+_KEYS_MAX = 1 << 12
+
+
+def _key_fields(indexed: Callable[[str], bool], key: str) -> tuple[bytes, bytes]:
+    """The encoded ``key`` field and ``index`` flag of an attribute (remembered: events reuse few keys)."""
+    fields = _KEYS.get((indexed, key))
+    if fields is None:
+        fields = (_text(b"\x0a", key), b"\x18\x01" if indexed(key) else b"")
+        if len(_KEYS) < _KEYS_MAX:
+            _KEYS[indexed, key] = fields
+    return fields
+
+
+def event(kind: str, attributes: Iterable[tuple[str, str]], indexed: Callable[[str], bool] = _index_all) -> bytes:
+    """Return an ``Event``; ``indexed(key)`` sets each attribute's ``index`` flag (a pure function of ``key``)."""
     parts = [_text(b"\x0a", kind)]
     for key, value in attributes:
-        flag = b"\x18\x01" if indexed(key) else b""
-        parts.append(_nested(b"\x12", _text(b"\x0a", key) + _text(b"\x12", value) + flag))
+        key_field, flag = _key_fields(indexed, key)
+        raw = value.encode()
+        size = len(raw)
+        body = key_field + (b"\x12" + encode_varint(size) + raw if size else b"") + flag
+        size = len(body)
+        parts.append(b"\x12" + (bytes((size,)) if size < 0x80 else encode_varint(size)) + body)
     return b"".join(parts)
 
 
