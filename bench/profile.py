@@ -77,7 +77,7 @@ def shares(text: str, top: int = 15) -> dict:
             in_worker_stage = label.startswith("Signature worker") or label.startswith("  ed25519 verification there")
             if function is not None and (function, file) in names and worker == in_worker_stage:
                 inclusive[label] += count
-        if ("AbciServer.handle", "server.py") in names or worker:
+        if ("AbciServer.call", "server.py") in names or worker:
             handlers += count
         name, file = frames[-1]
         own[f"{name} ({file})"] += count

@@ -3,9 +3,9 @@
 from bench import profile
 
 RAW = """\
-<module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);AbciServer.handle (abci_app/adapter/server.py:90);AbciServer.check_tx (abci_app/adapter/server.py:198);execute_on (abci_app/chain/block.py:70);check_stateless (abci_app/chain/auth.py:40);verify_signature (abci_app/chain/auth.py:60);crypto_sign_open (nacl/bindings/crypto_sign.py:90) 50
-<module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);AbciServer.handle (abci_app/adapter/server.py:90);AbciServer.check_tx (abci_app/adapter/server.py:198);execute_on (abci_app/chain/block.py:70);authenticate (abci_app/chain/auth.py:73) 20
-<module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);AbciServer.handle (abci_app/adapter/server.py:90);AbciServer.finalize_block (abci_app/adapter/server.py:150);run_block (abci_app/chain/block.py:80) 20
+<module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);AbciServer.call (abci_app/adapter/server.py:90);AbciServer.check_tx (abci_app/adapter/server.py:198);execute_on (abci_app/chain/block.py:70);check_stateless (abci_app/chain/auth.py:40);verify_signature (abci_app/chain/auth.py:60);crypto_sign_open (nacl/bindings/crypto_sign.py:90) 50
+<module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);AbciServer.call (abci_app/adapter/server.py:90);AbciServer.check_tx (abci_app/adapter/server.py:198);execute_on (abci_app/chain/block.py:70);authenticate (abci_app/chain/auth.py:73) 20
+<module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);AbciServer.call (abci_app/adapter/server.py:90);AbciServer.finalize_block (abci_app/adapter/server.py:150);run_block (abci_app/chain/block.py:80) 20
 <module> (abci_app/__main__.py:1);AbciServer.connection (abci_app/adapter/server.py:80);split_frames (abci_app/adapter/server.py:40) 10
 _bootstrap (threading.py:1);_worker (thread.py:80);verify_all (abci_app/adapter/preverify.py:30);verified_hash (abci_app/chain/auth.py:70);signature_valid (abci_app/chain/auth.py:60);crypto_sign_open (nacl/bindings/crypto_sign.py:90) 25
 """
