@@ -37,12 +37,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import httpx
 
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
-from abci_app.tools.node.cometbft import find_binary, patch_config
+from abci_app.tools.node.cometbft import NodeError, find_binary, patch_config
 from abci_app.tools.node.home import NodeOptions, init_home, socket_path
 from bench import e2e_report
 from bench.loadgen import AUTO, run_load
@@ -186,6 +187,35 @@ def run(args) -> dict:
             "cores": os.cpu_count()}
 
 
+def prepared(prog: str) -> bool:
+    """Whether abci-cli and cometbft are installed (if not, say which is missing on stderr); on True, a
+    SIGTERM from now on exits through the callers' ``finally`` blocks, which stop the nodes."""
+    try:
+        find_binary()
+    except NodeError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return False
+    if not os.access(ABCI_CLI, os.X_OK):
+        print(f"{prog}: abci-cli not found: run `make setup`", file=sys.stderr)
+        return False
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    return True
+
+
+def run_and_report(prog: str, args: argparse.Namespace, run_: Callable[[argparse.Namespace], dict],
+                   table: Callable[[dict], str]) -> int:
+    """The tail of a benchmark's ``main``: check the tools (exit code 1 if one is missing), run, write the
+    JSON report to ``args.out`` if given, print the markdown table; exit code 0."""
+    if not prepared(prog):
+        return 1
+    report = run_(args)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=1))
+    print(table(report))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.splitlines()[0])
     parser.add_argument("--txs", type=int, default=30000, help="transactions per saturation run")
@@ -199,9 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop the nodes
-    if not os.access(ABCI_CLI, os.X_OK):
-        print("bench.e2e: abci-cli not found: run `make setup`", file=sys.stderr)
+    if not prepared("bench.e2e"):
         return 1
     report = run(args)
     text = json.dumps(report, indent=2)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import statistics
@@ -208,15 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     args = parser.parse_args(argv)
-    if not os.access(e2e.ABCI_CLI, os.X_OK):
-        print("bench.e2e_mix: abci-cli not found: run `make setup`", file=sys.stderr)
-        return 1
-    report = run(args)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=1))
-    print(table(report))
-    return 0
+    return e2e.run_and_report("bench.e2e_mix", args, run, table)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import socket
@@ -187,15 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-seconds", type=float, default=6.0)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    if not os.access(e2e.ABCI_CLI, os.X_OK):
-        print("bench.e2e_net: abci-cli not found: run `make setup`", file=sys.stderr)
-        return 1
-    report = run(args)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=1))
-    print(table(report))
-    return 0
+    return e2e.run_and_report("bench.e2e_net", args, run, table)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ State values are canonical JSON of frozen dataclasses: keys sorted, no whitespac
 only (no floats), ``bytes`` as lowercase hex, enums as their value, a field hinted
 ``Action`` as ``{"kind": <Action oneof field>, "msg": {...}}``.  One encoder (``_plain``,
 behind ``encode_value``) and one decoder (``_decoder``, behind ``decode_value`` and
-``from_plain``), each with fast paths that give the same result.  Query answers and genesis
+``from_plain``), each with fast paths that give the same result (the exact text encoder of
+``codec_text`` for frozen records of ints, strings, tuples, enums and such records).  Query answers and genesis
 documents go through ``encode_plain``/``read_plain`` here too.  Transactions are the other
 codec's (``abci_app.chain.txcodec``).  Golden vectors for every stored record type:
 ``docs/stored-value-vectors.json`` (``tests/unit/test_codec.py``, both ways).
@@ -22,38 +23,12 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
+from abci_app.chain.codec_text import FLAT_TYPES, INT_ONLY, PLAIN_LEAVES, Inexact, text_encoder
+from abci_app.chain.codec_text import field_hints as field_hints, flat_fields as flat_fields   # re-exported
 from abci_app.chain.context import Action
 from abci_app.chain.messages import KINDS, kind_of
 
 T = TypeVar("T")
-
-
-def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
-    """Return ``(name, resolved type hint)`` of a dataclass's fields, in field order (cached)."""
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
-
-
-_FLAT_TYPES = (int, str, bool)
-_PLAIN_LEAVES = frozenset({int, str, bool, type(None)})
-
-
-def _flat_fields(cls: type) -> tuple[str, ...] | None:
-    """Return the field names of a dataclass whose fields are all hinted int, str or bool, else None.
-
-    Such values (accounts, transfers, ...) sit on the transaction hot path; for them the
-    generic converters of both codecs reduce to copying the fields, which their fast
-    paths do directly.
-    """
-    if not dataclasses.is_dataclass(cls):
-        return None
-    hints = field_hints(cls)
-    return tuple(name for name, _ in hints) if all(h in _FLAT_TYPES for _, h in hints) else None
-
-
-# Cached per class (the analysis runs once); typed for the callers' checker.
-field_hints: Callable[[type], tuple[tuple[str, Any], ...]] = lru_cache(maxsize=None)(_field_hints)
-flat_fields: Callable[[type], tuple[str, ...] | None] = lru_cache(maxsize=None)(_flat_fields)
 
 
 # -- state values: canonical JSON -------------------------------------------------------
@@ -63,9 +38,10 @@ _JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=Fal
 _JSON_DECODE = json.JSONDecoder().decode  # values are UTF-8 (``encode_value``), so no encoding sniffing
 
 
-# Flat values (immutable: int/str/bool fields only) recently encoded or decoded, by
-# (class, bytes): an account written by one step of a transaction is read back by
-# the next, so most reads skip the JSON decode.  Bounded; the oldest entry goes first.
+# Immutable values recently encoded (flat ones also decoded), by (class, bytes): flat values
+# (int/str/bool fields only) and what the exact text encoder writes.  An account written by one
+# step of a transaction, or a friction aggregate written by one settlement, is read back by the
+# next, so most such reads skip the JSON decode.  Bounded; the oldest entry goes first.
 _RECENT: OrderedDict[tuple[type, bytes], Any] = OrderedDict()
 _RECENT_MAX = 1 << 14
 
@@ -91,22 +67,29 @@ _int_template: Callable[[type], tuple[bytes, Callable[[Any], tuple[Any, ...]]] |
     lru_cache(maxsize=None)(_build_int_template)
 
 
-_INT_ONLY = {int}
-
 
 def encode_value(obj: Any) -> bytes:
     """Return the canonical JSON bytes of a dataclass value."""
     template = _int_template(type(obj))
     if template is not None:  # fastest path, same bytes: e.g. an account (balance, sequence)
         values = template[1](obj)
-        if set(map(type, values)) <= _INT_ONLY:   # not bool (a subclass of int that JSON writes as true)
+        if set(map(type, values)) <= INT_ONLY:   # not bool (a subclass of int that JSON writes as true)
             raw = template[0] % values
+            _remember(type(obj), raw, obj)
+            return raw
+    text = text_encoder(type(obj))
+    if text is not None:  # fast path, same bytes: e.g. a friction aggregate, a reputation record
+        try:
+            raw = text(obj).encode()
+        except Inexact:
+            pass
+        else:
             _remember(type(obj), raw, obj)
             return raw
     names = flat_fields(type(obj))
     if names is not None:  # fast path, same bytes: the values are plain int/str/bool
         plain = {name: getattr(obj, name) for name in names}
-        if all(type(v) in _FLAT_TYPES for v in plain.values()):
+        if all(type(v) in FLAT_TYPES for v in plain.values()):
             raw = _JSON.encode(plain).encode()
             _remember(type(obj), raw, obj)
             return raw
@@ -125,7 +108,7 @@ def encode_plain(doc: Any) -> bytes:
 def decode_value(cls: type[T], raw: bytes) -> T:
     """Decode canonical JSON bytes written by ``encode_value`` into ``cls``."""
     names = flat_fields(cls)
-    if names is not None:
+    if names is not None or text_encoder(cls) is not None:
         raw = bytes(raw)
         known: T | None = _RECENT.get((cls, raw))
         if known is not None:
@@ -157,7 +140,7 @@ def from_plain(cls: type[T], value: Any) -> T:
 
 
 def _plain(obj: Any, hint: Any = None) -> Any:
-    if type(obj) in _PLAIN_LEAVES:  # the common case first; enums and floats are other types
+    if type(obj) in PLAIN_LEAVES:  # the common case first; enums and floats are other types
         return obj
     if hint is Action:
         return {"kind": kind_of(type(obj)), "msg": _plain(obj)}

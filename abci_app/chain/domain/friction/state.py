@@ -16,7 +16,8 @@ bucket, never interpolated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from bisect import bisect_left
+from dataclasses import dataclass, fields
 from typing import Any
 
 from abci_app.chain import codec
@@ -78,10 +79,8 @@ def period(kind: str, time: int) -> int:
 
 
 def bucket(seconds: int) -> int:
-    for index, bound in enumerate(BUCKETS):
-        if seconds <= bound:
-            return index
-    return len(BUCKETS)
+    """Return the index of the first bucket whose bound is at least ``seconds`` (``len(BUCKETS)``: the open one)."""
+    return bisect_left(BUCKETS, seconds)
 
 
 def scopes(fig: AgreementFigures) -> list[str]:
@@ -115,17 +114,21 @@ def record(state: StateWrite, fig: AgreementFigures) -> None:
 
 
 def added(agg: Aggregate, fig: AgreementFigures) -> Aggregate:
-    """Return ``agg`` with one agreement's figures added."""
-    hist = {}
-    for name in DURATIONS:
-        seconds, counts = getattr(fig, name), list(getattr(agg, name))
-        if seconds >= 0:
-            counts[bucket(seconds)] += 1
-        hist[name] = tuple(counts)
-    return replace(agg, agreements=agg.agreements + 1, completed=agg.completed + (fig.outcome == "completed"),
-                   on_time=agg.on_time + fig.on_time, broken=agg.broken + fig.broken,
-                   disputed=agg.disputed + fig.disputed, cancelled=agg.cancelled + (fig.outcome == "cancelled"),
-                   value=agg.value + fig.price, txs=agg.txs + fig.txs, fees=agg.fees + fig.fees, **hist)
+    """Return ``agg`` with one agreement's figures added (one histogram count per duration that applies)."""
+    return Aggregate(agg.agreements + 1, agg.completed + (fig.outcome == "completed"), agg.on_time + fig.on_time,
+                     agg.broken + fig.broken, agg.disputed + fig.disputed,
+                     agg.cancelled + (fig.outcome == "cancelled"), agg.value + fig.price, agg.txs + fig.txs,
+                     agg.fees + fig.fees, _counted(agg.to_first_offer, fig.to_first_offer),
+                     _counted(agg.to_agreement, fig.to_agreement), _counted(agg.to_delivery, fig.to_delivery),
+                     _counted(agg.to_settlement, fig.to_settlement))
+
+
+def _counted(histogram: tuple[int, ...], seconds: int) -> tuple[int, ...]:
+    """Return ``histogram`` with ``seconds`` counted in its bucket; unchanged for ``-1`` (does not apply)."""
+    if seconds < 0:
+        return histogram
+    index = bisect_left(BUCKETS, seconds)
+    return histogram[:index] + (histogram[index] + 1,) + histogram[index + 1:]
 
 
 def percentile(histogram: tuple[int, ...], percent: int) -> int:

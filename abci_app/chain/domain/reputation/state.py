@@ -28,7 +28,8 @@ agreement is made).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import operator
+from dataclasses import dataclass, fields
 
 from abci_app.chain import codec
 from abci_app.chain.domain.reputation import decay, keys
@@ -113,5 +114,9 @@ def add(state: StateWrite, address: str, tags_: tuple[str, ...], counts: Counts,
 
 
 def _added(rep: Reputation, counts: Counts, delta: int, now: int, half_life: int) -> Reputation:
-    summed = Counts(**{f.name: getattr(rep.counts, f.name) + getattr(counts, f.name) for f in fields(Counts)})
-    return replace(rep, counts=summed, score=score_at(rep, now, half_life) + delta, score_time=now)
+    summed = Counts(*map(operator.add, _COUNTS(rep.counts), _COUNTS(counts)))
+    return Reputation(summed, score_at(rep, now, half_life) + delta, now)
+
+
+# Every counter of a ``Counts``, in field order (its positional arguments).
+_COUNTS = operator.attrgetter(*(f.name for f in fields(Counts)))
