@@ -28,7 +28,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.bindings import crypto_sign_open
 
-from abci_app.chain import auth, block, txcodec
+from abci_app.chain import auth, txcodec
 from abci_app.adapter.app import LedgerApp
 from abci_app.tools.client.signer import Signer
 from abci_app.chain.domain.accounts.messages import Transfer
@@ -87,16 +87,18 @@ def bare_verify(txs: list[bytes], openssl: bool = False) -> float:
     return rate(len(items), time.perf_counter() - start)
 
 
-def forget_caches() -> None:
-    """Drop the signature-verification, decode and passed-check memos, so nothing is measured warm by accident."""
+def forget_caches(app: LedgerApp | None = None) -> None:
+    """Drop the signature-verification and decode memos, and ``app``'s passed-check memo, so nothing is measured
+    warm by accident."""
     auth._verified.clear()
-    block._PASSED.passed.clear()
+    if app is not None:
+        app.passed.clear()
     txcodec._DECODED.clear()
 
 
 def check_tx_rate(folder: Path, signers: list[Signer], txs: list[bytes]) -> float:
     app = fresh_app(folder, signers)
-    forget_caches()
+    forget_caches(app)
     start = time.perf_counter()
     for raw in txs:
         outcome = app.check_tx(raw)
@@ -109,7 +111,7 @@ def check_tx_rate(folder: Path, signers: list[Signer], txs: list[bytes]) -> floa
 def finalize_rate(folder: Path, signers: list[Signer], txs: list[bytes], block: int, warm: bool) -> float:
     """FinalizeBlock + Commit transactions per second, with the verify cache warm or cleared."""
     app = fresh_app(folder, signers)
-    forget_caches()
+    forget_caches(app)
     if warm:
         for raw in txs:  # the mempool path a validator ran before the block
             auth.verify_signature(txcodec.decode_tx(raw))

@@ -74,7 +74,8 @@ class LedgerApp:
         self.chain_id = self.committed.chain_id
         self.initial_height = 1   # set by InitChain; only used before the first Commit
         self.pending: _Pending | None = None
-        self.rechecker = recheck.Rechecker()
+        self.passed = block.PassedChecks()   # this app's memo of passed stateless checks (never shared)
+        self.rechecker = recheck.Rechecker(self.passed)
         self._open_snapshot()
 
     # -- committed snapshot and check state -------------------------------------------
@@ -174,11 +175,11 @@ class LedgerApp:
 
     def prepare_proposal(self, txs: list[bytes], max_tx_bytes: int) -> list[bytes]:
         """Keep, in order, the transactions that pass stateless checks, are not repeats and fit (``proposals``)."""
-        return proposals.prepare(txs, max_tx_bytes, self._next_block_info())
+        return proposals.prepare(txs, max_tx_bytes, self._next_block_info(), self.passed)
 
     def process_proposal(self, txs: list[bytes]) -> bool:
         """Accept a proposal only if every transaction passes the stateless checks and none repeats (``proposals``)."""
-        return proposals.acceptable(txs, self._next_block_info())
+        return proposals.acceptable(txs, self._next_block_info(), self.passed)
 
     def finalize_block(self, height: int, time: int, proposer: bytes, txs: list[bytes],
                        block_hash: bytes = b"", misbehavior: tuple = (), last_commit: tuple = ()) -> FinalizeResult:
@@ -195,7 +196,7 @@ class LedgerApp:
         self._require_next(height)
         state = Delta(self.base)
         outcome = block.run_block(state, BlockInfo(height, time, self.chain_id, proposer, self.params, self.market,
-                                                    misbehavior), txs)
+                                                    misbehavior), txs, self.passed)
         self.rechecker.forget(txs)
         self._log_upgrades(outcome.events, state, height)
         tree = self._next_tree(state, height)

@@ -12,8 +12,9 @@ from abci_app.chain.context import BlockInfo
 from abci_app.chain.errors import LedgerError
 
 
-def prepare(txs: list[bytes], max_tx_bytes: int, info: BlockInfo) -> list[bytes]:
-    """Keep, in order, the transactions that pass stateless checks, are not repeats and fit in ``max_tx_bytes``."""
+def prepare(txs: list[bytes], max_tx_bytes: int, info: BlockInfo, passed: block.PassedChecks | None = None) -> list[bytes]:
+    """Keep, in order, the transactions that pass stateless checks, are not repeats and fit in ``max_tx_bytes``
+    (``passed``: the app's memo of passed checks)."""
     kept: list[bytes] = []
     seen: set[bytes] = set()
     total = 0
@@ -21,7 +22,7 @@ def prepare(txs: list[bytes], max_tx_bytes: int, info: BlockInfo) -> list[bytes]
         if total + len(raw) > max_tx_bytes or raw in seen:
             continue
         try:
-            block.check_stateless(raw, info)
+            block.check_stateless(raw, info, passed)
         except LedgerError:
             continue
         kept.append(raw)
@@ -30,8 +31,8 @@ def prepare(txs: list[bytes], max_tx_bytes: int, info: BlockInfo) -> list[bytes]
     return kept
 
 
-def acceptable(txs: list[bytes], info: BlockInfo) -> bool:
-    """True only if every transaction passes the stateless checks and none repeats.
+def acceptable(txs: list[bytes], info: BlockInfo, passed: block.PassedChecks | None = None) -> bool:
+    """True only if every transaction passes the stateless checks and none repeats (``passed``: the app's memo).
 
     A proposer therefore cannot fill a block with junk that pays nothing; a transaction that is
     well formed but fails against state (wrong sequence, unknown sender, a failing action) is
@@ -44,7 +45,7 @@ def acceptable(txs: list[bytes], info: BlockInfo) -> bool:
         return False
     try:
         for raw in txs:
-            block.check_stateless(raw, info)
+            block.check_stateless(raw, info, passed)
     except LedgerError:
         return False
     return True

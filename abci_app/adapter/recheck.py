@@ -114,7 +114,8 @@ class _Checked:
 class Rechecker:
     """Runs CheckTx on the check state, replaying a recorded outcome on RECHECK when it still holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, passed: block.PassedChecks | None = None) -> None:
+        self.passed = passed   # the app's memo of passed stateless checks (``block.PassedChecks``)
         self._memo: dict[bytes, _Checked] = {}
         self.replayed = 0   # RECHECKs answered from the record (exposed for tests and metrics)
         self._watched: tuple[BlockInfo, WatchedInfo] | None = None   # the last block info and its watcher
@@ -138,7 +139,7 @@ class Rechecker:
                 return checked.outcome
         self._memo.pop(raw, None)
         fork, watched = ReadRecorder(state), self._watch(info)
-        outcome = block.execute_on(fork, watched, raw)
+        outcome = block.execute_on(fork, watched, raw, self.passed)
         if not outcome.ok:
             return outcome
         if not fork.ranged and not watched.looked:

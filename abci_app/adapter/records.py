@@ -99,25 +99,49 @@ def object_prefix(event_type: str, attribute: str, value: str) -> bytes:
     return OBJECT_BY_ATTRIBUTE + b"\x00".join(s.encode() for s in (event_type, attribute, value)) + b"\x00"
 
 
-def _event_rows(height: int, slot: int, events) -> list[tuple[bytes, bytes]]:
-    rows_ = [(named_prefix(EVENT_BY_TYPE, e.type) + position_key(height, slot) + struct.pack(">I", n), b"")
-             for n, e in enumerate(events)]
-    for e in events:
-        if e.type in OBJECT_INDEX:
-            id_attribute, indexed = OBJECT_INDEX[e.type]
-            values = dict(e.attributes)
+def _event_rows(height: int, slot: int, events: list[tuple[str, list[tuple[str, str]]]]) -> list[tuple[bytes, bytes]]:
+    """Index rows of one transaction's (or the block's) events, each given as ``(type, attributes)``."""
+    rows_ = [(named_prefix(EVENT_BY_TYPE, kind) + position_key(height, slot) + struct.pack(">I", n), b"")
+             for n, (kind, _) in enumerate(events)]
+    for kind, attributes in events:
+        if kind in OBJECT_INDEX:
+            id_attribute, indexed = OBJECT_INDEX[kind]
+            values = dict(attributes)
             raw_id = values[id_attribute]
             object_id = height_key(int(raw_id)) if raw_id.isdigit() else bytes.fromhex(raw_id)
-            rows_.extend((object_prefix(e.type, a, values[a]) + object_id, b"") for a in indexed if values.get(a))
+            rows_.extend((object_prefix(kind, a, values[a]) + object_id, b"") for a in indexed if values.get(a))
     return rows_
 
 
 def encode_tx_record(r: TxRecord) -> bytes:
-    """Return ``codec.encode_value(r)`` without the generic walk (the block-records hot path)."""
-    events = [{"attributes": [list(a) for a in e.attributes], "type": e.type} for e in r.events]
-    return codec.encode_plain({"action": r.action, "code": r.code, "codespace": r.codespace, "events": events,
-                               "hash": r.hash.hex(), "height": r.height, "index": r.index, "log": r.log,
-                               "signer": r.signer})
+    """Return ``codec.encode_value(r)`` without the generic walk."""
+    return _encode_tx(r.hash, r.height, r.index, r.code, r.codespace, r.log, r.signer, r.action,
+                      [(e.type, e.attributes) for e in r.events])
+
+
+_TX_JSON = ('{"action":%s,"code":%d,"codespace":%s,"events":[%s],"hash":"%s","height":%d,"index":%d,"log":%s,'
+            '"signer":%s}')
+
+
+def _encode_tx(tx_hash: bytes, height: int, index: int, code: int, codespace: str, log: str, signer: str, action: str,
+               events: list) -> bytes:
+    """``codec.encode_value`` of the ``TxRecord`` with these fields, events given as ``(type, attributes)``.
+
+    Laid out directly (keys in sorted order, strings through ``codec.quote``, the JSON encoder's own
+    string escaper): one string format instead of a document walk.  Fields that are not plain
+    ``int``/``str`` take the codec's path.
+    """
+    quote = codec.quote
+    if type(code) is not int or type(height) is not int or type(index) is not int \
+            or not all(type(v) is str for v in (codespace, log, signer, action)):
+        plain_events = [{"attributes": [list(a) for a in attributes], "type": kind} for kind, attributes in events]
+        return codec.encode_plain({"action": action, "code": code, "codespace": codespace, "events": plain_events,
+                                   "hash": tx_hash.hex(), "height": height, "index": index, "log": log,
+                                   "signer": signer})
+    listed = ",".join('{"attributes":[%s],"type":%s}' % (",".join(["[%s,%s]" % (quote(k), quote(v)) for k, v in attributes]),
+                                                          quote(kind)) for kind, attributes in events)
+    return (_TX_JSON % (quote(action), code, quote(codespace), listed, tx_hash.hex(), height, index, quote(log),
+                        quote(signer))).encode()
 
 
 def event_record(event) -> EventRecord:
@@ -125,20 +149,24 @@ def event_record(event) -> EventRecord:
 
 
 def rows(block: BlockRecord, outcomes: list[TxOutcome]) -> dict[bytes, list[tuple[bytes, bytes | None]]]:
-    """Return the extra-database rows that record one block and its transactions."""
-    tx_rows, index_rows = [], _event_rows(block.height, BLOCK_EVENTS, block.events)
+    """Return the extra-database rows that record one block and its transactions.
+
+    A transaction's record is encoded straight from its outcome (the bytes ``codec.encode_value``
+    gives its ``TxRecord``; ``tests/unit`` compares the two), without building the record."""
+    height = block.height
+    tx_rows, index_rows = [], _event_rows(height, BLOCK_EVENTS, [(e.type, e.attributes) for e in block.events])
+    event_type, attributes = typed_events.event_type, typed_events.attributes
     for i, t in enumerate(outcomes):
-        record = TxRecord(t.hash, block.height, i, t.code, t.codespace, t.log, t.signer, t.action,
-                          tuple(event_record(e) for e in t.events))
-        tx_rows.append((t.hash, encode_tx_record(record)))
-        position = position_key(block.height, i)
+        events = [(event_type(e), attributes(e)) for e in t.events]
+        tx_rows.append((t.hash, _encode_tx(t.hash, height, i, t.code, t.codespace, t.log, t.signer, t.action, events)))
+        position = position_key(height, i)
         index_rows.append((TX_BY_HEIGHT + position, t.hash))
         if t.signer:
             index_rows.append((named_prefix(TX_BY_SIGNER, t.signer) + position, t.hash))
         if t.action:
             index_rows.append((named_prefix(TX_BY_ACTION, t.action) + position, t.hash))
-        index_rows.extend(_event_rows(block.height, i, record.events))
-    return {b"blocks": [(height_key(block.height), codec.encode_value(block))], b"txs": tx_rows,
+        index_rows.extend(_event_rows(height, i, events))
+    return {b"blocks": [(height_key(height), codec.encode_value(block))], b"txs": tx_rows,
             b"index": index_rows}
 
 

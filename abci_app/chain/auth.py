@@ -118,11 +118,17 @@ def authenticate(state: StateWrite, ctx: TxContext, fee_payer_hook: Callable[...
         raise SequenceMismatch(f"account sequence mismatch: expected {account.sequence}, got {ctx.sequence}")
     if ctx.fee < ctx.params.min_fee:
         raise FeeTooLow(f"fee {ctx.fee} is below the minimum fee {ctx.params.min_fee}")
-    payer = ctx.signer
-    if ctx.fee_payer:
-        if fee_payer_hook is None:
-            raise UnknownFeePayer(f"fee payer {ctx.fee_payer} has no fee allowance for {ctx.signer}")
-        payer = fee_payer_hook(state, block, ctx)
+    if not ctx.fee_payer:   # the signer pays: fee and sequence in one write of the account read above
+        try:
+            accounts.charge(state, ctx.signer, account, ctx.fee, "fee payer balance")
+        except InsufficientFunds as exc:
+            raise InsufficientFee(f"cannot pay fee {ctx.fee}: {exc.message}") from None
+        if ctx.fee:
+            accounts.credit(state, addresses.COMMUNITY_POOL, ctx.fee)
+        return ctx.signer
+    if fee_payer_hook is None:
+        raise UnknownFeePayer(f"fee payer {ctx.fee_payer} has no fee allowance for {ctx.signer}")
+    payer = fee_payer_hook(state, block, ctx)
     if ctx.fee:
         try:
             accounts.move(state, payer, addresses.COMMUNITY_POOL, ctx.fee, "fee payer balance")

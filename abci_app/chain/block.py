@@ -24,10 +24,11 @@ def rejected(error: LedgerError, tx_hash: bytes = b"", signer: str = "", action:
     return TxOutcome(error.code, error.codespace, error.message, (), tx_hash, signer, action)
 
 
-class _Passed:
+class PassedChecks:
     """Transactions that passed ``check_stateless`` under one (chain id, parameters): bounded, oldest out first.
 
-    The stateless checks are a pure function of the bytes, the chain id and the parameters
+    One memo per block runner (``LedgerApp`` owns one and passes it in), never a module global,
+    so two apps in one process (tests, benchmarks) never share answers.  The stateless checks are a pure function of the bytes, the chain id and the parameters
     (docs/transactions.md, "Why reusing a check is safe"), and their answers are immutable, so a
     transaction seen in CheckTx is not decoded and checked again by PrepareProposal,
     ProcessProposal, FinalizeBlock and RECHECK.  Failures are not kept (they raise every time),
@@ -55,40 +56,43 @@ class _Passed:
             del passed[next(iter(passed))]
         passed[raw] = answer
 
+    def clear(self) -> None:
+        """Forget every remembered pass (a benchmark measuring cold checks)."""
+        self.passed.clear()
 
-_PASSED = _Passed()
 
-
-def check_stateless(raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext]:
-    """Decode, authenticate statelessly and run the action's stateless check (``_Passed`` remembers a pass)."""
-    known = _PASSED.lookup(raw, block)
+def check_stateless(raw: bytes, block: BlockInfo, passed: PassedChecks | None = None) -> tuple[SignedTx, TxContext]:
+    """Decode, authenticate statelessly and run the action's stateless check; ``passed`` (if given) remembers a pass."""
+    known = passed.lookup(raw, block) if passed is not None else None
     if known is not None:
         return known
     tx, ctx = auth.check_stateless(raw, block.chain_id, block.params)
     stateless, _ = components.ROUTER[type(tx.action)]
     stateless(tx.action, ctx)
-    _PASSED.keep(raw, (tx, ctx))
+    if passed is not None:
+        passed.keep(raw, (tx, ctx))
     return tx, ctx
 
 
-def execute_tx(state: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
+def execute_tx(state: Delta, block: BlockInfo, raw: bytes, passed: PassedChecks | None = None) -> TxOutcome:
     """Run one transaction on ``state``: its fee and sequence if authenticated, its action only if it succeeds."""
     fork = state.fork()
-    outcome = execute_on(fork, block, raw)
+    outcome = execute_on(fork, block, raw, passed)
     if outcome.charged:
         fork.apply()
     return outcome
 
 
-def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
+def execute_on(fork: Delta, block: BlockInfo, raw: bytes, passed: PassedChecks | None = None) -> TxOutcome:
     """Run one transaction on ``fork``, a fresh overlay the caller applies only if ``outcome.charged``.
 
     ``fork`` receives the fee and the sequence, plus the action's writes if the action
-    succeeds; a failed action leaves only the fee and the sequence in it.
+    succeeds; a failed action leaves only the fee and the sequence in it.  ``passed``: the
+    caller's memo of passed stateless checks (``PassedChecks``; ``None``: check afresh).
     """
     tx_hash, signer, action = b"", "", ""
     try:
-        tx, ctx = check_stateless(raw, block)
+        tx, ctx = check_stateless(raw, block, passed)
         tx_hash, signer, action = tx.hash, ctx.signer, type(tx.action).__name__
         payer = auth.authenticate(fork, ctx, components.FEE_PAYER, block)
     except LedgerError as error:
@@ -104,16 +108,17 @@ def execute_on(fork: Delta, block: BlockInfo, raw: bytes) -> TxOutcome:
     return TxOutcome(0, "", "", tuple(events), tx_hash, signer, action, True)
 
 
-def run_block(state: Delta, block: BlockInfo, txs: list[bytes]) -> BlockOutcome:
+def run_block(state: Delta, block: BlockInfo, txs: list[bytes], passed: PassedChecks | None = None) -> BlockOutcome:
     """Run the whole block on ``state``: begin-block hooks, every transaction in order, end-block hooks.
 
+    ``passed``: the caller's memo of passed stateless checks (``PassedChecks``; ``None``: check afresh).
     The hooks' events are the block's events, in order; a ``ValidatorUpdates`` a hook returns
     (the validators' hook, last) becomes the outcome's ``validator_updates`` instead.
     """
     events: list[object] = []
     for hook in components.BEGIN_BLOCK:
         events.extend(hook(state, block))
-    outcomes = [execute_tx(state, block, raw) for raw in txs]
+    outcomes = [execute_tx(state, block, raw, passed) for raw in txs]
     updates: list[tuple[bytes, int]] = []
     for hook in components.END_BLOCK:
         for item in hook(state, block):

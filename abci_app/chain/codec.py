@@ -23,7 +23,7 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
-from abci_app.chain.codec_text import FLAT_TYPES, INT_ONLY, PLAIN_LEAVES, Inexact, text_encoder
+from abci_app.chain.codec_text import FLAT_TYPES, PLAIN_LEAVES, Inexact, text_encoder
 from abci_app.chain.codec_text import field_hints as field_hints, flat_fields as flat_fields   # re-exported
 from abci_app.chain.context import Action
 from abci_app.chain.messages import KINDS, kind_of
@@ -67,15 +67,27 @@ _int_template: Callable[[type], tuple[bytes, Callable[[Any], tuple[Any, ...]]] |
     lru_cache(maxsize=None)(_build_int_template)
 
 
+# Per class: its int template (``_int_template``), or False when it has none; a plain dict read per
+# encode, cheaper than the ``lru_cache`` call (an account is encoded several times per transfer).
+_TEMPLATES: dict[type, tuple[bytes, Callable[[Any], tuple[Any, ...]]] | bool] = {}
+
 
 def encode_value(obj: Any) -> bytes:
     """Return the canonical JSON bytes of a dataclass value."""
-    template = _int_template(type(obj))
-    if template is not None:  # fastest path, same bytes: e.g. an account (balance, sequence)
-        values = template[1](obj)
-        if set(map(type, values)) <= INT_ONLY:   # not bool (a subclass of int that JSON writes as true)
-            raw = template[0] % values
-            _remember(type(obj), raw, obj)
+    cls = type(obj)
+    template = _TEMPLATES.get(cls)
+    if template is None:
+        template = _TEMPLATES[cls] = _int_template(cls) or False
+    if template:  # fastest path, same bytes: e.g. an account (balance, sequence)
+        values = template[1](obj)   # type: ignore[index]
+        for value in values:
+            if type(value) is not int:   # e.g. a bool (a subclass of int that JSON writes as true)
+                break
+        else:
+            raw: bytes = template[0] % values   # type: ignore[index]
+            _RECENT[(cls, raw)] = obj   # ``_remember``, inlined
+            if len(_RECENT) > _RECENT_MAX:
+                _RECENT.popitem(last=False)
             return raw
     text = text_encoder(type(obj))
     if text is not None:  # fast path, same bytes: e.g. a friction aggregate, a reputation record
@@ -96,6 +108,12 @@ def encode_value(obj: Any) -> bytes:
     return _JSON.encode(_plain(obj)).encode()
 
 
+# The JSON literal of a string exactly as ``encode_value``/``encode_plain`` write it (``ensure_ascii=False``:
+# quotes, backslashes and control characters escaped, everything else as it is); for hot paths that
+# lay out a known record's canonical JSON themselves (each such caller tests its bytes against ``encode_value``).
+quote: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def encode_plain(doc: Any) -> bytes:
     """Return the canonical JSON bytes of an already-plain document (dicts, lists, int/str/bool/None).
 
@@ -105,11 +123,18 @@ def encode_plain(doc: Any) -> bytes:
     return _JSON.encode(doc).encode()
 
 
+_UNKNOWN: Any = object()
+_FLAT: dict[type, tuple[str, ...] | None] = {}   # ``flat_fields`` per class, read without the ``lru_cache`` call
+
+
 def decode_value(cls: type[T], raw: bytes) -> T:
     """Decode canonical JSON bytes written by ``encode_value`` into ``cls``."""
-    names = flat_fields(cls)
+    names = _FLAT.get(cls, _UNKNOWN)
+    if names is _UNKNOWN:
+        names = _FLAT[cls] = flat_fields(cls)
     if names is not None or text_encoder(cls) is not None:
-        raw = bytes(raw)
+        if type(raw) is not bytes:
+            raw = bytes(raw)
         known: T | None = _RECENT.get((cls, raw))
         if known is not None:
             return known

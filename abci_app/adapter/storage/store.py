@@ -1,4 +1,5 @@
-"""LMDB adapter: the only module that imports ``lmdb``.
+"""LMDB adapter: the only module that imports ``lmdb`` at run time (``views`` holds the read views over its
+transactions: ``Snapshot``, ``NodeReader``, ``iter_prefix``, ``pages_in_use``, re-exported here).
 
 One environment per node home, with named databases:
 
@@ -17,17 +18,19 @@ block and a crash leaves either the old or the new block, never a mix.
 
 from __future__ import annotations
 
-import functools
 import struct
+from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable
 
 import lmdb
 
+from abci_app.adapter.storage.views import NodeReader, Snapshot, iter_prefix, pages_in_use
 from abci_app.chain.state import smt, smt_update, versions
-from abci_app.chain.state.delta import prefix_end
 from abci_app.chain.state.versions import HeightNotAvailable
+
+__all__ = ["Committed", "NodeReader", "ReadersFull", "Snapshot", "Store", "iter_prefix", "pages_in_use"]
 
 STATE_DB = b"state"
 META_DB = b"meta"
@@ -63,48 +66,6 @@ class Committed:
     time: int = 0  # block time of the committed height, whole seconds
     root: smt.Ref | None = None  # root of the state tree (its hash is ``app_hash``)
     oldest: int = 0  # oldest height still readable
-
-
-class Snapshot:
-    """A ``StateRead`` over one LMDB read transaction of the ``state`` database."""
-
-    __slots__ = ("txn", "_db")
-
-    def __init__(self, txn: lmdb.Transaction, db) -> None:
-        self.txn = txn
-        self._db = db
-
-    def get(self, key: bytes) -> bytes | None:
-        return self.txn.get(key, db=self._db)
-
-    def iter_prefix(self, prefix: bytes, start: bytes | None = None, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
-        yield from iter_prefix(self.txn, self._db, prefix, start, reverse)
-
-
-def iter_prefix(txn: lmdb.Transaction, db, prefix: bytes, start: bytes | None, reverse: bool) -> Iterator[tuple[bytes, bytes]]:
-    """Yield ``(key, value)`` under ``prefix`` in key order from ``start`` on."""
-    cursor = txn.cursor(db=db)
-    if not reverse:
-        if not cursor.set_range(start if start is not None and start > prefix else prefix):
-            return
-        for key, value in cursor:
-            if not key.startswith(prefix):
-                return
-            yield key, value
-        return
-    upper = start if start is not None else prefix_end(prefix)
-    if upper is None:
-        positioned = cursor.last()
-    elif cursor.set_range(upper):  # first key >= upper; the one before is the last < upper
-        positioned = cursor.prev()
-    else:
-        positioned = cursor.last()
-    while positioned:
-        key = cursor.key()
-        if not key.startswith(prefix):
-            return
-        yield key, cursor.value()
-        positioned = cursor.prev()
 
 
 class Store:
@@ -273,42 +234,29 @@ class Store:
             txn.delete(_RESTORING, db=meta)
 
     def _write_version(self, txn: lmdb.Transaction, writes: list, height: int, tree: smt.Batch | None) -> None:
-        history, changes = self.dbs[b"history"], self.dbs[b"changes"]
-        for key, value in writes:
-            txn.put(*versions.history_row(key, value, height), db=history)
-            txn.put(versions.height_key(height, key), b"", db=changes)
+        """Write the block's versions (``history``, ``changes``) and tree (``nodes``, ``stale``, ``roots``).
+
+        Each database's rows go in through one ``putmulti`` (one C loop, the same rows as a put each)."""
+        at = versions.height_key(height)
+        txn.cursor(db=self.dbs[b"history"]).putmulti([versions.history_row(key, value, height) for key, value in writes])
+        txn.cursor(db=self.dbs[b"changes"]).putmulti([(at + key, b"") for key, _ in writes])
         if tree is None:
             tree = smt.Batch(self.committed(txn).root)
-        nodes, stale = self.dbs[b"nodes"], self.dbs[b"stale"]
-        for key, raw in tree.new.items():
-            txn.put(key, raw, db=nodes)
-        for key in tree.stale:
-            txn.put(versions.height_key(height, key), b"", db=stale)
+        txn.cursor(db=self.dbs[b"nodes"]).putmulti(list(tree.new.items()))
+        txn.cursor(db=self.dbs[b"stale"]).putmulti([(at + key, b"") for key in tree.stale])
         root = smt.encode_ref(tree.root)
         txn.put(versions.height_key(height), root, db=self.dbs[b"roots"])
         txn.put(_ROOT, root, db=self.dbs[META_DB])
 
 
-class NodeReader:
-    """A ``smt.NodeRead`` over the ``nodes`` database in one read transaction.
-
-    ``get(node_key)`` is LMDB's own ``get`` bound to the database (no Python frame per
-    node read: the state tree reads a few thousand nodes per block).
-    """
-
-    __slots__ = ("txn", "get")
-
-    def __init__(self, txn: lmdb.Transaction, db) -> None:
-        self.txn = txn
-        self.get: Callable[[bytes], bytes | None] = functools.partial(txn.get, db=db)
+_value = itemgetter(1)
 
 
-def pages_in_use(stat: dict) -> int:
-    """Pages one LMDB database (its ``stat()``) occupies: branch, leaf and overflow."""
-    return stat["branch_pages"] + stat["leaf_pages"] + stat["overflow_pages"]
-
-
-def _write_rows(txn: lmdb.Transaction, db, rows: Iterable[tuple[bytes, bytes | None]]) -> None:
+def _write_rows(txn: lmdb.Transaction, db, rows: list[tuple[bytes, bytes | None]]) -> None:
+    """Write ``rows`` in order, ``None`` deleting its key; without deletes, in one ``putmulti`` (one C loop)."""
+    if None not in map(_value, rows):
+        txn.cursor(db=db).putmulti(rows)
+        return
     for key, value in rows:
         if value is None:
             txn.delete(key, db=db)

@@ -51,6 +51,17 @@ def debit(state: StateWrite, address: str, amount: int, what: str = "balance") -
     put(state, address, Account(account.balance - amount, account.sequence))
 
 
+def charge(state: StateWrite, address: str, account: Account, fee: int, what: str = "balance") -> None:
+    """Take ``fee`` from ``account`` (the value stored at ``address`` now) and consume its sequence, in one write.
+
+    The state afterwards is the one ``debit`` then ``bump_sequence`` leave, and a shortfall raises the
+    same ``InsufficientFunds`` before anything is written.
+    """
+    if account.balance < fee:
+        raise InsufficientFunds(f"insufficient funds: {what} of {address} is {account.balance}, needs {fee}")
+    put(state, address, Account(account.balance - fee, account.sequence + 1))
+
+
 def move(state: StateWrite, sender: str, recipient: str, amount: int, what: str = "balance") -> None:
     """Move ``amount`` between two accounts (debit first, so a shortfall changes nothing)."""
     debit(state, sender, amount, what)
