@@ -10,10 +10,14 @@ Contenders (one fresh single-validator home per run, identical ``config.toml`` a
   B-builtin CometBFT's built-in kvstore (``proxy_app = "kvstore"``, no socket), when asked for;
   A-inline  Samen with ``[abci] verify_workers = 0`` (signatures checked on the event loop), when asked for.
 
-For each ``timeout_commit`` setting: the saturation run of each contender (as fast as the
-node accepts: closed loop, so offering more only queues; that committed rate is the rate
-beyond which committed throughput stops growing), then A and B at 50% and 80% of B's
-saturation rate for latency.  Nothing but the node may cap the result: the mempool holds
+For each ``timeout_commit`` setting: each contender as fast as the node accepts (closed
+loop, with the back-pressure below), then each contender offered 100% and 125% of B's
+closed-loop rate open loop (no back-pressure: a slower contender is overloaded and runs
+with a deep mempool and full blocks).  A contender's **saturation rate** is the highest
+committed rate of any of these runs: the back-pressure keeps blocks at about two mempool
+depths, which for an app with a per-block cost is below what it sustains with larger
+blocks, so the closed loop alone could set the limit instead of finding it.  Then A and
+B at 50% and 80% of B's saturation rate for latency.  Nothing but the node may cap the result: the mempool holds
 ``--mempool-size`` (50,000) and the sender's back-pressure mark follows the block size
 (``auto``: twice the largest block seen, so a proposer always finds a full block waiting
 while the mempool every block rechecks stays about two blocks deep).  Each run reports the
@@ -157,11 +161,18 @@ def one_run(root: Path, kind: str, txs: list[bytes], accounts, rate: float | Non
 
 
 def setting(root: Path, timeout_commit: str, txs: dict[str, list[bytes]], accounts, args) -> dict:
-    """One ``timeout_commit``: every contender's saturation, then A and B at 50% and 80% of B's."""
+    """One ``timeout_commit``: every contender closed loop and overloaded, then A and B at 50% and 80% of B's saturation."""
     out: dict = {"timeout_commit": timeout_commit, "load_before": os.getloadavg()[0]}
     for kind in args.contenders:
         out[kind] = {"saturation": one_run(root, kind, txs[kind], accounts, None, timeout_commit, args)}
-    b_rate = out["B"]["saturation"]["tps"]
+    closed_loop = out["B"]["saturation"]["tps"]
+    for share in e2e_report.OVERLOAD_SHARES:
+        rate = max(1.0, closed_loop * share / 100)
+        for kind in args.contenders:
+            count = min(len(txs[kind]), max(200, int(rate * args.latency_seconds)))
+            out[kind][f"at_{share}pct_closed"] = one_run(root, kind, txs[kind][:count], accounts, rate,
+                                                         timeout_commit, args)
+    b_rate = e2e_report.saturation_rate(out["B"])
     for share in (50, 80):
         rate = max(1.0, b_rate * share / 100)
         count = min(len(txs["A"]), max(200, int(rate * args.latency_seconds)))
