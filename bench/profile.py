@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import os
 import re
 import shutil
 import subprocess
@@ -91,10 +92,15 @@ def shares(text: str, top: int = 15) -> dict:
 
 
 def section(report: dict, command: str, load: dict) -> str:
+    from bench.inprocess import machine
+
+    m = machine()
     lines = [SECTION_START, "### Profile of the app under saturation load at 100 ms blocks — `make bench-profile`", "",
              f"Command: `{command}` (py-spy, {report['samples']:,} busy samples of the app process; "
              f"load: {load['sent']:,} transfers sent, {load['committed']:,} committed at {load['tps']:,.0f} tx/s, "
-             f"app CPU {load['cpu_s_per_1000'].get('app', float('nan')):.3f} s per 1,000 committed).", "",
+             f"app CPU {load['cpu_s_per_1000'].get('app', float('nan')):.3f} s per 1,000 committed).  Machine: "
+             f"{m['nproc']} CPUs, {m['cpu']}; commit `{m['commit']}`; CometBFT {m['cometbft']}; load average "
+             f"(1 min) {os.getloadavg()[0]:.1f} at the end.", "",
              "| stage (share of the app's busy samples) | % |", "|---|---:|"]
     lines += [f"| {label.replace('  ', '&nbsp;&nbsp;↳ ', 1) if label.startswith('  ') else label} | {p:.1f} |"
               for label, p in report["stages"]]
