@@ -64,7 +64,7 @@ DISK_ARGS ?= --blocks 3000 --retain 100 --objects 1000
 bench-disk: setup
 	$(BIN)/python -m bench.disk $(DISK_ARGS) --out build/bench-disk.json
 
-# Samen against CometBFT's kvstore, same binary, config and tx size; sweeps timeout_commit with a mempool and back-pressure that do not cap it.
+# Samen against CometBFT's kvstore, same binary, config and tx size; sweeps timeout_commit; saturation = the best of a closed-loop run and open-loop overload runs.
 E2E_ARGS ?= --txs 30000 --timeout-commits 1s,500ms,100ms
 bench-e2e: setup
 	mkdir -p build
