@@ -58,7 +58,6 @@ def split_frames(buf: bytearray, max_frame: int = MAX_FRAME) -> tuple[list[bytes
         pos = start + length
 
 
-
 def parse_request(body: bytes):
     """Return the ``Request`` in a frame's body; raise ``FrameError`` if it is not one."""
     request = abci.Request()

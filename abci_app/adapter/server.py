@@ -48,6 +48,8 @@ from abci_app.adapter.storage.restore import Offered
 
 log = logging.getLogger("samen.abci")
 READ_CHUNK = 1 << 18
+
+
 class Observer:
     """What the server reports as it answers (``abci_app.adapter.metrics.AppMetrics``); this one ignores it all."""
 

@@ -32,33 +32,46 @@ class PassedChecks:
     (docs/transactions.md, "Why reusing a check is safe"), and their answers are immutable, so a
     transaction seen in CheckTx is not decoded and checked again by PrepareProposal,
     ProcessProposal, FinalizeBlock and RECHECK.  Failures are not kept (they raise every time),
-    and a change of chain id or parameters empties the memo.
+    and a change of chain id or parameters empties the memo.  Bounded in count (``MAX``) and in the
+    transactions' bytes (``MAX_BYTES``): a pass costs nothing (a well-signed transaction from an
+    unknown sender passes the stateless checks and is then rejected for free), so a count alone
+    would let a peer pin ``MAX`` full-size transactions in memory.
     """
 
     MAX = 1 << 16
+    MAX_BYTES = 32 << 20   # the remembered transactions' own bytes, at most (a full-size one is ``max_tx_bytes``)
 
     def __init__(self) -> None:
         self.chain_id: str | None = None
         self.params: object = None
         self.passed: dict[bytes, tuple[SignedTx, TxContext]] = {}
+        self.size = 0   # the remembered transactions' bytes
 
     def lookup(self, raw: bytes, block: BlockInfo) -> tuple[SignedTx, TxContext] | None:
+        """Return the remembered answer for ``raw`` under ``block``'s chain id and parameters, else None."""
         if block.params is not self.params or block.chain_id != self.chain_id:
             if block.params != self.params or block.chain_id != self.chain_id:
-                self.passed.clear()
+                self.clear()
                 self.chain_id = block.chain_id
             self.params = block.params
         return self.passed.get(raw)
 
     def keep(self, raw: bytes, answer: tuple[SignedTx, TxContext]) -> None:
+        """Remember ``answer`` for ``raw``, dropping the oldest passes to stay within ``MAX`` and ``MAX_BYTES``."""
         passed = self.passed
-        if len(passed) >= self.MAX:
-            del passed[next(iter(passed))]
+        if raw in passed or len(raw) > self.MAX_BYTES:
+            return
+        while passed and (len(passed) >= self.MAX or self.size + len(raw) > self.MAX_BYTES):
+            oldest = next(iter(passed))
+            del passed[oldest]
+            self.size -= len(oldest)
         passed[raw] = answer
+        self.size += len(raw)
 
     def clear(self) -> None:
         """Forget every remembered pass (a benchmark measuring cold checks)."""
         self.passed.clear()
+        self.size = 0
 
 
 def check_stateless(raw: bytes, block: BlockInfo, passed: PassedChecks | None = None) -> tuple[SignedTx, TxContext]:

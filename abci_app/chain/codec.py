@@ -41,12 +41,18 @@ _JSON_DECODE = json.JSONDecoder().decode  # values are UTF-8 (``encode_value``),
 # Immutable values recently encoded (flat ones also decoded), by (class, bytes): flat values
 # (int/str/bool fields only) and what the exact text encoder writes.  An account written by one
 # step of a transaction, or a friction aggregate written by one settlement, is read back by the
-# next, so most such reads skip the JSON decode.  Bounded; the oldest entry goes first.
+# next, so most such reads skip the JSON decode.  Bounded in entries and in each entry's size (a
+# record longer than ``_RECENT_VALUE_MAX`` bytes, say a delegation snapshot of a large organization,
+# is not kept: hot records are far smaller); the oldest entry goes first.
 _RECENT: OrderedDict[tuple[type, bytes], Any] = OrderedDict()
 _RECENT_MAX = 1 << 14
+_RECENT_VALUE_MAX = 2048
 
 
 def _remember(cls: type, raw: bytes, value: Any) -> None:
+    """Keep ``value`` as the decoding of ``raw`` unless ``raw`` is longer than ``_RECENT_VALUE_MAX`` bytes."""
+    if len(raw) > _RECENT_VALUE_MAX:
+        return
     _RECENT[(cls, raw)] = value
     if len(_RECENT) > _RECENT_MAX:
         _RECENT.popitem(last=False)

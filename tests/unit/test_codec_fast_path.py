@@ -76,3 +76,14 @@ def test_the_recent_values_cache_is_keyed_by_class_and_bounded():
         codec.encode_value(Account(n, 0))
     assert len(codec._RECENT) <= codec._RECENT_MAX
 
+
+
+def test_the_recent_values_cache_keeps_no_record_longer_than_its_size_limit():
+    from abci_app.chain.domain.delegation.state import DelegationSnapshot, VoterPath
+    voters = tuple(VoterPath(f"voter-{n:04d}", 1, tuple(f"delegate-{m:04d}" for m in range(20))) for n in range(100))
+    big, small = DelegationSnapshot(1, ("tag",), voters), DelegationSnapshot(2, ("tag",), voters[:1])
+    codec._RECENT.clear()
+    big_raw, small_raw = codec.encode_value(big), codec.encode_value(small)
+    assert len(big_raw) > 30_000 and len(small_raw) < 500
+    assert (DelegationSnapshot, big_raw) not in codec._RECENT and (DelegationSnapshot, small_raw) in codec._RECENT
+    assert codec.decode_value(DelegationSnapshot, big_raw) == big   # decoded from JSON, not remembered

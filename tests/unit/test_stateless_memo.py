@@ -78,3 +78,11 @@ def test_two_apps_in_one_process_never_share_their_memos(tmp_path):
     for app in (first, second):
         app.close()
         app.store.close()
+
+
+def test_the_memo_keeps_no_more_transaction_bytes_than_its_byte_budget(memo):
+    memo.MAX_BYTES = 1000
+    raws = [ALICE.sign_tx("memo-chain", n, Transfer(BOB.address, 5)) for n in range(20)]
+    for raw in raws:
+        block.check_stateless(raw, INFO, memo)
+    assert sum(map(len, memo.passed)) <= 1000 and raws[-1] in memo.passed and raws[0] not in memo.passed
