@@ -93,7 +93,7 @@ def forget_caches(app: LedgerApp | None = None) -> None:
     auth._verified.clear()
     if app is not None:
         app.passed.clear()
-    txcodec._DECODED.clear()
+    txcodec.forget_decoded()
 
 
 def check_tx_rate(folder: Path, signers: list[Signer], txs: list[bytes]) -> float:

@@ -72,9 +72,13 @@ def _parse_canonical(message: Any, raw: bytes, what: str) -> None:
 
 # Recently decoded transactions by their bytes: a transaction is decoded in CheckTx,
 # again at every RECHECK and in FinalizeBlock; ``SignedTx`` is immutable, so the same
-# bytes give the same value.  Bounded; the oldest entry goes first.
+# bytes give the same value.  Bounded in entries and in the transactions' bytes (decoding costs a
+# sender nothing, so a count alone would let a peer pin 32,768 full-size transactions); the oldest
+# entry goes first.
 _DECODED: OrderedDict[bytes, "SignedTx"] = OrderedDict()
 _DECODED_MAX = 1 << 15
+_DECODED_BYTES_MAX = 32 << 20
+_decoded_bytes = [0]   # the remembered transactions' bytes (``forget_decoded`` resets it with the memo)
 
 
 def decode_tx(raw: bytes) -> SignedTx:
@@ -85,9 +89,16 @@ def decode_tx(raw: bytes) -> SignedTx:
         return known
     tx = _decode_tx(raw)
     _DECODED[raw] = tx
-    if len(_DECODED) > _DECODED_MAX:
-        _DECODED.popitem(last=False)
+    _decoded_bytes[0] += len(raw)
+    while _DECODED and (len(_DECODED) > _DECODED_MAX or _decoded_bytes[0] > _DECODED_BYTES_MAX):
+        _decoded_bytes[0] -= len(_DECODED.popitem(last=False)[0])
     return tx
+
+
+def forget_decoded() -> None:
+    """Empty the memo of decoded transactions (a benchmark measuring cold decodes)."""
+    _DECODED.clear()
+    _decoded_bytes[0] = 0
 
 
 def signed_parts(raw: bytes) -> tuple[bytes, bytes, bytes] | None:

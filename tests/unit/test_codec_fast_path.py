@@ -13,6 +13,7 @@ from abci_app.chain.domain.accounts.messages import Transfer
 from abci_app.chain.domain.accounts.state import MAX_AMOUNT, Account
 from abci_app.chain.domain.params import Params
 from abci_app.chain.txproto import samen_tx
+from tests.support.chain import key
 
 amounts = st.integers(0, MAX_AMOUNT)
 
@@ -87,3 +88,13 @@ def test_the_recent_values_cache_keeps_no_record_longer_than_its_size_limit():
     assert len(big_raw) > 30_000 and len(small_raw) < 500
     assert (DelegationSnapshot, big_raw) not in codec._RECENT and (DelegationSnapshot, small_raw) in codec._RECENT
     assert codec.decode_value(DelegationSnapshot, big_raw) == big   # decoded from JSON, not remembered
+
+
+def test_the_decoded_transactions_memo_keeps_no_more_bytes_than_its_budget(monkeypatch):
+    monkeypatch.setattr(txcodec, "_DECODED_BYTES_MAX", 1000)
+    txcodec.forget_decoded()
+    raws = [key(1).sign_tx("memo-chain", n, Transfer(key(2).address, 5)) for n in range(20)]
+    for raw in raws:
+        assert txcodec.decode_tx(raw) == txcodec.decode_tx_uncached(raw)
+    assert sum(map(len, txcodec._DECODED)) <= 1000 and raws[-1] in txcodec._DECODED and raws[0] not in txcodec._DECODED
+    txcodec.forget_decoded()
