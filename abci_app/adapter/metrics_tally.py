@@ -29,10 +29,12 @@ class TallyCounter:
         self.counts: dict[tuple, int] = {}
 
     def add(self, labels: tuple, amount: int = 1) -> None:
+        """Count ``amount`` (>= 0: a counter never goes down) more for ``labels``, one value per label name."""
         counts = self.counts
         counts[labels] = counts.get(labels, 0) + amount
 
     def family(self) -> Metric:
+        """The counter's samples now: one ``<name>_total`` per label tuple seen, in first-seen order."""
         family = CounterMetricFamily(self.name, self.documentation, labels=self.labelnames)
         for labels, value in list(self.counts.items()):
             family.add_metric([str(label) for label in labels], value)
@@ -48,6 +50,7 @@ class TallyHistogram:
         self.rows: dict[str, list] = {}   # label -> [count in each bucket..., count above the last, sum]
 
     def observe(self, label: str, value: float) -> None:
+        """Count ``value`` for ``label`` in the first bucket whose bound is at least ``value`` and add it to the sum."""
         row = self.rows.get(label)
         if row is None:
             row = self.rows[label] = [0] * (len(self.bounds) + 1) + [0.0]
@@ -55,6 +58,7 @@ class TallyHistogram:
         row[-1] += value
 
     def family(self) -> Metric:
+        """The histogram's samples now: cumulative ``_bucket`` counts per ``le``, ``_count`` and ``_sum`` per label."""
         family = HistogramMetricFamily(self.name, self.documentation, labels=[self.labelname])
         edges = [floatToGoString(b) for b in self.bounds] + ["+Inf"]
         for label, row in list(self.rows.items()):
@@ -73,8 +77,10 @@ class Tallies(Collector):
         self.tallies = tallies
 
     def collect(self) -> Iterator[Metric]:
+        """Render every tally (called by ``prometheus_client`` on its HTTP thread at each scrape)."""
         for tally in self.tallies:
             yield tally.family()
 
     def describe(self) -> Iterator[Metric]:
+        """The families this collector renders (the registry checks their names once, at registration)."""
         return self.collect()

@@ -32,6 +32,7 @@ BLOCK_ID_FLAG_COMMIT = 2   # tendermint.types.BlockIDFlag: the validator signed 
 
 
 def misbehavior_value(m) -> ValidatorMisbehavior:
+    """Return the app's value of an ABCI ``Misbehavior`` (an unknown type number reads ``unknown``)."""
     return ValidatorMisbehavior(MISBEHAVIOR_KINDS.get(m.type, "unknown"), m.validator.address, m.validator.power,
                                 m.height, m.time.seconds)
 
