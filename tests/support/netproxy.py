@@ -58,6 +58,8 @@ class LinkProxies:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(TIMEOUT)
+            if not self._thread.is_alive():
+                self._loop.close()   # releases the loop's self-pipe (two AF_UNIX sockets) now, not at garbage collection
 
     # -- inside the loop -----------------------------------------------------------------
 
